@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/charmbracelet/x/term"
+	"github.com/lazyns/lazyns/model"
+	"github.com/lazyns/lazyns/nsops"
+)
+
+// app is what every command shares: the global flags and the host.
+type app struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+
+	readOnly bool
+	netnsDir string
+	noColor  bool
+
+	sys *nsops.System
+}
+
+func (a *app) system() (*nsops.System, error) {
+	if a.sys != nil {
+		return a.sys, nil
+	}
+	sys, err := nsops.New(a.netnsDir)
+	if err != nil {
+		return nil, err
+	}
+	sys.ReadOnly = a.readOnly
+	a.sys = sys
+	return sys, nil
+}
+
+func (a *app) close() {
+	if a.sys != nil {
+		a.sys.Close()
+	}
+}
+
+// color reports whether output to w may be coloured.
+func (a *app) color(w io.Writer) bool {
+	if a.noColor || os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
+}
+
+func (a *app) paint(w io.Writer) model.Paint {
+	if !a.color(w) {
+		return model.NoPaint
+	}
+	return ansiPaint
+}
+
+// snapshot reads the host, warning on stderr about what it could not see.
+func (a *app) snapshot(opt nsops.ReadOptions) (*nsops.System, *model.Snapshot, error) {
+	sys, err := a.system()
+	if err != nil {
+		return nil, nil, err
+	}
+	snap, err := sys.Snapshot(context.Background(), opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	a.warnPrivileges(snap)
+	return sys, snap, nil
+}
+
+// warnPrivileges says once, in one line, why parts of the picture are
+// missing when lazyns runs without the privileges it needs.
+func (a *app) warnPrivileges(snap *model.Snapshot) {
+	missing := nsops.Privileges()
+	if missing == "" {
+		return
+	}
+	denied := 0
+	for i := range snap.Namespaces {
+		if snap.Namespaces[i].Err != "" {
+			denied++
+		}
+	}
+	if denied > 0 {
+		fmt.Fprintf(a.stderr, "lazyns: %d namespaces could not be read: lazyns %s\n", denied, missing)
+	}
+}
+
+// locate resolves NS arguments; an unknown one is a usage error.
+func (a *app) locate(sys *nsops.System, snap *model.Snapshot, args []string) ([]*model.Namespace, error) {
+	var out []*model.Namespace
+	for _, s := range args {
+		arg, err := model.ParseNsArg(s)
+		if err != nil {
+			return nil, usageError{err}
+		}
+		ns, err := sys.Locate(snap, arg)
+		if err != nil {
+			if errors.Is(err, nsops.ErrNoNamespace) {
+				return nil, usageError{err}
+			}
+			return nil, err
+		}
+		out = append(out, ns)
+	}
+	return out, nil
+}

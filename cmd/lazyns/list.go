@@ -1,0 +1,52 @@
+package main
+
+import (
+	"github.com/lazyns/lazyns/model"
+	"github.com/lazyns/lazyns/nsops"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newListCmd) }
+
+func newListCmd(a *app) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "list [--json]",
+		Short: "One line per network namespace",
+		Long: `List every network namespace on the host: named, the host's own, and unnamed
+ones held by a process, an open file or a bind mount. Marks stale names (the
+namespace is gone, the name stayed), empty namespaces (no process, nothing but
+lo) and the container holding an unnamed one.`,
+		Example: `  lazyns list
+  lazyns list --json | jq -r '.[] | select(.empty) | .name'`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			// Links are all a list shows, so nothing else is read.
+			_, snap, err := a.snapshot(nsops.ReadOptions{Full: func(*model.Namespace) bool { return false }})
+			if err != nil {
+				return err
+			}
+			nss := pointers(snap)
+			if asJSON {
+				b, err := model.JSON(nss, model.DefaultNames(), false)
+				if err != nil {
+					return err
+				}
+				_, err = a.stdout.Write(b)
+				return err
+			}
+			model.WriteList(a.stdout, nss, a.paint(a.stdout))
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (see README: JSON)")
+	return cmd
+}
+
+func pointers(snap *model.Snapshot) []*model.Namespace {
+	out := make([]*model.Namespace, len(snap.Namespaces))
+	for i := range snap.Namespaces {
+		out[i] = &snap.Namespaces[i]
+	}
+	return out
+}

@@ -1,0 +1,110 @@
+// Command lazyns is a terminal UI and command line for Linux network
+// namespaces. This package only wires flags to the other packages.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// Stamped by the Makefile (-ldflags -X).
+var (
+	version = "dev"
+	commit  = "unknown"
+	date    = "unknown"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// usageError marks a mistake in what the user typed: exit code 2.
+type usageError struct{ err error }
+
+func (u usageError) Error() string { return u.err.Error() }
+func (u usageError) Unwrap() error { return u.err }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// exitError carries a command's exit status without a message (exec).
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// subcommands are added by each command's file, so files stay independent.
+var subcommands []func(*app) *cobra.Command
+
+func register(f func(*app) *cobra.Command) { subcommands = append(subcommands, f) }
+
+// runUI starts the terminal UI; set by ui.go.
+var runUI func(a *app) error
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := newRoot(a)
+	root.SetArgs(args)
+	err := root.Execute()
+	a.close()
+	if err == nil {
+		return 0
+	}
+	var exit exitError
+	if errors.As(err, &exit) {
+		return exit.code
+	}
+	fmt.Fprintf(stderr, "lazyns: %v\n", err)
+	var usage usageError
+	if errors.As(err, &usage) {
+		return 2
+	}
+	return 1
+}
+
+func newRoot(a *app) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "lazyns",
+		Short: "See and change Linux network namespaces",
+		Long: `lazyns shows every network namespace on the host — named ones under the netns
+directory, the host's own, and unnamed ones held by processes, open files or
+bind mounts — with their interfaces, addresses, routes, rules and neighbours,
+and where each veth's other end lives.
+
+Run without a command to open the terminal UI.
+
+NS, wherever a command takes one, is a name under the netns directory, "host"
+for the namespace lazyns runs in, "pid:PID" for the namespace of a process, or
+a path to a namespace file (anything containing a slash).`,
+		Example: `  lazyns                        # the terminal UI
+  lazyns list                   # one line per namespace
+  lazyns show qrouter-e945b6b1 --json | jq '.[].links[].ifname'`,
+		Version:       fmt.Sprintf("%s (commit %s, built %s)", version, commit, date),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runUI == nil {
+				return cmd.Help()
+			}
+			return runUI(a)
+		},
+	}
+	root.SetIn(a.stdin)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	root.SetVersionTemplate("lazyns {{.Version}}\n")
+	f := root.PersistentFlags()
+	f.BoolVar(&a.readOnly, "read-only", false, "refuse every change to the kernel")
+	f.StringVar(&a.netnsDir, "netns-dir", "/run/netns", "directory of named namespaces")
+	f.BoolVar(&a.noColor, "no-color", false, "no colours (also when NO_COLOR is set)")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	for _, f := range subcommands {
+		root.AddCommand(f(a))
+	}
+	return root
+}

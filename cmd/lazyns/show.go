@@ -1,0 +1,91 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/lazyns/lazyns/model"
+	"github.com/lazyns/lazyns/nsops"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newShowCmd) }
+
+func newShowCmd(a *app) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "show [NS...] [--json]",
+		Short: "Everything in the given namespaces (all when none is given)",
+		Long: `Show the links, addresses, routes (every table), policy rules and neighbours of
+each namespace, and for every veth the namespace and interface of its other end.
+
+With --json, prints an array with one object per namespace. Inside "links",
+"routes", "rules" and "neighbours" the objects use the field names and value
+forms of ip -j (addresses in each link's "addr_info"), so jq filters written for
+iproute2 work unchanged; each veth also has "peer": {"netns", "ifname",
+"ifindex"}.`,
+		Example: `  lazyns show blue
+  lazyns show host pid:1234 --json
+  lazyns show --json | jq '.[] | {name, peers: [.links[].peer | select(.)]}'`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var want map[model.NsKey]bool
+			opt := nsops.ReadOptions{}
+			if len(args) > 0 {
+				want = map[model.NsKey]bool{}
+				opt.Full = func(ns *model.Namespace) bool { return want[ns.Key] }
+			}
+			sys, err := a.system()
+			if err != nil {
+				return err
+			}
+			snap, err := sys.Discover()
+			if err != nil {
+				return err
+			}
+			var nss []*model.Namespace
+			if len(args) > 0 {
+				located, err := a.locate(sys, snap, args)
+				if err != nil {
+					return err
+				}
+				for _, ns := range located {
+					want[ns.Key] = true
+				}
+			}
+			if err := sys.Read(cmdContext(cmd), snap, opt); err != nil {
+				return err
+			}
+			a.warnPrivileges(snap)
+			if len(args) > 0 {
+				// Reading may drop namespaces that vanished: look them up again.
+				for _, s := range args {
+					arg, _ := model.ParseNsArg(s)
+					ns, err := sys.Locate(snap, arg)
+					if err != nil {
+						return usageError{err}
+					}
+					nss = append(nss, ns)
+				}
+			} else {
+				nss = pointers(snap)
+			}
+			if asJSON {
+				b, err := model.JSON(nss, sys.Names, true)
+				if err != nil {
+					return err
+				}
+				_, err = a.stdout.Write(b)
+				return err
+			}
+			paint := a.paint(a.stdout)
+			for i, ns := range nss {
+				if i > 0 {
+					fmt.Fprintln(a.stdout)
+				}
+				model.WriteShow(a.stdout, ns, sys.Names, paint)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON in ip -j form (see README: JSON)")
+	return cmd
+}

@@ -1,0 +1,141 @@
+package model
+
+import "strconv"
+
+// PeerQuery is a question only the kernel can answer: which namespace does
+// the id NsID, as seen from namespace From, stand for? Candidates are the
+// namespaces that hold a veth end matching one that points there, so the
+// answer is found by asking about a few namespaces rather than all of them.
+type PeerQuery struct {
+	From       NsKey
+	NsID       int
+	Candidates []NsKey
+}
+
+type linkAt struct {
+	ns   *Namespace
+	link *Link
+}
+
+// peerIndex is the peer's ifindex in its own namespace. The kernel omits
+// IFLA_LINK when it equals the link's own index, so an absent one means that.
+func peerIndex(l *Link) int {
+	if l.HasParent && l.ParentIndex != 0 {
+		return l.ParentIndex
+	}
+	return l.Index
+}
+
+// PeerQueries lists the nsid questions needed to resolve every veth peer in
+// the snapshot that its namespaces' NsIDs do not already answer.
+func PeerQueries(s *Snapshot) []PeerQuery {
+	byIndex := map[int][]linkAt{}
+	for i := range s.Namespaces {
+		ns := &s.Namespaces[i]
+		for j := range ns.Links {
+			l := &ns.Links[j]
+			if l.IsVeth() && l.NetNsID != NoNsID {
+				byIndex[l.Index] = append(byIndex[l.Index], linkAt{ns, l})
+			}
+		}
+	}
+	type q struct {
+		from NsKey
+		id   int
+	}
+	seen := map[q]int{}
+	var out []PeerQuery
+	for i := range s.Namespaces {
+		ns := &s.Namespaces[i]
+		for j := range ns.Links {
+			l := &ns.Links[j]
+			if !l.IsVeth() || l.NetNsID == NoNsID {
+				continue
+			}
+			if _, known := ns.NsIDs[l.NetNsID]; known {
+				continue
+			}
+			key := q{ns.Key, l.NetNsID}
+			at, ok := seen[key]
+			if !ok {
+				at = len(out)
+				seen[key] = at
+				out = append(out, PeerQuery{From: ns.Key, NsID: l.NetNsID})
+			}
+			for _, c := range byIndex[peerIndex(l)] {
+				if c.ns.Key == ns.Key || peerIndex(c.link) != l.Index {
+					continue
+				}
+				out[at].Candidates = appendUnique(out[at].Candidates, c.ns.Key)
+			}
+		}
+	}
+	return out
+}
+
+func appendUnique(keys []NsKey, k NsKey) []NsKey {
+	for _, have := range keys {
+		if have == k {
+			return keys
+		}
+	}
+	return append(keys, k)
+}
+
+// ResolvePeers sets Peer on every veth whose other end can be found from the
+// namespaces' NsIDs. A peer in a namespace lazyns cannot see is left with
+// only its index and the nsid, so the screen can still say where it points.
+func ResolvePeers(s *Snapshot) {
+	for i := range s.Namespaces {
+		ns := &s.Namespaces[i]
+		for j := range ns.Links {
+			l := &ns.Links[j]
+			l.Peer = nil
+			if !l.IsVeth() {
+				continue
+			}
+			idx := peerIndex(l)
+			if l.NetNsID == NoNsID {
+				if !l.HasParent || l.ParentIndex == 0 {
+					continue // the peer is gone
+				}
+				ref := &PeerRef{Ns: ns.Key, Index: idx, NsName: ns.DisplayName()}
+				if p := ns.Link(idx); p != nil {
+					ref.Name = p.Name
+				}
+				l.Peer = ref
+				continue
+			}
+			ref := &PeerRef{Index: idx, NsName: "nsid " + strconv.Itoa(l.NetNsID)}
+			if key, ok := ns.NsIDs[l.NetNsID]; ok {
+				if other := s.Find(key); other != nil {
+					ref.Ns = key
+					ref.NsName = other.DisplayName()
+					if p := other.Link(idx); p != nil {
+						ref.Name = p.Name
+					}
+				}
+			}
+			l.Peer = ref
+		}
+	}
+}
+
+// Ports lists the links enslaved to the given bridge in the same namespace.
+func (n *Namespace) Ports(bridgeIndex int) []*Link {
+	var out []*Link
+	for i := range n.Links {
+		if n.Links[i].MasterIndex == bridgeIndex && bridgeIndex != 0 {
+			out = append(out, &n.Links[i])
+		}
+	}
+	return out
+}
+
+// Master returns the bridge a link is a port of, or nil.
+func (n *Namespace) Master(l *Link) *Link {
+	if l.MasterIndex == 0 {
+		return nil
+	}
+	return n.Link(l.MasterIndex)
+}

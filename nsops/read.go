@@ -1,0 +1,185 @@
+package nsops
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/lazyns/lazyns/model"
+	"github.com/vishvananda/netlink/nl"
+	"golang.org/x/sys/unix"
+)
+
+// readInto fills ns with everything its namespace holds, through c.
+func readInto(c *conn, ns *model.Namespace) error {
+	if err := readLinks(c, ns); err != nil {
+		return fmt.Errorf("links: %w", err)
+	}
+	names := make(map[int]string, len(ns.Links))
+	for _, l := range ns.Links {
+		names[l.Index] = l.Name
+	}
+	devName := func(i int) string {
+		if n, ok := names[i]; ok {
+			return n
+		}
+		return "if" + strconv.Itoa(i)
+	}
+	if err := readAddrs(c, ns); err != nil {
+		return fmt.Errorf("addresses: %w", err)
+	}
+	if err := readRoutes(c, ns, devName); err != nil {
+		return fmt.Errorf("routes: %w", err)
+	}
+	if err := readRules(c, ns); err != nil {
+		return fmt.Errorf("rules: %w", err)
+	}
+	if err := readNeighbours(c, ns, devName); err != nil {
+		return fmt.Errorf("neighbours: %w", err)
+	}
+	return nil
+}
+
+func readLinks(c *conn, ns *model.Namespace) error {
+	var perr error
+	ns.Links = ns.Links[:0]
+	err := c.dump(unix.RTM_GETLINK, []nl.NetlinkRequestData{nl.NewIfInfomsg(unix.AF_UNSPEC)}, unix.RTM_NEWLINK,
+		func() { ns.Links = ns.Links[:0]; perr = nil },
+		func(m []byte) {
+			l, err := parseLink(m)
+			if err != nil {
+				perr = err
+				return
+			}
+			ns.Links = append(ns.Links, l)
+		})
+	if err != nil {
+		return err
+	}
+	return perr
+}
+
+func readAddrs(c *conn, ns *model.Namespace) error {
+	byIndex := make(map[int]int, len(ns.Links))
+	for i := range ns.Links {
+		byIndex[ns.Links[i].Index] = i
+		ns.Links[i].Addrs = nil
+	}
+	var perr error
+	reset := func() {
+		for i := range ns.Links {
+			ns.Links[i].Addrs = nil
+		}
+		perr = nil
+	}
+	return firstErr(c.dump(unix.RTM_GETADDR, []nl.NetlinkRequestData{nl.NewIfAddrmsg(unix.AF_UNSPEC)}, unix.RTM_NEWADDR, reset,
+		func(m []byte) {
+			a, index, err := parseAddr(m)
+			if err != nil {
+				perr = err
+				return
+			}
+			if i, ok := byIndex[index]; ok {
+				ns.Links[i].Addrs = append(ns.Links[i].Addrs, a)
+			}
+		}), perr)
+}
+
+func readRoutes(c *conn, ns *model.Namespace, devName func(int) string) error {
+	var perr error
+	ns.Routes = ns.Routes[:0]
+	// Family unspecified and no table: the kernel dumps every table of both
+	// families, as `ip route show table all` does for each.
+	msg := nl.NewRtMsg()
+	msg.Family = unix.AF_UNSPEC
+	msg.Table = unix.RT_TABLE_UNSPEC
+	msg.Protocol = 0
+	msg.Scope = 0
+	msg.Type = 0
+	return firstErr(c.dump(unix.RTM_GETROUTE, []nl.NetlinkRequestData{msg}, unix.RTM_NEWROUTE,
+		func() { ns.Routes = ns.Routes[:0]; perr = nil },
+		func(m []byte) {
+			r, err := parseRoute(m, devName)
+			if err != nil {
+				perr = err
+				return
+			}
+			if r.Family != unix.AF_INET && r.Family != unix.AF_INET6 {
+				return
+			}
+			if r.Flags&unix.RTM_F_CLONED != 0 {
+				return
+			}
+			ns.Routes = append(ns.Routes, r)
+		}), perr)
+}
+
+func readRules(c *conn, ns *model.Namespace) error {
+	var perr error
+	ns.Rules = ns.Rules[:0]
+	msg := nl.NewRtMsg()
+	msg.Family = unix.AF_UNSPEC
+	msg.Table = 0
+	msg.Protocol = 0
+	msg.Scope = 0
+	msg.Type = 0
+	return firstErr(c.dump(unix.RTM_GETRULE, []nl.NetlinkRequestData{msg}, unix.RTM_NEWRULE,
+		func() { ns.Rules = ns.Rules[:0]; perr = nil },
+		func(m []byte) {
+			r, err := parseRule(m)
+			if err != nil {
+				perr = err
+				return
+			}
+			if r.Family != unix.AF_INET && r.Family != unix.AF_INET6 {
+				return
+			}
+			ns.Rules = append(ns.Rules, r)
+		}), perr)
+}
+
+func readNeighbours(c *conn, ns *model.Namespace, devName func(int) string) error {
+	var perr error
+	ns.Neighbours = ns.Neighbours[:0]
+	for _, family := range []int{unix.AF_INET, unix.AF_INET6} {
+		start := len(ns.Neighbours)
+		reset := func() { ns.Neighbours = ns.Neighbours[:start]; perr = nil }
+		err := c.dump(unix.RTM_GETNEIGH, []nl.NetlinkRequestData{&ndmsg{family: uint8(family)}}, unix.RTM_NEWNEIGH, reset,
+			func(m []byte) {
+				n, err := parseNeigh(m, devName)
+				if err != nil {
+					perr = err
+					return
+				}
+				// ip neigh leaves out the kernel's own multicast and NOARP
+				// entries and proxy entries without a device.
+				if n.State == 0x40 || n.State == 0 {
+					return
+				}
+				ns.Neighbours = append(ns.Neighbours, n)
+			})
+		if err := firstErr(err, perr); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// ndmsg is the request header of a neighbour dump.
+type ndmsg struct{ family uint8 }
+
+func (n *ndmsg) Len() int { return unix.SizeofNdMsg }
+
+func (n *ndmsg) Serialize() []byte {
+	b := make([]byte, unix.SizeofNdMsg)
+	b[0] = n.family
+	return b
+}
