@@ -351,4 +351,3 @@ func parseNeigh(m []byte, devName func(int) string) (model.Neighbour, error) {
 	}
 	return n, nil
 }
-
