@@ -1,0 +1,108 @@
+// Package nstest helps tests that build real namespaces: names unique to
+// the run, cleanup that happens even when a test fails, and the rule that a
+// root-only test is skipped when not root, except under CI=true.
+package nstest
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+// RequireRoot skips a test that needs root, or fails it under CI=true,
+// where a skipped root test would hide a broken CI machine.
+func RequireRoot(t testing.TB) {
+	t.Helper()
+	if os.Geteuid() == 0 {
+		return
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("this test needs root, and CI=true forbids skipping it")
+	}
+	t.Skip("needs root: it creates network namespaces")
+}
+
+// RequireTool skips (or under CI=true fails) when a program is missing.
+func RequireTool(t testing.TB, name string) {
+	t.Helper()
+	if _, err := exec.LookPath(name); err == nil {
+		return
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s is not installed, and CI=true forbids skipping (.ci/run should install it)", name)
+	}
+	t.Skipf("needs %s", name)
+}
+
+var (
+	runID   = newRunID()
+	counter atomic.Int64
+)
+
+func newRunID() string {
+	b := make([]byte, 3)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+// Name returns a name unique to this run, short enough for an interface
+// (at most 15 bytes): "lz" + run id + counter, after the given prefix.
+func Name(prefix string) string {
+	n := fmt.Sprintf("%slz%s%d", prefix, runID, counter.Add(1))
+	if len(n) > 15 {
+		n = n[len(n)-15:]
+	}
+	return n
+}
+
+// IP runs ip with args and fails the test on error.
+func IP(t testing.TB, args ...string) string {
+	t.Helper()
+	out, err := exec.Command("ip", args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ip %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+// Netns makes a named namespace that is removed when the test ends.
+func Netns(t testing.TB) string {
+	t.Helper()
+	name := Name("ns")
+	NetnsNamed(t, name)
+	return name
+}
+
+// NetnsNamed makes a namespace with exactly this name, removed at the end.
+func NetnsNamed(t testing.TB, name string) {
+	t.Helper()
+	IP(t, "netns", "add", name)
+	t.Cleanup(func() {
+		_ = exec.Command("ip", "netns", "del", name).Run()
+	})
+}
+
+// HostLink registers a link in the host namespace for deletion at the end.
+// Deleting one end of a veth removes both.
+func HostLink(t testing.TB, name string) {
+	t.Cleanup(func() {
+		_ = exec.Command("ip", "link", "del", name).Run()
+	})
+}
+
+// Sh runs a shell command line and fails the test on error.
+func Sh(t testing.TB, script string) string {
+	t.Helper()
+	out, err := exec.Command("sh", "-c", script).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", script, err, out)
+	}
+	return string(out)
+}
