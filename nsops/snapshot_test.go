@@ -19,10 +19,10 @@ import (
 // a process, a non-ASCII name, and a veth pair whose ends share an index.
 type topology struct {
 	a, b, c, u string // named namespaces; u has a non-ASCII name
-	hostBr    string
-	hostVeth  string
-	holderPid int
-	holder    *exec.Cmd
+	hostBr     string
+	hostVeth   string
+	holderPid  int
+	holder     *exec.Cmd
 }
 
 func buildTopology(t *testing.T) *topology {
