@@ -3,7 +3,6 @@ package nsops
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"strconv"
@@ -242,7 +241,3 @@ func fdLimit() int {
 	return int(r.Cur)
 }
 
-// Errorf wraps an error with the namespace it concerns.
-func nsErrorf(ns *model.Namespace, format string, args ...any) error {
-	return fmt.Errorf("%s: %w", ns.DisplayName(), fmt.Errorf(format, args...))
-}
