@@ -12,6 +12,7 @@ var containerPatterns = []struct {
 	{"docker", regexp.MustCompile(`docker-([0-9a-f]{12,64})\.scope`)},
 	{"docker", regexp.MustCompile(`/docker/([0-9a-f]{12,64})`)},
 	{"containerd", regexp.MustCompile(`cri-containerd-([0-9a-f]{12,64})\.scope`)},
+	{"containerd", regexp.MustCompile(`:cri-containerd:([0-9a-f]{64})`)},
 	{"cri-o", regexp.MustCompile(`crio-([0-9a-f]{12,64})\.scope`)},
 	{"podman", regexp.MustCompile(`libpod-([0-9a-f]{12,64})\.scope`)},
 	{"kubernetes", regexp.MustCompile(`/kubepods[^\n]*/([0-9a-f]{64})`)},

@@ -9,12 +9,19 @@ import (
 	"github.com/lazyns/lazyns/model"
 )
 
-// ErrNoNamespace is wrapped by Locate's error when nothing matches.
+// ErrNoNamespace is what Locate's error matches (errors.Is) when nothing
+// has the name the user gave.
 var ErrNoNamespace = errors.New("no such namespace")
+
+// notFoundError says which argument matched nothing, and where to look.
+type notFoundError struct{ what string }
+
+func (e notFoundError) Error() string        { return e.what + " (see: lazyns list)" }
+func (e notFoundError) Is(target error) bool { return target == ErrNoNamespace }
 
 // Locate finds the namespace an NS argument names in a snapshot.
 func (s *System) Locate(snap *model.Snapshot, arg model.NsArg) (*model.Namespace, error) {
-	notFound := fmt.Errorf("no namespace %q (see: lazyns list): %w", model.Visible(arg.Raw), ErrNoNamespace)
+	notFound := notFoundError{fmt.Sprintf("no namespace %q", model.Visible(arg.Raw))}
 	switch arg.Kind {
 	case model.ArgHost:
 		if h := snap.Host(); h != nil {
@@ -36,7 +43,7 @@ func (s *System) Locate(snap *model.Snapshot, arg model.NsArg) (*model.Namespace
 		link, err := os.Readlink("/proc/" + strconv.Itoa(arg.Pid) + "/ns/net")
 		if err != nil {
 			if errors.Is(err, os.ErrNotExist) {
-				return nil, fmt.Errorf("no process %d (see: lazyns list): %w", arg.Pid, ErrNoNamespace)
+				return nil, notFoundError{fmt.Sprintf("no process %d", arg.Pid)}
 			}
 			return nil, fmt.Errorf("read the namespace of process %d: %w", arg.Pid, err)
 		}
@@ -51,7 +58,7 @@ func (s *System) Locate(snap *model.Snapshot, arg model.NsArg) (*model.Namespace
 			if _, err := os.Stat(arg.Name); err != nil {
 				return nil, fmt.Errorf("%s: %w", model.Visible(arg.Name), err)
 			}
-			return nil, fmt.Errorf("%s is not a namespace file: %w", model.Visible(arg.Name), ErrNoNamespace)
+			return nil, notFoundError{model.Visible(arg.Name) + " is not a namespace file"}
 		}
 		if ns := snap.Find(model.NsKey{Dev: s.host.Dev, Ino: ino}); ns != nil {
 			return ns, nil

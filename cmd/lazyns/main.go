@@ -106,5 +106,29 @@ a path to a namespace file (anything containing a slash).`,
 	for _, f := range subcommands {
 		root.AddCommand(f(a))
 	}
+	argsAreUsage(root)
 	return root
+}
+
+// argsAreUsage makes a wrong number of arguments, or an unknown command, a
+// usage error (exit 2) like a wrong flag.
+func argsAreUsage(cmd *cobra.Command) {
+	if check := cmd.Args; check != nil {
+		cmd.Args = func(c *cobra.Command, args []string) error {
+			if err := check(c, args); err != nil {
+				return usageError{err}
+			}
+			return nil
+		}
+	} else if cmd.HasSubCommands() || cmd.RunE == nil {
+		cmd.Args = func(c *cobra.Command, args []string) error {
+			if err := cobra.NoArgs(c, args); err != nil {
+				return usageError{err}
+			}
+			return nil
+		}
+	}
+	for _, sub := range cmd.Commands() {
+		argsAreUsage(sub)
+	}
 }
