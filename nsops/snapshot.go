@@ -240,4 +240,3 @@ func fdLimit() int {
 	}
 	return int(r.Cur)
 }
-
