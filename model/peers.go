@@ -139,3 +139,43 @@ func (n *Namespace) Master(l *Link) *Link {
 	}
 	return n.Link(l.MasterIndex)
 }
+
+// PropagateNsIDs fills in the ids that veth symmetry already answers: if a
+// veth in A reaches B through A's id n, its peer in B reaches A, so the id
+// that peer carries stands for A. One kernel question then serves both
+// directions of a pair.
+func PropagateNsIDs(s *Snapshot) {
+	index := make(map[NsKey]*Namespace, len(s.Namespaces))
+	for i := range s.Namespaces {
+		if !s.Namespaces[i].Stale {
+			index[s.Namespaces[i].Key] = &s.Namespaces[i]
+		}
+	}
+	for i := range s.Namespaces {
+		a := &s.Namespaces[i]
+		for j := range a.Links {
+			l := &a.Links[j]
+			if !l.IsVeth() || l.NetNsID == NoNsID {
+				continue
+			}
+			bKey, ok := a.NsIDs[l.NetNsID]
+			if !ok {
+				continue
+			}
+			b := index[bKey]
+			if b == nil {
+				continue
+			}
+			m := b.Link(peerIndex(l))
+			if m == nil || !m.IsVeth() || m.NetNsID == NoNsID || peerIndex(m) != l.Index {
+				continue
+			}
+			if _, known := b.NsIDs[m.NetNsID]; !known {
+				if b.NsIDs == nil {
+					b.NsIDs = map[int]NsKey{}
+				}
+				b.NsIDs[m.NetNsID] = a.Key
+			}
+		}
+	}
+}

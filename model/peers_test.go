@@ -211,3 +211,21 @@ func TestFlagNames(t *testing.T) {
 		t.Errorf("running loopback: %v", got)
 	}
 }
+
+func TestPropagateNsIDs(t *testing.T) {
+	s := sampleSnapshot()
+	// Only blue and red were asked; the host's ids follow from symmetry.
+	s.Namespaces[1].NsIDs = map[int]NsKey{0: {Ino: 100}, 1: {Ino: 300}}
+	s.Namespaces[2].NsIDs = map[int]NsKey{0: {Ino: 100}}
+	PropagateNsIDs(s)
+	host := s.Namespaces[0].NsIDs
+	if host[0] != (NsKey{Ino: 200}) || host[1] != (NsKey{Ino: 300}) {
+		t.Errorf("host ids after propagation: %v", host)
+	}
+	if red := s.Namespaces[2].NsIDs; red[1] != (NsKey{Ino: 200}) {
+		t.Errorf("red's id for blue: %v", red)
+	}
+	if len(PeerQueries(s)) != 0 {
+		t.Errorf("nothing should be left to ask: %v", PeerQueries(s))
+	}
+}

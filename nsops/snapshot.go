@@ -111,7 +111,32 @@ func (s *System) Read(ctx context.Context, snap *model.Snapshot, opt ReadOptions
 			index[snap.Namespaces[i].Key] = i
 		}
 	}
-	queries := model.PeerQueries(snap)
+	// Namespaces other than the host usually have one id to resolve each;
+	// asking them first lets veth symmetry answer most of the host's.
+	s.resolveNsIDs(ctx, snap, open, index, func(q model.PeerQuery) bool { return q.From != s.host })
+	model.PropagateNsIDs(snap)
+	s.resolveNsIDs(ctx, snap, open, index, func(model.PeerQuery) bool { return true })
+
+	kept := snap.Namespaces[:0]
+	for i := range snap.Namespaces {
+		if !gone[i] {
+			kept = append(kept, snap.Namespaces[i])
+		}
+	}
+	snap.Namespaces = kept
+	model.ResolvePeers(snap)
+	return ctx.Err()
+}
+
+// resolveNsIDs asks the kernel the nsid questions that pick accepts and
+// records the answers in the asking namespace's NsIDs.
+func (s *System) resolveNsIDs(ctx context.Context, snap *model.Snapshot, open []opened, index map[model.NsKey]int, pick func(model.PeerQuery) bool) {
+	var queries []model.PeerQuery
+	for _, q := range model.PeerQueries(snap) {
+		if pick(q) {
+			queries = append(queries, q)
+		}
+	}
 	answers := make([]int, len(queries))
 	s.forEach(ctx, len(queries), func(qi int) {
 		q := queries[qi]
@@ -149,16 +174,6 @@ func (s *System) Read(ctx context.Context, snap *model.Snapshot, opt ReadOptions
 		}
 		from.NsIDs[q.NsID] = snap.Namespaces[answers[qi]].Key
 	}
-
-	kept := snap.Namespaces[:0]
-	for i := range snap.Namespaces {
-		if !gone[i] {
-			kept = append(kept, snap.Namespaces[i])
-		}
-	}
-	snap.Namespaces = kept
-	model.ResolvePeers(snap)
-	return ctx.Err()
 }
 
 // forEach calls fn(0..n-1) on a bounded pool of goroutines.
