@@ -167,7 +167,7 @@ func WriteShow(w io.Writer, ns *Namespace, names *Names, paint Paint) {
 	if ns.Err != "" {
 		fmt.Fprintf(w, "  %s\n", paint(RoleWarn, "error: "+Visible(ns.Err)))
 	}
-	if ns.Stale {
+	if ns.Stale || (ns.Err != "" && len(ns.Links) == 0) {
 		return
 	}
 	links := &table{}

@@ -24,6 +24,17 @@ type conn struct {
 	handles map[int]*nl.SocketHandle
 }
 
+// dialHere opens an rtnetlink socket in the calling thread's namespace.
+// Every pool thread is in the host namespace (InNamespace guarantees it),
+// so this reads the host without the CAP_SYS_ADMIN that setns would take.
+func dialHere() (*conn, error) {
+	sock, err := nl.GetNetlinkSocketAt(netns.None(), netns.None(), unix.NETLINK_ROUTE)
+	if err != nil {
+		return nil, err
+	}
+	return newConn(sock), nil
+}
+
 // dialNamespace opens an rtnetlink socket inside the namespace open at nsFd.
 func dialNamespace(nsFd int) (*conn, error) {
 	var sock *nl.NetlinkSocket

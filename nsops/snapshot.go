@@ -81,7 +81,7 @@ func (s *System) Read(ctx context.Context, snap *model.Snapshot, opt ReadOptions
 			return
 		}
 		open[i].file = f
-		c, err := dialNamespace(int(f.Fd()))
+		c, err := s.dial(ns.Key, f)
 		if err != nil {
 			ns.Err = describeOpenErr(err)
 			return
@@ -148,7 +148,7 @@ func (s *System) resolveNsIDs(ctx context.Context, snap *model.Snapshot, open []
 		c := open[from].conn
 		if c == nil {
 			var err error
-			if c, err = dialNamespace(int(open[from].file.Fd())); err != nil {
+			if c, err = s.dial(q.From, open[from].file); err != nil {
 				return
 			}
 			defer c.Close()
@@ -174,6 +174,14 @@ func (s *System) resolveNsIDs(ctx context.Context, snap *model.Snapshot, open []
 		}
 		from.NsIDs[q.NsID] = snap.Namespaces[answers[qi]].Key
 	}
+}
+
+// dial opens a socket in the namespace open as f, whose key is k.
+func (s *System) dial(k model.NsKey, f *os.File) (*conn, error) {
+	if k == s.host {
+		return dialHere()
+	}
+	return dialNamespace(int(f.Fd()))
 }
 
 // forEach calls fn(0..n-1) on a bounded pool of goroutines.
@@ -240,7 +248,7 @@ func openNamespace(ns *model.Namespace) (*os.File, error) {
 
 func describeOpenErr(err error) string {
 	if errors.Is(err, fs.ErrPermission) || errors.Is(err, unix.EPERM) {
-		return "permission denied: reading another namespace " + Privileges()
+		return "permission denied: " + Privileges()
 	}
 	return err.Error()
 }

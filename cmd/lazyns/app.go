@@ -69,26 +69,35 @@ func (a *app) snapshot(opt nsops.ReadOptions) (*nsops.System, *model.Snapshot, e
 	if err != nil {
 		return nil, nil, err
 	}
-	a.warnPrivileges(snap)
 	return sys, snap, nil
 }
 
+// errPartial makes a command exit 1 after printing what it could read.
+var errPartial = exitError{code: 1}
+
 // warnPrivileges says once, in one line, why parts of the picture are
-// missing when lazyns runs without the privileges it needs.
-func (a *app) warnPrivileges(snap *model.Snapshot) {
+// missing when lazyns runs without the privileges it needs, and returns
+// errPartial if any namespace in nss could not be read for that reason.
+func (a *app) warnPrivileges(nss []*model.Namespace) error {
 	missing := nsops.Privileges()
 	if missing == "" {
-		return
+		return nil
 	}
 	denied := 0
-	for i := range snap.Namespaces {
-		if snap.Namespaces[i].Err != "" {
+	for _, ns := range nss {
+		if ns.Err != "" {
 			denied++
 		}
 	}
-	if denied > 0 {
-		fmt.Fprintf(a.stderr, "lazyns: %d namespaces could not be read: lazyns %s\n", denied, missing)
+	if denied == 0 {
+		return nil
 	}
+	noun := "namespaces"
+	if denied == 1 {
+		noun = "namespace"
+	}
+	fmt.Fprintf(a.stderr, "lazyns: %d %s could not be read: %s\n", denied, noun, missing)
+	return errPartial
 }
 
 // locate resolves NS arguments; an unknown one is a usage error.

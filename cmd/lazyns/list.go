@@ -32,11 +32,13 @@ lo) and the container holding an unnamed one.`,
 				if err != nil {
 					return err
 				}
-				_, err = a.stdout.Write(b)
-				return err
+				if _, err = a.stdout.Write(b); err != nil {
+					return err
+				}
+				return a.warnPrivileges(nss)
 			}
 			model.WriteList(a.stdout, nss, a.paint(a.stdout))
-			return nil
+			return a.warnPrivileges(nss)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (see README: JSON)")

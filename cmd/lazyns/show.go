@@ -54,7 +54,6 @@ iproute2 work unchanged; each veth also has "peer": {"netns", "ifname",
 			if err := sys.Read(cmdContext(cmd), snap, opt); err != nil {
 				return err
 			}
-			a.warnPrivileges(snap)
 			if len(args) > 0 {
 				// Reading may drop namespaces that vanished: look them up again.
 				for _, s := range args {
@@ -73,8 +72,10 @@ iproute2 work unchanged; each veth also has "peer": {"netns", "ifname",
 				if err != nil {
 					return err
 				}
-				_, err = a.stdout.Write(b)
-				return err
+				if _, err = a.stdout.Write(b); err != nil {
+					return err
+				}
+				return a.warnPrivileges(nss)
 			}
 			paint := a.paint(a.stdout)
 			for i, ns := range nss {
@@ -83,7 +84,7 @@ iproute2 work unchanged; each veth also has "peer": {"netns", "ifname",
 				}
 				model.WriteShow(a.stdout, ns, sys.Names, paint)
 			}
-			return nil
+			return a.warnPrivileges(nss)
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON in ip -j form (see README: JSON)")
