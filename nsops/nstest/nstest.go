@@ -106,3 +106,49 @@ func Sh(t testing.TB, script string) string {
 	}
 	return string(out)
 }
+
+// ThreadNamespaces returns the network namespace of every thread of this
+// process that differs from want, as "TID: net:[...]".
+func ThreadNamespaces(want string) []string {
+	var wrong []string
+	tasks, _ := os.ReadDir("/proc/self/task")
+	for _, task := range tasks {
+		link, err := os.Readlink("/proc/self/task/" + task.Name() + "/ns/net")
+		if err != nil {
+			continue // the thread exited meanwhile
+		}
+		if link != want {
+			wrong = append(wrong, task.Name()+": "+link)
+		}
+	}
+	return wrong
+}
+
+// AssertThreadsHome fails the test if any thread of the process is in
+// another network namespace than the process started in.
+func AssertThreadsHome(t testing.TB, home string) {
+	t.Helper()
+	if wrong := ThreadNamespaces(home); len(wrong) > 0 {
+		t.Fatalf("threads outside the original namespace %s: %v", home, wrong)
+	}
+}
+
+// HomeNamespace is the namespace of the process's main thread.
+func HomeNamespace(t testing.TB) string {
+	t.Helper()
+	link, err := os.Readlink("/proc/self/ns/net")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return link
+}
+
+// OpenFDs counts the process's open file descriptors.
+func OpenFDs(t testing.TB) int {
+	t.Helper()
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(fds)
+}
