@@ -160,7 +160,7 @@ func WriteShow(w io.Writer, ns *Namespace, names *Names, paint Paint) {
 				ps = append(ps, fmt.Sprintf("… %d more", len(ns.Procs)-8))
 				break
 			}
-			ps = append(ps, fmt.Sprintf("%d %s", p.Pid, Visible(p.Comm)))
+			ps = append(ps, strings.TrimSpace(fmt.Sprintf("%d %s", p.Pid, Visible(p.Comm))))
 		}
 		fmt.Fprintf(w, "  pids: %s\n", strings.Join(ps, ", "))
 	}

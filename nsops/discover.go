@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/lazyns/lazyns/model"
+	"golang.org/x/sys/unix"
 )
 
 // Discover finds every network namespace on the host, each once (by its
@@ -146,7 +147,6 @@ func (d *discovery) otherMounts(mounts []nsMount) {
 type procInfo struct {
 	pid   int
 	ino   uint64 // 0 when the link could not be read
-	comm  string
 	fdIno []fdRef
 }
 
@@ -184,8 +184,9 @@ func (d *discovery) processes() {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
+			var r procReader
 			for i := w; i < len(pids); i += workers {
-				infos[i] = readProc(pids[i])
+				infos[i] = r.read(pids[i])
 			}
 		}(w)
 	}
@@ -193,7 +194,7 @@ func (d *discovery) processes() {
 	for _, p := range infos {
 		if p.ino != 0 {
 			d.add(p.ino, func(ns *model.Namespace) {
-				ns.Procs = append(ns.Procs, model.Proc{Pid: p.pid, Comm: p.comm})
+				ns.Procs = append(ns.Procs, model.Proc{Pid: p.pid})
 				if ns.Path == "" {
 					ns.Path = "/proc/" + strconv.Itoa(p.pid) + "/ns/net"
 				}
@@ -209,34 +210,65 @@ func (d *discovery) processes() {
 			})
 		}
 	}
-}
-
-func readProc(pid int) procInfo {
-	p := procInfo{pid: pid}
-	base := "/proc/" + strconv.Itoa(pid)
-	link, err := os.Readlink(base + "/ns/net")
-	if err != nil {
-		return p
-	}
-	p.ino, _ = parseNsLink(link, "net")
-	if comm, err := os.ReadFile(base + "/comm"); err == nil {
-		p.comm = strings.TrimSuffix(string(comm), "\n")
-	}
-	fdDir, err := os.Open(base + "/fd")
-	if err != nil {
-		return p
-	}
-	fds, _ := fdDir.Readdirnames(-1)
-	fdDir.Close()
-	for _, name := range fds {
-		target, err := os.Readlink(base + "/fd/" + name)
-		if err != nil || !strings.HasPrefix(target, "net:[") {
+	// Command names matter where they name a namespace or fill its process
+	// list on screen; the host's hundreds are read when someone looks.
+	for _, ns := range d.order {
+		if ns.Host {
 			continue
 		}
-		ino, ok := parseNsLink(target, "net")
-		fd, err := strconv.Atoi(name)
-		if ok && err == nil && ino != p.ino {
-			p.fdIno = append(p.fdIno, fdRef{fd: fd, ino: ino})
+		for i := range ns.Procs {
+			ns.Procs[i].Comm = readComm(ns.Procs[i].Pid)
+		}
+	}
+}
+
+// ReadComm returns a process's command name, or "" if it is gone.
+func readComm(pid int) string {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/comm")
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSuffix(string(b), "\n")
+}
+
+// procReader reads /proc entries with plain system calls and reused
+// buffers: with thousands of processes, os.File's bookkeeping costs more
+// than the kernel's work.
+type procReader struct {
+	link  [64]byte
+	dents [8192]byte
+}
+
+func (r *procReader) read(pid int) procInfo {
+	p := procInfo{pid: pid}
+	base := "/proc/" + strconv.Itoa(pid)
+	n, err := unix.Readlink(base+"/ns/net", r.link[:])
+	if err != nil {
+		return p
+	}
+	p.ino, _ = parseNsLink(string(r.link[:n]), "net")
+	fdDir, err := unix.Open(base+"/fd", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return p
+	}
+	defer unix.Close(fdDir)
+	var names []string
+	for {
+		n, err := unix.ReadDirent(fdDir, r.dents[:])
+		if err != nil || n <= 0 {
+			break
+		}
+		_, _, names = unix.ParseDirent(r.dents[:n], -1, names[:0])
+		for _, name := range names {
+			n, err := unix.Readlinkat(fdDir, name, r.link[:])
+			if err != nil || n < 6 || string(r.link[:5]) != "net:[" {
+				continue
+			}
+			ino, ok := parseNsLink(string(r.link[:n]), "net")
+			fd, err := strconv.Atoi(name)
+			if ok && err == nil && ino != p.ino {
+				p.fdIno = append(p.fdIno, fdRef{fd: fd, ino: ino})
+			}
 		}
 	}
 	return p
