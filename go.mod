@@ -4,7 +4,7 @@ go 1.26.0
 
 require (
 	github.com/charmbracelet/x/term v0.2.2
-	github.com/mattn/go-runewidth v0.0.27
+	github.com/clipperhouse/displaywidth v0.11.0
 	github.com/spf13/cobra v1.10.2
 	github.com/vishvananda/netlink v1.3.1
 	github.com/vishvananda/netns v0.0.5

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/mattn/go-runewidth"
+	"github.com/clipperhouse/displaywidth"
 )
 
 // Role is what a piece of text is, so a caller can colour it the way ip -c
@@ -70,7 +70,7 @@ type cell struct {
 
 func (t *table) add(cells ...cell) {
 	for i, c := range cells {
-		w := runewidth.StringWidth(c.text)
+		w := displaywidth.String(c.text)
 		if i >= len(t.width) {
 			t.width = append(t.width, w)
 		} else if w > t.width[i] {
@@ -91,7 +91,7 @@ func (t *table) write(w io.Writer, paint Paint, indent string) {
 				break
 			}
 			b.WriteString(text)
-			b.WriteString(strings.Repeat(" ", t.width[i]-runewidth.StringWidth(c.text)+2))
+			b.WriteString(strings.Repeat(" ", t.width[i]-displaywidth.String(c.text)+2))
 		}
 		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
 	}
