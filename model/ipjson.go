@@ -10,68 +10,91 @@ import (
 // field names and value forms of `ip -j`, so a jq filter written for
 // iproute2 works unchanged.
 func JSON(nss []*Namespace, names *Names, full bool) ([]byte, error) {
-	list := make([]obj, len(nss))
-	for i, ns := range nss {
-		list[i] = namespaceObj(ns, names, full)
+	w := &jsonWriter{b: make([]byte, 0, 2048*len(nss)+2)}
+	w.beginArray("")
+	for _, ns := range nss {
+		w.namespace(ns, names, full)
 	}
-	b, err := appendValue(make([]byte, 0, 4096*len(nss)+2), list)
-	if err != nil {
-		return nil, err
-	}
-	return append(b, '\n'), nil
+	w.endArray()
+	return append(w.b, '\n'), nil
 }
 
-func namespaceObj(ns *Namespace, names *Names, full bool) obj {
-	o := obj{}
-	o.add("name", ns.DisplayName())
-	o.add("named", ns.Named())
-	o.add("path", ns.Path)
-	o.add("inode", ns.Key.Ino)
-	pids := ns.Pids()
-	o.add("pids", pids)
+// NamespaceJSON is one namespace's object, for writing many in parallel
+// and joining them with JoinJSON.
+func NamespaceJSON(ns *Namespace, names *Names, full bool) []byte {
+	w := &jsonWriter{b: make([]byte, 0, 2048)}
+	w.namespace(ns, names, full)
+	return w.b
+}
+
+// JoinJSON makes the array JSON prints from objects NamespaceJSON wrote.
+func JoinJSON(objects [][]byte) []byte {
+	n := 2
+	for _, o := range objects {
+		n += len(o) + 1
+	}
+	b := make([]byte, 0, n+1)
+	b = append(b, '[')
+	for i, o := range objects {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, o...)
+	}
+	return append(b, ']', '\n')
+}
+
+func (w *jsonWriter) namespace(ns *Namespace, names *Names, full bool) {
+	w.beginObject("")
+	w.str("name", ns.DisplayName())
+	w.bool("named", ns.Named())
+	w.str("path", ns.Path)
+	w.uint("inode", ns.Key.Ino)
+	w.ints("pids", ns.Pids())
 	if ns.Host {
-		o.add("host", true)
+		w.bool("host", true)
 	}
 	if ns.Stale {
-		o.add("stale", true)
+		w.bool("stale", true)
 	}
 	if ns.Empty() {
-		o.add("empty", true)
+		w.bool("empty", true)
 	}
 	if ns.Container != "" {
-		o.add("container", ns.Container)
+		w.str("container", ns.Container)
 	}
 	if len(ns.Mounts) > 0 {
-		o.add("mounts", ns.Mounts)
+		w.strs("mounts", ns.Mounts)
 	}
 	if ns.Err != "" {
-		o.add("error", ns.Err)
+		w.str("error", ns.Err)
 	}
 	if !full {
-		o.add("links", len(ns.Links))
-		return o
+		w.int("links", int64(len(ns.Links)))
+		w.endObject()
+		return
 	}
-	links := make([]obj, len(ns.Links))
+	w.beginArray("links")
 	for i := range ns.Links {
-		links[i] = linkObj(ns, &ns.Links[i])
+		w.link(ns, &ns.Links[i])
 	}
-	o.add("links", links)
-	routes := make([]obj, len(ns.Routes))
+	w.endArray()
+	w.beginArray("routes")
 	for i := range ns.Routes {
-		routes[i] = RouteObj(&ns.Routes[i], names)
+		w.route(&ns.Routes[i], names)
 	}
-	o.add("routes", routes)
-	rules := make([]obj, len(ns.Rules))
+	w.endArray()
+	w.beginArray("rules")
 	for i := range ns.Rules {
-		rules[i] = ruleObj(&ns.Rules[i], names)
+		w.rule(&ns.Rules[i], names)
 	}
-	o.add("rules", rules)
-	neigh := make([]obj, len(ns.Neighbours))
+	w.endArray()
+	w.beginArray("neighbours")
 	for i := range ns.Neighbours {
-		neigh[i] = neighObj(&ns.Neighbours[i])
+		w.neighbour(&ns.Neighbours[i])
 	}
-	o.add("neighbours", neigh)
-	return o
+	w.endArray()
+	w.endObject()
 }
 
 // GroupName is ip's name for an interface group.
@@ -82,111 +105,111 @@ func GroupName(g uint32) string {
 	return strconv.FormatUint(uint64(g), 10)
 }
 
-func linkObj(ns *Namespace, l *Link) obj {
-	o := make(obj, 0, 20)
-	o.add("ifindex", l.Index)
+func (w *jsonWriter) link(ns *Namespace, l *Link) {
+	w.beginObject("")
+	w.int("ifindex", int64(l.Index))
 	if l.HasParent {
 		switch {
 		case l.ParentIndex == 0:
-			o.add("link", null{})
+			w.null("link")
 		case l.NetNsID != NoNsID:
-			o.add("link_index", l.ParentIndex)
+			w.int("link_index", int64(l.ParentIndex))
 		default:
 			name := "if" + strconv.Itoa(l.ParentIndex)
 			if p := ns.Link(l.ParentIndex); p != nil {
 				name = p.Name
 			}
-			o.add("link", name)
+			w.str("link", name)
 		}
 	}
-	o.add("ifname", l.Name)
-	o.add("flags", FlagNames(l.Flags))
-	o.add("mtu", l.MTU)
+	w.str("ifname", l.Name)
+	w.strs("flags", FlagNames(l.Flags))
+	w.int("mtu", int64(l.MTU))
 	if l.Qdisc != "" {
-		o.add("qdisc", l.Qdisc)
+		w.str("qdisc", l.Qdisc)
 	}
 	if m := ns.Master(l); m != nil {
-		o.add("master", m.Name)
+		w.str("master", m.Name)
 	} else if l.MasterIndex != 0 {
-		o.add("master", "if"+strconv.Itoa(l.MasterIndex))
+		w.str("master", "if"+strconv.Itoa(l.MasterIndex))
 	}
-	o.add("operstate", OperStateName(l.OperState))
+	w.str("operstate", OperStateName(l.OperState))
 	if l.LinkMode == 1 {
-		o.add("linkmode", "DORMANT")
+		w.str("linkmode", "DORMANT")
 	} else {
-		o.add("linkmode", "DEFAULT")
+		w.str("linkmode", "DEFAULT")
 	}
-	o.add("group", GroupName(l.Group))
-	o.add("txqlen", l.TxQLen)
-	o.add("link_type", HWTypeName(l.HWType))
+	w.str("group", GroupName(l.Group))
+	w.int("txqlen", int64(l.TxQLen))
+	w.str("link_type", HWTypeName(l.HWType))
 	if l.MAC != nil {
-		o.add("address", l.MAC.String())
+		w.str("address", l.MAC.String())
 	}
 	if l.Flags&IFF_POINTOPOINT != 0 {
-		o.add("link_pointtopoint", true)
+		w.bool("link_pointtopoint", true)
 	} else if l.Broadcast != nil {
-		o.add("broadcast", l.Broadcast.String())
+		w.str("broadcast", l.Broadcast.String())
 	}
 	if l.NetNsID != NoNsID {
-		o.add("link_netnsid", l.NetNsID)
+		w.int("link_netnsid", int64(l.NetNsID))
 	}
 	if l.Alias != "" {
-		o.add("ifalias", l.Alias)
+		w.str("ifalias", l.Alias)
 	}
 	if l.Kind != "" || l.SlaveKind != "" {
-		info := obj{}
+		w.beginObject("linkinfo")
 		if l.Kind != "" {
-			info.add("info_kind", l.Kind)
+			w.str("info_kind", l.Kind)
 		}
 		if l.SlaveKind != "" {
-			info.add("info_slave_kind", l.SlaveKind)
+			w.str("info_slave_kind", l.SlaveKind)
 		}
-		o.add("linkinfo", info)
+		w.endObject()
 	}
-	addrs := make([]obj, len(l.Addrs))
+	w.beginArray("addr_info")
 	for i := range l.Addrs {
-		addrs[i] = addrObj(&l.Addrs[i])
+		w.addr(&l.Addrs[i])
 	}
-	o.add("addr_info", addrs)
+	w.endArray()
 	if l.Peer != nil {
-		p := obj{}
-		p.add("netns", l.Peer.NsName)
-		p.add("ifname", l.Peer.Name)
-		p.add("ifindex", l.Peer.Index)
-		o.add("peer", p)
+		w.beginObject("peer")
+		w.str("netns", l.Peer.NsName)
+		w.str("ifname", l.Peer.Name)
+		w.int("ifindex", int64(l.Peer.Index))
+		w.endObject()
 	}
-	return o
+	w.endObject()
 }
 
-func addrObj(a *Addr) obj {
-	o := make(obj, 0, 12)
-	o.add("family", FamilyName(a.Family))
-	o.add("local", a.Local.String())
+func (w *jsonWriter) addr(a *Addr) {
+	w.beginObject("")
+	w.str("family", FamilyName(a.Family))
+	w.str("local", ipString(a.Local))
 	if a.Peer != nil {
-		o.add("address", a.Peer.String())
+		w.str("address", a.Peer.String())
 	}
-	o.add("prefixlen", a.PrefixLen)
+	w.int("prefixlen", int64(a.PrefixLen))
 	if a.Broadcast != nil {
-		o.add("broadcast", a.Broadcast.String())
+		w.str("broadcast", a.Broadcast.String())
 	}
 	if a.Anycast != nil {
-		o.add("anycast", a.Anycast.String())
+		w.str("anycast", a.Anycast.String())
 	}
-	o.add("scope", ScopeName(a.Scope))
+	w.str("scope", ScopeName(a.Scope))
 	for _, f := range AddrFlagNames(a.Family, a.Flags) {
-		o.add(f, true)
+		w.bool(f, true)
 	}
 	if a.Label != "" {
-		o.add("label", a.Label)
+		w.str("label", a.Label)
 	}
 	if a.HasCacheInfo {
-		o.add("valid_life_time", a.ValidLft)
-		o.add("preferred_life_time", a.PreferredLft)
+		w.uint("valid_life_time", uint64(a.ValidLft))
+		w.uint("preferred_life_time", uint64(a.PreferredLft))
 	}
 	if a.HasMetric {
-		o.add("metric", a.Metric)
+		w.uint("metric", uint64(a.Metric))
 	}
-	return o
+	w.endObject()
 }
 
 func ipString(ip net.IP) string {
@@ -196,76 +219,77 @@ func ipString(ip net.IP) string {
 	return ip.String()
 }
 
-// RouteObj is one route in ip -j route form.
-func RouteObj(r *Route, names *Names) obj {
-	o := make(obj, 0, 14)
+func (w *jsonWriter) route(r *Route, names *Names) {
+	w.beginObject("")
 	if r.Type != RTN_UNICAST {
-		o.add("type", RouteTypeName(r.Type))
+		w.str("type", RouteTypeName(r.Type))
 	}
-	o.add("dst", r.DstString())
+	w.str("dst", r.DstString())
 	if r.Src != nil {
 		if r.SrcLen == hostLen(r.Family) {
-			o.add("from", r.Src.String())
+			w.str("from", r.Src.String())
 		} else {
-			o.add("from", r.Src.String()+"/"+strconv.Itoa(r.SrcLen))
+			w.str("from", r.Src.String()+"/"+strconv.Itoa(r.SrcLen))
 		}
 	}
 	if r.Tos != 0 {
-		o.add("tos", "0x"+strconv.FormatUint(uint64(r.Tos), 16))
+		w.str("tos", "0x"+strconv.FormatUint(uint64(r.Tos), 16))
 	}
 	if r.Gateway != nil {
-		o.add("gateway", r.Gateway.String())
+		w.str("gateway", r.Gateway.String())
 	}
 	if r.Via != nil {
-		v := obj{}
-		v.add("family", FamilyName(familyOf(r.Via)))
-		v.add("host", r.Via.String())
-		o.add("via", v)
+		w.beginObject("via")
+		w.str("family", FamilyName(familyOf(r.Via)))
+		w.str("host", r.Via.String())
+		w.endObject()
 	}
 	if r.Dev != "" {
-		o.add("dev", r.Dev)
+		w.str("dev", r.Dev)
 	}
 	if r.Table != TableMain {
-		o.add("table", names.Table(r.Table))
+		w.str("table", names.Table(r.Table))
 	}
 	if r.Protocol != 3 { // boot: ip leaves it out
-		o.add("protocol", names.Proto(r.Protocol))
+		w.str("protocol", names.Proto(r.Protocol))
 	}
 	if r.Scope != 0 {
-		o.add("scope", ScopeName(r.Scope))
+		w.str("scope", ScopeName(r.Scope))
 	}
 	if r.HasMetric {
-		o.add("metric", r.Metric)
+		w.uint("metric", uint64(r.Metric))
 	}
 	if r.PrefSrc != nil {
-		o.add("prefsrc", r.PrefSrc.String())
+		w.str("prefsrc", r.PrefSrc.String())
 	}
-	o.add("flags", RouteFlagNames(r.Flags))
+	w.strs("flags", RouteFlagNames(r.Flags))
 	if r.HasPref {
-		o.add("pref", PrefName(r.Pref))
+		w.str("pref", PrefName(r.Pref))
 	}
 	if r.MTU != 0 {
-		m := obj{}
-		m.add("mtu", r.MTU)
-		o.add("metrics", []obj{m})
+		w.beginArray("metrics")
+		w.beginObject("")
+		w.uint("mtu", uint64(r.MTU))
+		w.endObject()
+		w.endArray()
 	}
 	if len(r.NextHops) > 0 {
-		hops := make([]obj, len(r.NextHops))
-		for i, nh := range r.NextHops {
-			h := obj{}
+		w.beginArray("nexthops")
+		for _, nh := range r.NextHops {
+			w.beginObject("")
 			if nh.Gateway != nil {
-				h.add("gateway", nh.Gateway.String())
+				w.str("gateway", nh.Gateway.String())
 			}
 			if nh.Dev != "" {
-				h.add("dev", nh.Dev)
+				w.str("dev", nh.Dev)
 			}
-			h.add("weight", nh.Weight)
-			h.add("flags", RouteFlagNames(uint32(nh.Flags)))
-			hops[i] = h
+			w.int("weight", int64(nh.Weight))
+			w.strs("flags", RouteFlagNames(uint32(nh.Flags)))
+			w.endObject()
 		}
-		o.add("nexthops", hops)
+		w.endArray()
 	}
-	return o
+	w.endObject()
 }
 
 func familyOf(ip net.IP) int {
@@ -275,100 +299,100 @@ func familyOf(ip net.IP) int {
 	return AF_INET6
 }
 
-func ruleObj(r *Rule, names *Names) obj {
-	o := make(obj, 0, 10)
-	o.add("priority", r.Priority)
+func (w *jsonWriter) rule(r *Rule, names *Names) {
+	w.beginObject("")
+	w.uint("priority", uint64(r.Priority))
 	if r.Invert {
-		o.add("not", null{})
+		w.null("not")
 	}
 	host := hostLen(r.Family)
 	switch {
 	case r.Src != nil:
-		o.add("src", r.Src.String())
+		w.str("src", r.Src.String())
 		if r.SrcLen != host {
-			o.add("srclen", r.SrcLen)
+			w.int("srclen", int64(r.SrcLen))
 		}
 	case r.SrcLen != 0:
-		o.add("src", "0")
-		o.add("srclen", r.SrcLen)
+		w.str("src", "0")
+		w.int("srclen", int64(r.SrcLen))
 	default:
-		o.add("src", "all")
+		w.str("src", "all")
 	}
 	if r.Dst != nil {
-		o.add("dst", r.Dst.String())
+		w.str("dst", r.Dst.String())
 		if r.DstLen != host {
-			o.add("dstlen", r.DstLen)
+			w.int("dstlen", int64(r.DstLen))
 		}
 	} else if r.DstLen != 0 {
-		o.add("dst", "0")
-		o.add("dstlen", r.DstLen)
+		w.str("dst", "0")
+		w.int("dstlen", int64(r.DstLen))
 	}
 	if r.Tos != 0 {
-		o.add("tos", "0x"+strconv.FormatUint(uint64(r.Tos), 16))
+		w.str("tos", "0x"+strconv.FormatUint(uint64(r.Tos), 16))
 	}
 	if r.HasMark || r.HasMask {
-		o.add("fwmark", "0x"+strconv.FormatUint(uint64(r.Mark), 16))
+		w.str("fwmark", "0x"+strconv.FormatUint(uint64(r.Mark), 16))
 		if r.HasMask && r.Mask != 0xffffffff {
-			o.add("fwmask", "0x"+strconv.FormatUint(uint64(r.Mask), 16))
+			w.str("fwmask", "0x"+strconv.FormatUint(uint64(r.Mask), 16))
 		}
 	}
 	if r.Iif != "" {
-		o.add("iif", r.Iif)
+		w.str("iif", r.Iif)
 	}
 	if r.Oif != "" {
-		o.add("oif", r.Oif)
+		w.str("oif", r.Oif)
 	}
 	if r.L3mdev {
-		o.add("l3mdev", null{})
+		w.null("l3mdev")
 	}
 	if r.HasUID {
-		u := obj{}
-		u.add("start", r.UIDStart)
-		u.add("end", r.UIDEnd)
-		o.add("uid_range", u)
+		w.beginObject("uid_range")
+		w.uint("start", uint64(r.UIDStart))
+		w.uint("end", uint64(r.UIDEnd))
+		w.endObject()
 	}
 	if r.Table != 0 && r.Action == FR_ACT_TO_TBL {
-		o.add("table", names.Table(r.Table))
+		w.str("table", names.Table(r.Table))
 	}
 	if r.SuppressPrefixlen != -1 {
-		o.add("suppress_prefixlen", int(r.SuppressPrefixlen))
+		w.int("suppress_prefixlen", int64(r.SuppressPrefixlen))
 	}
 	if r.SuppressIfgroup != -1 {
-		o.add("suppress_ifgroup", GroupName(uint32(r.SuppressIfgroup)))
+		w.str("suppress_ifgroup", GroupName(uint32(r.SuppressIfgroup)))
 	}
 	switch r.Action {
 	case FR_ACT_TO_TBL:
 	case FR_ACT_GOTO:
-		o.add("goto", int(r.Goto))
+		w.int("goto", int64(r.Goto))
 	case FR_ACT_NOP:
-		o.add("action", "nop")
+		w.str("action", "nop")
 	default:
-		o.add("action", RouteTypeName(r.Action))
+		w.str("action", RouteTypeName(r.Action))
 	}
 	if r.Protocol != 0 && r.Protocol != 2 {
-		o.add("protocol", names.Proto(r.Protocol))
+		w.str("protocol", names.Proto(r.Protocol))
 	}
-	return o
+	w.endObject()
 }
 
-func neighObj(n *Neighbour) obj {
-	o := make(obj, 0, 6)
-	o.add("dst", ipString(n.Dst))
+func (w *jsonWriter) neighbour(n *Neighbour) {
+	w.beginObject("")
+	w.str("dst", ipString(n.Dst))
 	if n.Dev != "" {
-		o.add("dev", n.Dev)
+		w.str("dev", n.Dev)
 	}
 	if n.LLAddr != nil {
-		o.add("lladdr", n.LLAddr.String())
+		w.str("lladdr", n.LLAddr.String())
 	}
 	if n.Flags&0x80 != 0 { // NTF_ROUTER
-		o.add("router", null{})
+		w.null("router")
 	}
 	if n.Flags&0x08 != 0 { // NTF_PROXY
-		o.add("proxy", null{})
+		w.null("proxy")
 	}
 	if n.Flags&0x10 != 0 { // NTF_EXT_LEARNED
-		o.add("extern_learn", null{})
+		w.null("extern_learn")
 	}
-	o.add("state", NeighStateNames(n.State))
-	return o
+	w.strs("state", NeighStateNames(n.State))
+	w.endObject()
 }

@@ -2,6 +2,8 @@ package nsops
 
 import (
 	"context"
+	"os"
+	"strconv"
 	"testing"
 
 	"github.com/lazyns/lazyns/model"
@@ -17,6 +19,9 @@ func BenchmarkSnapshotJSON(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer sys.Close()
+	if w, err := strconv.Atoi(os.Getenv("LAZYNS_WORKERS")); err == nil {
+		sys.Workers = w
+	}
 	var n int
 	for i := 0; i < b.N; i++ {
 		snap, err := sys.Snapshot(context.Background(), ReadOptions{})

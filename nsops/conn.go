@@ -3,9 +3,10 @@ package nsops
 import (
 	"errors"
 	"fmt"
+	"sync"
+	"syscall"
 
 	"github.com/vishvananda/netlink/nl"
-	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
 )
 
@@ -18,47 +19,135 @@ const dumpRetries = 8
 var errDumpInconsistent = errors.New("the kernel kept changing during the read; try again")
 
 // conn is one rtnetlink socket bound to one namespace. The socket stays in
-// the namespace it was created in, so any goroutine may use it afterwards.
+// the namespace it was created in, so any goroutine may use it afterwards
+// (one at a time: a conn is not shared between goroutines).
+//
+// It is a plain blocking socket rather than the netlink library's
+// NetlinkSocket: that one registers every socket with the runtime poller
+// and allocates a 64 KiB buffer for each read, which at a thousand
+// namespaces and six dumps each cost more than the kernel's own work.
+// Requests are still built with the library's types.
 type conn struct {
-	sock    *nl.NetlinkSocket
-	handles map[int]*nl.SocketHandle
+	fd  int
+	seq uint32
 }
+
+// recvBufs are reused receive buffers; 64 KiB holds the largest batch the
+// kernel sends in one dump step.
+var recvBufs = sync.Pool{New: func() any { b := make([]byte, 64*1024); return &b }}
 
 // dialHere opens an rtnetlink socket in the calling thread's namespace.
 // Every pool thread is in the host namespace (InNamespace guarantees it),
 // so this reads the host without the CAP_SYS_ADMIN that setns would take.
 func dialHere() (*conn, error) {
-	sock, err := nl.GetNetlinkSocketAt(netns.None(), netns.None(), unix.NETLINK_ROUTE)
+	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_ROUTE)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("open an rtnetlink socket: %w", err)
 	}
-	return newConn(sock), nil
+	if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
+		unix.Close(fd)
+		return nil, fmt.Errorf("bind an rtnetlink socket: %w", err)
+	}
+	// A dump never takes this long; the timeout only keeps a wedged
+	// kernel from hanging lazyns for ever.
+	tv := unix.Timeval{Sec: 10}
+	_ = unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv)
+	return &conn{fd: fd}, nil
 }
 
 // dialNamespace opens an rtnetlink socket inside the namespace open at nsFd.
 func dialNamespace(nsFd int) (*conn, error) {
-	var sock *nl.NetlinkSocket
+	var c *conn
 	err := InNamespace(nsFd, func() error {
 		var err error
-		// netns.None() keeps netlink from switching namespaces itself: the
-		// thread is already where the socket must live.
-		sock, err = nl.GetNetlinkSocketAt(netns.None(), netns.None(), unix.NETLINK_ROUTE)
+		c, err = dialHere()
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return newConn(sock), nil
-}
-
-func newConn(sock *nl.NetlinkSocket) *conn {
-	return &conn{sock: sock, handles: map[int]*nl.SocketHandle{unix.NETLINK_ROUTE: {Socket: sock}}}
+	return c, err
 }
 
 func (c *conn) Close() {
-	if c != nil && c.sock != nil {
-		c.sock.Close()
-		c.sock = nil
+	if c != nil && c.fd > 0 {
+		unix.Close(c.fd)
+		c.fd = -1
+	}
+}
+
+// send writes one request and returns its sequence number.
+func (c *conn) send(msgType, flags int, data []nl.NetlinkRequestData) (uint32, error) {
+	c.seq++
+	n := unix.NLMSG_HDRLEN
+	parts := make([][]byte, len(data))
+	for i, d := range data {
+		parts[i] = d.Serialize()
+		n += nlmsgAlign(len(parts[i]))
+	}
+	b := make([]byte, n)
+	nl.NativeEndian().PutUint32(b[0:4], uint32(n))
+	nl.NativeEndian().PutUint16(b[4:6], uint16(msgType))
+	nl.NativeEndian().PutUint16(b[6:8], uint16(flags|unix.NLM_F_REQUEST))
+	nl.NativeEndian().PutUint32(b[8:12], c.seq)
+	at := unix.NLMSG_HDRLEN
+	for _, p := range parts {
+		copy(b[at:], p)
+		at += nlmsgAlign(len(p))
+	}
+	if err := unix.Sendto(c.fd, b, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
+		return 0, err
+	}
+	return c.seq, nil
+}
+
+// receive reads the answers to request seq, calling fn with the payload of
+// each message of type resType, until the kernel says it is done. It
+// reports whether the kernel flagged the dump as interrupted.
+func (c *conn) receive(seq uint32, resType uint16, fn func(msg []byte)) (interrupted bool, err error) {
+	bufp := recvBufs.Get().(*[]byte)
+	defer recvBufs.Put(bufp)
+	buf := *bufp
+	for {
+		n, _, err := unix.Recvfrom(c.fd, buf, 0)
+		if err == unix.EINTR {
+			continue
+		}
+		if err != nil {
+			return interrupted, err
+		}
+		b := buf[:n]
+		for len(b) >= unix.NLMSG_HDRLEN {
+			length := int(nl.NativeEndian().Uint32(b[0:4]))
+			if length < unix.NLMSG_HDRLEN || length > len(b) {
+				return interrupted, fmt.Errorf("malformed netlink message")
+			}
+			typ := nl.NativeEndian().Uint16(b[4:6])
+			flags := nl.NativeEndian().Uint16(b[6:8])
+			mseq := nl.NativeEndian().Uint32(b[8:12])
+			payload := b[unix.NLMSG_HDRLEN:length]
+			b = b[min(nlmsgAlign(length), len(b)):]
+			if mseq != seq {
+				continue // an answer to an earlier, abandoned request
+			}
+			if flags&unix.NLM_F_DUMP_INTR != 0 {
+				interrupted = true
+			}
+			switch typ {
+			case unix.NLMSG_DONE:
+				return interrupted, nil
+			case unix.NLMSG_ERROR:
+				if len(payload) < 4 {
+					return interrupted, fmt.Errorf("short netlink error")
+				}
+				if errno := -int32(nl.NativeEndian().Uint32(payload[0:4])); errno != 0 {
+					return interrupted, syscall.Errno(errno)
+				}
+				return interrupted, nil // an acknowledgement
+			case resType:
+				fn(payload)
+				if flags&unix.NLM_F_MULTI == 0 {
+					return interrupted, nil
+				}
+			}
+		}
 	}
 }
 
@@ -67,47 +156,59 @@ func (c *conn) Close() {
 // what fn collected, so a caller never sees a half-consistent list.
 func (c *conn) dump(msgType int, data []nl.NetlinkRequestData, resType uint16, reset func(), fn func(msg []byte)) error {
 	for try := 0; try < dumpRetries; try++ {
-		req := nl.NewNetlinkRequest(msgType, unix.NLM_F_DUMP)
-		req.Sockets = c.handles
-		for _, d := range data {
-			req.AddData(d)
+		seq, err := c.send(msgType, unix.NLM_F_DUMP, data)
+		if err != nil {
+			return err
 		}
-		err := req.ExecuteIter(unix.NETLINK_ROUTE, resType, func(msg []byte) bool {
-			fn(msg)
-			return true
-		})
-		if errors.Is(err, nl.ErrDumpInterrupted) {
-			reset()
-			continue
+		interrupted, err := c.receive(seq, resType, fn)
+		if err != nil {
+			return err
 		}
-		return err
+		if !interrupted {
+			return nil
+		}
+		reset()
 	}
 	return errDumpInconsistent
+}
+
+// request sends one request that is not a dump and passes the answer of
+// type resType to fn (an acknowledgement carries none).
+func (c *conn) request(msgType, flags int, data []nl.NetlinkRequestData, resType uint16, fn func(msg []byte)) error {
+	seq, err := c.send(msgType, flags, data)
+	if err != nil {
+		return err
+	}
+	_, err = c.receive(seq, resType, fn)
+	return err
 }
 
 // nsIDOf asks the namespace this conn lives in which id it gives the
 // namespace open at fd; -1 when it has given it none.
 func (c *conn) nsIDOf(fd int) (int, error) {
-	req := nl.NewNetlinkRequest(unix.RTM_GETNSID, unix.NLM_F_REQUEST)
-	req.Sockets = c.handles
-	req.AddData(nl.NewRtGenMsg())
-	req.AddData(nl.NewRtAttr(unix.NETNSA_FD, nl.Uint32Attr(uint32(fd))))
-	msgs, err := req.Execute(unix.NETLINK_ROUTE, unix.RTM_NEWNSID)
-	if err != nil {
+	id, found := 0, false
+	var perr error
+	err := c.request(unix.RTM_GETNSID, 0,
+		[]nl.NetlinkRequestData{nl.NewRtGenMsg(), nl.NewRtAttr(unix.NETNSA_FD, nl.Uint32Attr(uint32(fd)))},
+		unix.RTM_NEWNSID, func(m []byte) {
+			attrs, err := parseAttrs(m, unix.SizeofRtGenmsg)
+			if err != nil {
+				perr = err
+				return
+			}
+			for _, a := range attrs {
+				if a.Attr.Type == unix.NETNSA_NSID {
+					id, found = int(int32(nl.NativeEndian().Uint32(a.Value))), true
+				}
+			}
+		})
+	if err = firstErr(err, perr); err != nil {
 		return 0, err
 	}
-	for _, m := range msgs {
-		attrs, err := nl.ParseRouteAttr(m[nlmsgAlign(unix.SizeofRtGenmsg):])
-		if err != nil {
-			return 0, err
-		}
-		for _, a := range attrs {
-			if a.Attr.Type == unix.NETNSA_NSID {
-				return int(int32(nl.NativeEndian().Uint32(a.Value))), nil
-			}
-		}
+	if !found {
+		return 0, fmt.Errorf("the kernel sent no namespace id")
 	}
-	return 0, fmt.Errorf("the kernel sent no namespace id")
+	return id, nil
 }
 
 // nlmsgAlign rounds a netlink header or attribute length up to 4 bytes.

@@ -9,6 +9,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// rtextFilterSkipStats is RTEXT_FILTER_SKIP_STATS from <linux/rtnetlink.h>
+// (Linux 4.20), which x/sys does not name.
+const rtextFilterSkipStats = 1 << 3
+
 // readInto fills ns with everything its namespace holds, through c.
 func readInto(c *conn, ns *model.Namespace) error {
 	if err := readLinks(c, ns); err != nil {
@@ -42,7 +46,10 @@ func readInto(c *conn, ns *model.Namespace) error {
 func readLinks(c *conn, ns *model.Namespace) error {
 	var perr error
 	ns.Links = ns.Links[:0]
-	err := c.dump(unix.RTM_GETLINK, []nl.NetlinkRequestData{nl.NewIfInfomsg(unix.AF_UNSPEC)}, unix.RTM_NEWLINK,
+	// Counters are not shown, and on a host with thousands of links the
+	// kernel spends much of a dump gathering them: ask it not to.
+	skipStats := nl.NewRtAttr(unix.IFLA_EXT_MASK, nl.Uint32Attr(rtextFilterSkipStats))
+	err := c.dump(unix.RTM_GETLINK, []nl.NetlinkRequestData{nl.NewIfInfomsg(unix.AF_UNSPEC), skipStats}, unix.RTM_NEWLINK,
 		func() { ns.Links = ns.Links[:0]; perr = nil },
 		func(m []byte) {
 			l, err := parseLink(m)
@@ -138,9 +145,19 @@ func readRules(c *conn, ns *model.Namespace) error {
 }
 
 func readNeighbours(c *conn, ns *model.Namespace, devName func(int) string) error {
+	// One dump of every family answers for a namespace without a bridge;
+	// with one, that dump would also carry the bridge's forwarding table,
+	// so ARP and NDP are asked for separately.
+	families := []int{unix.AF_UNSPEC}
+	for i := range ns.Links {
+		if ns.Links[i].Kind == "bridge" {
+			families = []int{unix.AF_INET, unix.AF_INET6}
+			break
+		}
+	}
 	var perr error
 	ns.Neighbours = ns.Neighbours[:0]
-	for _, family := range []int{unix.AF_INET, unix.AF_INET6} {
+	for _, family := range families {
 		start := len(ns.Neighbours)
 		reset := func() { ns.Neighbours = ns.Neighbours[:start]; perr = nil }
 		err := c.dump(unix.RTM_GETNEIGH, []nl.NetlinkRequestData{&ndmsg{family: uint8(family)}}, unix.RTM_NEWNEIGH, reset,
@@ -150,8 +167,11 @@ func readNeighbours(c *conn, ns *model.Namespace, devName func(int) string) erro
 					perr = err
 					return
 				}
-				// ip neigh leaves out the kernel's own multicast and NOARP
-				// entries and proxy entries without a device.
+				if n.Family != unix.AF_INET && n.Family != unix.AF_INET6 {
+					return
+				}
+				// ip neigh leaves out the kernel's own NOARP entries and
+				// entries in no state.
 				if n.State == 0x40 || n.State == 0 {
 					return
 				}

@@ -263,3 +263,12 @@ func fdLimit() int {
 	}
 	return int(r.Cur)
 }
+
+// JSON writes the show --json document, namespaces encoded in parallel.
+func (s *System) JSON(nss []*model.Namespace, full bool) []byte {
+	objects := make([][]byte, len(nss))
+	s.forEach(context.Background(), len(nss), func(i int) {
+		objects[i] = model.NamespaceJSON(nss[i], s.Names, full)
+	})
+	return model.JoinJSON(objects)
+}

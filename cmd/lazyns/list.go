@@ -22,17 +22,13 @@ lo) and the container holding an unnamed one.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			// Links are all a list shows, so nothing else is read.
-			_, snap, err := a.snapshot(nsops.ReadOptions{Full: func(*model.Namespace) bool { return false }})
+			sys, snap, err := a.snapshot(nsops.ReadOptions{Full: func(*model.Namespace) bool { return false }})
 			if err != nil {
 				return err
 			}
 			nss := pointers(snap)
 			if asJSON {
-				b, err := model.JSON(nss, model.DefaultNames(), false)
-				if err != nil {
-					return err
-				}
-				if _, err = a.stdout.Write(b); err != nil {
+				if _, err := a.stdout.Write(sys.JSON(nss, false)); err != nil {
 					return err
 				}
 				return a.warnPrivileges(nss)

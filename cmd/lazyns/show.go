@@ -68,11 +68,7 @@ iproute2 work unchanged; each veth also has "peer": {"netns", "ifname",
 				nss = pointers(snap)
 			}
 			if asJSON {
-				b, err := model.JSON(nss, sys.Names, true)
-				if err != nil {
-					return err
-				}
-				if _, err = a.stdout.Write(b); err != nil {
+				if _, err := a.stdout.Write(sys.JSON(nss, true)); err != nil {
 					return err
 				}
 				return a.warnPrivileges(nss)
