@@ -1,0 +1,42 @@
+package tui
+
+import (
+	"context"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/lazyns/lazyns/model"
+)
+
+// Source is everything the UI reads from the host. cmd/lazyns adapts
+// nsops.System to it; tests use a fake built from constructed snapshots, so
+// the UI is tested without root.
+type Source interface {
+	// Snapshot discovers and reads every namespace; progress may be nil and
+	// is called from any goroutine.
+	Snapshot(ctx context.Context, progress func(done, total int)) (*model.Snapshot, error)
+	// Reread reads one namespace again, after a Change named it. Peers are
+	// resolved against the given snapshot.
+	Reread(ctx context.Context, snap *model.Snapshot, key model.NsKey) (*model.Namespace, error)
+	Sockets(ctx context.Context, ns *model.Namespace) ([]model.Socket, error)
+	Processes(ctx context.Context, ns *model.Namespace) ([]model.Process, error)
+	// Watch reports changes until ctx ends. Focus narrows the per-namespace
+	// netlink subscription to the namespace on screen.
+	Watch(ctx context.Context) (Watcher, error)
+}
+
+// Watcher delivers coalesced changes; nsops.Watcher implements it.
+type Watcher interface {
+	Changes() <-chan model.Change
+	Focus(ns *model.Namespace)
+	Close() error
+}
+
+// Runner starts things inside a namespace for the s and x keys; the pty
+// package provides the real one.
+type Runner interface {
+	// Shell is handed to tea.Exec: the UI steps aside while it runs.
+	Shell(ns *model.Namespace) (tea.ExecCommand, error)
+	// Run runs one shell command line on a pty and returns what it printed
+	// (colours kept) and its exit code.
+	Run(ctx context.Context, ns *model.Namespace, command string) (output []byte, code int, err error)
+}
