@@ -61,22 +61,33 @@ func listPids() ([]int, error) {
 
 // pidsIn lists the processes whose network namespace is key.
 func pidsIn(key model.NsKey) ([]int, error) {
+	var out []int
+	err := eachProcNs(func(pid int, ino uint64) {
+		if ino == key.Ino {
+			out = append(out, pid)
+		}
+	})
+	return out, err
+}
+
+// eachProcNs calls fn with every process and the inode of its network
+// namespace, skipping processes that exit meanwhile.
+func eachProcNs(fn func(pid int, ino uint64)) error {
 	all, err := listPids()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	var r procReader
-	var out []int
 	for _, pid := range all {
 		n, err := unix.Readlink("/proc/"+strconv.Itoa(pid)+"/ns/net", r.link[:])
 		if err != nil {
 			continue
 		}
-		if ino, ok := parseNsLink(string(r.link[:n]), "net"); ok && ino == key.Ino {
-			out = append(out, pid)
+		if ino, ok := parseNsLink(string(r.link[:n]), "net"); ok {
+			fn(pid, ino)
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // socketInodes calls fn with the inode of every socket pid holds open.
