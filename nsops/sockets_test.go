@@ -30,7 +30,15 @@ u6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM); u6.bind(("::", 5354))
 print("ready", flush=True)
 time.sleep(600)
 `
-	cmd := exec.Command("ip", "netns", "exec", ns, "python3", "-c", script)
+	// ip netns exec execs python in place: the pid is python's.
+	return startReady(t, "ip", "netns", "exec", ns, "python3", "-c", script)
+}
+
+// startReady starts a command that prints "ready" once set up, waits for
+// that line, and returns its pid; it is killed when the test ends.
+func startReady(t *testing.T, name string, args ...string) int {
+	t.Helper()
+	cmd := exec.Command(name, args...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -39,11 +47,10 @@ time.sleep(600)
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil || line != "ready\n" {
-		t.Fatalf("listener: %q %v", line, err)
+	if line, err := bufio.NewReader(out).ReadString('\n'); err != nil || line != "ready\n" {
+		t.Fatalf("%s: %q %v", name, line, err)
 	}
-	return cmd.Process.Pid // ip netns exec execs python in place
+	return cmd.Process.Pid
 }
 
 func TestSockets(t *testing.T) {
@@ -102,25 +109,14 @@ assert libc.setns(home, 0x40000000) == 0
 print("ready", flush=True)
 time.sleep(600)
 `
-	cmd := exec.Command("python3", "-c", script, name)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-	if line, err := bufio.NewReader(out).ReadString('\n'); err != nil || line != "ready\n" {
-		t.Fatalf("holder: %q %v", line, err)
-	}
+	pid := startReady(t, "python3", "-c", script, name)
 	sys, snap := snapshot(t)
 	socks, err := sys.Sockets(context.Background(), byName(t, snap, name))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(socks) != 1 || socks[0].Port != 6000 || len(socks[0].Procs) != 1 || socks[0].Procs[0].Pid != cmd.Process.Pid {
-		t.Errorf("sockets %+v, want udp 6000 held by %d", socks, cmd.Process.Pid)
+	if len(socks) != 1 || socks[0].Port != 6000 || len(socks[0].Procs) != 1 || socks[0].Procs[0].Pid != pid {
+		t.Errorf("sockets %+v, want udp 6000 held by %d", socks, pid)
 	}
 }
 

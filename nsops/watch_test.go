@@ -52,22 +52,30 @@ func noChange(t *testing.T, w *Watcher, d time.Duration, what string, bad func(m
 	}
 }
 
+// startWatch watches the netns directory dir ("" for the default) until
+// the test ends.
+func startWatch(t *testing.T, dir string) (*System, *Watcher) {
+	t.Helper()
+	sys, err := New(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sys.Close() })
+	w, err := sys.Watch(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	return sys, w
+}
+
 func isNamespaces(c model.Change) bool { return c.Namespaces }
 
 // TestWatchNetnsDir needs no root: the netns directory is a temporary one
 // that does not exist at first, appears, fills, and goes.
 func TestWatchNetnsDir(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "netns")
-	sys, err := New(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sys.Close()
-	w, err := sys.Watch(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	_, w := startWatch(t, dir)
 	step := func(what string, do func() error) {
 		t.Helper()
 		if err := do(); err != nil {
@@ -95,16 +103,7 @@ func TestWatchNetnsDir(t *testing.T) {
 
 func TestWatchNamedNamespaces(t *testing.T) {
 	nstest.RequireRoot(t)
-	sys, err := New("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sys.Close()
-	w, err := sys.Watch(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	_, w := startWatch(t, "")
 	name := nstest.Netns(t)
 	took := waitChange(t, w, time.Second, "ip netns add", isNamespaces)
 	t.Logf("ip netns add seen after %v", took)
@@ -116,16 +115,7 @@ func TestWatchUnnamedNamespace(t *testing.T) {
 	nstest.RequireRoot(t)
 	nstest.RequireTool(t, "unshare")
 	// An empty netns directory of our own: only /proc can tell.
-	sys, err := New(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sys.Close()
-	w, err := sys.Watch(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	_, w := startWatch(t, t.TempDir())
 	holder := exec.Command("unshare", "-n", "sleep", "600")
 	if err := holder.Start(); err != nil {
 		t.Fatal(err)
@@ -243,16 +233,7 @@ func waitFor(t *testing.T, what string, ok func() bool) {
 // TestWatchIdle: a watcher with nothing happening blocks; over one /proc
 // rescan period it uses next to no CPU.
 func TestWatchIdle(t *testing.T) {
-	sys, err := New(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sys.Close()
-	w, err := sys.Watch(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	sys, w := startWatch(t, t.TempDir())
 	w.Focus(&model.Namespace{Key: sys.HostKey(), Host: true, Path: "/proc/self/ns/net"})
 	cpu := func() time.Duration {
 		var ru syscall.Rusage
