@@ -139,8 +139,8 @@ type TopoLine struct {
 	Link int
 }
 
-// unwiredShown bounds how many unwired namespaces are named: with hundreds
-// of them, a count says more than a list.
+// unwiredShown bounds how many unwired namespaces are named, a line each:
+// with hundreds of them, a count says more than a list.
 const unwiredShown = 8
 
 // Lines lays the topology out as a tree.
@@ -196,15 +196,14 @@ func (t *Topology) Lines(p Paint) []TopoLine {
 			head += " (" + strconv.Itoa(t.Empty) + " empty)"
 		}
 		add(p(RoleHeader, head), nil)
-		names := make([]string, 0, unwiredShown+1)
-		for i, ns := range t.Unwired {
-			if i == unwiredShown {
-				names = append(names, p(RoleDim, "… "+strconv.Itoa(n-i)+" more"))
-				break
-			}
-			names = append(names, p(RoleName, Visible(ns.DisplayName())))
+		shown := min(n, unwiredShown)
+		for i, ns := range t.Unwired[:shown] {
+			first, _ := branch(i == n-1)
+			add(first+p(RoleName, Visible(ns.DisplayName())), &TopoEnd{Ns: ns})
 		}
-		add("└─ "+strings.Join(names, "  "), nil)
+		if n > shown {
+			add("└─ "+p(RoleDim, "… "+strconv.Itoa(n-shown)+" more"), nil)
+		}
 	}
 	return out
 }

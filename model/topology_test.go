@@ -93,7 +93,15 @@ veth pairs
 ├─ evil\x1b[31m"\\x0a e\x1b]0;x\x07 ⇄ red #9
 └─ evil\x1b[31m"\\x0a e1 ⇄ evil\x1b[31m"\\x0a e"2
 10 namespaces not wired (5 empty)
-└─ idle00  idle01  idle02  idle03  idle04  idle05  idle06  idle07  … 2 more
+├─ idle00
+├─ idle01
+├─ idle02
+├─ idle03
+├─ idle04
+├─ idle05
+├─ idle06
+├─ idle07
+└─ … 2 more
 `
 	if got := b.String(); got != want {
 		t.Errorf("topology text:\n%s\nwant:\n%s", got, want)
@@ -115,6 +123,7 @@ func TestTopologyLinesNameTheirInterface(t *testing.T) {
 		"tapd1 ⇄":     {Ns: NsKey{Ino: 1}, Link: 4},
 		"red r2b":     {Ns: NsKey{Ino: 4}, Link: 2},
 		"bridges":     {},
+		"idle03":      {Ns: NsKey{Ino: 103}},
 	} {
 		found := false
 		for text, l := range byText {
