@@ -228,3 +228,37 @@ func BenchmarkTopology1000(b *testing.B) {
 		_ = BuildTopology(s).WriteText(&out, NoPaint)
 	}
 }
+
+// FuzzTopologyDot: whatever the names, every quoted string in the graph
+// closes on its own line and no raw control byte gets through.
+func FuzzTopologyDot(f *testing.F) {
+	f.Add(hostileNs, "e\x1b]0;x\x07", `a\`)
+	f.Add(`"];x[`, `\"`, "\xff\xfe")
+	f.Fuzz(func(t *testing.T, nsName, ifName, other string) {
+		a := Namespace{Key: NsKey{Ino: 1}, Name: nsName, Links: []Link{veth(2, ifName, 2, 0), {Index: 3, Name: other, Kind: "bridge", Flags: IFF_UP}}}
+		a.Links[0].MasterIndex = 3
+		b := Namespace{Key: NsKey{Ino: 2}, Name: other, Links: []Link{veth(2, other, 2, 0)}}
+		s := &Snapshot{Namespaces: []Namespace{a, b, {Key: NsKey{Ino: 3}, Name: ifName}}}
+		wire(&s.Namespaces[0], 2, &s.Namespaces[1], 2)
+		var out bytes.Buffer
+		if err := BuildTopology(s).WriteDot(&out); err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(out.String(), "\n") {
+			quoted := false
+			for i := 0; i < len(line); i++ {
+				switch c := line[i]; {
+				case c < 0x20 && c != '\t':
+					t.Fatalf("raw control byte %#x in %q", c, line)
+				case quoted && c == '\\':
+					i++
+				case c == '"':
+					quoted = !quoted
+				}
+			}
+			if quoted {
+				t.Fatalf("unclosed string in %q", line)
+			}
+		}
+	})
+}
