@@ -13,6 +13,11 @@ import (
 // milliseconds, and a viewer should read again once, not once per event.
 const coalesce = 75 * time.Millisecond
 
+// minGap spaces changes out when events never stop (neighbour and bridge
+// forwarding entries churn in a busy namespace): a viewer then reads again
+// a few times a second rather than after every burst.
+const minGap = 250 * time.Millisecond
+
 // procRescan is how often /proc is scanned for namespaces that have no
 // name: nothing signals a process entering a new namespace. It is the only
 // timer a watcher runs.
@@ -128,6 +133,7 @@ func (w *Watcher) loop(ctx context.Context) {
 		timer   *time.Timer
 		fire    <-chan time.Time
 		out     chan model.Change
+		sent    time.Time
 	)
 	defer func() {
 		sub.close()
@@ -156,7 +162,6 @@ func (w *Watcher) loop(ctx context.Context) {
 			if want != nil {
 				sub = w.subscribe(want, gen)
 			}
-			continue
 		case ev := <-w.raw:
 			if !ev.namespaces && (sub == nil || ev.gen != gen) {
 				continue // from a subscription already replaced
@@ -175,20 +180,19 @@ func (w *Watcher) loop(ctx context.Context) {
 			}
 			if !have {
 				have = true
+				wait := max(coalesce, time.Until(sent.Add(minGap)))
 				if timer == nil {
-					timer = time.NewTimer(coalesce)
+					timer = time.NewTimer(wait)
 				} else {
-					timer.Reset(coalesce)
+					timer.Reset(wait)
 				}
 				fire = timer.C
 			}
-			continue
 		case <-fire:
 			fire = nil
 			out = w.changes
-			continue
 		case out <- pending:
-			pending, have, out = model.Change{}, false, nil
+			pending, have, out, sent = model.Change{}, false, nil, time.Now()
 		}
 	}
 }

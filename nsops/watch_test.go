@@ -249,3 +249,27 @@ func TestWatchIdle(t *testing.T) {
 		t.Errorf("idle watcher used %v of CPU", used)
 	}
 }
+
+// TestWatchSpacesOutEndlessEvents: names made without pause for a second
+// give a few changes, not one per burst.
+func TestWatchSpacesOutEndlessEvents(t *testing.T) {
+	dir := t.TempDir()
+	_, w := startWatch(t, dir)
+	stop := time.After(time.Second)
+	changes := 0
+	for i := 0; ; i++ {
+		select {
+		case <-stop:
+			if changes < 2 || changes > 5 {
+				t.Errorf("%d changes in a second of constant events, want 2 to 5", changes)
+			}
+			return
+		case <-w.Changes():
+			changes++
+		case <-time.After(10 * time.Millisecond):
+			if err := os.WriteFile(filepath.Join(dir, strconv.Itoa(i)), nil, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
