@@ -51,4 +51,3 @@ func (a *app) colorPaint() model.Paint {
 		return "\x1b[" + code + "m" + s + "\x1b[0m"
 	}
 }
-
