@@ -130,6 +130,10 @@ func (a *app) settings(flags *pflag.FlagSet) (*settings, error) {
 		switch {
 		case errors.Is(err, fs.ErrNotExist) && !explicit:
 			s.missing = true
+		case errors.Is(err, fs.ErrPermission) && !explicit:
+			// Someone else's home (setpriv, su without -): not this user's
+			// file, and without privileges nothing can be changed anyway.
+			s.missing = true
 		case err != nil && a.cfg.ignore:
 			fmt.Fprintf(a.stderr, "lazyns: warning: --ignore-config: not using %v\n", err)
 		case errors.Is(err, fs.ErrNotExist):
@@ -192,7 +196,7 @@ func (s *settings) applyEnv() error {
 	if v := os.Getenv(envNetnsDir); v != "" {
 		s.netnsDir = sourced[string]{v, "env " + envNetnsDir}
 	}
-	if v, ok := os.LookupEnv(envPrompt); ok {
+	if v := os.Getenv(envPrompt); v != "" {
 		s.prompt = sourced[string]{v, "env " + envPrompt}
 	}
 	// no-color.org: set and not empty means no colour, whatever the value.

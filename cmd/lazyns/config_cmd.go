@@ -58,7 +58,7 @@ func (s *settings) write(w io.Writer) error {
 	case s.file != "":
 		fmt.Fprintf(&b, "# config file: %s\n", tomlComment(s.file))
 	case s.missing:
-		b.WriteString("# config file: none (the default path does not exist)\n")
+		b.WriteString("# config file: none (nothing readable at the default path)\n")
 	default:
 		b.WriteString("# config file: not read\n")
 	}
