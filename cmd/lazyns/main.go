@@ -103,6 +103,7 @@ a path to a namespace file (anything containing a slash).`,
 	for _, f := range subcommands {
 		root.AddCommand(f(a))
 	}
+	a.completeArgs(root)
 	argsAreUsage(root)
 	return root
 }
