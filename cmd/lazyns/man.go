@@ -128,6 +128,8 @@ files bind\-mounted over \fI/etc\fP inside namespace NAME by \fBshell\fP and
 \fBexec\fP, as \fBip netns exec\fP does.
 `
 
+const seeAlso = `, \fBip\-netns(8)\fP, \fBip(8)\fP, \fBnsenter(1)\fP, \fBlsns(8)\fP`
+
 // addManSections puts ENVIRONMENT and FILES before SEE ALSO in lazyns.1.
 func addManSections(path string) error {
 	page, err := os.ReadFile(path)
@@ -144,6 +146,18 @@ func addManSections(path string) error {
 		out.WriteByte('\n')
 	}
 	out.WriteString(manSections)
-	out.Write(page[at:])
+	rest := page[at:]
+	if len(rest) > 0 {
+		// The SEE ALSO line lists the subcommands; the tools lazyns stands
+		// beside follow.
+		heading := bytes.IndexByte(rest, '\n') + 1
+		end := heading + bytes.IndexByte(rest[heading:], '\n')
+		if end > heading {
+			out.Write(rest[:end])
+			out.WriteString(seeAlso)
+			rest = rest[end:]
+		}
+	}
+	out.Write(rest)
 	return os.WriteFile(path, out.Bytes(), 0o644)
 }
