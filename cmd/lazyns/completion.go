@@ -18,10 +18,10 @@ func newCompletionCmd(*app) *cobra.Command {
 namespace names (read live from the netns directory when TAB is pressed) and
 lab names. make install puts them where each shell looks; by hand:
 
-  bash:  lazyns completion bash > /etc/bash_completion.d/lazyns
-         (or: source <(lazyns completion bash) in ~/.bashrc)
-  zsh:   lazyns completion zsh > "${fpath[1]}/_lazyns"
-  fish:  lazyns completion fish > ~/.config/fish/completions/lazyns.fish`,
+    bash:  lazyns completion bash > /etc/bash_completion.d/lazyns
+           (or: source <(lazyns completion bash) in ~/.bashrc)
+    zsh:   lazyns completion zsh > "${fpath[1]}/_lazyns"
+    fish:  lazyns completion fish > ~/.config/fish/completions/lazyns.fish`,
 		Example: `  source <(lazyns completion bash)
   lazyns shell qr<TAB>      # completes qrouter-e945b6b1-…
   lazyns completion fish > ~/.config/fish/completions/lazyns.fish`,

@@ -134,8 +134,15 @@ func TestBashCompletesTestNamespace(t *testing.T) {
 	name := nstest.Name("qr")
 	nstest.NetnsNamed(t, name)
 	bin := buildBinary(t)
-	got := bashComplete(t, bin, nil, "show", name[:len(name)-2])
-	if !reflect.DeepEqual(got, []string{name}) {
-		t.Errorf("lazyns show %s<TAB>: %q, want [%s]", name[:len(name)-2], got, name)
+	// Every command taking a namespace first, as far as it exists yet.
+	root := newRoot(&app{})
+	for _, c := range []string{"show", "shell", "exec", "enter", "trace"} {
+		if cmd, _, err := root.Find([]string{c}); err != nil || cmd == root {
+			continue
+		}
+		got := bashComplete(t, bin, nil, c, name[:len(name)-2])
+		if !reflect.DeepEqual(got, []string{name}) {
+			t.Errorf("lazyns %s %s<TAB>: %q, want [%s]", c, name[:len(name)-2], got, name)
+		}
 	}
 }

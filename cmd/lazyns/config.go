@@ -81,6 +81,8 @@ func (a *app) configure(root *cobra.Command) {
 	f.StringVar(&a.cfg.refresh, "refresh", "", `"live" (follow the kernel), "manual" (ctrl+r) or an interval such as 5s`)
 	root.MarkFlagFilename("config", "toml")
 	root.MarkFlagDirname("netns-dir")
+	// A command with a PersistentPreRunE of its own must not skip this one.
+	cobra.EnableTraverseRunHooks = true
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
 		return a.loadSettings(cmd)
 	}

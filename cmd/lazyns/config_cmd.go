@@ -28,18 +28,18 @@ lazyns with its file, line and what is wrong, unless --ignore-config is given.
 
 The file:
 
-  read_only = true          # refuse every change (--write lifts it once)
-  netns_dir = "/run/netns"
-  prompt = "[{ns}] \u@\h:\w\$ "
-  theme = "auto"            # dark, light or auto
-  no_color = false
-  refresh = "live"          # live, manual, or an interval such as "5s"
+    read_only = true          # refuse every change (--write lifts it once)
+    netns_dir = "/run/netns"
+    prompt = "[{ns}] \u@\h:\w\$ "
+    theme = "auto"            # dark, light or auto
+    no_color = false
+    refresh = "live"          # live, manual, or an interval such as "5s"
 
-  [colors]                  # name, ifname, up, down, mac, inet, inet6, dim, warn, header
-  up = "bright-green"       # a name, a number 0-255 or "#rrggbb"
+    [colors]                  # name, ifname, up, down, mac, inet, inet6, dim, warn, header
+    up = "bright-green"       # a name, a number 0-255 or "#rrggbb"
 
-  [keys]                    # an action = a key or a list of keys
-  shell = ["S", "ctrl+s"]`,
+    [keys]                    # an action = a key or a list of keys
+    shell = ["S", "ctrl+s"]`,
 		Example: `  lazyns config
   lazyns --config /etc/lazyns.toml config
   LAZYNS_READ_ONLY=1 lazyns config | grep read_only

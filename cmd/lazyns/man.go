@@ -38,7 +38,6 @@ func writeManPages(root *cobra.Command, dir string) error {
 		return err
 	}
 	header := &doc.GenManHeader{
-		Title:   "LAZYNS",
 		Section: "1",
 		Source:  "lazyns " + version,
 		Manual:  "lazyns manual",
