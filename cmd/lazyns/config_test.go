@@ -37,7 +37,7 @@ func writeConfig(t *testing.T, text string) string {
 
 // configured runs lazyns with args and returns the app as it was left, to
 // look at the effective settings.
-func configured(t *testing.T, args ...string) (*app, error, string) {
+func configured(t *testing.T, args ...string) (*app, string, error) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	a := &app{stdin: strings.NewReader(""), stdout: &out, stderr: &errb}
@@ -45,7 +45,7 @@ func configured(t *testing.T, args ...string) (*app, error, string) {
 	root.SetArgs(args)
 	err := root.Execute()
 	t.Cleanup(a.close)
-	return a, err, out.String() + errb.String()
+	return a, out.String() + errb.String(), err
 }
 
 func TestConfigPrecedence(t *testing.T) {
@@ -56,7 +56,7 @@ prompt = "file {ns}> "
 theme = "light"
 `)
 	// The file alone.
-	a, err, out := configured(t, "--config", path, "config")
+	a, out, err := configured(t, "--config", path, "config")
 	if err != nil {
 		t.Fatalf("config: %v\n%s", err, out)
 	}
@@ -79,7 +79,7 @@ theme = "light"
 	t.Setenv(envPrompt, "env> ")
 	t.Setenv(envReadOnly, "0")
 	t.Setenv(envNoColor, "1")
-	a, err, out = configured(t, "--config", path, "config")
+	a, out, err = configured(t, "--config", path, "config")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ theme = "light"
 	}
 
 	// Flags over the environment.
-	a, err, out = configured(t, "--config", path, "--netns-dir", "/from/flag", "--prompt", "flag> ",
+	a, out, err = configured(t, "--config", path, "--netns-dir", "/from/flag", "--prompt", "flag> ",
 		"--read-only", "--theme", "dark", "--refresh", "5s", "config")
 	if err != nil {
 		t.Fatal(err)
@@ -205,7 +205,7 @@ func TestConfigReadOnlyReachesSystem(t *testing.T) {
 		{[]string{"--config", path, "config"}, true},
 		{[]string{"--config", path, "--write", "config"}, false},
 	} {
-		a, err, _ := configured(t, c.args...)
+		a, _, err := configured(t, c.args...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -222,7 +222,7 @@ func TestConfigReadOnlyReachesSystem(t *testing.T) {
 func TestConfigKeysReachUI(t *testing.T) {
 	cleanConfigEnv(t)
 	path := writeConfig(t, "[keys]\nshell = [\"S\", \"shift+ctrl+s\"]\ntrace = []\n")
-	a, err, out := configured(t, "--config", path, "config")
+	a, out, err := configured(t, "--config", path, "config")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,7 +272,7 @@ func TestCanonicalKey(t *testing.T) {
 func TestConfigColors(t *testing.T) {
 	cleanConfigEnv(t)
 	// The defaults are ip -c's colours.
-	a, err, _ := configured(t, "config")
+	a, _, err := configured(t, "config")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -286,7 +286,7 @@ func TestConfigColors(t *testing.T) {
 		}
 	}
 	path := writeConfig(t, "[colors]\nup = \"#00ff80\"\ndown = \"bright-red\"\nheader = \"208\"\ndim = \"8\"\n")
-	a, err, _ = configured(t, "--config", path, "config")
+	a, _, err = configured(t, "--config", path, "config")
 	if err != nil {
 		t.Fatal(err)
 	}
