@@ -122,8 +122,14 @@ func TestBashCompletesFromNetnsDir(t *testing.T) {
 		t.Errorf("lazyns --read-o<TAB>: %q", got)
 	}
 	// A bad config file does not spill errors into the command line.
-	bad := writeConfig(t, "nonsense = 1\n")
-	if got := bashComplete(t, bin, append(env, "XDG_CONFIG_HOME="+filepath.Dir(filepath.Dir(bad))), "show", "bl"); !reflect.DeepEqual(got, []string{"blue"}) {
+	xdg := t.TempDir()
+	if err := os.Mkdir(filepath.Join(xdg, "lazyns"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(xdg, "lazyns", "config.toml"), []byte("nonsense = 1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := bashComplete(t, bin, append(env, "XDG_CONFIG_HOME="+xdg), "show", "bl"); !reflect.DeepEqual(got, []string{"blue"}) {
 		t.Errorf("with a bad config, lazyns show bl<TAB>: %q", got)
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -98,11 +99,15 @@ func (a *app) loadSettings(cmd *cobra.Command) error {
 		return nil
 	}
 	s, err := a.settings(cmd.Flags())
+	if err != nil && (cmd.Name() == cobra.ShellCompRequestCmd || cmd.Name() == cobra.ShellCompNoDescRequestCmd) {
+		// Completing a word must never print an error into the shell: go
+		// on quietly with the environment and flags (LAZYNS_NETNS_DIR).
+		stderr := a.stderr
+		a.stderr, a.cfg.ignore = io.Discard, true
+		s, err = a.settings(cmd.Flags())
+		a.stderr = stderr
+	}
 	if err != nil {
-		// Completing a word must never print an error into the shell.
-		if cmd.Name() == cobra.ShellCompRequestCmd || cmd.Name() == cobra.ShellCompNoDescRequestCmd {
-			return nil
-		}
 		return usageError{err}
 	}
 	a.cfg.eff = s
