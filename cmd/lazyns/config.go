@@ -74,12 +74,12 @@ func defaultSettings() *settings {
 // command runs.
 func (a *app) configure(root *cobra.Command) {
 	f := root.PersistentFlags()
-	f.StringVar(&a.cfg.path, "config", "", "config file (default $XDG_CONFIG_HOME/lazyns/config.toml)")
+	f.StringVar(&a.cfg.path, "config", "", "config `FILE` (default $XDG_CONFIG_HOME/lazyns/config.toml)")
 	f.BoolVar(&a.cfg.ignore, "ignore-config", false, "start without the config file (defaults, environment and flags)")
 	f.BoolVar(&a.cfg.write, "write", false, "allow changes for this session although the config says read_only")
-	f.StringVar(&a.cfg.theme, "theme", "", "colour theme: dark, light or auto (asks the terminal)")
-	f.StringVar(&a.cfg.prompt, "prompt", "", "shell prompt template; {ns} stands for the namespace")
-	f.StringVar(&a.cfg.refresh, "refresh", "", `"live" (follow the kernel), "manual" (ctrl+r) or an interval such as 5s`)
+	f.StringVar(&a.cfg.theme, "theme", "auto", "colour `THEME`: dark, light or auto (asks the terminal)")
+	f.StringVar(&a.cfg.prompt, "prompt", "", "shell prompt `TEMPLATE`; {ns} stands for the namespace")
+	f.StringVar(&a.cfg.refresh, "refresh", "live", "update the UI `WHEN`: live (follow the kernel), manual (ctrl+r) or every interval such as 5s")
 	root.MarkFlagFilename("config", "toml")
 	root.MarkFlagDirname("netns-dir")
 	// A command with a PersistentPreRunE of its own must not skip this one.
