@@ -301,3 +301,25 @@ func TestConfigColors(t *testing.T) {
 		}
 	}
 }
+
+// The example file in lazyns config --help is a valid config file.
+func TestConfigHelpExampleIsValid(t *testing.T) {
+	cleanConfigEnv(t)
+	long := newConfigCmd(&app{}).Long
+	_, example, ok := strings.Cut(long, "The file:\n\n")
+	if !ok {
+		t.Fatal("no example file in lazyns config --help")
+	}
+	var lines []string
+	for _, l := range strings.Split(example, "\n") {
+		lines = append(lines, strings.TrimPrefix(l, "    "))
+	}
+	path := writeConfig(t, strings.Join(lines, "\n"))
+	a, out, err := configured(t, "--config", path, "config")
+	if err != nil {
+		t.Fatalf("the example does not load: %v\n%s", err, out)
+	}
+	if !a.readOnly || a.uiOptions().Prompt != `[{ns}] \u@\h:\w\$ ` || !reflect.DeepEqual(a.uiOptions().Keys[tui.ActShell], []string{"S", "ctrl+s"}) {
+		t.Errorf("the example loads as readOnly %v, options %+v", a.readOnly, a.uiOptions())
+	}
+}
