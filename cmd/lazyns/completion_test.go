@@ -21,8 +21,12 @@ func TestCompletionScripts(t *testing.T) {
 			continue
 		}
 		// Syntax check with the shell itself where it is installed.
-		if path, err := exec.LookPath(shell); err == nil && shell != "fish" {
-			cmd := exec.Command(path, "-n")
+		if path, err := exec.LookPath(shell); err == nil {
+			check := "-n"
+			if shell == "fish" {
+				check = "--no-execute"
+			}
+			cmd := exec.Command(path, check)
 			cmd.Stdin = strings.NewReader(stdout)
 			if out, err := cmd.CombinedOutput(); err != nil {
 				t.Errorf("%s -n on the script: %v\n%s", shell, err, out)
@@ -150,5 +154,26 @@ func TestBashCompletesTestNamespace(t *testing.T) {
 		if !reflect.DeepEqual(got, []string{name}) {
 			t.Errorf("lazyns %s %s<TAB>: %q, want [%s]", c, name[:len(name)-2], got, name)
 		}
+	}
+}
+
+func TestFishCompletesFromNetnsDir(t *testing.T) {
+	fish, err := exec.LookPath("fish")
+	if err != nil {
+		t.Skip("no fish")
+	}
+	cleanConfigEnv(t)
+	dir := t.TempDir()
+	for _, name := range []string{"qrouter-e945b6b1", "blue"} {
+		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bin := buildBinary(t)
+	cmd := exec.Command(fish, "--no-config", "-c", `lazyns completion fish | source; complete -C "lazyns show qr"`)
+	cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"), envNetnsDir+"="+dir)
+	out, err := cmd.CombinedOutput()
+	if err != nil || strings.TrimSpace(string(out)) != "qrouter-e945b6b1" {
+		t.Errorf("fish: lazyns show qr<TAB>: %v %q", err, out)
 	}
 }
