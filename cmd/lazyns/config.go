@@ -279,6 +279,24 @@ func checkRefresh(r string) error {
 	return nil
 }
 
+// refreshEvery is the refresh setting as the UI uses it: 0 follows the
+// kernel (live), a positive interval re-reads that often, -1 waits for ctrl+r.
+func (a *app) refreshEvery() time.Duration {
+	r := "live"
+	if a.cfg.eff != nil {
+		r = a.cfg.eff.refresh.val
+	}
+	switch r {
+	case "live":
+		return 0
+	case "manual":
+		return -1
+	}
+	// Checked when read: only a valid interval gets this far.
+	d, _ := time.ParseDuration(r)
+	return d
+}
+
 // uiOptions are the effective settings the terminal UI starts with.
 func (a *app) uiOptions() tui.Options {
 	s := a.cfg.eff

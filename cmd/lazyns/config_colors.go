@@ -67,3 +67,13 @@ func (a *app) colorOf(role string) string {
 	parsed, _ := parseColor(c)
 	return parsed
 }
+
+// uiColors are the effective [colors] by role name, in lipgloss.Color form
+// ("" is the terminal's own colour), for the UI's styles.
+func (a *app) uiColors() map[string]string {
+	out := make(map[string]string, len(colorRoles))
+	for role := range colorRoles {
+		out[role] = a.colorOf(role)
+	}
+	return out
+}

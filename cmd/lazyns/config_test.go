@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lazyns/lazyns/model"
 	"github.com/lazyns/lazyns/tui"
@@ -321,5 +322,23 @@ func TestConfigHelpExampleIsValid(t *testing.T) {
 	}
 	if !a.readOnly || a.uiOptions().Prompt != `[{ns}] \u@\h:\w\$ ` || !reflect.DeepEqual(a.uiOptions().Keys[tui.ActShell], []string{"S", "ctrl+s"}) {
 		t.Errorf("the example loads as readOnly %v, options %+v", a.readOnly, a.uiOptions())
+	}
+}
+
+func TestConfigRefreshAndUIColors(t *testing.T) {
+	cleanConfigEnv(t)
+	for refresh, want := range map[string]time.Duration{"live": 0, "manual": -1, "2m30s": 150 * time.Second} {
+		path := writeConfig(t, "refresh = '"+refresh+"'\n[colors]\nup = 'bright-green'\ninet = '#AbCdEf'\n")
+		a, _, err := configured(t, "--config", path, "config")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := a.refreshEvery(); got != want {
+			t.Errorf("refresh = %q: %v, want %v", refresh, got, want)
+		}
+		colors := a.uiColors()
+		if colors["up"] != "10" || colors["inet"] != "#abcdef" || colors["down"] != "1" || colors["name"] != "" || len(colors) != len(colorRoles) {
+			t.Errorf("UI colours: %v", colors)
+		}
 	}
 }
