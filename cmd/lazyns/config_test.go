@@ -160,6 +160,11 @@ func TestConfigBadFile(t *testing.T) {
 				t.Errorf("stderr %q\nwant one line starting %q and naming --ignore-config", stderr, want)
 			}
 
+			// The UI (no command) stops the same way, before it starts.
+			if code, _, _ := lazyns(t, "--config", path); code != 2 {
+				t.Errorf("lazyns (the UI) with a bad config: exit %d, want 2", code)
+			}
+
 			// --ignore-config: defaults, one line of warning, exit 0.
 			code, stdout, stderr = lazyns(t, "--config", path, "--ignore-config", "config")
 			if code != 0 || !strings.HasPrefix(stderr, "lazyns: warning: --ignore-config: not using "+path+c.want) || strings.Count(stderr, "\n") != 1 {
