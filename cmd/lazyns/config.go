@@ -313,6 +313,8 @@ func (a *app) uiOptions() tui.Options {
 		Theme:    s.theme.val,
 		Keys:     keys,
 		Prompt:   s.prompt.val,
+		Colors:   a.uiColors(),
+		Refresh:  a.refreshEvery(),
 		NetnsDir: a.netnsDir,
 	}
 }
