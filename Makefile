@@ -14,7 +14,7 @@ DATADIR  ?= $(PREFIX)/share
 # Release targets: static binaries, no cgo.
 PLATFORMS ?= linux/amd64 linux/arm64
 
-.PHONY: all build test lint run install man completions release bench soak fuzz clean
+.PHONY: all build test lint run install man completions release bench soak fuzz clean race
 
 all: build
 
@@ -24,6 +24,10 @@ build:
 # Root-only tests skip when not root, and fail under CI=true.
 test: build
 	$(GO) test -count=1 -timeout 20m ./...
+
+# The whole suite under the race detector (slower; CI runs plain `test`).
+race:
+	$(GO) test -race -count=1 -timeout 30m ./...
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt: $$out"; exit 1; fi
