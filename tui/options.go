@@ -11,4 +11,6 @@ type Options struct {
 	// Prompt is the shell prompt template; "{ns}" stands for the namespace.
 	Prompt   string
 	NetnsDir string
+	// Hostname is shown in the header; empty means os.Hostname.
+	Hostname string
 }
