@@ -19,4 +19,6 @@ type Options struct {
 	// Refresh is 0 to follow the kernel live, an interval to poll instead,
 	// or negative to read again only on ctrl+r.
 	Refresh time.Duration
+	// Hostname is shown in the header; empty means os.Hostname.
+	Hostname string
 }
