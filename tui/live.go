@@ -93,9 +93,10 @@ func (m *Model) gotSnapshot(msg snapshotMsg) tea.Cmd {
 // setSnapshot puts snap on screen, keeping the selected namespace, tab
 // and row where they still exist.
 func (m *Model) setSnapshot(snap *model.Snapshot) {
+	prev := m.selRef()
 	m.snap = snap
 	m.index = newFilterIndex(snap)
-	m.refilter()
+	m.refilter(prev)
 	m.rebuildDetail()
 	if m.pane != nil {
 		m.pane.refresh(m)

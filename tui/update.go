@@ -71,14 +71,14 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return m.filterKey(msg)
 	}
 	act := m.keys.action(msg)
-	if act == ActQuit && msg.String() == "ctrl+c" || act == ActQuit && m.pane == nil && !m.showHelp {
+	if act == ActQuit && (msg.String() == "ctrl+c" || m.pane == nil) {
 		return m.quit()
 	}
 	if m.showHelp {
 		// Every binding works from the help screen: it closes, and the
 		// key acts on what is beneath.
 		m.showHelp = false
-		if act == ActHelp || act == ActQuit || msg.String() == "esc" {
+		if act == ActHelp || msg.String() == "esc" {
 			return nil
 		}
 	}
