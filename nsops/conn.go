@@ -39,14 +39,18 @@ var recvBufs = sync.Pool{New: func() any { b := make([]byte, 64*1024); return &b
 // dialHere opens an rtnetlink socket in the calling thread's namespace.
 // Every pool thread is in the host namespace (InNamespace guarantees it),
 // so this reads the host without the CAP_SYS_ADMIN that setns would take.
-func dialHere() (*conn, error) {
-	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_ROUTE)
+func dialHere() (*conn, error) { return dialHereProto(unix.NETLINK_ROUTE, "rtnetlink") }
+
+// dialHereProto opens a netlink socket of another protocol (sock_diag for
+// sockets), named what in errors, in the calling thread's namespace.
+func dialHereProto(proto int, what string) (*conn, error) {
+	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, proto)
 	if err != nil {
-		return nil, fmt.Errorf("open an rtnetlink socket: %w", err)
+		return nil, fmt.Errorf("open a %s socket: %w", what, err)
 	}
 	if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
 		unix.Close(fd)
-		return nil, fmt.Errorf("bind an rtnetlink socket: %w", err)
+		return nil, fmt.Errorf("bind a %s socket: %w", what, err)
 	}
 	// A dump never takes this long; the timeout only keeps a wedged
 	// kernel from hanging lazyns for ever.
