@@ -82,6 +82,8 @@ func goldenScenarios() []scenario {
 			typeText(tm, "ip -c addr")
 			tm.Send(press("enter"))
 		}, "exit 3"},
+		{"topology", keys("t"), "TOPOLOGY"},
+		{"topology_scrolled", keys("t", "j", "j", "j"), "TOPOLOGY"},
 		{"exec_prompt", keys("j", "j", "j", "j", "x"), "Run in"},
 	}
 	for t := 0; t < tabCount; t++ {

@@ -549,3 +549,46 @@ func stripSGR(s string) string {
 	}
 	return b.String()
 }
+
+func TestTopology(t *testing.T) {
+	h := newHarness(t, Options{})
+	h.keys("t")
+	p, ok := h.m.pane.(*topoPane)
+	if !ok {
+		t.Fatal("t opened no topology")
+	}
+	scr := h.screen()
+	for _, want := range []string{"br-int", "tap76de6d23-a8 ⇄ " + routerName + " qr-76de6d23-a8 10.0.0.1/24", `evil\x1b[31mred`} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("topology lacks %q:\n%s", want, scr)
+		}
+	}
+	assertInert(t, scr)
+	// Find the line of the router's qr- port and open it.
+	line := -1
+	for i, l := range p.targets {
+		if l.Ns == kHost && l.Link == 5 {
+			line = i
+		}
+	}
+	if line < 0 {
+		t.Fatalf("no line for tap76de6d23-a8: %+v", p.targets)
+	}
+	for h.m.pane != nil && p.sc.cursor < line {
+		h.keys("j")
+	}
+	h.keys("enter")
+	if h.m.pane != nil || h.selected() != "host" || h.m.tab != tabLinks || h.m.detail.rows[h.m.rows.cursor].link != 5 {
+		t.Errorf("enter on a port: pane %v, on %q, tab %d", h.m.pane, h.selected(), h.m.tab)
+	}
+	// The topology follows new snapshots while open; esc leaves it.
+	h.keys("t")
+	h.send(snapshotMsg{snap: fakeSnapshot()})
+	if _, ok := h.m.pane.(*topoPane); !ok {
+		t.Fatal("a new snapshot closed the topology")
+	}
+	h.keys("esc")
+	if h.m.pane != nil {
+		t.Error("esc did not leave the topology")
+	}
+}

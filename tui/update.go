@@ -127,6 +127,8 @@ func (m *Model) act(act string) tea.Cmd {
 			return nil
 		}
 		return m.follow()
+	case ActTopology:
+		return m.openTopology()
 	case ActReload:
 		m.setStatus("reloading…", false)
 		return m.reloadAll()
