@@ -37,8 +37,8 @@ func (p *topoPane) refresh(m *Model) {
 }
 
 func (p *topoPane) render(m *Model, height int) []string { return p.renderLines(m, height) }
-func (p *topoPane) actions() []string                   { return []string{ActFollow} }
-func (p *topoPane) close()                              {}
+func (p *topoPane) actions() []string                    { return []string{ActFollow} }
+func (p *topoPane) close()                               {}
 
 func (p *topoPane) key(m *Model, _ tea.KeyPressMsg, act string) tea.Cmd {
 	switch act {
