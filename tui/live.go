@@ -3,6 +3,7 @@ package tui
 import (
 	"reflect"
 	"slices"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/lazyns/lazyns/model"
@@ -101,6 +102,14 @@ func (m *Model) setSnapshot(snap *model.Snapshot) {
 	if m.pane != nil {
 		m.pane.refresh(m)
 	}
+}
+
+// tickMsg asks for a snapshot when the UI polls (Options.Refresh > 0)
+// instead of following the kernel.
+type tickMsg struct{}
+
+func (m *Model) tick() tea.Cmd {
+	return tea.Tick(m.opt.Refresh, func(time.Time) tea.Msg { return tickMsg{} })
 }
 
 func (m *Model) startWatch() tea.Cmd {

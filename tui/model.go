@@ -98,7 +98,7 @@ func New(src Source, runner Runner, opt Options) *Model {
 	if m.host == "" {
 		m.host, _ = os.Hostname()
 	}
-	m.st = NewStyles(opt.NoColor, m.dark)
+	m.st = NewStyles(opt.NoColor, m.dark, opt.Colors)
 	m.help.Styles = m.st.Help
 	m.help.ShortSeparator = "  "
 	m.filter = textinput.New()
@@ -110,7 +110,13 @@ func New(src Source, runner Runner, opt Options) *Model {
 
 // Init reads the first snapshot and starts following the kernel.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.loadSnapshot(), m.waitProgress(), m.startWatch()}
+	cmds := []tea.Cmd{m.loadSnapshot(), m.waitProgress()}
+	switch {
+	case m.opt.Refresh == 0:
+		cmds = append(cmds, m.startWatch())
+	case m.opt.Refresh > 0:
+		cmds = append(cmds, m.tick())
+	}
 	if m.opt.Theme == "" || m.opt.Theme == "auto" {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}

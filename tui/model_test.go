@@ -592,3 +592,43 @@ func TestTopology(t *testing.T) {
 		t.Error("esc did not leave the topology")
 	}
 }
+
+func TestColorsOption(t *testing.T) {
+	st := NewStyles(false, true, map[string]string{"ifname": "#ff0000", "up": "", "bogus": "1"})
+	if got := st.Paint(model.RoleIfname, "eth0"); !strings.Contains(got, "38;2;255;0;0") {
+		t.Errorf("ifname colour not applied: %q", got)
+	}
+	if got := st.Paint(model.RoleUp, "UP"); got != "UP" {
+		t.Errorf(`"" should leave up in the terminal's colour: %q`, got)
+	}
+	if got := st.Paint(model.RoleDown, "DOWN"); !strings.Contains(got, "38;5;1m") {
+		t.Errorf("roles not named keep ip -c's colour: %q", got)
+	}
+	plain := NewStyles(true, true, map[string]string{"ifname": "#ff0000"})
+	if got := plain.Paint(model.RoleIfname, "eth0"); got != "eth0" {
+		t.Errorf("no colour at all under NoColor: %q", got)
+	}
+}
+
+func TestRefreshModes(t *testing.T) {
+	h := newHarness(t, Options{Refresh: -1})
+	if h.src.count("Watch") != 0 {
+		t.Error("manual refresh started the watcher")
+	}
+	h.keys("ctrl+r")
+	if h.src.count("Snapshot") != 2 {
+		t.Error("ctrl+r did not read again")
+	}
+	p := newHarness(t, Options{Refresh: time.Hour})
+	if p.src.count("Watch") != 0 {
+		t.Error("polling started the watcher")
+	}
+	p.send(tickMsg{})
+	if p.src.count("Snapshot") != 2 {
+		t.Error("a tick did not read again")
+	}
+	live := newHarness(t, Options{})
+	if live.src.count("Watch") != 1 {
+		t.Error("live refresh did not start the watcher")
+	}
+}

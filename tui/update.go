@@ -20,7 +20,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case tea.BackgroundColorMsg:
 		if m.opt.Theme == "" || m.opt.Theme == "auto" {
 			m.dark = msg.IsDark()
-			m.st = NewStyles(m.opt.NoColor, m.dark)
+			m.st = NewStyles(m.opt.NoColor, m.dark, m.opt.Colors)
 			m.help.Styles = m.st.Help
 		}
 		return nil
@@ -33,6 +33,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.gotWatcher(msg)
 	case changeMsg:
 		return m.gotChange(msg.c)
+	case tickMsg:
+		return tea.Batch(m.requestSnapshot(), m.tick())
 	case watchEndMsg:
 		m.watcher = nil
 		return nil
