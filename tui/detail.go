@@ -192,15 +192,24 @@ func (m *Model) infoLine(ns *model.Namespace) string {
 		parts = append(parts, "nsid "+strconv.Itoa(id))
 	}
 	if n := len(ns.Procs); n > 0 {
+		// Command names are read only where discovery needed them; the
+		// Processes tab has them all.
 		var comms []string
-		for i, p := range ns.Procs {
-			if i == 3 {
+		for _, p := range ns.Procs {
+			if p.Comm == "" {
+				continue
+			}
+			if len(comms) == 3 {
 				comms = append(comms, "…")
 				break
 			}
 			comms = append(comms, model.Visible(p.Comm))
 		}
-		parts = append(parts, fmt.Sprintf("pids %d: %s", n, strings.Join(comms, ", ")))
+		pids := fmt.Sprintf("pids %d", n)
+		if len(comms) > 0 {
+			pids += ": " + strings.Join(comms, ", ")
+		}
+		parts = append(parts, pids)
 	}
 	if b := model.Badges(ns); len(b) > 0 {
 		parts = append(parts, model.Visible(strings.Join(b, ", ")))

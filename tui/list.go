@@ -31,7 +31,7 @@ func (m *Model) refilter(prev nsRef) {
 		return
 	}
 	m.shown = m.index.match(m.filter.Value())
-	m.list.set(len(m.shown), m.layout().bodyH-1)
+	m.list.set(len(m.shown), m.list.height)
 	for i, pos := range m.shown {
 		if refOf(&m.snap.Namespaces[pos]) == prev {
 			m.list.to(i)

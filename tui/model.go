@@ -137,7 +137,7 @@ func (m *Model) Snapshot() *model.Snapshot { return m.snap }
 
 // Selected is the namespace under the list cursor, or nil.
 func (m *Model) Selected() *model.Namespace {
-	if m.snap == nil || len(m.shown) == 0 {
+	if m.snap == nil || m.list.cursor >= len(m.shown) {
 		return nil
 	}
 	return &m.snap.Namespaces[m.shown[m.list.cursor]]

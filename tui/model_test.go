@@ -632,3 +632,23 @@ func TestRefreshModes(t *testing.T) {
 		t.Error("live refresh did not start the watcher")
 	}
 }
+
+func TestSnapshotShrinks(t *testing.T) {
+	h := newHarness(t, Options{})
+	h.keys("G")
+	h.src.mu.Lock()
+	h.src.snap = &model.Snapshot{Namespaces: fakeSnapshot().Namespaces[:2]}
+	h.src.mu.Unlock()
+	h.send(changeMsg{model.Change{Namespaces: true}})
+	if h.selected() != "blue" || !strings.Contains(h.screen(), "2 namespaces") {
+		t.Errorf("after the selected namespace vanished: on %q\n%s", h.selected(), h.screen())
+	}
+	h.src.mu.Lock()
+	h.src.snap = &model.Snapshot{}
+	h.src.mu.Unlock()
+	h.send(changeMsg{model.Change{Namespaces: true}})
+	if h.m.Selected() != nil || !strings.Contains(h.screen(), "0 namespaces") {
+		t.Errorf("no namespaces at all:\n%s", h.screen())
+	}
+	h.keys("j", "enter", "tab", "enter", "s", "x", "t", "6")
+}
