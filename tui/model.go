@@ -104,6 +104,9 @@ func New(src Source, runner Runner, opt Options) *Model {
 	m.filter = textinput.New()
 	m.filter.Prompt = "/"
 	m.filter.Placeholder = "name, interface or address"
+	// The terminal's own cursor: a drawn one blinks, and a blink is a
+	// redraw twice a second.
+	m.filter.SetVirtualCursor(false)
 	m.loading = true
 	return m
 }

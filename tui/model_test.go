@@ -2,6 +2,7 @@ package tui
 
 import (
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -651,4 +652,67 @@ func TestSnapshotShrinks(t *testing.T) {
 		t.Errorf("no namespaces at all:\n%s", h.screen())
 	}
 	h.keys("j", "enter", "tab", "enter", "s", "x", "t", "6")
+}
+
+func TestProgressWhileLoading(t *testing.T) {
+	m := New(newFakeSource(fakeSnapshot()), nil, Options{Hostname: "vm"})
+	t.Cleanup(m.Close)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.Update(progressMsg{done: 120, total: 1000})
+	scr := ansi.Strip(m.render())
+	if !strings.Contains(scr, "reading namespaces… 120/1000") {
+		t.Errorf("no progress line:\n%s", scr)
+	}
+	for _, k := range []string{"j", "enter", "tab", "s", "x", "t", "/", "a", "esc", "?"} {
+		m.Update(press(k))
+	}
+	m.Update(tea.MouseClickMsg{X: 3, Y: 4, Button: tea.MouseLeft})
+	m.Update(snapshotMsg{snap: fakeSnapshot()})
+	if !strings.Contains(ansi.Strip(m.render()), "8 namespaces") {
+		t.Error("keys before the first snapshot broke it")
+	}
+}
+
+// Every screen at sizes down to tiny ones: lines exactly as wide as the
+// terminal, as many as it is high, and no panic.
+func TestSizes(t *testing.T) {
+	h := newHarness(t, Options{})
+	h.selectName(evilName)
+	screens := []func(){
+		func() {}, func() { h.keys("?") }, func() { h.keys("esc", "t") }, func() { h.keys("esc", "x") },
+		func() { h.keys("esc", "/", "e") }, func() { h.keys("esc", "esc", "3") },
+	}
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 60}, {40, 10}, {20, 5}, {1, 1}} {
+		h.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		for i, open := range screens {
+			open()
+			lines := strings.Split(h.m.render(), "\n")
+			if len(lines) != size[1] && size[1] >= 4 {
+				t.Errorf("%v screen %d: %d lines", size, i, len(lines))
+			}
+			for j, l := range lines {
+				if w := ansi.StringWidth(l); w > size[0] {
+					t.Errorf("%v screen %d line %d is %d wide: %q", size, i, j, w, ansi.Strip(l))
+				}
+			}
+		}
+		h.keys("esc", "esc")
+	}
+}
+
+func TestPaintWords(t *testing.T) {
+	tag := func(r model.Role, s string) string { return "<" + strconv.Itoa(int(r)) + ":" + s + ">" }
+	got := paintWords(tag, "10.0.0.0/24 dev qr-1 proto kernel scope link src 10.0.0.1")
+	want := "<6:10.0.0.0/24> dev <2:qr-1> proto kernel scope link src <6:10.0.0.1>"
+	if got != want {
+		t.Errorf("route:\n got %s\nwant %s", got, want)
+	}
+	got = paintWords(tag, "fe80::1 dev eth0 lladdr fa:16:3e:aa:bb:cc router REACHABLE")
+	want = "<7:fe80::1> dev <2:eth0> lladdr <5:fa:16:3e:aa:bb:cc> router REACHABLE"
+	if got != want {
+		t.Errorf("neighbour:\n got %s\nwant %s", got, want)
+	}
+	if got := paintWords(tag, "default via 172.24.4.1 dev qg"); got != "default via <6:172.24.4.1> dev <2:qg>" {
+		t.Errorf("default route: %s", got)
+	}
 }
