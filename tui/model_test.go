@@ -716,3 +716,27 @@ func TestPaintWords(t *testing.T) {
 		t.Errorf("default route: %s", got)
 	}
 }
+
+// Changes that arrive while a snapshot is read are read once more, after a
+// pause in proportion to how long reading took.
+func TestReloadUnderChurn(t *testing.T) {
+	h := newHarness(t, Options{})
+	h.m.loading = true
+	for i := 0; i < 5; i++ {
+		h.m.Update(changeMsg{model.Change{Namespaces: true}})
+	}
+	if !h.m.reload || h.src.count("Snapshot") != 1 {
+		t.Fatalf("changes during a read: reload %v, %d reads", h.m.reload, h.src.count("Snapshot"))
+	}
+	h.m.Update(snapshotMsg{snap: fakeSnapshot(), took: 10 * time.Millisecond})
+	if !h.m.loading || h.m.reload {
+		t.Fatal("the next read should be pending")
+	}
+	h.send(reloadMsg{})
+	if h.src.count("Snapshot") != 2 || h.m.loading {
+		t.Errorf("after the pause: %d reads, loading %v", h.src.count("Snapshot"), h.m.loading)
+	}
+	if reloadPause(time.Second) != 2*time.Second || reloadPause(0) != 50*time.Millisecond || reloadPause(100*time.Millisecond) != 300*time.Millisecond {
+		t.Error("reloadPause bounds")
+	}
+}

@@ -33,6 +33,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.gotWatcher(msg)
 	case changeMsg:
 		return m.gotChange(msg.c)
+	case reloadMsg:
+		return m.loadSnapshot()
 	case tickMsg:
 		return tea.Batch(m.requestSnapshot(), m.tick())
 	case watchEndMsg:
