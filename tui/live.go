@@ -18,7 +18,7 @@ type (
 		took time.Duration
 	}
 	// reloadMsg starts a snapshot that was held back (see gotSnapshot).
-	reloadMsg struct{}
+	reloadMsg   struct{}
 	progressMsg struct{ done, total int }
 	watchMsg    struct {
 		w   Watcher
