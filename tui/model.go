@@ -53,7 +53,7 @@ type Model struct {
 	tab    int
 	rows   scroller
 	detail *table // the table of the current tab, built when it changes
-	extra  map[model.NsKey]*lazyData
+	extra  map[model.NsKey]*lazyTabs
 
 	help     help.Model
 	showHelp bool
@@ -71,15 +71,6 @@ type Model struct {
 	quitting  bool
 }
 
-// lazyData is what a namespace's Sockets and Processes tabs show, read on
-// first opening.
-type lazyData struct {
-	sockets, procs       *table
-	sockErr, procErr     string
-	sockBusy, procBusy   bool
-	sockLoaded, procLoad bool
-}
-
 // New makes the explorer over src. runner may be nil: s and x then say so.
 func New(src Source, runner Runner, opt Options) *Model {
 	ctx, cancel := context.WithCancel(context.Background())
@@ -92,7 +83,7 @@ func New(src Source, runner Runner, opt Options) *Model {
 		width: 80, height: 24,
 		host:   opt.Hostname,
 		progCh: make(chan progressMsg, 1),
-		extra:  map[model.NsKey]*lazyData{},
+		extra:  map[model.NsKey]*lazyTabs{},
 		help:   help.New(),
 	}
 	if m.host == "" {

@@ -43,7 +43,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case nsMsg:
 		m.gotNamespace(msg)
 		return nil
-	case socketsMsg, procsMsg:
+	case lazyMsg:
 		m.gotLazy(msg)
 		return nil
 	case shellDoneMsg:
