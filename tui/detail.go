@@ -10,7 +10,6 @@ import (
 	"github.com/lazyns/lazyns/model"
 )
 
-
 // rebuildDetail builds the table of the current tab for the selected
 // namespace, keeping the row cursor where it was.
 func (m *Model) rebuildDetail() {
