@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"context"
+	"errors"
 	"reflect"
 	"strconv"
 	"strings"
@@ -738,5 +740,27 @@ func TestReloadUnderChurn(t *testing.T) {
 	}
 	if reloadPause(time.Second) != 2*time.Second || reloadPause(0) != 50*time.Millisecond || reloadPause(100*time.Millisecond) != 300*time.Millisecond {
 		t.Error("reloadPause bounds")
+	}
+}
+
+type failingSource struct{ *fakeSource }
+
+func (failingSource) Snapshot(context.Context, func(int, int)) (*model.Snapshot, error) {
+	return nil, errors.New("open /run/netns: permission \x1b[31mdenied")
+}
+
+func TestFirstReadFails(t *testing.T) {
+	m := New(failingSource{newFakeSource(fakeSnapshot())}, nil, Options{Hostname: "vm"})
+	t.Cleanup(m.Close)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.Update(m.loadSnapshot()())
+	scr := ansi.Strip(m.render())
+	if !strings.Contains(scr, `permission \x1b[31mdenied`) || !strings.Contains(scr, "ctrl+r tries again") {
+		t.Errorf("a failed first read:\n%s", scr)
+	}
+	assertInert(t, scr)
+	m.Update(press("ctrl+r"))
+	if !m.loading {
+		t.Error("ctrl+r did not try again")
 	}
 }

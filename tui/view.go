@@ -131,6 +131,10 @@ func (m *Model) viewLoading(height int) []string {
 	if p := m.progress; p.total > 0 {
 		msg += " " + strconv.Itoa(p.done) + "/" + strconv.Itoa(p.total)
 	}
+	if !m.loading && m.status != "" {
+		// The first read failed: the status line says why.
+		msg = "nothing to show: ctrl+r tries again, q quits"
+	}
 	for i := range lines {
 		lines[i] = strings.Repeat(" ", m.width)
 	}
