@@ -764,3 +764,24 @@ func TestFirstReadFails(t *testing.T) {
 		t.Error("ctrl+r did not try again")
 	}
 }
+
+func TestRegisteredAction(t *testing.T) {
+	ran := 0
+	onAction(ActNewBridge, func(m *Model) tea.Cmd { ran++; return nil })
+	onAction(ActHistory, func(m *Model) tea.Cmd { ran++; return nil })
+	t.Cleanup(func() { delete(actionHandlers, ActNewBridge); delete(actionHandlers, ActHistory) })
+	h := newHarness(t, Options{})
+	h.keys("b")
+	if ran != 1 {
+		t.Fatal("a registered action did not run")
+	}
+	h.keys("?")
+	if scr := h.screen(); !strings.Contains(scr, "new bridge  ") || strings.Contains(scr, "new bridge (not yet)") {
+		t.Errorf("help still calls b not available:\n%s", scr)
+	}
+	ro := newHarness(t, Options{ReadOnly: true})
+	ro.keys("b", "H")
+	if ran != 2 || !strings.Contains(ro.m.status, "read-only") {
+		t.Errorf("read-only: ran %d, status %q", ran, ro.m.status)
+	}
+}

@@ -144,8 +144,7 @@ func (m *Model) act(act string) tea.Cmd {
 		return nil
 	}
 	if changeActions[act] {
-		m.setStatus(actionDesc[act]+": not available yet", false)
-		return nil
+		return m.extraAction(act)
 	}
 	if m.focus == focusList {
 		return m.moveList(func(s *scroller) { s.applyMove(act) })
