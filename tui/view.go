@@ -44,6 +44,9 @@ func (m *Model) relayout() {
 	if m.pane != nil {
 		m.pane.resize(m.width, l.bodyH)
 	}
+	if m.dialog != nil {
+		m.dialog.resize(m)
+	}
 }
 
 // View draws the screen.
