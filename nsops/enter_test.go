@@ -1,0 +1,194 @@
+package nsops
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lazyns/lazyns/model"
+	"github.com/lazyns/lazyns/nsops/nstest"
+	"golang.org/x/sys/unix"
+)
+
+// locateForTest finds one namespace the way the command line does.
+func locateForTest(t *testing.T, arg string) *model.Namespace {
+	t.Helper()
+	sys, err := New("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sys.Close() })
+	snap, err := sys.Discover()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := model.ParseNsArg(arg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns, err := sys.Locate(snap, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ns
+}
+
+// runEntered runs a shell script inside ns through Entry.Start and returns
+// its output.
+func runEntered(t *testing.T, ns *model.Namespace, script string) string {
+	t.Helper()
+	e, err := Enter(ns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	var out bytes.Buffer
+	cmd := exec.Command("sh", "-c", script)
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := e.Start(cmd.Start); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("%s: %v\n%s", script, err, out.String())
+	}
+	return out.String()
+}
+
+// assertThreadsHomeSoon waits for thrown-away threads to end, then checks
+// every thread is in the namespace the test started in.
+func assertThreadsHomeSoon(t *testing.T, home string) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Second)
+	for len(nstest.ThreadNamespaces(home)) > 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	nstest.AssertThreadsHome(t, home)
+}
+
+func nsInode(t *testing.T, path string) string {
+	t.Helper()
+	var st unix.Stat_t
+	if err := unix.Stat(path, &st); err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("net:[%d]", st.Ino)
+}
+
+func TestEnterNamedLikeIPNetnsExec(t *testing.T) {
+	nstest.RequireRoot(t)
+	home := nstest.HomeNamespace(t)
+	name := nstest.Netns(t)
+	nstest.IP(t, "-n", name, "link", "add", "lzdummyveth", "type", "veth", "peer", "name", "lzpeer")
+	etc := filepath.Join(EtcNetnsDir, name)
+	if err := os.MkdirAll(etc, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(etc) })
+	marker := "nameserver 192.0.2.53 # " + name
+	if err := os.WriteFile(filepath.Join(etc, "resolv.conf"), []byte(marker+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	hostResolv, _ := os.ReadFile("/etc/resolv.conf")
+
+	ns := locateForTest(t, name)
+	out := runEntered(t, ns, "readlink /proc/self/ns/net; cat /etc/resolv.conf; ls /sys/class/net")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if want := nsInode(t, "/run/netns/"+name); lines[0] != want {
+		t.Errorf("child in %s, want %s", lines[0], want)
+	}
+	if !strings.Contains(out, marker) {
+		t.Errorf("/etc/netns/%s/resolv.conf not seen inside:\n%s", name, out)
+	}
+	if !strings.Contains(out, "lzdummyveth") || !strings.Contains(out, "lzpeer") {
+		t.Errorf("/sys/class/net does not list the namespace's devices:\n%s", out)
+	}
+	// Nothing leaked out to the host.
+	if now, _ := os.ReadFile("/etc/resolv.conf"); !bytes.Equal(now, hostResolv) {
+		t.Errorf("host /etc/resolv.conf changed: %q", now)
+	}
+	if host, _ := os.ReadDir("/sys/class/net/lzdummyveth"); host != nil {
+		t.Errorf("the namespace's device shows in the host's /sys")
+	}
+	assertThreadsHomeSoon(t, home)
+}
+
+func TestEnterHostAndPid(t *testing.T) {
+	nstest.RequireRoot(t)
+	home := nstest.HomeNamespace(t)
+
+	out := runEntered(t, locateForTest(t, "host"), "readlink /proc/self/ns/net")
+	if got := strings.TrimSpace(out); got != home {
+		t.Errorf("host: child in %s, want %s", got, home)
+	}
+
+	name := nstest.Netns(t)
+	holder := exec.Command("ip", "netns", "exec", name, "sleep", "60")
+	if err := holder.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { holder.Process.Kill(); holder.Wait() })
+	want := nsInode(t, "/run/netns/"+name)
+	pid := strconv.Itoa(holder.Process.Pid)
+	// ip netns exec execs sleep in the same process once it has entered.
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		if link, _ := os.Readlink("/proc/" + pid + "/ns/net"); link == want {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("holder never entered %s", name)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	ns := locateForTest(t, "pid:"+pid)
+	out = runEntered(t, ns, "readlink /proc/self/ns/net; cat /proc/self/mountinfo")
+	if got := strings.SplitN(out, "\n", 2)[0]; got != want {
+		t.Errorf("pid:%s: child in %s, want %s", pid, got, want)
+	}
+	assertThreadsHomeSoon(t, home)
+}
+
+func TestEnterGone(t *testing.T) {
+	nstest.RequireRoot(t)
+	name := nstest.Netns(t)
+	ns := locateForTest(t, name)
+	nstest.IP(t, "netns", "del", name)
+	if _, err := Enter(ns); err == nil || !strings.Contains(err.Error(), name) {
+		t.Errorf("entering a deleted namespace: %v, want an error naming it", err)
+	}
+}
+
+func TestEnterNoFdLeak(t *testing.T) {
+	nstest.RequireRoot(t)
+	home := nstest.HomeNamespace(t)
+	ns := locateForTest(t, nstest.Netns(t))
+	round := func() {
+		e, err := Enter(ns)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command("true")
+		if err := e.Start(cmd.Start); err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Wait(); err != nil {
+			t.Fatal(err)
+		}
+		e.Close()
+	}
+	round()
+	before := nstest.OpenFDs(t)
+	for i := 0; i < 100; i++ {
+		round()
+	}
+	if after := nstest.OpenFDs(t); after > before {
+		t.Errorf("open fds %d → %d over 100 entries", before, after)
+	}
+	assertThreadsHomeSoon(t, home)
+}
