@@ -28,9 +28,10 @@ type Entry struct {
 	file *os.File
 	// etc is /etc/netns/NAME for a named namespace.
 	etc string
-	// Warnings says what could not be set up (a bind mount that failed):
-	// like ip netns exec, the process still starts.
-	Warnings []string
+	// Warn, when set, is told what could not be set up (a bind mount that
+	// failed): like ip netns exec, the process still starts. It is called
+	// before the process starts, from another goroutine than Start's.
+	Warn func(string)
 }
 
 // Enter opens the namespace for entering; Close releases it.
@@ -65,7 +66,6 @@ func (e *Entry) Close() error { return e.file.Close() }
 // exactly as ip netns exec makes them (Go's own Unshareflags would make /
 // private instead of a slave of the host's mounts).
 func (e *Entry) Start(start func() error) error {
-	e.Warnings = nil
 	errc := make(chan error, 1)
 	go e.startOnThrowawayThread(start, errc)
 	return <-errc
@@ -148,7 +148,7 @@ func (e *Entry) remountSys() {
 		}
 	}
 	if err := unix.Mount(e.ns.DisplayName(), "/sys", "sysfs", flags, ""); err != nil {
-		e.Warnings = append(e.Warnings, fmt.Sprintf("/sys still shows the host's devices: mount sysfs: %v", err))
+		e.warn("/sys still shows the host's devices: mount sysfs: %v", err)
 	}
 }
 
@@ -160,7 +160,7 @@ func (e *Entry) bindEtc() {
 	entries, err := os.ReadDir(e.etc)
 	if err != nil {
 		if !errors.Is(err, os.ErrNotExist) {
-			e.Warnings = append(e.Warnings, fmt.Sprintf("read %s: %v", model.Visible(e.etc), err))
+			e.warn("read %s: %v", model.Visible(e.etc), err)
 		}
 		return
 	}
@@ -168,7 +168,13 @@ func (e *Entry) bindEtc() {
 		src := filepath.Join(e.etc, ent.Name())
 		dst := filepath.Join("/etc", ent.Name())
 		if err := unix.Mount(src, dst, "none", unix.MS_BIND, ""); err != nil {
-			e.Warnings = append(e.Warnings, fmt.Sprintf("bind %s over %s: %v", model.Visible(src), model.Visible(dst), err))
+			e.warn("bind %s over %s: %v", model.Visible(src), model.Visible(dst), err)
 		}
+	}
+}
+
+func (e *Entry) warn(format string, args ...any) {
+	if e.Warn != nil {
+		e.Warn(fmt.Sprintf(format, args...))
 	}
 }

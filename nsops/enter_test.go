@@ -41,13 +41,16 @@ func locateForTest(t *testing.T, arg string) *model.Namespace {
 
 // runEntered runs a shell script inside ns through Entry.Start and returns
 // its output.
-func runEntered(t *testing.T, ns *model.Namespace, script string) string {
+func runEntered(t *testing.T, ns *model.Namespace, script string, warn ...func(string)) string {
 	t.Helper()
 	e, err := Enter(ns)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer e.Close()
+	for _, w := range warn {
+		e.Warn = w
+	}
 	var out bytes.Buffer
 	cmd := exec.Command("sh", "-c", script)
 	cmd.Stdout, cmd.Stderr = &out, &out
@@ -94,10 +97,20 @@ func TestEnterNamedLikeIPNetnsExec(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(etc, "resolv.conf"), []byte(marker+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// A file with no /etc counterpart cannot be bound: a warning, as ip
+	// netns exec prints one, and the rest still happens.
+	if err := os.WriteFile(filepath.Join(etc, "lazyns-no-such-file"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	hostResolv, _ := os.ReadFile("/etc/resolv.conf")
 
 	ns := locateForTest(t, name)
-	out := runEntered(t, ns, "readlink /proc/self/ns/net; cat /etc/resolv.conf; ls /sys/class/net")
+	var warnings []string
+	out := runEntered(t, ns, "readlink /proc/self/ns/net; cat /etc/resolv.conf; ls /sys/class/net",
+		func(w string) { warnings = append(warnings, w) })
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "lazyns-no-such-file") {
+		t.Errorf("warnings %q, want one about lazyns-no-such-file", warnings)
+	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if want := nsInode(t, "/run/netns/"+name); lines[0] != want {
 		t.Errorf("child in %s, want %s", lines[0], want)

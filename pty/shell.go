@@ -82,6 +82,7 @@ func (s *Shell) Run() error {
 		return err
 	}
 	defer entry.Close()
+	entry.Warn = func(w string) { fmt.Fprintf(s.stderr, "lazyns: warning: %s\n", w) }
 	cmd := &exec.Cmd{Path: s.path, Args: start.args, Env: start.env}
 	size := windowSize(s.stdout, s.stdin)
 	var ptmx *os.File
@@ -89,9 +90,6 @@ func (s *Shell) Run() error {
 		ptmx, err = pty.StartWithSize(cmd, size)
 		return err
 	})
-	for _, w := range entry.Warnings {
-		fmt.Fprintf(s.stderr, "lazyns: warning: %s\n", w)
-	}
 	if err != nil {
 		return fmt.Errorf("start %s in %s: %w", model.Visible(s.path), name, err)
 	}
