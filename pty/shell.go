@@ -63,7 +63,7 @@ func (s *Shell) ExitCode() int { return s.code }
 // that exits with a status of its own is not an error: see ExitCode.
 func (s *Shell) Run() error {
 	name := model.Visible(s.ns.DisplayName())
-	if outer, ok := os.LookupEnv(NetnsEnv); ok {
+	if outer := os.Getenv(NetnsEnv); outer != "" {
 		// Say where the user is, rather than nest shells silently.
 		fmt.Fprintf(s.stderr, "lazyns: this terminal is already in a lazyns shell in %s; starting one in %s inside it (exit returns to %s)\n",
 			model.Visible(outer), name, model.Visible(outer))
