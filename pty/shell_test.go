@@ -166,6 +166,8 @@ func TestShellInNamespace(t *testing.T) {
 		// The user's $ENV file is read by sh.
 		{"/bin/dash", "env.sh", "PS1='mine# '\n", "mine# "},
 		{"/bin/sh", "env.sh", "PS1='mine# '\n", "mine# "},
+		// zsh reads the user's .zshrc through ZDOTDIR.
+		{"/usr/bin/zsh", ".zshrc", "PROMPT='mine%# '\n", "mine# "},
 	} {
 		t.Run(filepath.Base(tc.shell), func(t *testing.T) {
 			requireShell(t, tc.shell)
@@ -199,17 +201,21 @@ func TestShellInNamespace(t *testing.T) {
 // the name, made visible, and no shell runs any of it.
 func TestShellHostileName(t *testing.T) {
 	nstest.RequireRoot(t)
-	for _, tc := range []struct{ shell, bashrc, name string }{
+	for _, tc := range []struct{ shell, rc, name string }{
 		{"/bin/bash", "", "\x1b[1m%d"},
 		{"/bin/bash", "", "$(touch p)"},
 		{"/bin/bash", "shopt -u promptvars\n", "\x1b[1m%d"},
 		{"/bin/bash", "shopt -u promptvars\n", "$(touch p)"},
 		{"/bin/dash", "", "\x1b[1m%d"},
 		{"/bin/dash", "", "$(touch p)"},
+		{"/usr/bin/zsh", "", "\x1b[1m%d"},
+		{"/usr/bin/zsh", "", "$(touch p)"},
+		{"/usr/bin/zsh", "setopt prompt_subst\n", "\x1b[1m%d"},
+		{"/usr/bin/zsh", "setopt prompt_subst\n", "$(touch p)"},
 	} {
-		t.Run(filepath.Base(tc.shell)+map[bool]string{true: "-nopromptvars"}[tc.bashrc != ""], func(t *testing.T) {
+		t.Run(filepath.Base(tc.shell)+" "+tc.rc, func(t *testing.T) {
 			requireShell(t, tc.shell)
-			homeWith(t, map[string]string{".bashrc": tc.bashrc})
+			homeWith(t, map[string]string{".bashrc": tc.rc, ".zshrc": tc.rc})
 			dir := t.TempDir()
 			t.Chdir(dir)
 			// Both the name and the prompt template carry what a shell
@@ -232,7 +238,7 @@ func TestShellHostileName(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(dir, "p")); err == nil {
 				t.Errorf("the prompt was run: p exists")
 			}
-			if strings.Contains(out, "uid=") || strings.Contains(out, "\x1b[1m") {
+			if strings.Contains(out, "uid=") || strings.Contains(out, "\x1b[1m%d") {
 				t.Errorf("the name was run or reached the terminal raw:\n%q", out)
 			}
 			if !strings.Contains(out, "shown") {
