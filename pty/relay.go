@@ -59,7 +59,7 @@ func relay(ptmx *os.File, stdin io.Reader, stdout io.Writer, wait func() error) 
 			for {
 				select {
 				case <-winch:
-					_ = pty.InheritSize(sizer, ptmx)
+					_ = setSize(ptmx, sizer)
 				case <-done:
 					return
 				}

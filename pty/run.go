@@ -10,7 +10,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/creack/pty"
 	"github.com/lazyns/lazyns/model"
 	"github.com/lazyns/lazyns/nsops"
 )
@@ -50,11 +49,7 @@ func Run(ctx context.Context, ns *model.Namespace, command string, opt Options) 
 	cmd.Stdin = devnull
 	// The terminal is fd 1, as fd 0 is /dev/null.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 1}
-	var ptmx *os.File
-	err = entry.Start(func() (err error) {
-		ptmx, err = pty.StartWithAttrs(cmd, windowSize(os.Stdout), cmd.SysProcAttr)
-		return err
-	})
+	ptmx, err := startOnPty(entry, cmd, windowSize(os.Stdout))
 	if err != nil {
 		return nil, -1, fmt.Errorf("run in %s: %w", model.Visible(ns.DisplayName()), err)
 	}

@@ -85,3 +85,18 @@ func TestRunNoFdLeak(t *testing.T) {
 	}
 	assertThreadsHome(t, home)
 }
+
+// A daemon started by the command keeps the terminal open; Run still
+// returns when the command itself ends.
+func TestRunBackgroundJob(t *testing.T) {
+	nstest.RequireRoot(t)
+	ns := locate(t, "host")
+	began := time.Now()
+	out, code, err := Run(context.Background(), ns, "sleep 3 & echo started", Options{Shell: "/bin/sh"})
+	if err != nil || code != 0 || string(out) != "started\n" {
+		t.Errorf("%q, code %d, err %v", out, code, err)
+	}
+	if took := time.Since(began); took > 2*time.Second {
+		t.Errorf("Run took %v: it waited for the background job", took)
+	}
+}

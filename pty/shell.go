@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"syscall"
 
-	"github.com/creack/pty"
 	"github.com/lazyns/lazyns/model"
 	"github.com/lazyns/lazyns/nsops"
 )
@@ -84,12 +83,7 @@ func (s *Shell) Run() error {
 	defer entry.Close()
 	entry.Warn = func(w string) { fmt.Fprintf(s.stderr, "lazyns: warning: %s\n", w) }
 	cmd := &exec.Cmd{Path: s.path, Args: start.args, Env: start.env}
-	size := windowSize(s.stdout, s.stdin)
-	var ptmx *os.File
-	err = entry.Start(func() (err error) {
-		ptmx, err = pty.StartWithSize(cmd, size)
-		return err
-	})
+	ptmx, err := startOnPty(entry, cmd, windowSize(s.stdout, s.stdin))
 	if err != nil {
 		return fmt.Errorf("start %s in %s: %w", model.Visible(s.path), name, err)
 	}

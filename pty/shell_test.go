@@ -115,6 +115,8 @@ func (s *session) typeLine(t *testing.T, line string) {
 
 func (s *session) wait(t *testing.T) {
 	t.Helper()
+	defer s.keys.Close()
+	defer s.input.Close()
 	select {
 	case err := <-s.done:
 		if err != nil {
@@ -282,4 +284,33 @@ func TestPromptText(t *testing.T) {
 			t.Errorf("PromptText(%q, %q) = %q, want %q", tc.template, tc.name, got, tc.want)
 		}
 	}
+}
+
+// A job left running in the background holds the terminal open: the
+// shell still returns when the shell itself exits, and leaks nothing.
+func TestShellBackgroundJobNoLeak(t *testing.T) {
+	nstest.RequireRoot(t)
+	requireShell(t, "/bin/dash")
+	home := nstest.HomeNamespace(t)
+	homeWith(t, nil)
+	ns := locate(t, nstest.Netns(t))
+	round := func(script string) {
+		s := startShell(t, ns, Options{Shell: "/bin/dash"})
+		s.typeLine(t, script)
+		s.wait(t)
+	}
+	round("exit")
+	before := nstest.OpenFDs(t)
+	began := time.Now()
+	round("sleep 3 & exit")
+	if took := time.Since(began); took > 2*time.Second {
+		t.Errorf("the shell took %v to return with a background job", took)
+	}
+	for i := 0; i < 20; i++ {
+		round("exit")
+	}
+	if after := nstest.OpenFDs(t); after > before {
+		t.Errorf("open fds %d → %d over 20 shells", before, after)
+	}
+	assertThreadsHome(t, home)
 }
