@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -95,4 +96,28 @@ func TestShellOnTerminal(t *testing.T) {
 	s.waitFor("exit\nouter$")
 	s.keys("clear; stty -g | cmp - before.stty && echo same-settings", "Enter")
 	s.waitFor("same-settings")
+}
+
+// Handed to tea.Exec, the shell takes the terminal and gives it back: the
+// program draws again and gets every key typed after the shell exits (none
+// is left to a reader of the shell's).
+func TestShellFromBubbleTea(t *testing.T) {
+	nstest.RequireRoot(t)
+	name := nstest.Netns(t)
+	prog := filepath.Join(t.TempDir(), "teaexec")
+	if out, err := exec.Command("go", "build", "-o", prog, "../../pty/testdata/teaexec").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	s := newTmux(t, 100, 30, "env SHELL=/bin/bash LAZYNS_NETNS= "+prog+" "+name)
+	s.waitFor("teaexec " + name)
+	s.keys("a", "s")
+	s.waitFor("[netns " + name + "]")
+	s.keys("readlink /proc/self/ns/net", "Enter")
+	s.waitFor(netnsInode(t, "/run/netns/"+name))
+	s.keys("exit", "Enter")
+	s.waitFor("back from the shell (err <nil>)")
+	s.keys("b")
+	s.waitFor("keys: [a b]")
+	s.keys("c")
+	s.waitFor("keys: [a b c]")
 }
