@@ -117,14 +117,14 @@ func (e *Entry) enterThread() error {
 	// the task that mounts it. Even the host's is entered, rather than
 	// trusting the thread to be in it.
 	if err := unix.Setns(int(e.file.Fd()), unix.CLONE_NEWNET); err != nil {
-		return fmt.Errorf("enter namespace %s: %w", name, os.NewSyscallError("setns", err))
+		return fmt.Errorf("enter namespace %s: %w%s", name, os.NewSyscallError("setns", err), privilegeHint(err))
 	}
 	if e.ns.Host {
 		return nil
 	}
 	// CLONE_NEWNS also gives the thread its own root and working directory.
 	if err := unix.Unshare(unix.CLONE_NEWNS); err != nil {
-		return fmt.Errorf("make a mount namespace for %s: %w", name, os.NewSyscallError("unshare", err))
+		return fmt.Errorf("make a mount namespace for %s: %w%s", name, os.NewSyscallError("unshare", err), privilegeHint(err))
 	}
 	// Mounts made inside must not reach the host; the host's still arrive.
 	if err := unix.Mount("", "/", "", unix.MS_SLAVE|unix.MS_REC, ""); err != nil {
@@ -177,4 +177,12 @@ func (e *Entry) warn(format string, args ...any) {
 	if e.Warn != nil {
 		e.Warn(fmt.Sprintf(format, args...))
 	}
+}
+
+// privilegeHint says what is missing when the kernel said no.
+func privilegeHint(err error) string {
+	if missing := Privileges(); errors.Is(err, unix.EPERM) && missing != "" {
+		return ": " + missing
+	}
+	return ""
 }

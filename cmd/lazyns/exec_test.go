@@ -120,24 +120,13 @@ func TestExecErrors(t *testing.T) {
 	}
 }
 
-// binary builds lazyns for tests that need a process of its own (exec
-// replaces the process it runs in).
-func binary(t *testing.T) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "lazyns")
-	if out, err := exec.Command("go", "build", "-o", path, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return path
-}
-
 // The binary replaces itself with the command: no lazyns process remains,
 // the command's pid is lazyns's, and its status is the command's.
 func TestExecReplacesLazyns(t *testing.T) {
 	nstest.RequireRoot(t)
 	name := nstest.Netns(t)
 	resolv := etcNetns(t, name)
-	cmd := exec.Command(binary(t), "exec", name, "--", "sh", "-c",
+	cmd := exec.Command(buildBinary(t), "exec", name, "--", "sh", "-c",
 		`echo "pid $$"; readlink /proc/self/ns/net; cat /etc/resolv.conf; cat; exit 5`)
 	cmd.Stdin = strings.NewReader("from stdin\n")
 	var out, errb bytes.Buffer
@@ -151,9 +140,29 @@ func TestExecReplacesLazyns(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
 	}
-	cmd = exec.Command(binary(t), "exec", name, "--", "lazyns-no-such-command")
+	cmd = exec.Command(buildBinary(t), "exec", name, "--", "lazyns-no-such-command")
 	msg, _ := cmd.CombinedOutput()
 	if code := cmd.ProcessState.ExitCode(); code != 127 || !strings.Contains(string(msg), "command not found") {
 		t.Errorf("not found: exit %d, %q", code, msg)
+	}
+}
+
+// Without privileges: one line saying what is needed, exit 1, for exec and
+// shell alike.
+func TestExecWithoutPrivileges(t *testing.T) {
+	nstest.RequireRoot(t)
+	nstest.RequireTool(t, "setpriv")
+	name := nstest.Netns(t)
+	bin := buildBinary(t)
+	for _, args := range [][]string{{"exec", name, "--", "true"}, {"shell", name}} {
+		cmd := exec.Command("setpriv", append([]string{"--reuid=65534", "--regid=65534", "--clear-groups", bin}, args...)...)
+		cmd.Env = append(os.Environ(), "SHELL=/bin/sh")
+		var stderr strings.Builder
+		cmd.Stderr = &stderr
+		_ = cmd.Run()
+		lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+		if code := cmd.ProcessState.ExitCode(); code != 1 || len(lines) != 1 || !strings.Contains(lines[0], "needs root") {
+			t.Errorf("lazyns %q as nobody: exit %d, stderr %q; want 1 and one line saying it needs root", args, code, stderr.String())
+		}
 	}
 }

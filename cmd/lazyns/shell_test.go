@@ -18,7 +18,7 @@ import (
 func TestShellPiped(t *testing.T) {
 	nstest.RequireRoot(t)
 	name := nstest.Netns(t)
-	cmd := exec.Command(binary(t), "shell", name, "--prompt", "({ns}) ")
+	cmd := exec.Command(buildBinary(t), "shell", name, "--prompt", "({ns}) ")
 	cmd.Env = append(os.Environ(), "SHELL=/bin/sh", "LAZYNS_NETNS=")
 	cmd.Stdin = strings.NewReader("echo \"<$LAZYNS_NETNS>\"; readlink /proc/self/ns/net\n")
 	out, err := cmd.CombinedOutput()
@@ -81,7 +81,7 @@ func (s *tmuxServer) waitFor(want string) string {
 func TestShellOnTerminal(t *testing.T) {
 	nstest.RequireRoot(t)
 	name := nstest.Netns(t)
-	bin := binary(t)
+	bin := buildBinary(t)
 	s := newTmux(t, 100, 30, "env SHELL=/bin/bash LAZYNS_NETNS= PS1='outer$ ' /bin/sh")
 	s.waitFor("outer$")
 	s.keys("stty -g > before.stty; "+bin+" shell "+name, "Enter")
