@@ -186,3 +186,17 @@ func privilegeHint(err error) string {
 	}
 	return ""
 }
+
+// Target discovers the namespaces and returns the one an NS argument
+// (a name, "host", "pid:PID" or a path) names: the one to enter.
+func (s *System) Target(arg string) (*model.Namespace, error) {
+	a, err := model.ParseNsArg(arg)
+	if err != nil {
+		return nil, err
+	}
+	snap, err := s.Discover()
+	if err != nil {
+		return nil, err
+	}
+	return s.Locate(snap, a)
+}

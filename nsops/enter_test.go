@@ -2,7 +2,6 @@ package nsops
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/lazyns/lazyns/model"
 	"github.com/lazyns/lazyns/nsops/nstest"
-	"golang.org/x/sys/unix"
 )
 
 // locateForTest finds one namespace the way the command line does.
@@ -24,15 +22,7 @@ func locateForTest(t *testing.T, arg string) *model.Namespace {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sys.Close() })
-	snap, err := sys.Discover()
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := model.ParseNsArg(arg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ns, err := sys.Locate(snap, a)
+	ns, err := sys.Target(arg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,26 +51,6 @@ func runEntered(t *testing.T, ns *model.Namespace, script string, warn ...func(s
 		t.Fatalf("%s: %v\n%s", script, err, out.String())
 	}
 	return out.String()
-}
-
-// assertThreadsHomeSoon waits for thrown-away threads to end, then checks
-// every thread is in the namespace the test started in.
-func assertThreadsHomeSoon(t *testing.T, home string) {
-	t.Helper()
-	deadline := time.Now().Add(2 * time.Second)
-	for len(nstest.ThreadNamespaces(home)) > 0 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	nstest.AssertThreadsHome(t, home)
-}
-
-func nsInode(t *testing.T, path string) string {
-	t.Helper()
-	var st unix.Stat_t
-	if err := unix.Stat(path, &st); err != nil {
-		t.Fatal(err)
-	}
-	return fmt.Sprintf("net:[%d]", st.Ino)
 }
 
 func TestEnterNamedLikeIPNetnsExec(t *testing.T) {
@@ -112,7 +82,7 @@ func TestEnterNamedLikeIPNetnsExec(t *testing.T) {
 		t.Errorf("warnings %q, want one about lazyns-no-such-file", warnings)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if want := nsInode(t, "/run/netns/"+name); lines[0] != want {
+	if want := nstest.NetnsInode(t, "/run/netns/"+name); lines[0] != want {
 		t.Errorf("child in %s, want %s", lines[0], want)
 	}
 	if !strings.Contains(out, marker) {
@@ -128,7 +98,7 @@ func TestEnterNamedLikeIPNetnsExec(t *testing.T) {
 	if host, _ := os.ReadDir("/sys/class/net/lzdummyveth"); host != nil {
 		t.Errorf("the namespace's device shows in the host's /sys")
 	}
-	assertThreadsHomeSoon(t, home)
+	nstest.WaitThreadsHome(t, home)
 }
 
 func TestEnterHostAndPid(t *testing.T) {
@@ -146,7 +116,7 @@ func TestEnterHostAndPid(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { holder.Process.Kill(); holder.Wait() })
-	want := nsInode(t, "/run/netns/"+name)
+	want := nstest.NetnsInode(t, "/run/netns/"+name)
 	pid := strconv.Itoa(holder.Process.Pid)
 	// ip netns exec execs sleep in the same process once it has entered.
 	deadline := time.Now().Add(2 * time.Second)
@@ -164,7 +134,7 @@ func TestEnterHostAndPid(t *testing.T) {
 	if got := strings.SplitN(out, "\n", 2)[0]; got != want {
 		t.Errorf("pid:%s: child in %s, want %s", pid, got, want)
 	}
-	assertThreadsHomeSoon(t, home)
+	nstest.WaitThreadsHome(t, home)
 }
 
 func TestEnterGone(t *testing.T) {
@@ -203,5 +173,5 @@ func TestEnterNoFdLeak(t *testing.T) {
 	if after := nstest.OpenFDs(t); after > before {
 		t.Errorf("open fds %d → %d over 100 entries", before, after)
 	}
-	assertThreadsHomeSoon(t, home)
+	nstest.WaitThreadsHome(t, home)
 }

@@ -22,7 +22,7 @@ func TestRunInNamespace(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := string(out)
-	for _, want := range []string{inodeOf(t, "/run/netns/"+name) + "\n", "<" + name + ">\n", "\x1b[31mred\x1b[0m\n", "on-a-tty\n"} {
+	for _, want := range []string{nstest.NetnsInode(t, "/run/netns/"+name) + "\n", "<" + name + ">\n", "\x1b[31mred\x1b[0m\n", "on-a-tty\n"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("output lacks %q:\n%q", want, text)
 		}
@@ -33,7 +33,7 @@ func TestRunInNamespace(t *testing.T) {
 	if code != 3 {
 		t.Errorf("exit code %d, want 3", code)
 	}
-	assertThreadsHome(t, home)
+	nstest.WaitThreadsHome(t, home)
 }
 
 func TestRunCanceled(t *testing.T) {
@@ -83,7 +83,7 @@ func TestRunNoFdLeak(t *testing.T) {
 	if after := nstest.OpenFDs(t); after > before {
 		t.Errorf("open fds %d → %d over 100 runs", before, after)
 	}
-	assertThreadsHome(t, home)
+	nstest.WaitThreadsHome(t, home)
 }
 
 // A daemon started by the command keeps the terminal open; Run still

@@ -2,7 +2,6 @@ package pty
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,7 +12,6 @@ import (
 	"github.com/lazyns/lazyns/model"
 	"github.com/lazyns/lazyns/nsops"
 	"github.com/lazyns/lazyns/nsops/nstest"
-	"golang.org/x/sys/unix"
 )
 
 // screen collects what the shell prints, for waiting on.
@@ -53,28 +51,11 @@ func locate(t *testing.T, arg string) *model.Namespace {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sys.Close() })
-	snap, err := sys.Discover()
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := model.ParseNsArg(arg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ns, err := sys.Locate(snap, a)
+	ns, err := sys.Target(arg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return ns
-}
-
-func inodeOf(t *testing.T, path string) string {
-	t.Helper()
-	var st unix.Stat_t
-	if err := unix.Stat(path, &st); err != nil {
-		t.Fatal(err)
-	}
-	return fmt.Sprintf("net:[%d]", st.Ino)
 }
 
 // session is a shell started through the pty package, typed into through
@@ -149,15 +130,6 @@ func requireShell(t *testing.T, path string) {
 	}
 }
 
-func assertThreadsHome(t *testing.T, home string) {
-	t.Helper()
-	deadline := time.Now().Add(2 * time.Second)
-	for len(nstest.ThreadNamespaces(home)) > 0 && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	nstest.AssertThreadsHome(t, home)
-}
-
 func TestShellInNamespace(t *testing.T) {
 	nstest.RequireRoot(t)
 	for _, tc := range []struct {
@@ -185,7 +157,7 @@ func TestShellInNamespace(t *testing.T) {
 			s.typeLine(t, "readlink /proc/self/ns/net; echo \"<$LAZYNS_NETNS>\"; exit 7")
 			s.wait(t)
 			out := s.out.String()
-			if want := inodeOf(t, "/run/netns/"+name); !strings.Contains(out, want+"\r\n") {
+			if want := nstest.NetnsInode(t, "/run/netns/"+name); !strings.Contains(out, want+"\r\n") {
 				t.Errorf("the shell is not in %s:\n%q", want, out)
 			}
 			if !strings.Contains(out, "<"+name+">\r\n") {
@@ -194,7 +166,7 @@ func TestShellInNamespace(t *testing.T) {
 			if code := s.sh.ExitCode(); code != 7 {
 				t.Errorf("exit code %d, want 7", code)
 			}
-			assertThreadsHome(t, home)
+			nstest.WaitThreadsHome(t, home)
 		})
 	}
 }
@@ -312,5 +284,5 @@ func TestShellBackgroundJobNoLeak(t *testing.T) {
 	if after := nstest.OpenFDs(t); after > before {
 		t.Errorf("open fds %d → %d over 20 shells", before, after)
 	}
-	assertThreadsHome(t, home)
+	nstest.WaitThreadsHome(t, home)
 }

@@ -11,17 +11,7 @@ import (
 	"time"
 
 	"github.com/lazyns/lazyns/nsops/nstest"
-	"golang.org/x/sys/unix"
 )
-
-func netnsInode(t *testing.T, path string) string {
-	t.Helper()
-	var st unix.Stat_t
-	if err := unix.Stat(path, &st); err != nil {
-		t.Fatal(err)
-	}
-	return "net:[" + strconv.FormatUint(st.Ino, 10) + "]"
-}
 
 // lazynsIn runs the command line in-process with stdin given.
 func lazynsIn(t *testing.T, stdin string, args ...string) (int, string, string) {
@@ -57,7 +47,7 @@ func TestExecInProcess(t *testing.T) {
 	if code != 3 {
 		t.Errorf("exit %d, want 3 (stderr %q)", code, errs)
 	}
-	for _, want := range []string{netnsInode(t, "/run/netns/"+name), "<" + name + ">", resolv, "from stdin"} {
+	for _, want := range []string{nstest.NetnsInode(t, "/run/netns/"+name), "<" + name + ">", resolv, "from stdin"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -85,7 +75,7 @@ func TestExecPid(t *testing.T) {
 	}
 	w.Close()
 	t.Cleanup(func() { holder.Process.Kill(); holder.Wait(); r.Close() })
-	want := netnsInode(t, "/run/netns/"+name)
+	want := nstest.NetnsInode(t, "/run/netns/"+name)
 	pid := strconv.Itoa(holder.Process.Pid)
 	for i := 0; i < 200; i++ {
 		if link, _ := os.Readlink("/proc/" + pid + "/ns/net"); link == want {
@@ -135,7 +125,7 @@ func TestExecReplacesLazyns(t *testing.T) {
 	if code := cmd.ProcessState.ExitCode(); code != 5 {
 		t.Fatalf("exit %d (%v), want 5; stderr %q", code, err, errb.String())
 	}
-	for _, want := range []string{"pid " + strconv.Itoa(cmd.Process.Pid) + "\n", netnsInode(t, "/run/netns/"+name), resolv, "from stdin"} {
+	for _, want := range []string{"pid " + strconv.Itoa(cmd.Process.Pid) + "\n", nstest.NetnsInode(t, "/run/netns/"+name), resolv, "from stdin"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}

@@ -26,7 +26,7 @@ func TestRunner(t *testing.T) {
 	r := newPromptRunner(a, "<{ns}> ")
 
 	out, code, err := r.Run(context.Background(), ns, "readlink /proc/self/ns/net; exit 2")
-	if err != nil || code != 2 || string(out) != netnsInode(t, "/run/netns/"+name)+"\n" {
+	if err != nil || code != 2 || string(out) != nstest.NetnsInode(t, "/run/netns/"+name)+"\n" {
 		t.Errorf("Run: %q, code %d, err %v", out, code, err)
 	}
 

@@ -25,7 +25,7 @@ func TestShellPiped(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	for _, want := range []string{"(" + name + ") ", "<" + name + ">", netnsInode(t, "/run/netns/"+name)} {
+	for _, want := range []string{"(" + name + ") ", "<" + name + ">", nstest.NetnsInode(t, "/run/netns/"+name)} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%q", want, out)
 		}
@@ -87,7 +87,7 @@ func TestShellOnTerminal(t *testing.T) {
 	s.keys("stty -g > before.stty; "+bin+" shell "+name, "Enter")
 	s.waitFor("[netns " + name + "]")
 	s.keys("readlink /proc/self/ns/net; stty size", "Enter")
-	s.waitFor(netnsInode(t, "/run/netns/"+name))
+	s.waitFor(nstest.NetnsInode(t, "/run/netns/"+name))
 	s.waitFor("30 100")
 	s.run("resize-window", "-x", "90", "-y", "25")
 	s.keys("stty size", "Enter")
@@ -113,7 +113,7 @@ func TestShellFromBubbleTea(t *testing.T) {
 	s.keys("a", "s")
 	s.waitFor("[netns " + name + "]")
 	s.keys("readlink /proc/self/ns/net", "Enter")
-	s.waitFor(netnsInode(t, "/run/netns/"+name))
+	s.waitFor(nstest.NetnsInode(t, "/run/netns/"+name))
 	s.keys("exit", "Enter")
 	s.waitFor("back from the shell (err <nil>)")
 	s.keys("b")

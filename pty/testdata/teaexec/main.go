@@ -58,13 +58,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	snap, err := sys.Discover()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	arg, _ := model.ParseNsArg(os.Args[1])
-	ns, err := sys.Locate(snap, arg)
+	ns, err := sys.Target(os.Args[1])
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
