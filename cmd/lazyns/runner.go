@@ -11,21 +11,15 @@ import (
 )
 
 // runner starts shells and commands for the UI's s and x keys.
-type runner struct {
-	a      *app
-	prompt string
-}
+type runner struct{ a *app }
 
-// newRunner is the UI's Runner; the prompt template comes from
-// $LAZYNS_PROMPT or the default.
-func newRunner(a *app) tui.Runner { return newPromptRunner(a, "") }
-
-// newPromptRunner is newRunner with a prompt template (tui.Options.Prompt);
-// "" means $LAZYNS_PROMPT or the default.
-func newPromptRunner(a *app, prompt string) tui.Runner { return &runner{a: a, prompt: prompt} }
+// newRunner is the UI's Runner. The shell's prompt template is the
+// effective setting (--prompt, $LAZYNS_PROMPT, the config file), which is
+// also tui.Options.Prompt.
+func newRunner(a *app) tui.Runner { return &runner{a: a} }
 
 func (r *runner) Shell(ns *model.Namespace) (tea.ExecCommand, error) {
-	return pty.NewShell(ns, pty.Options{Prompt: r.prompt, Color: r.a.color(os.Stdout)})
+	return pty.NewShell(ns, pty.Options{Prompt: r.a.uiOptions().Prompt, Color: r.a.color(os.Stdout)})
 }
 
 func (r *runner) Run(ctx context.Context, ns *model.Namespace, command string) ([]byte, int, error) {

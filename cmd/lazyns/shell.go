@@ -8,7 +8,6 @@ import (
 func init() { register(newShellCmd) }
 
 func newShellCmd(a *app) *cobra.Command {
-	var prompt string
 	cmd := &cobra.Command{
 		Use:   "shell NS [--prompt TEMPLATE]",
 		Short: "An interactive shell inside a namespace, its prompt naming it",
@@ -22,8 +21,9 @@ namespace's name, as in
 for bash, zsh and POSIX shells (dash, sh, ksh). The name is only ever shown,
 never run, whatever it contains. LAZYNS_NETNS holds it inside the shell.
 
-The prompt's template is --prompt, else $LAZYNS_PROMPT, else "[netns {ns}] ";
-{ns} stands for the name. Exit the shell to come back; lazyns exits with the
+The prefix comes from a template, shown as it is written, with {ns} standing
+for the name: --prompt, else $LAZYNS_PROMPT, else the config file's prompt,
+else "[netns {ns}] ". Exit the shell to come back; lazyns exits with the
 shell's status.`,
 		Example: `  lazyns shell blue
   lazyns shell pid:1234 --prompt '({ns}) '
@@ -34,7 +34,7 @@ shell's status.`,
 			if err != nil {
 				return err
 			}
-			sh, err := pty.NewShell(ns, pty.Options{Prompt: prompt, Color: a.color(a.stdout)})
+			sh, err := pty.NewShell(ns, pty.Options{Prompt: a.uiOptions().Prompt, Color: a.color(a.stdout)})
 			if err != nil {
 				return err
 			}
@@ -50,6 +50,5 @@ shell's status.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&prompt, "prompt", "", `prompt prefix; {ns} is the namespace's name (default $LAZYNS_PROMPT, else "[netns {ns}] ")`)
 	return cmd
 }
