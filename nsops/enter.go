@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"syscall"
 
 	"github.com/lazyns/lazyns/model"
@@ -90,7 +91,56 @@ func (e *Entry) startOnThrowawayThread(start func() error, errc chan<- error) {
 		errc <- err
 		return
 	}
+	keepFdsHome()
 	errc <- start()
+}
+
+// closeRangeCloexec is CLOSE_RANGE_CLOEXEC (linux/close_range.h).
+const closeRangeCloexec = 1 << 2
+
+// inherited are the descriptors above standard error that lazyns was
+// started with (lazyns exec ns -- prog 3<file): passed on to children, as
+// ip netns exec passes them. They are the ones without close-on-exec when
+// the package starts (those the runtime opened have it).
+var inherited = func() map[int]bool {
+	fds := openFds()
+	for fd := range fds {
+		if flags, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0); err != nil || flags&unix.FD_CLOEXEC != 0 {
+			delete(fds, fd)
+		}
+	}
+	return fds
+}()
+
+// openFds lists the descriptors above standard error that are open.
+func openFds() map[int]bool {
+	fds := map[int]bool{}
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return fds
+	}
+	for _, f := range ents {
+		if fd, err := strconv.Atoi(f.Name()); err == nil && fd > 2 {
+			fds[fd] = true
+		}
+	}
+	return fds
+}
+
+// keepFdsHome marks every descriptor lazyns opened close-on-exec, so a
+// child gets only what it is given and what lazyns was given. Go opens its
+// own that way, but libraries do not all do so (the epoll descriptor of the
+// cancelable reader Bubble Tea reads the keyboard through, for one), and a
+// shell would inherit them.
+func keepFdsHome() {
+	if len(inherited) == 0 && unix.CloseRange(3, ^uint(0), closeRangeCloexec) == nil {
+		return
+	}
+	for fd := range openFds() {
+		if !inherited[fd] {
+			_, _ = unix.FcntlInt(uintptr(fd), unix.F_SETFD, unix.FD_CLOEXEC)
+		}
+	}
 }
 
 // Exec replaces lazyns with the program argv[0] inside the namespace, as ip

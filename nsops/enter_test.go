@@ -6,12 +6,15 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/lazyns/lazyns/model"
 	"github.com/lazyns/lazyns/nsops/nstest"
+	"golang.org/x/sys/unix"
 )
 
 // locateForTest finds one namespace the way the command line does.
@@ -174,4 +177,26 @@ func TestEnterNoFdLeak(t *testing.T) {
 		t.Errorf("open fds %d → %d over 100 entries", before, after)
 	}
 	nstest.WaitThreadsHome(t, home)
+}
+
+// A descriptor some library left inheritable does not reach the child;
+// those lazyns was started with do, as with ip netns exec.
+func TestEnterNoInheritedFds(t *testing.T) {
+	nstest.RequireRoot(t)
+	leaky, err := unix.EpollCreate1(0) // no EPOLL_CLOEXEC, as cancelreader makes it
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(leaky)
+	out := runEntered(t, locateForTest(t, nstest.Netns(t)), "ls /proc/$$/fd")
+	want := []string{"0", "1", "2"}
+	for fd := range inherited {
+		want = append(want, strconv.Itoa(fd))
+	}
+	fds := strings.Fields(out)
+	sort.Strings(want)
+	sort.Strings(fds)
+	if !slices.Equal(fds, want) {
+		t.Errorf("the child has descriptors %v, want %v (%d must not leak)", fds, want, leaky)
+	}
 }

@@ -117,15 +117,24 @@ func TestExecReplacesLazyns(t *testing.T) {
 	name := nstest.Netns(t)
 	resolv := etcNetns(t, name)
 	cmd := exec.Command(buildBinary(t), "exec", name, "--", "sh", "-c",
-		`echo "pid $$"; readlink /proc/self/ns/net; cat /etc/resolv.conf; cat; exit 5`)
+		`echo "pid $$"; readlink /proc/self/ns/net; cat /etc/resolv.conf; cat; cat <&3; exit 5`)
 	cmd.Stdin = strings.NewReader("from stdin\n")
+	// A descriptor given to lazyns reaches the command, as with ip netns exec.
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.WriteString("from fd 3\n")
+	w.Close()
+	defer r.Close()
+	cmd.ExtraFiles = []*os.File{r}
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
-	err := cmd.Run()
+	err = cmd.Run()
 	if code := cmd.ProcessState.ExitCode(); code != 5 {
 		t.Fatalf("exit %d (%v), want 5; stderr %q", code, err, errb.String())
 	}
-	for _, want := range []string{"pid " + strconv.Itoa(cmd.Process.Pid) + "\n", nstest.NetnsInode(t, "/run/netns/"+name), resolv, "from stdin"} {
+	for _, want := range []string{"pid " + strconv.Itoa(cmd.Process.Pid) + "\n", nstest.NetnsInode(t, "/run/netns/"+name), resolv, "from stdin", "from fd 3"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
