@@ -114,6 +114,9 @@ func TestShellFromBubbleTea(t *testing.T) {
 	s.waitFor("[netns " + name + "]")
 	s.keys("readlink /proc/self/ns/net", "Enter")
 	s.waitFor(nstest.NetnsInode(t, "/run/netns/"+name))
+	// Nothing of the program's (its keyboard reader's epoll) is inherited.
+	s.keys("ls /proc/$$/fd > fds; echo fds: $(cat fds)", "Enter")
+	s.waitFor("fds: 0 1 2 255\n")
 	s.keys("exit", "Enter")
 	s.waitFor("back from the shell (err <nil>)")
 	s.keys("b")
