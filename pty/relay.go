@@ -40,9 +40,11 @@ func windowSize(files ...any) *pty.Winsize {
 
 // relay connects a user's terminal (or any reader and writer) to ptmx
 // until wait returns, then puts everything back: the terminal's mode, the
-// SIGWINCH handler, and no goroutine left reading stdin, where it would
-// steal the next key from whoever reads stdin after (the TUI).
-func relay(ptmx *os.File, stdin io.Reader, stdout io.Writer, wait func() error) error {
+// signal handlers, and no goroutine left reading stdin, where it would
+// steal the next key from whoever reads stdin after (the TUI). When lazyns
+// is told to stop (SIGTERM, or SIGHUP as its terminal goes), hangup ends
+// the child as a closed terminal would, and the terminal is still restored.
+func relay(ptmx *os.File, stdin io.Reader, stdout io.Writer, wait func() error, hangup func()) error {
 	if tty := terminalOf(stdin); tty != nil {
 		state, err := term.MakeRaw(tty.Fd())
 		if err != nil {
@@ -50,22 +52,25 @@ func relay(ptmx *os.File, stdin io.Reader, stdout io.Writer, wait func() error) 
 		}
 		defer term.Restore(tty.Fd(), state)
 	}
-	if sizer := firstTerminal(stdout, stdin); sizer != nil {
-		winch := make(chan os.Signal, 1)
-		signal.Notify(winch, syscall.SIGWINCH)
-		done := make(chan struct{})
-		defer func() { signal.Stop(winch); close(done) }()
-		go func() {
-			for {
-				select {
-				case <-winch:
+	sizer := firstTerminal(stdout, stdin)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGWINCH, syscall.SIGTERM, syscall.SIGHUP)
+	done := make(chan struct{})
+	defer func() { signal.Stop(sigs); close(done) }()
+	go func() {
+		for {
+			select {
+			case sig := <-sigs:
+				if sig != syscall.SIGWINCH {
+					hangup()
+				} else if sizer != nil {
 					_ = setSize(ptmx, sizer)
-				case <-done:
-					return
 				}
+			case <-done:
+				return
 			}
-		}()
-	}
+		}
+	}()
 
 	in, stopInput := cancelable(stdin)
 	var inputDone sync.WaitGroup

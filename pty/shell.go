@@ -88,7 +88,9 @@ func (s *Shell) Run() error {
 		return fmt.Errorf("start %s in %s: %w", model.Visible(s.path), name, err)
 	}
 	defer ptmx.Close()
-	err = relay(ptmx, s.stdin, s.stdout, cmd.Wait)
+	// The shell leads its own session: its process group is its pid.
+	hangup := func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGHUP) }
+	err = relay(ptmx, s.stdin, s.stdout, cmd.Wait, hangup)
 	s.code = exitCode(cmd.ProcessState)
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {

@@ -96,6 +96,15 @@ func TestShellOnTerminal(t *testing.T) {
 	s.waitFor("exit\nouter$")
 	s.keys("clear; stty -g | cmp - before.stty && echo same-settings", "Enter")
 	s.waitFor("same-settings")
+
+	// Told to stop while the shell runs, lazyns hangs the shell up and
+	// still gives the terminal back as it was.
+	s.keys("clear; "+bin+" shell "+name+"; echo status $?", "Enter")
+	s.waitFor("[netns " + name + "]")
+	s.keys("kill -TERM $PPID", "Enter")
+	s.waitFor("status 129")
+	s.keys("clear; stty -g | cmp - before.stty && echo same-again", "Enter")
+	s.waitFor("same-again")
 }
 
 // Handed to tea.Exec, the shell takes the terminal and gives it back: the
