@@ -1,6 +1,7 @@
 package pty
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -38,20 +39,26 @@ func windowSize(files ...any) *pty.Winsize {
 	return &pty.Winsize{Rows: 24, Cols: 80}
 }
 
+// rawMode puts stdin in raw mode when it is a terminal, so every key goes
+// to the shell as typed, and returns what puts it back.
+func rawMode(stdin io.Reader) (restore func(), err error) {
+	tty := terminalOf(stdin)
+	if tty == nil {
+		return func() {}, nil
+	}
+	state, err := term.MakeRaw(tty.Fd())
+	if err != nil {
+		return nil, fmt.Errorf("raw mode for the terminal: %w", err)
+	}
+	return func() { _ = term.Restore(tty.Fd(), state) }, nil
+}
+
 // relay connects a user's terminal (or any reader and writer) to ptmx
-// until wait returns, then puts everything back: the terminal's mode, the
-// signal handlers, and no goroutine left reading stdin, where it would
+// until wait returns, then puts everything back: the signal handlers, and no goroutine left reading stdin, where it would
 // steal the next key from whoever reads stdin after (the TUI). When lazyns
 // is told to stop (SIGTERM, or SIGHUP as its terminal goes), hangup ends
 // the child as a closed terminal would, and the terminal is still restored.
 func relay(ptmx *os.File, stdin io.Reader, stdout io.Writer, wait func() error, hangup func()) error {
-	if tty := terminalOf(stdin); tty != nil {
-		state, err := term.MakeRaw(tty.Fd())
-		if err != nil {
-			return err
-		}
-		defer term.Restore(tty.Fd(), state)
-	}
 	sizer := firstTerminal(stdout, stdin)
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGWINCH, syscall.SIGTERM, syscall.SIGHUP)

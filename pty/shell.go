@@ -90,6 +90,15 @@ func (s *Shell) Run() error {
 	defer ptmx.Close()
 	// The shell leads its own session: its process group is its pid.
 	hangup := func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGHUP) }
+	// Raw only now, so warnings above were written to a terminal in its
+	// usual mode.
+	restore, err := rawMode(s.stdin)
+	if err != nil {
+		hangup()
+		_ = cmd.Wait()
+		return err
+	}
+	defer restore()
 	err = relay(ptmx, s.stdin, s.stdout, cmd.Wait, hangup)
 	s.code = exitCode(cmd.ProcessState)
 	var exit *exec.ExitError

@@ -286,3 +286,27 @@ func TestShellBackgroundJobNoLeak(t *testing.T) {
 	}
 	nstest.WaitThreadsHome(t, home)
 }
+
+// What could not be set up inside is said before the shell starts, and
+// the shell still starts.
+func TestShellWarnings(t *testing.T) {
+	nstest.RequireRoot(t)
+	requireShell(t, "/bin/dash")
+	homeWith(t, nil)
+	name := nstest.Netns(t)
+	etc := filepath.Join(nsops.EtcNetnsDir, name)
+	if err := os.MkdirAll(etc, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(etc) })
+	if err := os.WriteFile(filepath.Join(etc, "lazyns-no-such-file"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := startShell(t, locate(t, name), Options{Shell: "/bin/dash"})
+	s.out.waitFor(t, "lazyns: warning: bind /etc/netns/"+name+"/lazyns-no-such-file over /etc/lazyns-no-such-file")
+	s.typeLine(t, "echo started; exit")
+	s.wait(t)
+	if !strings.Contains(s.out.String(), "started") {
+		t.Errorf("the shell did not start:\n%q", s.out.String())
+	}
+}
