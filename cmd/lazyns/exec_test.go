@@ -60,7 +60,7 @@ func TestExecInProcess(t *testing.T) {
 	if code, out, _ := lazynsIn(t, "", "exec", "host", "--", "readlink", "/proc/self/ns/net"); code != 0 || strings.TrimSpace(out) != home {
 		t.Errorf("host: exit %d, %q, want %s", code, out, home)
 	}
-	nstest.AssertThreadsHome(t, home)
+	nstest.WaitThreadsHome(t, home)
 }
 
 func TestExecPid(t *testing.T) {
@@ -164,4 +164,26 @@ func TestExecWithoutPrivileges(t *testing.T) {
 			t.Errorf("lazyns %q as nobody: exit %d, stderr %q; want 1 and one line saying it needs root", args, code, stderr.String())
 		}
 	}
+}
+
+func TestExecNoFdLeak(t *testing.T) {
+	nstest.RequireRoot(t)
+	home := nstest.HomeNamespace(t)
+	name := nstest.Netns(t)
+	round := func(script string, want int) {
+		if code, _, errs := lazynsIn(t, "", "exec", name, "--", "sh", "-c", script); code != want {
+			t.Fatalf("%s: exit %d, want %d (%s)", script, code, want, errs)
+		}
+	}
+	round("true", 0)
+	// A command ended by a signal exits 128+N, as in a shell.
+	round("kill -TERM $$", 143)
+	before := nstest.OpenFDs(t)
+	for i := 0; i < 100; i++ {
+		round("exit 4", 4)
+	}
+	if after := nstest.OpenFDs(t); after > before {
+		t.Errorf("open fds %d → %d over 100 runs of exec", before, after)
+	}
+	nstest.WaitThreadsHome(t, home)
 }
