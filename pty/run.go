@@ -66,8 +66,11 @@ func Run(ctx context.Context, ns *model.Namespace, command string, opt Options) 
 		}
 	}()
 	exited := make(chan struct{})
-	var waitErr error
-	go func() { waitErr = cmd.Wait(); close(exited) }()
+	go func() {
+		// The status is read from ProcessState below.
+		_ = cmd.Wait()
+		close(exited)
+	}()
 
 	var runErr error
 	select {
@@ -82,7 +85,6 @@ func Run(ctx context.Context, ns *model.Namespace, command string, opt Options) 
 	}
 	_ = ptmx.SetReadDeadline(time.Now().Add(drainTime))
 	<-read
-	_ = waitErr // the status is read from ProcessState
 	text := bytes.ReplaceAll(out.Bytes(), []byte("\r\n"), []byte("\n"))
 	select {
 	case <-full:
