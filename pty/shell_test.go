@@ -137,6 +137,9 @@ func TestShellInNamespace(t *testing.T) {
 	}{
 		// The user's ~/.bashrc is read: its prompt follows ours.
 		{"/bin/bash", ".bashrc", "PS1='mine\\$ '\n", "mine# "},
+		// A prompt rebuilt before each prompt (starship, git prompts) keeps
+		// the prefix too.
+		{"/bin/bash", ".bashrc", "PROMPT_COMMAND='PS1=\"dyn\\$ \"'\n", "dyn$ "},
 		// The user's $ENV file is read by sh.
 		{"/bin/dash", "env.sh", "PS1='mine# '\n", "mine# "},
 		{"/bin/sh", "env.sh", "PS1='mine# '\n", "mine# "},
