@@ -168,15 +168,7 @@ func TestEnterNoFdLeak(t *testing.T) {
 		}
 		e.Close()
 	}
-	round()
-	before := nstest.OpenFDs(t)
-	for i := 0; i < 100; i++ {
-		round()
-	}
-	if after := nstest.OpenFDs(t); after > before {
-		t.Errorf("open fds %d → %d over 100 entries", before, after)
-	}
-	nstest.WaitThreadsHome(t, home)
+	nstest.AssertNoLeak(t, home, 100, round)
 }
 
 // A descriptor some library left inheritable does not reach the child;

@@ -75,15 +75,7 @@ func TestRunNoFdLeak(t *testing.T) {
 			t.Fatalf("code %d, err %v", code, err)
 		}
 	}
-	round()
-	before := nstest.OpenFDs(t)
-	for i := 0; i < 100; i++ {
-		round()
-	}
-	if after := nstest.OpenFDs(t); after > before {
-		t.Errorf("open fds %d → %d over 100 runs", before, after)
-	}
-	nstest.WaitThreadsHome(t, home)
+	nstest.AssertNoLeak(t, home, 100, round)
 }
 
 // A daemon started by the command keeps the terminal open; Run still

@@ -274,20 +274,12 @@ func TestShellBackgroundJobNoLeak(t *testing.T) {
 		s.typeLine(t, script)
 		s.wait(t)
 	}
-	round("exit")
-	before := nstest.OpenFDs(t)
 	began := time.Now()
 	round("sleep 3 & exit")
 	if took := time.Since(began); took > 2*time.Second {
 		t.Errorf("the shell took %v to return with a background job", took)
 	}
-	for i := 0; i < 20; i++ {
-		round("exit")
-	}
-	if after := nstest.OpenFDs(t); after > before {
-		t.Errorf("open fds %d → %d over 20 shells", before, after)
-	}
-	nstest.WaitThreadsHome(t, home)
+	nstest.AssertNoLeak(t, home, 20, func() { round("exit") })
 }
 
 // What could not be set up inside is said before the shell starts, and

@@ -175,15 +175,7 @@ func TestExecNoFdLeak(t *testing.T) {
 			t.Fatalf("%s: exit %d, want %d (%s)", script, code, want, errs)
 		}
 	}
-	round("true", 0)
 	// A command ended by a signal exits 128+N, as in a shell.
 	round("kill -TERM $$", 143)
-	before := nstest.OpenFDs(t)
-	for i := 0; i < 100; i++ {
-		round("exit 4", 4)
-	}
-	if after := nstest.OpenFDs(t); after > before {
-		t.Errorf("open fds %d → %d over 100 runs of exec", before, after)
-	}
-	nstest.WaitThreadsHome(t, home)
+	nstest.AssertNoLeak(t, home, 100, func() { round("exit 4", 4) })
 }

@@ -30,3 +30,19 @@ func NetnsInode(t testing.TB, path string) string {
 	}
 	return fmt.Sprintf("net:[%d]", st.Ino)
 }
+
+// AssertNoLeak runs round once (first uses may open what is kept for
+// good), then n times, and fails if more descriptors are open afterwards
+// or a thread is left outside home.
+func AssertNoLeak(t testing.TB, home string, n int, round func()) {
+	t.Helper()
+	round()
+	before := OpenFDs(t)
+	for i := 0; i < n; i++ {
+		round()
+	}
+	if after := OpenFDs(t); after > before {
+		t.Errorf("open fds %d → %d over %d rounds", before, after, n)
+	}
+	WaitThreadsHome(t, home)
+}
