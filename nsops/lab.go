@@ -37,7 +37,7 @@ func LabIsUp(dir, lab string) bool {
 // goes, so even a crash leaves a record lab down can use). If any step
 // fails, everything made so far is removed and no record is left. The
 // plan's units are built in parallel; progress, if set, is called with
-// the units done so far.
+// the units done so far, one call at a time.
 func (s *System) LabUp(plan *model.LabPlan, prefix, dir string, progress func(done, total int)) ([]model.Cmd, error) {
 	if s.ReadOnly {
 		return nil, ErrReadOnly
@@ -115,7 +115,9 @@ func (b *labBuild) run(plan *model.LabPlan, progress func(done, total int)) erro
 		firstErr error
 		errOnce  sync.Once
 		wg       sync.WaitGroup
-		units    = make(chan []model.LabOp)
+		// progress is called by one worker at a time.
+		progressMu sync.Mutex
+		units      = make(chan []model.LabOp)
 	)
 	for range workers {
 		wg.Add(1)
@@ -137,7 +139,9 @@ func (b *labBuild) run(plan *model.LabPlan, progress func(done, total int)) erro
 					_ = b.save()
 				}
 				if progress != nil {
+					progressMu.Lock()
 					progress(int(n), len(plan.Units))
+					progressMu.Unlock()
 				}
 			}
 		}()
