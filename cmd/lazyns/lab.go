@@ -82,6 +82,9 @@ func labPlan(name string, lf *labFlags, routers int, routersSet bool) (*model.La
 	if routersSet && name != "openstack" {
 		return nil, usageError{fmt.Errorf("--routers is for the openstack lab")}
 	}
+	if routersSet && (routers < 1 || routers > model.MaxLabRouters) {
+		return nil, usageError{fmt.Errorf("--routers takes 1 to %d, not %d", model.MaxLabRouters, routers)}
+	}
 	plan, err := lab.Plan(model.LabOptions{Prefix: lf.prefix, Routers: routers, Seed: uint64(time.Now().UnixNano())})
 	if err != nil {
 		return nil, usageError{err}
