@@ -57,9 +57,10 @@ func labNamesList() []string {
 
 func newLabListCmd(a *app, lf *labFlags) *cobra.Command {
 	return &cobra.Command{
-		Use:   "list",
-		Short: "The labs, and which are up",
-		Args:  cobra.NoArgs,
+		Use:     "list",
+		Short:   "The labs, and which are up",
+		Example: `  lazyns lab list`,
+		Args:    cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			up := nsops.LabList(lf.dir)
 			for _, l := range model.Labs() {
@@ -98,7 +99,13 @@ func newLabUpCmd(a *app, lf *labFlags) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "up NAME [--print] [--routers N]",
 		Short: "Build a lab",
-		Args:  cobra.ExactArgs(1),
+		Long: `Build a lab through the same changes as the terminal UI, recording what it
+made. With --print, print the ip commands that build it instead (no root needed;
+run them with bash to build the same topology by hand).`,
+		Example: `  lazyns lab up bridge
+  lazyns lab up router --print
+  lazyns lab up openstack --routers 500`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			plan, err := labPlan(args[0], lf, routers, cmd.Flags().Changed("routers"))
 			if err != nil {
@@ -165,9 +172,10 @@ func (a *app) labProgress(plan *model.LabPlan, start time.Time) func(done, total
 
 func newLabDownCmd(a *app, lf *labFlags) *cobra.Command {
 	return &cobra.Command{
-		Use:   "down NAME",
-		Short: "Remove what lab up made",
-		Args:  cobra.ExactArgs(1),
+		Use:     "down NAME",
+		Short:   "Remove what lab up made",
+		Example: `  lazyns lab down bridge`,
+		Args:    cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
 			if _, err := model.FindLab(args[0]); err != nil {
 				return usageError{err}

@@ -65,7 +65,9 @@ func TestLabUpDownCLI(t *testing.T) {
 		_ = exec.Command("ip", "netns", "del", prefix+"-veth-red").Run()
 		_ = exec.Command("ip", "netns", "del", prefix+"-veth-blue").Run()
 	})
-	lab := func(args ...string) (int, string, string) { return lazyns(t, append(append([]string{"lab"}, args...), flags...)...) }
+	lab := func(args ...string) (int, string, string) {
+		return lazyns(t, append(append([]string{"lab"}, args...), flags...)...)
+	}
 
 	code, _, stderr := lazyns(t, append([]string{"--read-only", "lab", "up", "veth"}, flags...)...)
 	if code != 1 || !strings.Contains(stderr, "read-only") {
