@@ -23,19 +23,12 @@ func (s *System) AddAddr(spec model.AddrSpec) ([]model.Cmd, error) {
 
 func (s *System) addAddr(spec model.AddrSpec) error {
 	addr := toAddr(spec.CIDR)
-	return s.inNs(spec.Ns, func(h *netlink.Handle) error {
-		l, err := findLink(h, spec.Ns, spec.Dev)
-		if err != nil {
-			return err
-		}
-		err = h.AddrAdd(l, addr)
+	return s.onLink(spec.Ns, spec.Dev, "add address "+spec.CIDR+" to "+model.Visible(spec.Dev), func(h *netlink.Handle, l netlink.Link) error {
+		err := h.AddrAdd(l, addr)
 		if errors.Is(err, unix.EEXIST) {
 			return said(err, "%s already has address %s in %s", model.Visible(spec.Dev), spec.CIDR, model.NsLabel(spec.Ns))
 		}
-		if err != nil {
-			return kernelErr(err, "add address "+spec.CIDR+" to "+model.Visible(spec.Dev), spec.Ns)
-		}
-		return nil
+		return err
 	})
 }
 
@@ -45,19 +38,12 @@ func (s *System) DeleteAddr(spec model.AddrSpec) ([]model.Cmd, error) {
 		return nil, err
 	}
 	addr := toAddr(spec.CIDR)
-	err := s.inNs(spec.Ns, func(h *netlink.Handle) error {
-		l, err := findLink(h, spec.Ns, spec.Dev)
-		if err != nil {
-			return err
-		}
-		err = h.AddrDel(l, addr)
+	err := s.onLink(spec.Ns, spec.Dev, "delete address "+spec.CIDR+" from "+model.Visible(spec.Dev), func(h *netlink.Handle, l netlink.Link) error {
+		err := h.AddrDel(l, addr)
 		if errors.Is(err, unix.EADDRNOTAVAIL) {
 			return said(err, "%s in %s has no address %s", model.Visible(spec.Dev), model.NsLabel(spec.Ns), spec.CIDR)
 		}
-		if err != nil {
-			return kernelErr(err, "delete address "+spec.CIDR+" from "+model.Visible(spec.Dev), spec.Ns)
-		}
-		return nil
+		return err
 	})
 	return result(spec.DeleteCmds(), err)
 }

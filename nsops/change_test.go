@@ -10,6 +10,7 @@ import (
 
 	"github.com/lazyns/lazyns/model"
 	"github.com/lazyns/lazyns/nsops/nstest"
+	"golang.org/x/sys/unix"
 )
 
 func TestAddDeleteNetns(t *testing.T) {
@@ -366,4 +367,14 @@ func TestAddDeleteRule(t *testing.T) {
 	}
 	_, err = s.DeleteRule(spec)
 	wantErr(t, err, "no rule from 10.0.1.0/24")
+}
+
+func TestKernelErrInWords(t *testing.T) {
+	err := kernelErr(unix.EXFULL, "attach p to bridge br0", "blue")
+	if err.Error() != "attach p to bridge br0 in blue: the bridge is full: a Linux bridge takes at most 1023 ports" || !errors.Is(err, unix.EXFULL) {
+		t.Errorf("%v", err)
+	}
+	if err := kernelErr(unix.EMLINK, "x", ""); err.Error() != "x in host: too many links" || !errors.Is(err, unix.EMLINK) {
+		t.Errorf("%v", err)
+	}
 }
