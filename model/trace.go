@@ -366,7 +366,10 @@ func failReason(res RouteResult, ns *Namespace, dst net.IP, in string) string {
 	case RouteUnreachable:
 		return fmt.Sprintf("an unreachable route matches %s in %s", dst, name)
 	case RouteBlackhole:
-		return fmt.Sprintf("a blackhole route matches %s in %s (or the kernel rejects the addresses as martian)", dst, name)
+		if longestMatch(ns, RouteBlackhole, dst) == nil {
+			return fmt.Sprintf("the kernel of %s rejects the packet to %s as invalid (a martian source or destination)", name, dst)
+		}
+		return fmt.Sprintf("a blackhole route matches %s in %s", dst, name)
 	case RouteProhibit:
 		return fmt.Sprintf("a prohibit route matches %s in %s", dst, name)
 	case RouteRPFilter:
