@@ -109,7 +109,7 @@ func (t *Tracer) Lookup(k model.NsKey, q model.RouteQuery) (model.RouteResult, e
 	}
 	res := model.RouteResult{Type: answer.Type, Table: answer.Table, OutIndex: answer.DevIndex, Out: answer.Dev,
 		Gateway: answer.Gateway, PrefSrc: answer.PrefSrc}
-	if match, err := routeGet(o.conn, q, iif, unix.RTM_F_FIB_MATCH, devName); err == nil {
+	if match, err := routeGet(o.conn, q, iif, unix.RTM_F_LOOKUP_TABLE|unix.RTM_F_FIB_MATCH, devName); err == nil {
 		res.Match = &match
 	}
 	return res, nil
