@@ -7,7 +7,14 @@ DATE     ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 LDFLAGS  := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 STATICCHECK_VERSION ?= v0.7.0
 
-.PHONY: all build test lint run install bench soak fuzz clean
+# Install layout (DESTDIR for packaging: make install DESTDIR=pkg PREFIX=/usr).
+BINDIR   ?= $(PREFIX)/bin
+MANDIR   ?= $(PREFIX)/share/man
+DATADIR  ?= $(PREFIX)/share
+# Release targets: static binaries, no cgo.
+PLATFORMS ?= linux/amd64 linux/arm64
+
+.PHONY: all build test lint run install man completions release bench soak fuzz clean race
 
 all: build
 
@@ -18,6 +25,10 @@ build:
 test: build
 	$(GO) test -count=1 -timeout 20m ./...
 
+# The whole suite under the race detector (slower; CI runs plain `test`).
+race:
+	$(GO) test -race -count=1 -timeout 30m ./...
+
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt: $$out"; exit 1; fi
 	$(GO) vet ./...
@@ -26,8 +37,36 @@ lint:
 run: build
 	./bin/lazyns
 
-install: build
-	install -D -m 0755 bin/lazyns $(DESTDIR)$(PREFIX)/bin/lazyns
+# Man pages from the command definitions (the same as --help).
+man: build
+	rm -rf bin/man
+	SOURCE_DATE_EPOCH=$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null)} ./bin/lazyns man bin/man
+
+completions: build
+	mkdir -p bin/completions
+	./bin/lazyns completion bash > bin/completions/lazyns.bash
+	./bin/lazyns completion zsh > bin/completions/_lazyns
+	./bin/lazyns completion fish > bin/completions/lazyns.fish
+
+# The binary, its man pages and completions where each shell looks for them.
+install: build man completions
+	install -D -m 0755 bin/lazyns $(DESTDIR)$(BINDIR)/lazyns
+	install -d $(DESTDIR)$(MANDIR)/man1
+	install -m 0644 bin/man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -D -m 0644 bin/completions/lazyns.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/lazyns
+	install -D -m 0644 bin/completions/_lazyns $(DESTDIR)$(DATADIR)/zsh/site-functions/_lazyns
+	install -D -m 0644 bin/completions/lazyns.fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/lazyns.fish
+
+# Static binaries for each of PLATFORMS and their SHA256SUMS in dist/.
+release:
+	rm -rf dist && mkdir -p dist
+	@for p in $(PLATFORMS); do \
+	  os=$${p%/*}; arch=$${p#*/}; out=dist/lazyns-$(VERSION)-$$os-$$arch; \
+	  echo "build $$out"; \
+	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $$out ./cmd/lazyns || exit 1; \
+	done
+	cd dist && sha256sum lazyns-* > SHA256SUMS
+	cat dist/SHA256SUMS
 
 # The scale benchmark against iproute2 (root; minutes): N=1000 for one size.
 bench: build

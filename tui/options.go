@@ -1,5 +1,7 @@
 package tui
 
+import "time"
+
 // Options are the settings the UI starts with (flags and config file).
 type Options struct {
 	ReadOnly bool
@@ -11,4 +13,12 @@ type Options struct {
 	// Prompt is the shell prompt template; "{ns}" stands for the namespace.
 	Prompt   string
 	NetnsDir string
+	// Colors maps a text role (the names of [colors] in the config file) to
+	// a lipgloss colour; "" keeps the terminal's own.
+	Colors map[string]string
+	// Refresh is 0 to follow the kernel live, an interval to poll instead,
+	// or negative to read again only on ctrl+r.
+	Refresh time.Duration
+	// Hostname is shown in the header; empty means os.Hostname.
+	Hostname string
 }

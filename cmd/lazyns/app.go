@@ -20,6 +20,8 @@ type app struct {
 	readOnly bool
 	netnsDir string
 	noColor  bool
+	// cfg holds the config-only flags and the effective settings (config.go).
+	cfg configFlags
 
 	sys *nsops.System
 }
@@ -56,7 +58,7 @@ func (a *app) paint(w io.Writer) model.Paint {
 	if !a.color(w) {
 		return model.NoPaint
 	}
-	return ansiPaint
+	return a.colorPaint()
 }
 
 // snapshot reads the host, warning on stderr about what it could not see.

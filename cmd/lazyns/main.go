@@ -98,10 +98,12 @@ a path to a namespace file (anything containing a slash).`,
 	f.BoolVar(&a.readOnly, "read-only", false, "refuse every change to the kernel")
 	f.StringVar(&a.netnsDir, "netns-dir", "/run/netns", "directory of named namespaces")
 	f.BoolVar(&a.noColor, "no-color", false, "no colours (also when NO_COLOR is set)")
+	a.configure(root)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	for _, f := range subcommands {
 		root.AddCommand(f(a))
 	}
+	a.completeArgs(root)
 	argsAreUsage(root)
 	return root
 }

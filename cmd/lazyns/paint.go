@@ -1,30 +1,53 @@
 package main
 
-import "github.com/lazyns/lazyns/model"
+import (
+	"fmt"
+	"strconv"
+	"strings"
 
-// ansiPaint colours text the way ip -c does.
-func ansiPaint(r model.Role, s string) string {
-	code := ""
-	switch r {
-	case model.RoleName, model.RoleHeader:
-		code = "1"
-	case model.RoleIfname:
-		code = "36"
-	case model.RoleUp:
-		code = "32"
-	case model.RoleDown, model.RoleWarn:
-		code = "31"
-	case model.RoleMAC:
-		code = "33"
-	case model.RoleInet:
-		code = "35"
-	case model.RoleInet6:
-		code = "34"
-	case model.RoleDim:
-		code = "2"
+	"github.com/lazyns/lazyns/model"
+)
+
+// sgr is the ANSI select-graphic-rendition code for a parsed colour.
+func sgr(c string) string {
+	if strings.HasPrefix(c, "#") {
+		v, _ := strconv.ParseUint(c[1:], 16, 32)
+		return fmt.Sprintf("38;2;%d;%d;%d", v>>16, v>>8&0xff, v&0xff)
 	}
-	if code == "" || s == "" {
-		return s
+	n, _ := strconv.Atoi(c)
+	switch {
+	case n < 8:
+		return strconv.Itoa(30 + n)
+	case n < 16:
+		return strconv.Itoa(90 + n - 8)
 	}
-	return "\x1b[" + code + "m" + s + "\x1b[0m"
+	return "38;5;" + c
+}
+
+// colorPaint colours text for list and show the way ip -c does, with the
+// colours of the config file's [colors] where it sets them.
+func (a *app) colorPaint() model.Paint {
+	codes := map[model.Role]string{}
+	for name, role := range colorRoles {
+		code := ""
+		if c := a.colorOf(name); c != "" {
+			code = sgr(c)
+		}
+		switch role {
+		case model.RoleName, model.RoleHeader:
+			code = strings.TrimSuffix("1;"+code, ";")
+		case model.RoleDim:
+			if code == "" {
+				code = "2"
+			}
+		}
+		codes[role] = code
+	}
+	return func(r model.Role, s string) string {
+		code := codes[r]
+		if code == "" || s == "" {
+			return s
+		}
+		return "\x1b[" + code + "m" + s + "\x1b[0m"
+	}
 }

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"context"
+
+	"github.com/lazyns/lazyns/model"
+	"github.com/lazyns/lazyns/nsops"
+	"github.com/lazyns/lazyns/tui"
+)
+
+// nsSource is the UI's view of the host: nsops.System behind tui.Source.
+type nsSource struct{ sys *nsops.System }
+
+var (
+	_ tui.Source  = nsSource{}
+	_ tui.Watcher = (*nsops.Watcher)(nil)
+)
+
+// newSource gives the UI the host lazyns runs on.
+func newSource(a *app) (tui.Source, error) {
+	sys, err := a.system()
+	if err != nil {
+		return nil, err
+	}
+	return nsSource{sys: sys}, nil
+}
+
+func (s nsSource) Snapshot(ctx context.Context, progress func(done, total int)) (*model.Snapshot, error) {
+	return s.sys.Snapshot(ctx, nsops.ReadOptions{Progress: progress})
+}
+
+func (s nsSource) Reread(ctx context.Context, snap *model.Snapshot, key model.NsKey) (*model.Namespace, error) {
+	return s.sys.Reread(ctx, snap, key)
+}
+
+func (s nsSource) Sockets(ctx context.Context, ns *model.Namespace) ([]model.Socket, error) {
+	return s.sys.Sockets(ctx, ns)
+}
+
+func (s nsSource) Processes(ctx context.Context, ns *model.Namespace) ([]model.Process, error) {
+	return s.sys.Processes(ctx, ns)
+}
+
+func (s nsSource) Watch(ctx context.Context) (tui.Watcher, error) {
+	w, err := s.sys.Watch(ctx)
+	if err != nil {
+		return nil, err // not a nil *Watcher inside a non-nil interface
+	}
+	return w, nil
+}

@@ -1,0 +1,291 @@
+package tui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/lazyns/lazyns/model"
+)
+
+type (
+	socketsMsg struct {
+		key   model.NsKey
+		socks []model.Socket
+		err   error
+	}
+	procsMsg struct {
+		key   model.NsKey
+		procs []model.Process
+		err   error
+	}
+)
+
+// rebuildDetail builds the table of the current tab for the selected
+// namespace, keeping the row cursor where it was.
+func (m *Model) rebuildDetail() {
+	ns := m.Selected()
+	if ns == nil {
+		m.detail = &table{empty: "no namespace selected"}
+		m.detail.measure()
+		return
+	}
+	switch m.tab {
+	case tabLinks:
+		m.detail = linksTable(ns)
+	case tabAddrs:
+		m.detail = addrsTable(ns)
+	case tabRoutes:
+		m.detail = routesTable(ns, m.names)
+	case tabNeigh:
+		m.detail = neighTable(ns)
+	case tabRules:
+		m.detail = rulesTable(ns, m.names)
+	case tabSockets, tabProcs:
+		m.detail = m.lazyTable(ns)
+	}
+	if ns.Stale {
+		m.detail = &table{empty: "stale: the name exists under the netns directory but no namespace is mounted on it"}
+	}
+	m.detail.measure()
+	m.rows.set(len(m.detail.rows), m.rows.height)
+}
+
+func (m *Model) lazyTable(ns *model.Namespace) *table {
+	d := m.extra[ns.Key]
+	switch {
+	case d == nil:
+		return &table{empty: "reading…"}
+	case m.tab == tabSockets && d.sockErr != "":
+		return &table{empty: "sockets: " + d.sockErr}
+	case m.tab == tabSockets && d.sockets != nil:
+		return d.sockets
+	case m.tab == tabProcs && d.procErr != "":
+		return &table{empty: "processes: " + d.procErr}
+	case m.tab == tabProcs && d.procs != nil:
+		return d.procs
+	}
+	return &table{empty: "reading…"}
+}
+
+// loadLazy reads sockets or processes of the selected namespace when
+// their tab is open and they have not been read yet.
+func (m *Model) loadLazy() tea.Cmd {
+	ns := m.Selected()
+	if ns == nil || ns.Stale || (m.tab != tabSockets && m.tab != tabProcs) {
+		return nil
+	}
+	d := m.extra[ns.Key]
+	if d == nil {
+		d = &lazyData{}
+		m.extra[ns.Key] = d
+	}
+	ctx, src := m.ctx, m.src
+	if m.tab == tabSockets && d.sockets == nil && d.sockErr == "" && !d.sockBusy {
+		d.sockBusy = true
+		return func() tea.Msg {
+			s, err := src.Sockets(ctx, ns)
+			return socketsMsg{ns.Key, s, err}
+		}
+	}
+	if m.tab == tabProcs && d.procs == nil && d.procErr == "" && !d.procBusy {
+		d.procBusy = true
+		return func() tea.Msg {
+			p, err := src.Processes(ctx, ns)
+			return procsMsg{ns.Key, p, err}
+		}
+	}
+	return nil
+}
+
+func (m *Model) gotLazy(msg tea.Msg) {
+	switch msg := msg.(type) {
+	case socketsMsg:
+		d := m.lazyFor(msg.key)
+		d.sockBusy = false
+		if msg.err != nil {
+			d.sockErr = model.Visible(msg.err.Error())
+		} else {
+			d.sockets = socketsTable(msg.socks)
+		}
+	case procsMsg:
+		d := m.lazyFor(msg.key)
+		d.procBusy = false
+		if msg.err != nil {
+			d.procErr = model.Visible(msg.err.Error())
+		} else {
+			d.procs = procsTable(msg.procs)
+		}
+	}
+	if ns := m.Selected(); ns != nil {
+		m.rebuildDetail()
+	}
+}
+
+func (m *Model) lazyFor(key model.NsKey) *lazyData {
+	d := m.extra[key]
+	if d == nil {
+		d = &lazyData{}
+		m.extra[key] = d
+	}
+	return d
+}
+
+// setTab opens tab t (wrapping around).
+func (m *Model) setTab(t int) tea.Cmd {
+	m.tab = (t + tabCount) % tabCount
+	m.rows = scroller{height: m.rows.height}
+	m.rebuildDetail()
+	return m.loadLazy()
+}
+
+// follow jumps from a veth on the Links tab to its peer: the namespace of
+// the other end, with that end selected.
+func (m *Model) follow() tea.Cmd {
+	if m.tab != tabLinks || m.rows.cursor >= len(m.detail.rows) {
+		return nil
+	}
+	r := m.detail.rows[m.rows.cursor]
+	if r.follow == nil {
+		m.setStatus("not a veth: nothing to follow", false)
+		return nil
+	}
+	peer := *r.follow
+	if !m.selectNs(peer.Ns) {
+		m.setStatus("the peer's namespace "+model.Visible(peer.NsName)+" is not on this host's list", true)
+		return nil
+	}
+	m.rebuildDetail()
+	for i, row := range m.detail.rows {
+		if row.link == peer.Index {
+			m.rows.to(i)
+		}
+	}
+	m.setStatus("followed to "+model.Visible(peer.NsName)+" "+model.Visible(peer.Name), false)
+	return tea.Batch(m.refocus(), m.loadLazy())
+}
+
+// nameLines is the selected namespace's full name, wrapped to the pane,
+// at most three lines.
+func (m *Model) nameLines(width int) []string {
+	ns := m.Selected()
+	if ns == nil || width <= 0 {
+		return []string{""}
+	}
+	lines := strings.Split(ansi.Hardwrap(model.Visible(ns.DisplayName()), width, true), "\n")
+	if len(lines) > 3 {
+		lines = lines[:3]
+		lines[2] = cut(lines[2]+"…", width)
+	}
+	return lines
+}
+
+// infoLine is "net:[4026532448]  nsid 3  pids 2: keepalived, haproxy".
+func (m *Model) infoLine(ns *model.Namespace) string {
+	var parts []string
+	if !ns.Stale {
+		parts = append(parts, ns.Key.String())
+	}
+	if id, ok := m.nsid(ns); ok {
+		parts = append(parts, "nsid "+strconv.Itoa(id))
+	}
+	if n := len(ns.Procs); n > 0 {
+		var comms []string
+		for i, p := range ns.Procs {
+			if i == 3 {
+				comms = append(comms, "…")
+				break
+			}
+			comms = append(comms, model.Visible(p.Comm))
+		}
+		parts = append(parts, fmt.Sprintf("pids %d: %s", n, strings.Join(comms, ", ")))
+	}
+	if b := model.Badges(ns); len(b) > 0 {
+		parts = append(parts, model.Visible(strings.Join(b, ", ")))
+	}
+	if ns.Err != "" {
+		parts = append(parts, "error: "+model.Visible(ns.Err))
+	}
+	return strings.Join(parts, "  ")
+}
+
+// nsid is the id the host namespace knows this namespace by, if any.
+func (m *Model) nsid(ns *model.Namespace) (int, bool) {
+	host := m.snap.Host()
+	if host == nil || ns.Host {
+		return 0, false
+	}
+	best, found := 0, false
+	for id, k := range host.NsIDs {
+		if k == ns.Key && (!found || id < best) {
+			best, found = id, true
+		}
+	}
+	return best, found
+}
+
+func (m *Model) tabLine(width int) string {
+	labels := tabNames
+	total := 0
+	for _, l := range labels {
+		total += len(l) + 2
+	}
+	if total > width {
+		labels = tabShort
+	}
+	var b strings.Builder
+	for i, l := range labels {
+		if i == m.tab {
+			b.WriteString(m.st.TabActive.Render("[" + l + "]"))
+		} else {
+			b.WriteString(m.st.Tab.Render(" " + l + " "))
+		}
+	}
+	return fit(b.String(), width)
+}
+
+// viewDetail renders the detail pane: name, info, tabs, the table.
+func (m *Model) viewDetail(l layout) []string {
+	width := l.detailW
+	lines := make([]string, 0, l.bodyH)
+	ns := m.Selected()
+	for _, n := range l.nameLines {
+		lines = append(lines, fit(m.st.DetailName.Render(n), width))
+	}
+	info := ""
+	if ns != nil {
+		info = m.st.Paint(model.RoleDim, cut(m.infoLine(ns), width))
+	}
+	lines = append(lines, fit(info, width), m.tabLine(width))
+	t := m.detail
+	if len(t.rows) == 0 {
+		lines = append(lines, fit(m.st.Paint(model.RoleDim, t.empty), width))
+	} else {
+		lines = append(lines, t.headLine(width, m.st.Paint))
+		from, to := m.rows.visible()
+		for i := from; i < to; i++ {
+			if i == m.rows.cursor {
+				style := m.st.Cursor
+				if m.focus == focusDetail {
+					style = m.st.Selected
+				}
+				lines = append(lines, style.Render(t.line(t.rows[i].cells, width, nil)))
+				continue
+			}
+			lines = append(lines, t.line(t.rows[i].cells, width, m.st.Paint))
+		}
+	}
+	for len(lines) < l.bodyH {
+		lines = append(lines, strings.Repeat(" ", width))
+	}
+	return lines[:l.bodyH]
+}
+
+// reloadAll drops what was read lazily and reads the host again.
+func (m *Model) reloadAll() tea.Cmd {
+	m.extra = map[model.NsKey]*lazyData{}
+	m.rebuildDetail()
+	return tea.Batch(m.requestSnapshot(), m.loadLazy())
+}

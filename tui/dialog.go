@@ -1,0 +1,264 @@
+package tui
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/clipperhouse/displaywidth"
+	"github.com/lazyns/lazyns/model"
+)
+
+// Field is one input of a Dialog: free text, or one of a few choices.
+type Field struct {
+	Name  string // the key of its value in Submit's map
+	Label string
+	// Choices make it a choice field, changed with ←/→ (or h/l, space).
+	Choices []string
+	choice  int
+	input   textinput.Model
+}
+
+// TextField is a text input with a placeholder and a starting value.
+func TextField(name, label, placeholder, value string) Field {
+	in := textinput.New()
+	in.Prompt = ""
+	in.Placeholder = placeholder
+	in.SetVirtualCursor(false)
+	in.SetValue(value)
+	return Field{Name: name, Label: label, input: in}
+}
+
+// ChoiceField picks one of choices, starting at selected.
+func ChoiceField(name, label string, choices []string, selected int) Field {
+	return Field{Name: name, Label: label, Choices: choices, choice: min(max(selected, 0), max(len(choices)-1, 0))}
+}
+
+// Value is what the field holds now.
+func (f *Field) Value() string {
+	if f.Choices != nil {
+		if len(f.Choices) == 0 {
+			return ""
+		}
+		return f.Choices[f.choice]
+	}
+	return f.input.Value()
+}
+
+// Dialog is a small modal form over the screen: enter submits, esc
+// cancels, tab moves between fields. A Submit error is shown in the dialog,
+// which stays open, so a wrong value is explained before anything touches
+// the kernel.
+type Dialog struct {
+	Title string
+	// Text is shown above the fields: a question, or what will be done.
+	Text   string
+	Fields []Field
+	// Submit gets the values by field name. nil error closes the dialog and
+	// runs the returned command.
+	Submit func(values map[string]string) (tea.Cmd, error)
+
+	focus   int
+	err     string
+	confirm bool
+}
+
+// NewDialog makes a form.
+func NewDialog(title string, submit func(map[string]string) (tea.Cmd, error), fields ...Field) *Dialog {
+	return &Dialog{Title: title, Fields: fields, Submit: submit}
+}
+
+// NewConfirm asks a yes/no question; y or enter runs yes.
+func NewConfirm(title, question string, yes func() tea.Cmd) *Dialog {
+	return &Dialog{Title: title, Text: question, confirm: true,
+		Submit: func(map[string]string) (tea.Cmd, error) { return yes(), nil }}
+}
+
+// OpenDialog shows d over the screen.
+func (m *Model) OpenDialog(d *Dialog) tea.Cmd {
+	m.dialog = d
+	return d.focusField(0)
+}
+
+// SetError shows err in the dialog (for checks made outside Submit).
+func (d *Dialog) SetError(err error) {
+	d.err = ""
+	if err != nil {
+		d.err = model.Visible(err.Error())
+	}
+}
+
+func (d *Dialog) focusField(i int) tea.Cmd {
+	if len(d.Fields) == 0 {
+		return nil
+	}
+	d.focus = (i + len(d.Fields)) % len(d.Fields)
+	var cmd tea.Cmd
+	for j := range d.Fields {
+		f := &d.Fields[j]
+		if f.Choices != nil {
+			continue
+		}
+		if j == d.focus {
+			cmd = f.input.Focus()
+		} else {
+			f.input.Blur()
+		}
+	}
+	return cmd
+}
+
+func (d *Dialog) values() map[string]string {
+	v := make(map[string]string, len(d.Fields))
+	for i := range d.Fields {
+		v[d.Fields[i].Name] = d.Fields[i].Value()
+	}
+	return v
+}
+
+func (m *Model) dialogKey(msg tea.KeyPressMsg) tea.Cmd {
+	d := m.dialog
+	s := msg.String()
+	switch {
+	case s == "esc" || (d.confirm && (s == "n" || s == "q")):
+		m.dialog = nil
+		return nil
+	case s == "enter" || (d.confirm && s == "y"):
+		cmd, err := d.Submit(d.values())
+		if err != nil {
+			d.SetError(err)
+			return nil
+		}
+		if m.dialog == d {
+			m.dialog = nil
+		}
+		return cmd
+	case s == "tab" || s == "down":
+		return d.focusField(d.focus + 1)
+	case s == "shift+tab" || s == "up":
+		return d.focusField(d.focus - 1)
+	}
+	if len(d.Fields) == 0 {
+		return nil
+	}
+	f := &d.Fields[d.focus]
+	if f.Choices != nil {
+		switch s {
+		case "left", "h":
+			f.choice = (f.choice + len(f.Choices) - 1) % max(1, len(f.Choices))
+		case "right", "l", "space":
+			f.choice = (f.choice + 1) % max(1, len(f.Choices))
+		}
+		return nil
+	}
+	var cmd tea.Cmd
+	f.input, cmd = f.input.Update(msg)
+	d.err = ""
+	return cmd
+}
+
+// update passes other messages (paste, blink) to the focused input.
+func (d *Dialog) update(msg tea.Msg) tea.Cmd {
+	if len(d.Fields) == 0 || d.Fields[d.focus].Choices != nil {
+		return nil
+	}
+	var cmd tea.Cmd
+	d.Fields[d.focus].input, cmd = d.Fields[d.focus].input.Update(msg)
+	return cmd
+}
+
+// dialogWidth is the width inside the frame.
+func (m *Model) dialogWidth() int { return max(20, min(64, m.width-8)) }
+
+func (d *Dialog) labelWidth() int {
+	w := 0
+	for _, f := range d.Fields {
+		w = max(w, displaywidth.String(f.Label))
+	}
+	return w
+}
+
+// lines is the content inside the frame, and which line holds the focused
+// field.
+func (d *Dialog) lines(m *Model) ([]string, int) {
+	w := m.dialogWidth()
+	out := []string{m.st.DialogHead.Render(cut(d.Title, w))}
+	if d.Text != "" {
+		out = append(out, strings.Split(ansi.Wrap(d.Text, w, " "), "\n")...)
+	}
+	out = append(out, "")
+	lw := d.labelWidth()
+	focusLine := -1
+	for i := range d.Fields {
+		f := &d.Fields[i]
+		label := m.st.Label.Render(f.Label + strings.Repeat(" ", lw-displaywidth.String(f.Label)) + "  ")
+		if i == d.focus {
+			focusLine = len(out)
+		}
+		if f.Choices != nil {
+			var cs []string
+			for j, c := range f.Choices {
+				if j == f.choice {
+					style := m.st.Cursor
+					if i == d.focus {
+						style = m.st.Selected
+					}
+					cs = append(cs, style.Render("‹"+model.Visible(c)+"›"))
+				} else {
+					cs = append(cs, " "+model.Visible(c)+" ")
+				}
+			}
+			out = append(out, fit(label+strings.Join(cs, ""), w))
+			continue
+		}
+		f.input.SetWidth(max(4, w-lw-3))
+		out = append(out, fit(label+f.input.View(), w))
+	}
+	if len(d.Fields) > 0 {
+		out = append(out, "")
+	}
+	if d.err != "" {
+		for _, l := range strings.Split(ansi.Wrap(d.err, w, " "), "\n") {
+			out = append(out, m.st.StatusErr.Render(l))
+		}
+	}
+	hint := "enter confirm · esc cancel"
+	if d.confirm {
+		hint = "y/enter yes · n/esc no"
+	} else if len(d.Fields) > 1 {
+		hint = "enter confirm · tab next field · esc cancel"
+	}
+	out = append(out, m.st.Label.Render(cut(hint, w)))
+	for i := range out {
+		out[i] = fit(out[i], w)
+	}
+	return out, focusLine
+}
+
+func (d *Dialog) render(m *Model) string {
+	lines, _ := d.lines(m)
+	return m.st.Dialog.Render(strings.Join(lines, "\n"))
+}
+
+// dialogCursor places the terminal cursor in the focused text field, where
+// overlay put the dialog.
+func (m *Model) dialogCursor() *tea.Cursor {
+	d := m.dialog
+	if len(d.Fields) == 0 || d.Fields[d.focus].Choices != nil {
+		return nil
+	}
+	lines, focusLine := d.lines(m)
+	box := m.st.Dialog.Render(strings.Join(lines, "\n"))
+	bw, bh := ansi.StringWidth(strings.SplitN(box, "\n", 2)[0]), strings.Count(box, "\n")+1
+	l := m.layout()
+	x := max(0, (m.width-bw)/2) + 2 + d.labelWidth() + 2
+	y := l.bodyY + max(0, (l.bodyH-bh)/2) + 1 + focusLine
+	c := d.Fields[d.focus].input.Cursor()
+	if c == nil {
+		return nil
+	}
+	c.X += x
+	c.Y += y
+	return c
+}

@@ -1,0 +1,328 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/lazyns/lazyns/model"
+)
+
+// fakeSource serves constructed snapshots, so the UI is tested without
+// root. Every call is counted.
+type fakeSource struct {
+	mu       sync.Mutex
+	snap     *model.Snapshot
+	reread   map[model.NsKey]*model.Namespace
+	sockets  map[model.NsKey][]model.Socket
+	procs    map[model.NsKey][]model.Process
+	calls    map[string]int
+	watcher  *fakeWatcher
+	snapshot func() *model.Snapshot // when set, each Snapshot call asks it
+}
+
+func newFakeSource(snap *model.Snapshot) *fakeSource {
+	return &fakeSource{snap: snap, calls: map[string]int{}, reread: map[model.NsKey]*model.Namespace{},
+		sockets: map[model.NsKey][]model.Socket{}, procs: map[model.NsKey][]model.Process{},
+		watcher: &fakeWatcher{ch: make(chan model.Change, 8)}}
+}
+
+func (f *fakeSource) count(name string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.calls[name]
+}
+
+func (f *fakeSource) note(name string) {
+	f.mu.Lock()
+	f.calls[name]++
+	f.mu.Unlock()
+}
+
+func (f *fakeSource) Snapshot(_ context.Context, progress func(done, total int)) (*model.Snapshot, error) {
+	f.note("Snapshot")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.snapshot != nil {
+		return f.snapshot(), nil
+	}
+	if progress != nil {
+		progress(len(f.snap.Namespaces), len(f.snap.Namespaces))
+	}
+	return f.snap, nil
+}
+
+func (f *fakeSource) Reread(_ context.Context, _ *model.Snapshot, key model.NsKey) (*model.Namespace, error) {
+	f.note("Reread")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if ns, ok := f.reread[key]; ok {
+		return ns, nil
+	}
+	if ns := f.snap.Find(key); ns != nil {
+		c := *ns
+		return &c, nil
+	}
+	return nil, errors.New("gone")
+}
+
+func (f *fakeSource) Sockets(_ context.Context, ns *model.Namespace) ([]model.Socket, error) {
+	f.note("Sockets")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.sockets[ns.Key], nil
+}
+
+func (f *fakeSource) Processes(_ context.Context, ns *model.Namespace) ([]model.Process, error) {
+	f.note("Processes")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.procs[ns.Key], nil
+}
+
+func (f *fakeSource) Watch(context.Context) (Watcher, error) {
+	f.note("Watch")
+	return f.watcher, nil
+}
+
+type fakeWatcher struct {
+	mu      sync.Mutex
+	ch      chan model.Change
+	focused []model.NsKey
+	closed  bool
+}
+
+func (w *fakeWatcher) Changes() <-chan model.Change { return w.ch }
+func (w *fakeWatcher) Focus(ns *model.Namespace) {
+	w.mu.Lock()
+	w.focused = append(w.focused, ns.Key)
+	w.mu.Unlock()
+}
+func (w *fakeWatcher) Close() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.closed {
+		w.closed = true
+		close(w.ch)
+	}
+	return nil
+}
+
+// fakeRunner records what it was asked to start.
+type fakeRunner struct {
+	mu     sync.Mutex
+	shells []string
+	runs   []string
+	out    []byte
+	code   int
+}
+
+func (r *fakeRunner) Shell(ns *model.Namespace) (tea.ExecCommand, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.shells = append(r.shells, ns.DisplayName())
+	return &fakeExec{}, nil
+}
+
+func (r *fakeRunner) Run(_ context.Context, ns *model.Namespace, command string) ([]byte, int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.runs = append(r.runs, ns.DisplayName()+": "+command)
+	return r.out, r.code, nil
+}
+
+type fakeExec struct{}
+
+func (fakeExec) Run() error          { return nil }
+func (fakeExec) SetStdin(io.Reader)  {}
+func (fakeExec) SetStdout(io.Writer) {}
+func (fakeExec) SetStderr(io.Writer) {}
+
+// Keys of the fake namespaces.
+var (
+	kHost    = model.NsKey{Dev: 4, Ino: 4026531840}
+	kRouter  = model.NsKey{Dev: 4, Ino: 4026532448}
+	kDHCP    = model.NsKey{Dev: 4, Ino: 4026532512}
+	kBlue    = model.NsKey{Dev: 4, Ino: 4026532600}
+	kDnsmasq = model.NsKey{Dev: 4, Ino: 4026532700}
+	kDocker  = model.NsKey{Dev: 4, Ino: 4026532800}
+	kEvil    = model.NsKey{Dev: 4, Ino: 4026532900}
+)
+
+const (
+	routerName = "qrouter-e945b6b1-54be-49ef-95ed-5d524d2f3616"
+	dhcpName   = "qdhcp-dae14f7d-8a2c-4d8e-9f1b-0c3e5a7b9d21"
+	evilName   = "evil\x1b[31mred\x07\u202e"
+	evilLink   = "e\x1b]0;pwn\x07"
+)
+
+func mac(s string) net.HardwareAddr {
+	m, err := net.ParseMAC(s)
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
+func addr(cidr string) model.Addr {
+	ip, n, err := net.ParseCIDR(cidr)
+	if err != nil {
+		panic(err)
+	}
+	ones, _ := n.Mask.Size()
+	fam, scope := model.AF_INET, uint8(0)
+	if ip.To4() == nil {
+		fam = model.AF_INET6
+		if ip.IsLinkLocalUnicast() {
+			scope = 253
+		}
+	}
+	if ip.IsLoopback() {
+		scope = 254
+	}
+	return model.Addr{Family: fam, Local: ip, PrefixLen: ones, Scope: scope, Flags: model.IFA_F_PERMANENT}
+}
+
+const upFlags = model.IFF_UP | model.IFF_BROADCAST | model.IFF_MULTICAST | model.IFF_RUNNING | model.IFF_LOWER_UP
+
+func lo() model.Link {
+	return model.Link{Index: 1, Name: "lo", Flags: model.IFF_UP | model.IFF_LOOPBACK | model.IFF_RUNNING, MTU: 65536,
+		OperState: 0, Addrs: []model.Addr{addr("127.0.0.1/8")}, NetNsID: model.NoNsID}
+}
+
+func link(index int, name, kind string, m string, addrs ...string) model.Link {
+	l := model.Link{Index: index, Name: name, Kind: kind, Flags: upFlags, MTU: 1500, OperState: 6, MAC: mac(m), NetNsID: model.NoNsID}
+	for _, a := range addrs {
+		l.Addrs = append(l.Addrs, addr(a))
+	}
+	return l
+}
+
+// wire makes a and b the two ends of a veth pair.
+func wire(a *model.Namespace, ai int, b *model.Namespace, bi int) {
+	la, lb := a.Link(ai), b.Link(bi)
+	la.Peer = &model.PeerRef{Ns: b.Key, Index: bi, Name: lb.Name, NsName: b.DisplayName()}
+	lb.Peer = &model.PeerRef{Ns: a.Key, Index: ai, Name: la.Name, NsName: a.DisplayName()}
+}
+
+func route(dst, via, dev string, devIndex int, table uint32) model.Route {
+	r := model.Route{Family: model.AF_INET, Type: model.RTN_UNICAST, Table: table, Protocol: 3, Dev: dev, DevIndex: devIndex}
+	if dst != "default" {
+		_, n, _ := net.ParseCIDR(dst)
+		r.Dst = n.IP
+		r.DstLen, _ = n.Mask.Size()
+	}
+	if via != "" {
+		r.Gateway = net.ParseIP(via)
+	} else {
+		r.Protocol, r.Scope = 2, 253
+	}
+	return r
+}
+
+// fakeSnapshot is a small network node: the host with two bridges, a
+// qrouter and a qdhcp namespace plugged into them, an empty named one, an
+// unnamed one held by dnsmasq, a container's, a stale name and a hostile
+// name whose link is called with an escape sequence.
+func fakeSnapshot() *model.Snapshot {
+	host := model.Namespace{Key: kHost, Host: true, Path: "/proc/self/ns/net",
+		Procs: []model.Proc{{Pid: 1, Comm: "systemd"}, {Pid: 812, Comm: "sshd"}},
+		Links: []model.Link{lo(),
+			link(2, "eth0", "", "52:54:00:12:34:56", "192.168.122.10/24", "fe80::5054:ff:fe12:3456/64"),
+			link(3, "br-ex", "bridge", "aa:bb:cc:00:00:03", "172.24.4.1/24"),
+			link(4, "br-int", "bridge", "aa:bb:cc:00:00:04"),
+			link(5, "tap76de6d23-a8", "veth", "fe:16:3e:00:00:05"),
+			link(6, "qgp-e5b9712e", "veth", "fe:16:3e:00:00:06"),
+			link(7, "tapdae14f7d-11", "veth", "fe:16:3e:00:00:07"),
+			link(8, "veth1234", "veth", "fe:16:3e:00:00:08"),
+			link(9, "veth3f2a9c1", "veth", "fe:16:3e:00:00:09"),
+			link(10, "vethevil", "veth", "fe:16:3e:00:00:0a"),
+		},
+		Routes: []model.Route{route("default", "192.168.122.1", "eth0", 2, model.TableMain),
+			route("192.168.122.0/24", "", "eth0", 2, model.TableMain)},
+		Rules: []model.Rule{{Family: model.AF_INET, Priority: 0, Action: model.FR_ACT_TO_TBL, Table: 255, SuppressPrefixlen: -1},
+			{Family: model.AF_INET, Priority: 32766, Action: model.FR_ACT_TO_TBL, Table: 254, SuppressPrefixlen: -1},
+			{Family: model.AF_INET, Priority: 32767, Action: model.FR_ACT_TO_TBL, Table: 253, SuppressPrefixlen: -1}},
+		NsIDs: map[int]model.NsKey{0: kRouter, 1: kDHCP, 2: kDnsmasq, 3: kDocker},
+	}
+	for _, i := range []int{5, 7} {
+		host.Link(i).MasterIndex = 4
+	}
+	host.Link(6).MasterIndex = 3
+	router := model.Namespace{Key: kRouter, Name: routerName, Path: "/run/netns/" + routerName,
+		Procs: []model.Proc{{Pid: 2001, Comm: "keepalived"}, {Pid: 2002, Comm: "haproxy"}},
+		Links: []model.Link{lo(),
+			link(14, "qr-76de6d23-a8", "veth", "fa:16:3e:4c:2a:01", "10.0.0.1/24"),
+			link(15, "qg-e5b9712e-b0", "veth", "fa:16:3e:4c:2a:02", "172.24.4.10/24", "2001:db8::10/64"),
+		},
+		Routes: []model.Route{route("default", "172.24.4.1", "qg-e5b9712e-b0", 15, model.TableMain),
+			route("10.0.0.0/24", "", "qr-76de6d23-a8", 14, model.TableMain),
+			route("default", "10.0.0.254", "qr-76de6d23-a8", 14, 16)},
+		Rules: []model.Rule{{Family: model.AF_INET, Priority: 0, Action: model.FR_ACT_TO_TBL, Table: 255, SuppressPrefixlen: -1},
+			{Family: model.AF_INET, Priority: 32766, Action: model.FR_ACT_TO_TBL, Table: 254, SuppressPrefixlen: -1},
+			{Family: model.AF_INET, Priority: 57481, Src: net.ParseIP("10.0.0.0").To4(), SrcLen: 24, Action: model.FR_ACT_TO_TBL, Table: 16, SuppressPrefixlen: -1}},
+		Neighbours: []model.Neighbour{{Family: model.AF_INET, Dst: net.ParseIP("10.0.0.2"), Dev: "qr-76de6d23-a8", DevIndex: 14,
+			LLAddr: mac("fa:16:3e:aa:bb:cc"), State: 0x02}},
+	}
+	dhcp := model.Namespace{Key: kDHCP, Name: dhcpName, Path: "/run/netns/" + dhcpName,
+		Procs: []model.Proc{{Pid: 3001, Comm: "dnsmasq"}},
+		Links: []model.Link{lo(), link(2, "ns-dae14f7d-11", "veth", "fa:16:3e:4c:2a:03", "10.0.0.2/24")}}
+	blue := model.Namespace{Key: kBlue, Name: "blue", Path: "/run/netns/blue", Links: []model.Link{lo()}}
+	dnsmasq := model.Namespace{Key: kDnsmasq, Procs: []model.Proc{{Pid: 1234, Comm: "dnsmasq"}}, Path: "/proc/1234/ns/net",
+		Links: []model.Link{lo(), link(2, "eth0", "veth", "02:42:ac:11:00:02", "10.99.0.2/24")}}
+	docker := model.Namespace{Key: kDocker, Procs: []model.Proc{{Pid: 4242, Comm: "nginx"}}, Path: "/proc/4242/ns/net",
+		Container: "docker 3f2a9c1b7d0e", Links: []model.Link{lo(), link(2, "eth0", "veth", "02:42:ac:11:00:03", "172.17.0.3/16")}}
+	stale := model.Namespace{Name: "ghost", Stale: true, Path: "/run/netns/ghost"}
+	evil := model.Namespace{Key: kEvil, Name: evilName, Path: "/run/netns/evil",
+		Procs: []model.Proc{{Pid: 6666, Comm: "x\x1b[2J"}},
+		Links: []model.Link{lo(), link(2, evilLink, "veth", "02:00:00:00:00:66", "10.66.0.1/24")}}
+
+	snap := &model.Snapshot{Namespaces: []model.Namespace{host, router, dhcp, blue, dnsmasq, docker, evil, stale}}
+	snap.Sort()
+	find := func(k model.NsKey) *model.Namespace { return snap.Find(k) }
+	wire(find(kHost), 5, find(kRouter), 14)
+	wire(find(kHost), 6, find(kRouter), 15)
+	wire(find(kHost), 7, find(kDHCP), 2)
+	wire(find(kHost), 8, find(kDnsmasq), 2)
+	wire(find(kHost), 9, find(kDocker), 2)
+	wire(find(kHost), 10, find(kEvil), 2)
+	return snap
+}
+
+// bigSnapshot is n OpenStack-like namespaces, for benchmarks.
+func bigSnapshot(n int) *model.Snapshot {
+	snap := &model.Snapshot{}
+	host := model.Namespace{Key: kHost, Host: true, Links: []model.Link{lo()}}
+	snap.Namespaces = append(snap.Namespaces, host)
+	for i := 0; i < n; i++ {
+		name := fmt.Sprintf("qrouter-%08x-54be-49ef-95ed-5d524d2f%04x", i*7919, i)
+		ns := model.Namespace{Key: model.NsKey{Dev: 4, Ino: uint64(4026540000 + i)}, Name: name,
+			Procs: []model.Proc{{Pid: 10000 + i, Comm: "haproxy"}},
+			Links: []model.Link{lo(),
+				link(2, fmt.Sprintf("qr-%08x-a8", i), "veth", "fa:16:3e:00:00:01", fmt.Sprintf("10.%d.%d.1/24", i/256, i%256)),
+				link(3, fmt.Sprintf("qg-%08x-b0", i), "veth", "fa:16:3e:00:00:02", fmt.Sprintf("172.16.%d.%d/16", i/256, i%256))},
+			Routes: []model.Route{route("default", "172.16.0.1", "qg", 3, model.TableMain)}}
+		snap.Namespaces = append(snap.Namespaces, ns)
+	}
+	return snap
+}
+
+func fakeSockets() []model.Socket {
+	return []model.Socket{
+		{Proto: "tcp", Local: net.ParseIP("0.0.0.0"), Port: 9697, State: "LISTEN", Procs: []model.Proc{{Pid: 2002, Comm: "haproxy"}}},
+		{Proto: "udp", Local: net.ParseIP("10.0.0.1"), Port: 53, State: "UNCONN", Procs: []model.Proc{{Pid: 2001, Comm: "keepalived"}}},
+		{Proto: "tcp6", Local: net.ParseIP("::"), Port: 22, State: "LISTEN"},
+	}
+}
+
+func fakeProcs() []model.Process {
+	return []model.Process{
+		{Pid: 2001, Comm: "keepalived", Cmdline: []string{"/usr/sbin/keepalived", "-P", "-f", "/var/lib/neutron/ha_confs/keepalived.conf"}},
+		{Pid: 2002, Comm: "haproxy", Cmdline: []string{"haproxy", "-f", "/var/lib/neutron/ns-metadata-proxy/it's.conf"}},
+		{Pid: 2003, Comm: "kworker"},
+	}
+}

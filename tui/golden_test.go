@@ -1,0 +1,152 @@
+package tui
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+)
+
+// press turns "j", "enter", "shift+tab" into key messages.
+func press(k string) tea.KeyPressMsg {
+	switch k {
+	case "enter":
+		return tea.KeyPressMsg{Code: tea.KeyEnter}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	case "pgdown":
+		return tea.KeyPressMsg{Code: tea.KeyPgDown}
+	case "pgup":
+		return tea.KeyPressMsg{Code: tea.KeyPgUp}
+	case "up":
+		return tea.KeyPressMsg{Code: tea.KeyUp}
+	case "down":
+		return tea.KeyPressMsg{Code: tea.KeyDown}
+	case "ctrl+r":
+		return tea.KeyPressMsg{Code: 'r', Mod: tea.ModCtrl}
+	case "ctrl+c":
+		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	}
+	r := []rune(k)[0]
+	return tea.KeyPressMsg{Code: r, Text: k}
+}
+
+// typeText presses one key per character.
+func typeText(tm *teatest.TestModel, s string) {
+	for _, r := range s {
+		tm.Send(press(string(r)))
+	}
+}
+
+// screen is the view as text: colours removed, so golden files read as the
+// screen does. Names were escaped before styling, so stripping SGR leaves
+// any raw control byte in place for the hostile-name checks.
+func screen(m *Model) string {
+	return ansi.Strip(m.render())
+}
+
+type scenario struct {
+	name  string
+	steps func(tm *teatest.TestModel)
+	wait  string // text on screen once the steps are done
+}
+
+func goldenScenarios() []scenario {
+	keys := func(ks ...string) func(*teatest.TestModel) {
+		return func(tm *teatest.TestModel) {
+			for _, k := range ks {
+				tm.Send(press(k))
+			}
+		}
+	}
+	s := []scenario{
+		{"main", keys(), ""},
+		{"router", keys("j", "j", "j", "j"), ""},
+		{"help", keys("?"), "MOVE"},
+		{"filter", func(tm *teatest.TestModel) { tm.Send(press("/")); typeText(tm, "10.0.0") }, "/10.0.0"},
+		{"filter_kept", func(tm *teatest.TestModel) { tm.Send(press("/")); typeText(tm, "QDHCP"); tm.Send(press("enter")) }, "filter: QDHCP"},
+		{"hostile", keys("j", "j"), ""},
+		{"stale", keys("G"), ""},
+		{"exec_output", func(tm *teatest.TestModel) {
+			keys("j", "j", "j", "j", "x")(tm)
+			typeText(tm, "ip -c addr")
+			tm.Send(press("enter"))
+		}, "exit 3"},
+		{"exec_prompt", keys("j", "j", "j", "j", "x"), "Run in"},
+	}
+	for t := 0; t < tabCount; t++ {
+		wait := ""
+		if t >= tabSockets {
+			wait = "PID"
+			if t == tabSockets {
+				wait = "LOCAL"
+			}
+		}
+		s = append(s, scenario{fmt.Sprintf("tab%d_%s", t+1, strings.ToLower(tabNames[t])),
+			keys("j", "j", "j", "j", fmt.Sprint(t+1), "tab"), wait})
+	}
+	return s
+}
+
+func newTestModel(t testing.TB, w, h int) (*teatest.TestModel, *Model, *fakeSource, *fakeRunner) {
+	src := newFakeSource(fakeSnapshot())
+	src.sockets[kRouter] = fakeSockets()
+	src.procs[kRouter] = fakeProcs()
+	run := &fakeRunner{out: []byte("1: lo: <LOOPBACK,UP>\r\n    inet \x1b[35m127.0.0.1\x1b[0m/8\r\n\x1b[2Jhello\tworld\r\n"), code: 3}
+	m := New(src, run, Options{Hostname: "vm", NoColor: true, Theme: "dark"})
+	t.Cleanup(m.Close)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
+	waitScreen(t, tm, m, "namespaces")
+	return tm, m, src, run
+}
+
+// waitScreen waits until the model's own view contains text. Output bytes
+// are drained as it waits so the program never blocks on writing.
+func waitScreen(t testing.TB, tm *teatest.TestModel, m *Model, text string) {
+	t.Helper()
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+		return bytes.Contains(b, []byte(text)) || strings.Contains(ansi.Strip(string(b)), text)
+	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
+}
+
+func TestGolden(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		for _, sc := range goldenScenarios() {
+			t.Run(fmt.Sprintf("%s_%dx%d", sc.name, size[0], size[1]), func(t *testing.T) {
+				tm, _, _, _ := newTestModel(t, size[0], size[1])
+				sc.steps(tm)
+				if sc.wait != "" {
+					waitScreen(t, tm, nil, sc.wait)
+				}
+				if err := tm.Quit(); err != nil {
+					t.Fatal(err)
+				}
+				fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+				out := screen(fm)
+				assertInert(t, out)
+				golden.RequireEqual(t, out)
+			})
+		}
+	}
+}
+
+// assertInert fails if text holds a byte a terminal would act on, other
+// than the line ends.
+func assertInert(t *testing.T, text string) {
+	t.Helper()
+	for i := 0; i < len(text); i++ {
+		if c := text[i]; (c < 0x20 && c != '\n') || c == 0x7f {
+			t.Fatalf("raw control byte %#x at %d in:\n%s", c, i, text)
+		}
+	}
+}

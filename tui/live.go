@@ -1,0 +1,182 @@
+package tui
+
+import (
+	"reflect"
+	"slices"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/lazyns/lazyns/model"
+)
+
+// Messages from commands that read the host. Each carries what it was
+// asked about, so a late answer can be matched or dropped.
+type (
+	snapshotMsg struct {
+		snap *model.Snapshot
+		err  error
+	}
+	progressMsg struct{ done, total int }
+	watchMsg    struct {
+		w   Watcher
+		err error
+	}
+	changeMsg   struct{ c model.Change }
+	watchEndMsg struct{}
+	nsMsg       struct {
+		key model.NsKey
+		ns  *model.Namespace
+		err error
+	}
+)
+
+func (m *Model) loadSnapshot() tea.Cmd {
+	ctx, src, ch := m.ctx, m.src, m.progCh
+	return func() tea.Msg {
+		snap, err := src.Snapshot(ctx, func(done, total int) {
+			// Only the latest count matters: replace an unread one.
+			select {
+			case <-ch:
+			default:
+			}
+			select {
+			case ch <- progressMsg{done, total}:
+			default:
+			}
+		})
+		return snapshotMsg{snap, err}
+	}
+}
+
+// waitProgress delivers the progress of snapshots; it is issued again
+// after each message, so it runs for the life of the UI.
+func (m *Model) waitProgress() tea.Cmd {
+	ctx, ch := m.ctx, m.progCh
+	return func() tea.Msg {
+		select {
+		case p := <-ch:
+			return p
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+// requestSnapshot reads the host again, or notes that it must be read
+// again when the read in flight ends.
+func (m *Model) requestSnapshot() tea.Cmd {
+	if m.loading {
+		m.reload = true
+		return nil
+	}
+	m.loading = true
+	return m.loadSnapshot()
+}
+
+func (m *Model) gotSnapshot(msg snapshotMsg) tea.Cmd {
+	m.loading = false
+	if msg.err != nil {
+		m.setStatus("reading namespaces: "+model.Visible(msg.err.Error()), true)
+	} else {
+		m.setSnapshot(msg.snap)
+		if m.status == "" && len(msg.snap.Warnings) > 0 {
+			m.setStatus(model.Visible(msg.snap.Warnings[0]), true)
+		}
+	}
+	cmds := []tea.Cmd{m.refocus()}
+	if m.reload {
+		m.reload = false
+		cmds = append(cmds, m.requestSnapshot())
+	}
+	return tea.Batch(cmds...)
+}
+
+// setSnapshot puts snap on screen, keeping the selected namespace, tab
+// and row where they still exist.
+func (m *Model) setSnapshot(snap *model.Snapshot) {
+	m.snap = snap
+	m.index = newFilterIndex(snap)
+	m.refilter()
+	m.rebuildDetail()
+	if m.pane != nil {
+		m.pane.refresh(m)
+	}
+}
+
+func (m *Model) startWatch() tea.Cmd {
+	ctx, src := m.ctx, m.src
+	return func() tea.Msg {
+		w, err := src.Watch(ctx)
+		return watchMsg{w, err}
+	}
+}
+
+func waitChange(w Watcher) tea.Cmd {
+	return func() tea.Msg {
+		c, ok := <-w.Changes()
+		if !ok {
+			return watchEndMsg{}
+		}
+		return changeMsg{c}
+	}
+}
+
+func (m *Model) gotWatcher(msg watchMsg) tea.Cmd {
+	if msg.err != nil {
+		m.setStatus("not following changes: "+model.Visible(msg.err.Error())+" (ctrl+r reloads)", true)
+		return nil
+	}
+	m.watcher = msg.w
+	return tea.Batch(waitChange(msg.w), m.refocus())
+}
+
+// gotChange reads again what the kernel says moved: the set of namespaces,
+// or one namespace.
+func (m *Model) gotChange(c model.Change) tea.Cmd {
+	var cmds []tea.Cmd
+	if m.watcher != nil {
+		cmds = append(cmds, waitChange(m.watcher))
+	}
+	if c.Namespaces {
+		cmds = append(cmds, m.requestSnapshot())
+	}
+	if c.Ns != (model.NsKey{}) && m.snap != nil && m.snap.Find(c.Ns) != nil {
+		ctx, src, snap, key := m.ctx, m.src, m.snap, c.Ns
+		cmds = append(cmds, func() tea.Msg {
+			ns, err := src.Reread(ctx, snap, key)
+			return nsMsg{key, ns, err}
+		})
+	}
+	return tea.Batch(cmds...)
+}
+
+// gotNamespace replaces one namespace after a reread. An error means it
+// went away; the watcher reports that as a change of namespaces.
+func (m *Model) gotNamespace(msg nsMsg) {
+	if msg.err != nil || msg.ns == nil || m.snap == nil {
+		return
+	}
+	i := slices.IndexFunc(m.snap.Namespaces, func(ns model.Namespace) bool {
+		return ns.Key == msg.key && !ns.Stale
+	})
+	if i < 0 || reflect.DeepEqual(&m.snap.Namespaces[i], msg.ns) {
+		return
+	}
+	next := &model.Snapshot{Namespaces: slices.Clone(m.snap.Namespaces), Warnings: m.snap.Warnings}
+	next.Namespaces[i] = *msg.ns
+	m.setSnapshot(next)
+}
+
+// refocus narrows the watcher's per-namespace subscription to the
+// namespace on screen, when that changed.
+func (m *Model) refocus() tea.Cmd {
+	ns := m.Selected()
+	if m.watcher == nil || ns == nil || ns.Key == m.watched {
+		return nil
+	}
+	m.watched = ns.Key
+	w := m.watcher
+	return func() tea.Msg {
+		w.Focus(ns)
+		return nil
+	}
+}

@@ -1,0 +1,137 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/clipperhouse/displaywidth"
+	"github.com/lazyns/lazyns/model"
+)
+
+// cell is one piece of shown text and what it is. text is already
+// escaped (model.Visible) wherever it came from a name.
+type cell struct {
+	text string
+	role model.Role
+}
+
+// row is one line of a detail table and what enter on it leads to.
+type row struct {
+	cells []cell
+	// ns and link are where following this row goes (a veth's peer); link
+	// is also the link the row is about, for selecting it after a jump.
+	follow *model.PeerRef
+	link   int
+}
+
+// table is rows with aligned columns. Widths are measured once, when the
+// rows are built, on the text as shown.
+type table struct {
+	head  []string
+	rows  []row
+	width []int
+	empty string // shown when there are no rows
+	// drop lists the columns to leave out, first to last, when the table
+	// is wider than the pane.
+	drop []int
+}
+
+// shownColumns says which columns fit in width, dropping those in drop
+// until the rest fits.
+func (t *table) shownColumns(width int) []bool {
+	shown := make([]bool, len(t.width))
+	total := 0
+	for i, w := range t.width {
+		shown[i] = true
+		total += w + colGap
+	}
+	for _, c := range t.drop {
+		if total-colGap <= width {
+			break
+		}
+		if c < len(shown) {
+			shown[c] = false
+			total -= t.width[c] + colGap
+		}
+	}
+	return shown
+}
+
+func (t *table) add(r row) {
+	t.rows = append(t.rows, r)
+}
+
+// measure computes column widths; call once after adding rows.
+func (t *table) measure() {
+	t.width = make([]int, len(t.head))
+	for i, h := range t.head {
+		t.width[i] = displaywidth.String(h)
+	}
+	for _, r := range t.rows {
+		for i, c := range r.cells {
+			if i >= len(t.width) {
+				t.width = append(t.width, 0)
+			}
+			if w := displaywidth.String(c.text); w > t.width[i] {
+				t.width[i] = w
+			}
+		}
+	}
+}
+
+const colGap = 2
+
+// line renders cells padded to the column widths and cut to width. When
+// painted is false the text is left plain, so a selection style can cover
+// the whole line.
+func (t *table) line(cells []cell, width int, paint model.Paint) string {
+	var b strings.Builder
+	shown := t.shownColumns(width)
+	pad := 0
+	for i, c := range cells {
+		if !shown[i] {
+			continue
+		}
+		b.WriteString(strings.Repeat(" ", pad))
+		text := c.text
+		if paint != nil {
+			text = paint(c.role, c.text)
+		}
+		b.WriteString(text)
+		pad = max(0, t.width[i]-displaywidth.String(c.text)) + colGap
+	}
+	return fit(b.String(), width)
+}
+
+func (t *table) headLine(width int, paint model.Paint) string {
+	cells := make([]cell, len(t.head))
+	for i, h := range t.head {
+		cells[i] = cell{h, model.RoleHeader}
+	}
+	return t.line(cells, width, paint)
+}
+
+// fit cuts s (which may hold SGR sequences) to width cells, ending in … when
+// cut, and pads it with spaces to exactly width.
+func fit(s string, width int) string {
+	if width <= 0 {
+		return ""
+	}
+	w := ansi.StringWidth(s)
+	if w > width {
+		s = ansi.Truncate(s, width, "…")
+		w = ansi.StringWidth(s)
+	}
+	if w < width {
+		s += strings.Repeat(" ", width-w)
+	}
+	return s
+}
+
+// cut shortens plain text to width cells with a trailing …, without padding.
+func cut(s string, width int) string {
+	if displaywidth.String(s) <= width {
+		return s
+	}
+	return ansi.Truncate(s, width, "…")
+}

@@ -1,0 +1,160 @@
+package tui
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/lazyns/lazyns/model"
+)
+
+// The detail tabs, in key order (1…7).
+const (
+	tabLinks = iota
+	tabAddrs
+	tabRoutes
+	tabNeigh
+	tabRules
+	tabSockets
+	tabProcs
+	tabCount
+)
+
+var tabNames = [tabCount]string{"Links", "Addresses", "Routes", "Neighbours", "Rules", "Sockets", "Processes"}
+var tabShort = [tabCount]string{"Links", "Addrs", "Routes", "Neigh", "Rules", "Socks", "Procs"}
+
+func linksTable(ns *model.Namespace) *table {
+	t := &table{head: []string{"IDX", "NAME", "KIND", "STATE", "MTU", "MASTER", "PEER", "MAC"}, empty: "no links",
+		drop: []int{7, 4, 2, 0}}
+	for i := range ns.Links {
+		l := &ns.Links[i]
+		state, role := model.OperStateName(l.OperState), model.RoleDown
+		if state == "UP" || (state == "UNKNOWN" && l.Up()) {
+			role = model.RoleUp
+		}
+		master := ""
+		if m := ns.Master(l); m != nil {
+			master = model.Visible(m.Name)
+		}
+		mac := ""
+		if len(l.MAC) > 0 {
+			mac = l.MAC.String()
+		}
+		t.add(row{cells: []cell{
+			{strconv.Itoa(l.Index), model.RoleDim}, {model.Visible(l.Name), model.RoleIfname},
+			{l.KindLabel(), model.RolePlain}, {state, role}, {strconv.Itoa(l.MTU), model.RolePlain},
+			{master, model.RoleIfname}, {model.PeerLabel(l), model.RoleIfname}, {mac, model.RoleMAC},
+		}, follow: l.Peer, link: l.Index})
+	}
+	return t
+}
+
+func addrsTable(ns *model.Namespace) *table {
+	t := &table{head: []string{"LINK", "FAMILY", "ADDRESS", "SCOPE", "FLAGS"}, empty: "no addresses",
+		drop: []int{4, 1}}
+	for i := range ns.Links {
+		l := &ns.Links[i]
+		for j := range l.Addrs {
+			a := &l.Addrs[j]
+			role := model.RoleInet
+			if a.Family == model.AF_INET6 {
+				role = model.RoleInet6
+			}
+			t.add(row{cells: []cell{
+				{model.Visible(l.Name), model.RoleIfname}, {model.FamilyName(a.Family), model.RoleDim},
+				{a.CIDR(), role}, {model.ScopeName(a.Scope), model.RolePlain},
+				{strings.Join(model.AddrFlagNames(a.Family, a.Flags), " "), model.RoleDim},
+			}, link: l.Index})
+		}
+	}
+	return t
+}
+
+func routesTable(ns *model.Namespace, names *model.Names) *table {
+	t := &table{head: []string{"TABLE", "ROUTE"}, empty: "no routes"}
+	for i := range ns.Routes {
+		r := ns.Routes[i]
+		table := names.Table(r.Table)
+		// The table has its own column; RouteText leaves it out for main.
+		r.Table = model.TableMain
+		t.add(row{cells: []cell{{table, model.RoleDim}, {model.RouteText(&r, names), model.RolePlain}}, link: r.DevIndex})
+	}
+	return t
+}
+
+func neighTable(ns *model.Namespace) *table {
+	t := &table{head: []string{"NEIGHBOUR"}, empty: "no neighbours"}
+	for i := range ns.Neighbours {
+		t.add(row{cells: []cell{{model.NeighText(&ns.Neighbours[i]), model.RolePlain}}, link: ns.Neighbours[i].DevIndex})
+	}
+	return t
+}
+
+func rulesTable(ns *model.Namespace, names *model.Names) *table {
+	t := &table{head: []string{"RULE"}, empty: "no rules"}
+	for i := range ns.Rules {
+		t.add(row{cells: []cell{{model.RuleText(&ns.Rules[i], names), model.RolePlain}}})
+	}
+	return t
+}
+
+func socketsTable(socks []model.Socket) *table {
+	t := &table{head: []string{"PROTO", "LOCAL", "STATE", "PROCESS"}, empty: "no listening sockets",
+		drop: []int{2}}
+	sorted := append([]model.Socket(nil), socks...)
+	sort.SliceStable(sorted, func(i, j int) bool {
+		if sorted[i].Port != sorted[j].Port {
+			return sorted[i].Port < sorted[j].Port
+		}
+		return sorted[i].Proto < sorted[j].Proto
+	})
+	for _, s := range sorted {
+		local := "*"
+		if s.Local != nil && !s.Local.IsUnspecified() {
+			local = s.Local.String()
+		}
+		if strings.Contains(local, ":") {
+			local = "[" + local + "]"
+		}
+		var procs []string
+		for _, p := range s.Procs {
+			procs = append(procs, model.Visible(p.Comm)+"/"+strconv.Itoa(p.Pid))
+		}
+		t.add(row{cells: []cell{
+			{s.Proto, model.RoleDim}, {local + ":" + strconv.Itoa(int(s.Port)), addrRole(s.Proto)},
+			{s.State, model.RolePlain}, {strings.Join(procs, ", "), model.RoleName},
+		}})
+	}
+	return t
+}
+
+func addrRole(proto string) model.Role {
+	if strings.HasSuffix(proto, "6") {
+		return model.RoleInet6
+	}
+	return model.RoleInet
+}
+
+func procsTable(procs []model.Process) *table {
+	t := &table{head: []string{"PID", "COMMAND"}, empty: "no processes"}
+	for _, p := range procs {
+		line := p.Comm
+		if len(p.Cmdline) > 0 {
+			line = strings.Join(quoteArgs(p.Cmdline), " ")
+		} else {
+			line = "[" + line + "]"
+		}
+		t.add(row{cells: []cell{{strconv.Itoa(p.Pid), model.RoleDim}, {model.Visible(line), model.RolePlain}}})
+	}
+	return t
+}
+
+// quoteArgs quotes the arguments that need it, so a command line reads the
+// way it would be typed.
+func quoteArgs(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = model.ShellQuote(a)
+	}
+	return out
+}

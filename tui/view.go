@@ -1,0 +1,225 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/clipperhouse/displaywidth"
+	"github.com/lazyns/lazyns/model"
+)
+
+// layout is where everything is on screen; View draws by it and the mouse
+// handler reads it, so the two always agree.
+type layout struct {
+	listW, detailX, detailW int
+	bodyY, bodyH            int
+	nameLines               []string
+	tabsY, tableY, rowsH    int
+}
+
+func (m *Model) layout() layout {
+	l := layout{bodyY: 1, bodyH: max(1, m.height-3)}
+	l.listW = min(max(m.width/3, 20), 44)
+	l.detailX = l.listW + 2
+	l.detailW = max(1, m.width-l.detailX)
+	l.nameLines = m.nameLines(l.detailW)
+	l.tabsY = l.bodyY + len(l.nameLines) + 1
+	l.tableY = l.tabsY + 2
+	l.rowsH = max(1, l.bodyH-len(l.nameLines)-3)
+	return l
+}
+
+// relayout fits every scroller to the current size; Update calls it last.
+func (m *Model) relayout() {
+	l := m.layout()
+	m.list.set(len(m.shown), l.bodyH-1)
+	if m.detail != nil {
+		m.rows.set(len(m.detail.rows), l.rowsH)
+	}
+	m.filter.SetWidth(max(10, m.width-4))
+	m.help.SetWidth(m.width)
+	if m.pane != nil {
+		m.pane.resize(m.width, l.bodyH)
+	}
+}
+
+// View draws the screen.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "lazyns"
+	if m.filtering {
+		if c := m.filter.Cursor(); c != nil {
+			c.Y += m.height - 2
+			v.Cursor = c
+		}
+	}
+	if m.dialog != nil {
+		v.Cursor = m.dialogCursor()
+	}
+	return v
+}
+
+func (m *Model) render() string {
+	if m.quitting {
+		return ""
+	}
+	l := m.layout()
+	var body []string
+	switch {
+	case m.snap == nil:
+		body = m.viewLoading(l.bodyH)
+	case m.showHelp:
+		body = m.viewHelp(l.bodyH)
+	case m.pane != nil:
+		body = m.pane.render(m, l.bodyH)
+	default:
+		left := m.viewList(l.listW, l.bodyH)
+		right := m.viewDetail(l)
+		sep := m.st.Separator.Render("│") + " "
+		body = make([]string, l.bodyH)
+		for i := range body {
+			body[i] = left[i] + sep + right[i]
+		}
+	}
+	if m.dialog != nil {
+		body = overlay(body, m.dialog.render(m), m.width)
+	}
+	lines := make([]string, 0, m.height)
+	lines = append(lines, m.viewHeader())
+	lines = append(lines, body...)
+	lines = append(lines, m.viewStatus(), m.viewFooter())
+	return strings.Join(lines, "\n")
+}
+
+func (m *Model) viewHeader() string {
+	parts := []string{m.st.HeaderName.Render("lazyns"), "host " + model.Visible(m.host)}
+	if m.snap != nil {
+		n := len(m.snap.Namespaces)
+		noun := " namespaces"
+		if n == 1 {
+			noun = " namespace"
+		}
+		parts = append(parts, strconv.Itoa(n)+noun)
+	}
+	if f := m.filter.Value(); f != "" {
+		parts = append(parts, "filter: "+model.Visible(f))
+	}
+	left := " " + strings.Join(parts, "  ·  ")
+	right := "? help "
+	if m.opt.ReadOnly {
+		right = m.st.ReadOnly.Render(" READ-ONLY ") + "  " + right
+	}
+	rw := ansi.StringWidth(right)
+	left = fit(left, max(0, m.width-rw))
+	return m.st.Header.Render(left) + right
+}
+
+func (m *Model) viewLoading(height int) []string {
+	lines := make([]string, height)
+	msg := "reading namespaces…"
+	if p := m.progress; p.total > 0 {
+		msg += " " + strconv.Itoa(p.done) + "/" + strconv.Itoa(p.total)
+	}
+	for i := range lines {
+		lines[i] = strings.Repeat(" ", m.width)
+	}
+	lines[min(height/2, height-1)] = fit(strings.Repeat(" ", max(0, (m.width-displaywidth.String(msg))/2))+msg, m.width)
+	return lines
+}
+
+func (m *Model) viewStatus() string {
+	if m.filtering {
+		return fit(m.filter.View(), m.width)
+	}
+	if m.showHelp {
+		return fit(m.st.Label.Render(" esc or ? closes the help; every key also works from here"), m.width)
+	}
+	if m.status == "" {
+		return strings.Repeat(" ", m.width)
+	}
+	style := m.st.Status
+	if m.statusErr {
+		style = m.st.StatusErr
+	}
+	return fit(style.Render(" "+cut(m.status, max(1, m.width-1))), m.width)
+}
+
+// footerKeys are the bindings that work in the current context, shortest
+// descriptions first-class so they fit at 80 columns.
+func (m *Model) footerKeys() []key.Binding {
+	var acts []string
+	switch {
+	case m.dialog != nil:
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "confirm")),
+			key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		}
+	case m.filtering:
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
+		}
+	case m.showHelp:
+		acts = []string{ActHelp, ActQuit}
+	case m.pane != nil:
+		acts = append([]string{ActUp, ActDown, ActPageDown}, m.pane.actions()...)
+	case m.focus == focusDetail:
+		acts = []string{ActTabNext, ActFollow, ActFocusNext, ActShell, ActExec, ActFilter, ActHelp, ActQuit}
+	default:
+		acts = []string{ActFilter, ActFollow, ActTabNext, ActShell, ActExec, ActTopology, ActHelp, ActQuit}
+	}
+	bs := m.keys.bindings(acts...)
+	for i := range bs {
+		// The first key is enough in the footer; help lists them all.
+		d := bs[i].Help().Desc
+		if short, ok := footerDesc[d]; ok {
+			d = short
+		}
+		bs[i].SetHelp(helpKeys(bs[i].Keys()[:1]), d)
+	}
+	if m.pane != nil {
+		bs = append(bs, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")))
+	}
+	return bs
+}
+
+// footerDesc shortens help descriptions for the footer.
+var footerDesc = map[string]string{"open / follow veth": "open", "next pane": "focus", "run command": "exec"}
+
+func (m *Model) viewFooter() string {
+	keys := m.footerKeys()
+	if m.focus == focusDetail && m.tab == tabLinks && m.dialog == nil && !m.filtering {
+		for i := range keys {
+			if keys[i].Help().Desc == "open" {
+				keys[i].SetHelp(keys[i].Help().Key, "follow veth")
+			}
+		}
+	}
+	return fit(" "+m.help.ShortHelpView(keys), m.width)
+}
+
+// overlay draws box centred over lines.
+func overlay(lines []string, box string, width int) []string {
+	boxLines := strings.Split(box, "\n")
+	bw := 0
+	for _, b := range boxLines {
+		bw = max(bw, ansi.StringWidth(b))
+	}
+	x := max(0, (width-bw)/2)
+	y := max(0, (len(lines)-len(boxLines))/2)
+	out := append([]string(nil), lines...)
+	for i, b := range boxLines {
+		if y+i >= len(out) {
+			break
+		}
+		line := out[y+i]
+		out[y+i] = ansi.Cut(line, 0, x) + fit(b, min(bw, width-x)) + ansi.Cut(line, x+bw, width)
+	}
+	return out
+}
