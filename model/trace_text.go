@@ -85,49 +85,48 @@ func WriteTrace(w io.Writer, t *Trace, ping *PingResult, paint Paint) {
 // TraceJSON is the `trace --json` object: verdict, reason, netns and hops
 // as the README promises, with the details beside them. Names are exact.
 func TraceJSON(t *Trace, ping *PingResult) []byte {
-	var o obj
-	o.add("verdict", t.Verdict)
-	o.add("reason", t.Reason)
-	o.add("netns", t.NsName)
-	o.add("dst", t.Dst.String())
-	o.add("src", ipOrNull(t))
+	w := &jsonWriter{b: make([]byte, 0, 1024)}
+	w.beginObject("")
+	w.str("verdict", t.Verdict)
+	w.str("reason", t.Reason)
+	w.str("netns", t.NsName)
+	w.str("dst", t.Dst.String())
+	strOrNull(w, "src", ipString(t.Src))
 	if t.Device != "" {
-		o.add("device", t.Device)
+		w.str("device", t.Device)
 	}
-	o.add("command", t.Command)
-	hops := make([]obj, len(t.Hops))
+	w.str("command", t.Command)
+	w.beginArray("hops")
 	for i := range t.Hops {
 		h := &t.Hops[i]
-		var ho obj
-		ho.add("netns", h.NsName)
-		ho.add("in", strOrNull(h.In))
-		ho.add("out", strOrNull(h.Out))
-		ho.add("route", h.Route)
-		ho.add("via", strOrNull(h.Via))
-		ho.add("table", h.Table)
-		ho.add("neighbour", strOrNull(h.Neighbour))
-		ho.add("wire", append([]string{}, h.Wire...))
-		ho.add("command", h.Command)
-		hops[i] = ho
+		w.beginObject("")
+		w.str("netns", h.NsName)
+		strOrNull(w, "in", h.In)
+		strOrNull(w, "out", h.Out)
+		w.str("route", h.Route)
+		strOrNull(w, "via", h.Via)
+		w.str("table", h.Table)
+		strOrNull(w, "neighbour", h.Neighbour)
+		w.strs("wire", h.Wire)
+		w.str("command", h.Command)
+		w.endObject()
 	}
-	o.add("hops", hops)
+	w.endArray()
 	if ping != nil {
-		o.add("ping", obj{{"replied", ping.Replied}, {"agrees", ping.Agrees(t)}})
+		w.beginObject("ping")
+		w.bool("replied", ping.Replied)
+		w.bool("agrees", ping.Agrees(t))
+		w.endObject()
 	}
-	b, _ := o.MarshalJSON()
-	return append(b, '\n')
+	w.endObject()
+	return append(w.b, '\n')
 }
 
-func strOrNull(s string) any {
-	if s == "" {
-		return null{}
+// strOrNull writes a missing value as null, not "".
+func strOrNull(w *jsonWriter, k, v string) {
+	if v == "" {
+		w.null(k)
+		return
 	}
-	return s
-}
-
-func ipOrNull(t *Trace) any {
-	if t.Src == nil {
-		return null{}
-	}
-	return t.Src.String()
+	w.str(k, v)
 }

@@ -5,10 +5,10 @@ import (
 	"net"
 )
 
-// wire is what lies between a namespace's egress device and the next
+// crossing is what lies between a namespace's egress device and the next
 // namespace: veth pairs and bridges, searched for the namespace that owns
 // the next hop's address (the one that would answer its ARP or NDP query).
-type wire struct {
+type crossing struct {
 	path []string
 	// owner is the namespace that has the next hop, entered on ownerIn.
 	owner   *Namespace
@@ -22,21 +22,21 @@ type wire struct {
 	blockedNs *Namespace
 }
 
-// branch is one way a frame can go while the wire is searched.
-type branch struct {
+// wireBranch is one way a frame can go while the wire is searched.
+type wireBranch struct {
 	path      []string
 	blocked   string
 	blockedNs *Namespace
 }
 
-func (b branch) with(ns *Namespace, dev string) branch {
+func (b wireBranch) with(ns *Namespace, dev string) wireBranch {
 	p := make([]string, len(b.path), len(b.path)+1)
 	copy(p, b.path)
 	b.path = append(p, dev+" ("+ns.DisplayName()+")")
 	return b
 }
 
-func (b branch) block(ns *Namespace, why string) branch {
+func (b wireBranch) block(ns *Namespace, why string) wireBranch {
 	if b.blocked == "" {
 		b.blocked, b.blockedNs = why, ns
 	}
@@ -47,41 +47,41 @@ type wireSearch struct {
 	snap  *Snapshot
 	state func(NsKey) NsState
 	nh    net.IP
-	seen  map[linkKey]bool
+	seen  map[wireLink]bool
 	// The first of each kind found, open ways before shut ones.
-	owner, ownerShut *wire
-	exit, exitShut   *wire
+	owner, ownerShut *crossing
+	exit, exitShut   *crossing
 }
 
-type linkKey struct {
+type wireLink struct {
 	ns    NsKey
 	index int
 }
 
 // crossWire follows the frame from out, the egress device in ns, to the
 // namespace that owns nh, or out of the host.
-func crossWire(snap *Snapshot, state func(NsKey) NsState, ns *Namespace, out *Link, nh net.IP) wire {
-	s := &wireSearch{snap: snap, state: state, nh: nh, seen: map[linkKey]bool{}}
+func crossWire(snap *Snapshot, state func(NsKey) NsState, ns *Namespace, out *Link, nh net.IP) crossing {
+	s := &wireSearch{snap: snap, state: state, nh: nh, seen: map[wireLink]bool{}}
 	if out.Kind == "bridge" {
-		s.seen[linkKey{ns.Key, out.Index}] = true
-		s.bridge(branch{}.with(ns, out.Name), ns, out, nil)
+		s.seen[wireLink{ns.Key, out.Index}] = true
+		s.bridge(wireBranch{}.with(ns, out.Name), ns, out, nil)
 	} else {
-		s.depart(branch{}, ns, out)
+		s.depart(wireBranch{}, ns, out)
 	}
-	for _, w := range []*wire{s.owner, s.ownerShut, s.exit, s.exitShut} {
+	for _, w := range []*crossing{s.owner, s.ownerShut, s.exit, s.exitShut} {
 		if w != nil {
 			return *w
 		}
 	}
-	return wire{}
+	return crossing{}
 }
 
 // depart sends the frame out of l in ns.
-func (s *wireSearch) depart(b branch, ns *Namespace, l *Link) {
-	if s.seen[linkKey{ns.Key, l.Index}] {
+func (s *wireSearch) depart(b wireBranch, ns *Namespace, l *Link) {
+	if s.seen[wireLink{ns.Key, l.Index}] {
 		return
 	}
-	s.seen[linkKey{ns.Key, l.Index}] = true
+	s.seen[wireLink{ns.Key, l.Index}] = true
 	b = b.with(ns, l.Name)
 	if !l.Up() {
 		b = b.block(ns, fmt.Sprintf("link down: %s in %s is down", Visible(l.Name), Visible(ns.DisplayName())))
@@ -113,18 +113,18 @@ func (s *wireSearch) depart(b branch, ns *Namespace, l *Link) {
 }
 
 // arrive receives the frame on l in ns.
-func (s *wireSearch) arrive(b branch, ns *Namespace, l *Link) {
-	s.seen[linkKey{ns.Key, l.Index}] = true
+func (s *wireSearch) arrive(b wireBranch, ns *Namespace, l *Link) {
+	s.seen[wireLink{ns.Key, l.Index}] = true
 	if m := ns.Master(l); m != nil && m.Kind == "bridge" {
 		if st, ok := s.state(ns.Key).PortState[l.Index]; ok && st != BrStateForwarding {
 			b = b.block(ns, fmt.Sprintf("bridge port not forwarding: %s on %s in %s is %s",
 				Visible(l.Name), Visible(m.Name), Visible(ns.DisplayName()), BrStateName(st)))
 		}
 		b = b.with(ns, l.Name)
-		if s.seen[linkKey{ns.Key, m.Index}] {
+		if s.seen[wireLink{ns.Key, m.Index}] {
 			return
 		}
-		s.seen[linkKey{ns.Key, m.Index}] = true
+		s.seen[wireLink{ns.Key, m.Index}] = true
 		if !m.Up() {
 			b = b.block(ns, fmt.Sprintf("link down: bridge %s in %s is down", Visible(m.Name), Visible(ns.DisplayName())))
 		}
@@ -141,7 +141,7 @@ func (s *wireSearch) arrive(b branch, ns *Namespace, l *Link) {
 
 // bridge floods the frame from port from (nil: from the bridge device
 // itself) to the bridge's own stack and its other ports.
-func (s *wireSearch) bridge(b branch, ns *Namespace, br *Link, from *Link) {
+func (s *wireSearch) bridge(b wireBranch, ns *Namespace, br *Link, from *Link) {
 	if from != nil && ownsAddrUp(ns, s.nh) {
 		s.found(b, ns, br.Name)
 	}
@@ -158,8 +158,8 @@ func (s *wireSearch) bridge(b branch, ns *Namespace, br *Link, from *Link) {
 	}
 }
 
-func (s *wireSearch) found(b branch, ns *Namespace, in string) {
-	w := &wire{path: b.path, owner: ns, ownerIn: in, blocked: b.blocked, blockedNs: b.blockedNs}
+func (s *wireSearch) found(b wireBranch, ns *Namespace, in string) {
+	w := &crossing{path: b.path, owner: ns, ownerIn: in, blocked: b.blocked, blockedNs: b.blockedNs}
 	if b.blocked == "" && s.owner == nil {
 		s.owner = w
 	} else if b.blocked != "" && s.ownerShut == nil {
@@ -167,8 +167,8 @@ func (s *wireSearch) found(b branch, ns *Namespace, in string) {
 	}
 }
 
-func (s *wireSearch) leave(b branch, ns *Namespace, l *Link, kind string) {
-	w := &wire{path: b.path, exit: l.Name, exitKind: kind, exitNs: ns, blocked: b.blocked, blockedNs: b.blockedNs}
+func (s *wireSearch) leave(b wireBranch, ns *Namespace, l *Link, kind string) {
+	w := &crossing{path: b.path, exit: l.Name, exitKind: kind, exitNs: ns, blocked: b.blocked, blockedNs: b.blockedNs}
 	if b.blocked == "" && s.exit == nil {
 		s.exit = w
 	} else if b.blocked != "" && s.exitShut == nil {
