@@ -123,6 +123,10 @@ type Trace struct {
 	Hops []Hop
 	// Command shows by hand where the trace ended.
 	Command string
+	// Reply is the way back of a delivered packet's answer (from Dst to
+	// Src); nil when the packet was not delivered or never left its
+	// namespace.
+	Reply *Trace
 
 	states map[NsKey]stateRead
 }
@@ -171,7 +175,8 @@ const maxHops = 64
 // namespace does not have.
 var ErrSrcNotLocal = errors.New("is not an address of the namespace")
 
-// TraceRoute follows a packet from req.From to req.Dst.
+// TraceRoute follows a packet from req.From to req.Dst and, when it is
+// delivered elsewhere, its reply back.
 func TraceRoute(req TraceRequest) (*Trace, error) {
 	start := req.Snap.Find(req.From)
 	if start == nil {
@@ -183,6 +188,20 @@ func TraceRoute(req TraceRequest) (*Trace, error) {
 	if req.Names == nil {
 		req.Names = DefaultNames()
 	}
+	t, err := follow(req, start)
+	if err != nil || t.Verdict != VerdictDelivered || t.Ns == req.From || t.Src == nil {
+		return t, err
+	}
+	// A ping needs its answer back: the reply starts where the packet was
+	// delivered, from the address it was sent to, towards its source.
+	back := req
+	back.From, back.Dst, back.Src = t.Ns, t.Src, req.Dst
+	t.Reply, err = follow(back, req.Snap.Find(t.Ns))
+	return t, err
+}
+
+// follow moves the packet from start, hop by hop, until it ends.
+func follow(req TraceRequest, start *Namespace) (*Trace, error) {
 	t := &Trace{Dst: req.Dst, Src: req.Src, states: map[NsKey]stateRead{}}
 	visited := map[NsKey]bool{}
 	ns, in := start, ""

@@ -308,6 +308,32 @@ func TestTraceRouter(t *testing.T) {
 	if tr.Hops[1].Command != "ip -n r route get 10.0.2.2 from 10.0.1.1 iif ra" {
 		t.Errorf("router command %q", tr.Hops[1].Command)
 	}
+	if r := tr.Reply; r == nil || r.Verdict != VerdictDelivered || r.NsName != "a" || len(r.Hops) != 3 ||
+		r.Hops[0].Command != "ip -n b route get 10.0.1.1 from 10.0.2.2" {
+		t.Errorf("reply %+v", tr.Reply)
+	}
+}
+
+func TestTraceReplyDropped(t *testing.T) {
+	tp := router(t)
+	// b has no way back to a's network.
+	b := tp.ns("b")
+	b.Routes = b.Routes[:len(b.Routes)-1]
+	tr := tp.trace("a", "10.0.2.2")
+	expect(t, tr, VerdictDelivered, "b", "")
+	if tr.Answered() != VerdictDropped || tr.Reply.NsName != "b" || !strings.Contains(tr.Reply.Reason, "no route to 10.0.1.1 in b") {
+		t.Fatalf("reply %+v", tr.Reply)
+	}
+	var buf bytes.Buffer
+	WriteTrace(&buf, tr, &PingResult{}, NoPaint)
+	for _, want := range []string{"reply dropped in b: no route to 10.0.1.1 in b", "by hand   ip -n b route get 10.0.1.1 from 10.0.2.2"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("text lacks %q:\n%s", want, buf.String())
+		}
+	}
+	if strings.Contains(buf.String(), "disagrees") {
+		t.Errorf("no reply agrees with a dropped reply:\n%s", buf.String())
+	}
 }
 
 func TestTraceForwardingOff(t *testing.T) {

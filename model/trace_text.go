@@ -17,10 +17,22 @@ type PingResult struct {
 // packet was delivered (and answered); no reply means it was not, or it left
 // the host (where a reply may or may not come).
 func (p *PingResult) Agrees(t *Trace) bool {
-	if t.Verdict == VerdictLeaves {
+	switch t.Answered() {
+	case VerdictLeaves:
 		return true
+	case VerdictDelivered:
+		return p.Replied
 	}
-	return p.Replied == (t.Verdict == VerdictDelivered)
+	return !p.Replied
+}
+
+// Answered is the verdict for a round trip: the packet's, unless it was
+// delivered and its reply was not.
+func (t *Trace) Answered() string {
+	if t.Verdict == VerdictDelivered && t.Reply != nil {
+		return t.Reply.Verdict
+	}
+	return t.Verdict
 }
 
 // WriteTrace prints a trace as a vertical chain of namespaces, one block
@@ -67,6 +79,21 @@ func WriteTrace(w io.Writer, t *Trace, ping *PingResult, paint Paint) {
 	}
 	where := " in " + Visible(t.NsName)
 	fmt.Fprintf(w, "%s%s: %s\n", paint(role, t.Verdict), where, t.Reason)
+	if r := t.Reply; r != nil {
+		names := make([]string, len(r.Hops))
+		for i := range r.Hops {
+			names[i] = Visible(r.Hops[i].NsName)
+		}
+		role := RoleUp
+		if r.Verdict == VerdictDropped {
+			role = RoleDown
+		}
+		fmt.Fprintf(w, "reply %s in %s: %s\n", paint(role, r.Verdict), Visible(r.NsName), r.Reason)
+		fmt.Fprintf(w, "    path      %s\n", strings.Join(names, " → "))
+		if r.Verdict == VerdictDropped {
+			fmt.Fprintf(w, "    by hand   %s\n", paint(RoleDim, r.Command))
+		}
+	}
 	if ping != nil {
 		switch {
 		case ping.Replied:
@@ -86,7 +113,12 @@ func WriteTrace(w io.Writer, t *Trace, ping *PingResult, paint Paint) {
 // as the README promises, with the details beside them. Names are exact.
 func TraceJSON(t *Trace, ping *PingResult) []byte {
 	w := &jsonWriter{b: make([]byte, 0, 1024)}
-	w.beginObject("")
+	traceObject(w, "", t, ping)
+	return append(w.b, '\n')
+}
+
+func traceObject(w *jsonWriter, key string, t *Trace, ping *PingResult) {
+	w.beginObject(key)
 	w.str("verdict", t.Verdict)
 	w.str("reason", t.Reason)
 	w.str("netns", t.NsName)
@@ -112,6 +144,9 @@ func TraceJSON(t *Trace, ping *PingResult) []byte {
 		w.endObject()
 	}
 	w.endArray()
+	if t.Reply != nil {
+		traceObject(w, "reply", t.Reply, nil)
+	}
 	if ping != nil {
 		w.beginObject("ping")
 		w.bool("replied", ping.Replied)
@@ -119,7 +154,6 @@ func TraceJSON(t *Trace, ping *PingResult) []byte {
 		w.endObject()
 	}
 	w.endObject()
-	return append(w.b, '\n')
 }
 
 // strOrNull writes a missing value as null, not "".

@@ -83,7 +83,8 @@ func (l *traceLab) trace(from, dst, src string) *model.Trace {
 }
 
 // expect checks the verdict, where it ended and the reason, and that a
-// real ping in the same state agrees: a reply exactly when delivered.
+// real ping in the same state agrees: a reply exactly when the packet and
+// its reply are delivered.
 func (l *traceLab) expect(from, dst, verdict, where, reason string) *model.Trace {
 	l.t.Helper()
 	tr := l.trace(from, dst, "")
@@ -93,8 +94,8 @@ func (l *traceLab) expect(from, dst, verdict, where, reason string) *model.Trace
 		l.t.Fatalf("trace %s → %s: got %s in %s, want %s in %s with %q\n%s", from, dst, tr.Verdict, tr.NsName, verdict, where, reason, b.String())
 	}
 	err := exec.Command("ip", "netns", "exec", from, "ping", "-n", "-c1", "-W1", dst).Run()
-	if replied := err == nil; replied != (verdict == model.VerdictDelivered) {
-		l.t.Fatalf("trace says %s but ping replied=%v\n%s", verdict, replied, b.String())
+	if replied := err == nil; replied != (tr.Answered() == model.VerdictDelivered) {
+		l.t.Fatalf("trace says %s (round trip %s) but ping replied=%v\n%s", verdict, tr.Answered(), replied, b.String())
 	}
 	return tr
 }
@@ -195,6 +196,15 @@ func TestTraceKernelRouter(t *testing.T) {
 	// An explicit source works as the kernel's own choice.
 	if tr := l.trace(a, "10.231.3.3", "10.231.1.1"); tr.Verdict != model.VerdictDelivered {
 		t.Errorf("with --from: %s %s", tr.Verdict, tr.Reason)
+	}
+}
+
+func TestTraceKernelReplyDropped(t *testing.T) {
+	l, a, _, b := routerLab(t)
+	l.ip("-n", b, "route", "del", "default")
+	tr := l.expect(a, "10.231.2.2", model.VerdictDelivered, b, "")
+	if tr.Reply == nil || tr.Reply.Verdict != model.VerdictDropped || !strings.Contains(tr.Reply.Reason, "no route to 10.231.1.1 in "+b) {
+		t.Fatalf("reply %+v", tr.Reply)
 	}
 }
 

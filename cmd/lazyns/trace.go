@@ -37,7 +37,8 @@ sends one real ICMP echo from NS to confirm the verdict (not with --read-only).
 
 With --json, prints one object: "verdict" (delivered, leaves or dropped),
 "reason", "netns" (where it ended), and "hops", each {"netns", "in", "out",
-"route", "via", ...}. Exit status: 0 delivered or leaves, 1 dropped.`,
+"route", "via", ...}; a delivered packet's answer is traced back too ("reply").
+Exit status: 0 delivered (and answered) or leaves, 1 dropped either way.`,
 		Example: `  lazyns trace ns0 10.0.2.2
   lazyns trace qrouter-e945b6b1 10.1.1.5 --from 10.1.0.1
   lazyns trace blue 192.0.2.7 --json | jq -r .reason`,
@@ -91,7 +92,7 @@ With --json, prints one object: "verdict" (delivered, leaves or dropped),
 			if err != nil {
 				return err
 			}
-			if t.Verdict == model.VerdictDropped {
+			if t.Answered() == model.VerdictDropped {
 				return exitError{code: 1}
 			}
 			return nil
