@@ -487,3 +487,24 @@ func IPCommand(ns *Namespace) string {
 	}
 	return "nsenter --net=" + ShellQuote(ns.Path) + " ip"
 }
+
+// ParseTraceAddrs reads a trace's destination and optional source: plain
+// unicast IPv4 or IPv6 addresses of one family.
+func ParseTraceAddrs(dstText, srcText string) (dst, src net.IP, err error) {
+	if dst = net.ParseIP(strings.TrimSpace(dstText)); dst == nil {
+		return nil, nil, fmt.Errorf("destination %q is not an IP address (such as 10.0.2.2 or fd00::2)", Visible(dstText))
+	}
+	if dst.IsUnspecified() || dst.IsMulticast() {
+		return nil, nil, fmt.Errorf("destination %s: a trace follows one packet to one host; give a unicast address", dst)
+	}
+	if strings.TrimSpace(srcText) == "" {
+		return dst, nil, nil
+	}
+	if src = net.ParseIP(strings.TrimSpace(srcText)); src == nil {
+		return nil, nil, fmt.Errorf("source %q is not an IP address", Visible(srcText))
+	}
+	if (src.To4() == nil) != (dst.To4() == nil) {
+		return nil, nil, fmt.Errorf("source %s and destination %s are of different families", src, dst)
+	}
+	return dst, src, nil
+}

@@ -35,78 +35,95 @@ func (t *Trace) Answered() string {
 	return t.Verdict
 }
 
+// TraceLine is one line of a drawn trace. Hop is the index in Trace.Hops
+// of the hop the line belongs to, or -1 for the heading and the verdict, so
+// a screen can tell which namespace a selected line stands for.
+type TraceLine struct {
+	Text string
+	Hop  int
+}
+
 // WriteTrace prints a trace as a vertical chain of namespaces, one block
 // per hop, ending with the verdict.
 func WriteTrace(w io.Writer, t *Trace, ping *PingResult, paint Paint) {
+	for _, l := range TraceLines(t, ping, paint) {
+		fmt.Fprintln(w, l.Text)
+	}
+}
+
+// TraceLines draws a trace as WriteTrace prints it.
+func TraceLines(t *Trace, ping *PingResult, paint Paint) []TraceLine {
+	var out []TraceLine
+	add := func(hop int, format string, args ...any) {
+		out = append(out, TraceLine{fmt.Sprintf(format, args...), hop})
+	}
 	head := fmt.Sprintf("trace to %s", t.Dst)
 	if t.Src != nil {
 		head += fmt.Sprintf(" from %s", t.Src)
 	}
-	fmt.Fprintln(w, paint(RoleHeader, head))
+	add(-1, "%s", paint(RoleHeader, head))
 	for i := range t.Hops {
 		h := &t.Hops[i]
-		last := i == len(t.Hops)-1
 		line := paint(RoleName, "● "+Visible(h.NsName))
 		if h.In != "" {
 			line += "  in " + paint(RoleIfname, Visible(h.In))
 		}
-		fmt.Fprintln(w, line)
+		add(i, "%s", line)
 		bar := "│   "
-		if last {
+		if i == len(t.Hops)-1 {
 			bar = "    "
 		}
 		field := func(label, value string, role Role) {
 			if value != "" {
-				fmt.Fprintf(w, "%s%-9s %s\n", bar, label, paint(role, value))
+				add(i, "%s%-9s %s", bar, label, paint(role, value))
 			}
 		}
 		field("route", h.Route, RolePlain)
-		out := ""
+		egress := ""
 		if h.Out != "" {
-			out = paint(RoleIfname, Visible(h.Out))
+			egress = paint(RoleIfname, Visible(h.Out))
 			if h.Via != "" {
-				out += " via " + h.Via
+				egress += " via " + h.Via
 			}
 		}
-		field("out", out, RolePlain)
+		field("out", egress, RolePlain)
 		field("neighbour", h.Neighbour, RoleDim)
 		field("wire", Visible(strings.Join(h.Wire, " → ")), RolePlain)
 		field("by hand", h.Command, RoleDim)
 	}
-	role := RoleUp
-	if t.Verdict == VerdictDropped {
-		role = RoleDown
-	}
-	where := " in " + Visible(t.NsName)
-	fmt.Fprintf(w, "%s%s: %s\n", paint(role, t.Verdict), where, t.Reason)
+	add(-1, "%s in %s: %s", paint(verdictRole(t.Verdict), t.Verdict), Visible(t.NsName), t.Reason)
 	if r := t.Reply; r != nil {
 		names := make([]string, len(r.Hops))
 		for i := range r.Hops {
 			names[i] = Visible(r.Hops[i].NsName)
 		}
-		role := RoleUp
+		add(-1, "reply %s in %s: %s", paint(verdictRole(r.Verdict), r.Verdict), Visible(r.NsName), r.Reason)
+		add(-1, "    path      %s", strings.Join(names, " → "))
 		if r.Verdict == VerdictDropped {
-			role = RoleDown
-		}
-		fmt.Fprintf(w, "reply %s in %s: %s\n", paint(role, r.Verdict), Visible(r.NsName), r.Reason)
-		fmt.Fprintf(w, "    path      %s\n", strings.Join(names, " → "))
-		if r.Verdict == VerdictDropped {
-			fmt.Fprintf(w, "    by hand   %s\n", paint(RoleDim, r.Command))
+			add(-1, "    by hand   %s", paint(RoleDim, r.Command))
 		}
 	}
 	if ping != nil {
 		switch {
 		case ping.Replied:
-			fmt.Fprintln(w, "ping: a reply came back")
+			add(-1, "ping: a reply came back")
 		case ping.Output != "":
-			fmt.Fprintf(w, "ping: no reply (%s)\n", Visible(ping.Output))
+			add(-1, "ping: no reply (%s)", Visible(ping.Output))
 		default:
-			fmt.Fprintln(w, "ping: no reply")
+			add(-1, "ping: no reply")
 		}
 		if !ping.Agrees(t) {
-			fmt.Fprintln(w, paint(RoleWarn, "ping disagrees with the trace: the state changed meanwhile, or something trace does not read (a firewall, the reply's way back) decides"))
+			add(-1, "%s", paint(RoleWarn, "ping disagrees with the trace: the state changed meanwhile, or something trace does not read (a firewall, say) decides"))
 		}
 	}
+	return out
+}
+
+func verdictRole(v string) Role {
+	if v == VerdictDropped {
+		return RoleDown
+	}
+	return RoleUp
 }
 
 // TraceJSON is the `trace --json` object: verdict, reason, netns and hops

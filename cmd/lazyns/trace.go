@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"net"
 
 	"github.com/lazyns/lazyns/model"
 	"github.com/lazyns/lazyns/nsops"
@@ -44,7 +43,7 @@ Exit status: 0 delivered (and answered) or leaves, 1 dropped either way.`,
   lazyns trace blue 192.0.2.7 --json | jq -r .reason`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dst, src, err := parseTraceAddrs(args[1], from)
+			dst, src, err := model.ParseTraceAddrs(args[1], from)
 			if err != nil {
 				return usageError{err}
 			}
@@ -102,25 +101,4 @@ Exit status: 0 delivered (and answered) or leaves, 1 dropped either way.`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
 	cmd.Flags().BoolVar(&ping, "ping", false, "also send one ICMP echo from NS and say whether it came back")
 	return cmd
-}
-
-// parseTraceAddrs reads DEST and --from: plain IPv4 or IPv6 addresses of
-// the same family.
-func parseTraceAddrs(dstArg, srcArg string) (dst, src net.IP, err error) {
-	if dst = net.ParseIP(dstArg); dst == nil {
-		return nil, nil, fmt.Errorf("DEST %q is not an IP address (such as 10.0.2.2 or fd00::2)", model.Visible(dstArg))
-	}
-	if dst.IsUnspecified() || dst.IsMulticast() {
-		return nil, nil, fmt.Errorf("DEST %s: trace follows one packet to one host; give a unicast address", dst)
-	}
-	if srcArg == "" {
-		return dst, nil, nil
-	}
-	if src = net.ParseIP(srcArg); src == nil {
-		return nil, nil, fmt.Errorf("--from %q is not an IP address", model.Visible(srcArg))
-	}
-	if (src.To4() == nil) != (dst.To4() == nil) {
-		return nil, nil, fmt.Errorf("--from %s and DEST %s are of different families", src, dst)
-	}
-	return dst, src, nil
 }
