@@ -47,6 +47,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case execDoneMsg:
 		m.execDone(msg)
 		return nil
+	case traceMsg:
+		m.gotTrace(msg)
+		return nil
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.MouseMsg:
@@ -134,6 +137,8 @@ func (m *Model) act(act string) tea.Cmd {
 		return m.shell()
 	case ActExec:
 		return m.execPrompt()
+	case ActTrace:
+		return m.tracePrompt()
 	case "":
 		return nil
 	}
