@@ -174,9 +174,9 @@ func (p *tracePane) heading(state string) string {
 }
 
 func (p *tracePane) render(m *Model, height int) []string { return p.renderLines(m, height) }
-func (p *tracePane) refresh(*Model)                      {}
-func (p *tracePane) close()                              { p.cancel() }
-func (p *tracePane) actions() []string                   { return []string{ActFollow, ActTrace} }
+func (p *tracePane) refresh(*Model)                       {}
+func (p *tracePane) close()                               { p.cancel() }
+func (p *tracePane) actions() []string                    { return []string{ActFollow, ActTrace} }
 
 func (p *tracePane) click(_ *Model, y int) tea.Cmd {
 	from, _ := p.sc.visible()
