@@ -245,6 +245,14 @@ func (t *Trace) step(req TraceRequest, ns *Namespace, in string) (*Namespace, st
 	if t.Src == nil && res.PrefSrc != nil {
 		t.Src = res.PrefSrc
 	}
+	// A packet to the namespace's own address goes through its loopback,
+	// which a new namespace has down (and without 127.0.0.1 until it
+	// first comes up).
+	if lo := loopback(ns); in == "" && lo != nil && !lo.Up() &&
+		(res.Fail == RouteOK && res.Type == RTN_LOCAL || res.Fail == RouteNone && req.Dst.IsLoopback()) {
+		t.end(VerdictDropped, ns, fmt.Sprintf("link down: %s in %s is down, and packets to the namespace's own addresses go through it", Visible(lo.Name), Visible(ns.DisplayName())))
+		return nil, "", nil
+	}
 	if res.Fail == RouteOK && res.Type == RTN_LOCAL {
 		h.Out = ""
 		t.end(VerdictDelivered, ns, fmt.Sprintf("%s is an address of %s", req.Dst, Visible(ns.DisplayName())))
@@ -433,6 +441,15 @@ func forwardingSysctl(dst net.IP) string {
 		return "net.ipv6.conf.all.forwarding"
 	}
 	return "net.ipv4.ip_forward"
+}
+
+func loopback(ns *Namespace) *Link {
+	for i := range ns.Links {
+		if ns.Links[i].Flags&IFF_LOOPBACK != 0 {
+			return &ns.Links[i]
+		}
+	}
+	return nil
 }
 
 // ownsAddr reports whether ns has ip on any of its links.

@@ -200,6 +200,15 @@ func TestTraceLocalInStart(t *testing.T) {
 	}
 }
 
+func TestTraceLoopbackDown(t *testing.T) {
+	tp := vethPair(t)
+	tp.down("a", "lo")
+	expect(t, tp.trace("a", "10.0.1.1"), VerdictDropped, "a", "link down: lo in a is down, and packets to the namespace's own addresses go through it")
+	expect(t, tp.trace("a", "127.0.0.1"), VerdictDropped, "a", "link down: lo in a is down")
+	// Arriving from outside, the loopback plays no part.
+	expect(t, tp.trace("b", "10.0.1.1"), VerdictDelivered, "a", "")
+}
+
 func TestTraceVethPeerDown(t *testing.T) {
 	tp := vethPair(t)
 	tp.down("b", "b0")
@@ -249,6 +258,13 @@ func TestTraceHostBridge(t *testing.T) {
 	if tr.Hops[1].In != "eth0" {
 		t.Errorf("ingress %q", tr.Hops[1].In)
 	}
+}
+
+func TestTraceOneSidedPeer(t *testing.T) {
+	tp := hostBridge(t)
+	// a's end could not be resolved; the host's end knows it.
+	tp.ns("a").LinkByName("eth0").Peer = nil
+	expect(t, tp.trace("a", "10.0.5.2"), VerdictDelivered, "b", "")
 }
 
 func TestTraceBridgePortBlocking(t *testing.T) {

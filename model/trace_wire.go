@@ -96,6 +96,11 @@ func (s *wireSearch) depart(b wireBranch, ns *Namespace, l *Link) {
 			}
 		}
 		if peer == nil {
+			// The other end may know this one when this end's nsid was
+			// not resolved.
+			peerNs, peer = s.pointingAt(ns, l)
+		}
+		if peer == nil {
 			s.leave(b, ns, l, "a veth whose other end lazyns cannot see")
 			return
 		}
@@ -110,6 +115,19 @@ func (s *wireSearch) depart(b wireBranch, ns *Namespace, l *Link) {
 	default:
 		s.leave(b, ns, l, l.KindLabel())
 	}
+}
+
+// pointingAt finds the veth whose resolved peer is l in ns.
+func (s *wireSearch) pointingAt(ns *Namespace, l *Link) (*Namespace, *Link) {
+	for i := range s.snap.Namespaces {
+		other := &s.snap.Namespaces[i]
+		for j := range other.Links {
+			if p := other.Links[j].Peer; p != nil && p.Ns == ns.Key && p.Index == l.Index && other.Links[j].IsVeth() {
+				return other, &other.Links[j]
+			}
+		}
+	}
+	return nil, nil
 }
 
 // arrive receives the frame on l in ns.

@@ -121,6 +121,11 @@ func TestTraceKernelVeth(t *testing.T) {
 	l.expect(a, "10.231.1.2", model.VerdictDropped, b, "veth peer down: b0 in "+b)
 	// No route at all.
 	l.expect(a, "10.232.0.1", model.VerdictDropped, a, "no route to 10.232.0.1 in "+a)
+	// Its own address, with the loopback down.
+	l.expect(a, "10.231.1.1", model.VerdictDelivered, a, "")
+	l.ip("-n", a, "link", "set", "lo", "down")
+	l.expect(a, "10.231.1.1", model.VerdictDropped, a, "link down: lo in "+a+" is down")
+	l.expect(a, "127.0.0.1", model.VerdictDropped, a, "link down: lo in "+a+" is down")
 }
 
 func TestTraceKernelHostBridge(t *testing.T) {
