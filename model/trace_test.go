@@ -209,12 +209,6 @@ func TestTraceLoopbackDown(t *testing.T) {
 	expect(t, tp.trace("b", "10.0.1.1"), VerdictDelivered, "a", "")
 }
 
-func TestTraceVethPeerDown(t *testing.T) {
-	tp := vethPair(t)
-	tp.down("b", "b0")
-	expect(t, tp.trace("a", "10.0.1.2"), VerdictDropped, "b", "veth peer down: b0 in b, the other end of a0 in a")
-}
-
 func TestTraceNearEndDown(t *testing.T) {
 	tp := newTopo(t)
 	tp.veth("a", "a0", "b", "b0")
@@ -230,10 +224,6 @@ func TestTraceNoRoute(t *testing.T) {
 	if tr.Command != "ip -n a route get 192.0.2.9" {
 		t.Errorf("command %q", tr.Command)
 	}
-}
-
-func TestTraceNobodyHasNextHop(t *testing.T) {
-	expect(t, vethPair(t).trace("a", "10.0.1.7"), VerdictDropped, "a", "nothing behind a0 in a has the address 10.0.1.7")
 }
 
 // hostBridge: a and b plugged into br0 in the host, 10.0.5.0/24.
@@ -258,26 +248,6 @@ func TestTraceHostBridge(t *testing.T) {
 	if tr.Hops[1].In != "eth0" {
 		t.Errorf("ingress %q", tr.Hops[1].In)
 	}
-}
-
-func TestTraceOneSidedPeer(t *testing.T) {
-	tp := hostBridge(t)
-	// a's end could not be resolved; the host's end knows it.
-	tp.ns("a").LinkByName("eth0").Peer = nil
-	expect(t, tp.trace("a", "10.0.5.2"), VerdictDelivered, "b", "")
-}
-
-func TestTraceBridgePortBlocking(t *testing.T) {
-	tp := hostBridge(t)
-	vb := tp.ns("host").LinkByName("vb").Index
-	tp.port[tp.ns("host").Key] = map[int]uint8{vb: BrStateBlocking}
-	expect(t, tp.trace("a", "10.0.5.2"), VerdictDropped, "host", "bridge port not forwarding: vb on br0 in host is blocking")
-}
-
-func TestTraceBridgeDown(t *testing.T) {
-	tp := hostBridge(t)
-	tp.down("host", "br0")
-	expect(t, tp.trace("a", "10.0.5.2"), VerdictDropped, "host", "link down: bridge br0 in host is down")
 }
 
 func TestTraceToBridgeAddress(t *testing.T) {
@@ -360,12 +330,43 @@ func TestTraceForwardingOff(t *testing.T) {
 	expect(t, tp.trace("a", "10.0.2.254"), VerdictDelivered, "r", "")
 }
 
-func TestTraceLoop(t *testing.T) {
-	tp := router(t)
-	// r sends 10.9.0.0/16 back to a, and a (forwarding) sends it to r.
-	tp.route("r", "10.9.0.0/16", "10.0.1.1", "ra", RTN_UNICAST)
-	tp.fwd["a"] = true
-	expect(t, tp.trace("b", "10.9.1.1"), VerdictDropped, "r", "a loop: the packet comes back to r")
+// TestTraceEnds changes one thing in a working topology and checks where
+// and why the trace then ends.
+func TestTraceEnds(t *testing.T) {
+	for _, c := range []struct {
+		name        string
+		build       func(*testing.T) *topo
+		change      func(*topo)
+		from, dst   string
+		verdict, ns string
+		reason      string
+	}{
+		{"veth peer down", vethPair, func(tp *topo) { tp.down("b", "b0") },
+			"a", "10.0.1.2", VerdictDropped, "b", "veth peer down: b0 in b, the other end of a0 in a"},
+		{"nobody has the next hop", vethPair, func(*topo) {},
+			"a", "10.0.1.7", VerdictDropped, "a", "nothing behind a0 in a has the address 10.0.1.7"},
+		{"bridge port blocking", hostBridge, func(tp *topo) {
+			tp.port[tp.ns("host").Key] = map[int]uint8{tp.ns("host").LinkByName("vb").Index: BrStateBlocking}
+		}, "a", "10.0.5.2", VerdictDropped, "host", "bridge port not forwarding: vb on br0 in host is blocking"},
+		{"bridge down", hostBridge, func(tp *topo) { tp.down("host", "br0") },
+			"a", "10.0.5.2", VerdictDropped, "host", "link down: bridge br0 in host is down"},
+		// a's end could not be resolved; the host's end knows it.
+		{"one-sided peer", hostBridge, func(tp *topo) { tp.ns("a").LinkByName("eth0").Peer = nil },
+			"a", "10.0.5.2", VerdictDelivered, "b", ""},
+		// r sends 10.9.0.0/16 back to a, and a (forwarding) sends it to r.
+		{"loop", router, func(tp *topo) {
+			tp.route("r", "10.9.0.0/16", "10.0.1.1", "ra", RTN_UNICAST)
+			tp.fwd["a"] = true
+		}, "b", "10.9.1.1", VerdictDropped, "r", "a loop: the packet comes back to r"},
+		{"rp_filter", router, func(tp *topo) { tp.fail["r 10.0.2.2"] = RouteRPFilter },
+			"a", "10.0.2.2", VerdictDropped, "r", "reverse-path filter (rp_filter) of r rejects the source arriving on ra"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			tp := c.build(t)
+			c.change(tp)
+			expect(t, tp.trace(c.from, c.dst), c.verdict, c.ns, c.reason)
+		})
+	}
 }
 
 func TestTraceRejectRoutes(t *testing.T) {
@@ -382,12 +383,6 @@ func TestTraceRejectRoutes(t *testing.T) {
 			t.Errorf("%s: route %q, want %q", RouteTypeName(typ), tr.Hops[0].Route, wantRoute)
 		}
 	}
-}
-
-func TestTraceRPFilter(t *testing.T) {
-	tp := router(t)
-	tp.fail["r 10.0.2.2"] = RouteRPFilter
-	expect(t, tp.trace("a", "10.0.2.2"), VerdictDropped, "r", "reverse-path filter (rp_filter) of r rejects the source arriving on ra")
 }
 
 func TestTraceLeavesHost(t *testing.T) {
