@@ -348,6 +348,10 @@ func TestTraceEnds(t *testing.T) {
 		{"bridge port blocking", hostBridge, func(tp *topo) {
 			tp.port[tp.ns("host").Key] = map[int]uint8{tp.ns("host").LinkByName("vb").Index: BrStateBlocking}
 		}, "a", "10.0.5.2", VerdictDropped, "host", "bridge port not forwarding: vb on br0 in host is blocking"},
+		{"bridge port down", hostBridge, func(tp *topo) {
+			tp.down("host", "vb")
+			tp.port[tp.ns("host").Key] = map[int]uint8{tp.ns("host").LinkByName("vb").Index: BrStateDisabled}
+		}, "a", "10.0.5.2", VerdictDropped, "host", "link down: vb in host is down"},
 		{"bridge down", hostBridge, func(tp *topo) { tp.down("host", "br0") },
 			"a", "10.0.5.2", VerdictDropped, "host", "link down: bridge br0 in host is down"},
 		// a's end could not be resolved; the host's end knows it.

@@ -168,7 +168,9 @@ func (s *wireSearch) bridge(b wireBranch, ns *Namespace, br *Link, from *Link) {
 			continue
 		}
 		pb := b
-		if st, ok := s.state(ns.Key).PortState[p.Index]; ok && st != BrStateForwarding {
+		// A port that is down is "disabled" to STP too; depart names the
+		// plainer cause.
+		if st, ok := s.state(ns.Key).PortState[p.Index]; ok && st != BrStateForwarding && p.Up() {
 			pb = pb.block(ns, fmt.Sprintf("bridge port not forwarding: %s on %s in %s is %s",
 				Visible(p.Name), Visible(br.Name), Visible(ns.DisplayName()), BrStateName(st)))
 		}
