@@ -1,11 +1,15 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"net"
 	"strings"
 	"testing"
 
+	"github.com/lazyns/lazyns/model"
 	"github.com/lazyns/lazyns/nsops/nstest"
+	"github.com/lazyns/lazyns/tui"
 )
 
 func TestTraceUsageErrors(t *testing.T) {
@@ -69,5 +73,26 @@ func TestTraceCommand(t *testing.T) {
 	}
 	if code, _, stderr = lazyns(t, "trace", nstest.Name("nope"), "10.233.0.2"); code != 2 {
 		t.Errorf("unknown namespace: exit %d: %s", code, stderr)
+	}
+
+	// The UI's T goes through the source adapter.
+	app := &app{}
+	defer app.close()
+	src, err := newSource(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys, _ := app.system()
+	snap, err := sys.Discover()
+	if err != nil {
+		t.Fatal(err)
+	}
+	start, err := sys.Locate(snap, model.NsArg{Kind: model.ArgName, Name: a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := src.(tui.Tracer).Trace(context.Background(), start.Key, net.ParseIP("10.233.0.2"), nil)
+	if err != nil || tr.Verdict != model.VerdictDelivered || tr.NsName != b {
+		t.Fatalf("UI trace: %v %+v", err, tr)
 	}
 }
