@@ -269,3 +269,39 @@ func TestTraceKernelReadsForwarding(t *testing.T) {
 		}
 	}
 }
+
+func TestTracePing(t *testing.T) {
+	l, a, r, b := routerLab(t)
+	sys, err := New("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sys.Close()
+	snap, err := sys.Snapshot(context.Background(), ReadOptions{Full: func(ns *model.Namespace) bool { return l.ours[ns.Name] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := sys.NewTracer(snap)
+	defer tr.Close()
+	locate := func(name string) model.NsKey {
+		ns, err := sys.Locate(snap, model.NsArg{Kind: model.ArgName, Name: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ns.Key
+	}
+	got, err := tr.Ping(locate(a), net.ParseIP("10.231.3.3"), nil)
+	if err != nil || !got.Replied {
+		t.Fatalf("ping across the router: %+v %v", got, err)
+	}
+	// From r itself 10.231.3.3 is not routed (table 200 is for ra only):
+	// ping says so, and the reason is kept.
+	got, err = tr.Ping(locate(r), net.ParseIP("10.231.3.3"), nil)
+	if err != nil || got.Replied || !strings.Contains(got.Output, "unreachable") {
+		t.Fatalf("ping without a route: %+v %v", got, err)
+	}
+	got, err = tr.Ping(locate(b), net.ParseIP("10.231.3.3"), net.ParseIP("10.231.3.3"))
+	if err != nil || !got.Replied {
+		t.Fatalf("ping with a source: %+v %v", got, err)
+	}
+}
