@@ -399,6 +399,10 @@ func TestTraceLeavesHost(t *testing.T) {
 	if tr.Device != "eth0" {
 		t.Errorf("device %q", tr.Device)
 	}
+	lines := TraceLines(tr, nil, NoPaint)
+	if last := lines[len(lines)-1].Text; last != "leaves the host through eth0 (device) in r towards 192.0.2.1" {
+		t.Errorf("verdict line %q", last)
+	}
 	tp.link("host", "vx0", "vxlan")
 	tp.addr("host", "vx0", "10.200.0.1/24")
 	expect(t, tp.trace("host", "10.200.0.9"), VerdictLeaves, "host", "vx0 (vxlan)")

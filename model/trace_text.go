@@ -91,7 +91,12 @@ func TraceLines(t *Trace, ping *PingResult, paint Paint) []TraceLine {
 		field("wire", Visible(strings.Join(h.Wire, " → ")), RolePlain)
 		field("by hand", h.Command, RoleDim)
 	}
-	add(-1, "%s in %s: %s", paint(verdictRole(t.Verdict), t.Verdict), Visible(t.NsName), t.Reason)
+	if t.Verdict == VerdictLeaves {
+		// The reason already says it all: "leaves the host through eth0 …".
+		add(-1, "%s%s", paint(RoleUp, VerdictLeaves), strings.TrimPrefix(t.Reason, VerdictLeaves))
+	} else {
+		add(-1, "%s in %s: %s", paint(verdictRole(t.Verdict), t.Verdict), Visible(t.NsName), t.Reason)
+	}
 	if r := t.Reply; r != nil {
 		names := make([]string, len(r.Hops))
 		for i := range r.Hops {
