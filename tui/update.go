@@ -51,6 +51,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case execDoneMsg:
 		m.execDone(msg)
 		return nil
+	case traceMsg:
+		m.gotTrace(msg)
+		return nil
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.MouseMsg:
@@ -140,6 +143,8 @@ func (m *Model) act(act string) tea.Cmd {
 		return m.shell()
 	case ActExec:
 		return m.execPrompt()
+	case ActTrace:
+		return m.tracePrompt()
 	case "":
 		return nil
 	}
