@@ -47,6 +47,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case execDoneMsg:
 		m.execDone(msg)
 		return nil
+	case changeDoneMsg:
+		return m.changeDone(msg)
+	case historyWrittenMsg:
+		return m.historyWritten(msg)
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.MouseMsg:
@@ -136,6 +140,9 @@ func (m *Model) act(act string) tea.Cmd {
 		return m.execPrompt()
 	case "":
 		return nil
+	}
+	if cmd, ok := m.changeAction(act); ok {
+		return cmd
 	}
 	if changeActions[act] {
 		m.setStatus(actionDesc[act]+": not available yet", false)
