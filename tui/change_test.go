@@ -299,3 +299,14 @@ func TestHistoryWritesTheScript(t *testing.T) {
 		t.Fatalf("status %q", m.status)
 	}
 }
+
+// A choice far along a long list stays in sight.
+func TestChoiceStaysInSight(t *testing.T) {
+	m, _ := changeModel(t, Options{})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	send(m, "tab", "j", "N", "right", "right", "right")
+	box := m.dialog.render(m)
+	if !strings.Contains(box, "‹qrouter-e945") || !strings.Contains(box, "…") {
+		t.Fatalf("the chosen namespace is out of sight:\n%s", box)
+	}
+}
