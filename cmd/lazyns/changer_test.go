@@ -33,19 +33,29 @@ func TestReadOnlyChangerRefusesEverything(t *testing.T) {
 		"VethInto": func(c tui.Changer) ([]model.Cmd, error) {
 			return c.VethInto(model.VethIntoSpec{Name: veth, PeerNs: ns, PeerName: peer, PeerAddr: "10.0.1.2/24"})
 		},
-		"AddBridge":    func(c tui.Changer) ([]model.Cmd, error) { return c.AddBridge(model.BridgeSpec{Ns: ns, Name: br}) },
-		"SetMaster":    func(c tui.Changer) ([]model.Cmd, error) { return c.SetMaster(model.MasterSpec{Ns: ns, Link: "lo", Bridge: br}) },
-		"SetNoMaster":  func(c tui.Changer) ([]model.Cmd, error) { return c.SetNoMaster(model.LinkRef{Ns: ns, Name: "lo"}) },
-		"SetLinkState": func(c tui.Changer) ([]model.Cmd, error) { return c.SetLinkState(model.LinkStateSpec{Ns: ns, Name: "lo", Up: true}) },
-		"AddAddr":      func(c tui.Changer) ([]model.Cmd, error) { return c.AddAddr(model.AddrSpec{Ns: ns, Dev: "lo", CIDR: "10.9.9.9/32"}) },
-		"DeleteAddr":   func(c tui.Changer) ([]model.Cmd, error) { return c.DeleteAddr(model.AddrSpec{Ns: ns, Dev: "lo", CIDR: "127.0.0.1/8"}) },
+		"AddBridge": func(c tui.Changer) ([]model.Cmd, error) { return c.AddBridge(model.BridgeSpec{Ns: ns, Name: br}) },
+		"SetMaster": func(c tui.Changer) ([]model.Cmd, error) {
+			return c.SetMaster(model.MasterSpec{Ns: ns, Link: "lo", Bridge: br})
+		},
+		"SetNoMaster": func(c tui.Changer) ([]model.Cmd, error) { return c.SetNoMaster(model.LinkRef{Ns: ns, Name: "lo"}) },
+		"SetLinkState": func(c tui.Changer) ([]model.Cmd, error) {
+			return c.SetLinkState(model.LinkStateSpec{Ns: ns, Name: "lo", Up: true})
+		},
+		"AddAddr": func(c tui.Changer) ([]model.Cmd, error) {
+			return c.AddAddr(model.AddrSpec{Ns: ns, Dev: "lo", CIDR: "10.9.9.9/32"})
+		},
+		"DeleteAddr": func(c tui.Changer) ([]model.Cmd, error) {
+			return c.DeleteAddr(model.AddrSpec{Ns: ns, Dev: "lo", CIDR: "127.0.0.1/8"})
+		},
 		"AddRoute": func(c tui.Changer) ([]model.Cmd, error) {
 			return c.AddRoute(model.RouteSpec{Ns: ns, Dst: "10.8.0.0/16", Dev: "lo"})
 		},
 		"DeleteRoute": func(c tui.Changer) ([]model.Cmd, error) {
 			return c.DeleteRoute(model.RouteSpec{Ns: ns, Dst: "10.8.0.0/16", Dev: "lo"})
 		},
-		"MoveLink":   func(c tui.Changer) ([]model.Cmd, error) { return c.MoveLink(model.MoveSpec{Ns: ns, Name: "lo", ToNs: ""}) },
+		"MoveLink": func(c tui.Changer) ([]model.Cmd, error) {
+			return c.MoveLink(model.MoveSpec{Ns: ns, Name: "lo", ToNs: ""})
+		},
 		"DeleteLink": func(c tui.Changer) ([]model.Cmd, error) { return c.DeleteLink(model.LinkRef{Ns: ns, Name: "lo"}) },
 	}
 	for name, change := range changes {
