@@ -73,14 +73,14 @@ func (d *uiDriver) drain() {
 func (b *scaleBench) measureKeys(fx fixture) []benchRow {
 	t := b.t
 	t.Helper()
-	a := &app{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, netnsDir: "/run/netns"}
+	a := &app{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, netnsDir: benchNetnsDir}
 	defer a.close()
 	src, err := newSource(a)
 	if err != nil {
 		t.Fatal(err)
 	}
 	start := time.Now()
-	d := newUIDriver(tui.New(src, nil, tui.Options{Theme: "dark", Hostname: "bench"}))
+	d := newUIDriver(tui.New(src, nil, tui.Options{Theme: "dark", Hostname: "bench", NetnsDir: benchNetnsDir}))
 	defer d.close()
 	d.exec(d.m.Init())
 	d.update(tea.WindowSizeMsg{Width: 120, Height: 40})

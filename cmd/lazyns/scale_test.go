@@ -86,6 +86,14 @@ type scaleBench struct {
 // `make bench` can take a lab down after a run that was killed.
 const benchLabDir = "/run/lazyns/bench-labs"
 
+// benchNetnsDir holds the bench's named namespaces: on a shared machine
+// other programs add and delete namespaces under /run/netns all the time,
+// and a UI watching that directory would rightly read again each time,
+// so the idle row would measure them. Every lazyns the bench runs is
+// given --netns-dir benchNetnsDir; other namespaces are still read (found
+// through their mounts), just not watched.
+const benchNetnsDir = "/run/lazyns/bench-netns"
+
 func newScaleBench(t *testing.T) *scaleBench {
 	if os.Getenv("LAZYNS_BENCH") == "" {
 		t.Skip("a benchmark: run with make bench (LAZYNS_BENCH=1)")

@@ -26,7 +26,7 @@ var countShown = regexp.MustCompile(`[0-9]+ namespaces?\b`)
 // Source, in a real terminal).
 func (b *scaleBench) uiCommand() (cmd, what string) {
 	if runUI != nil {
-		return "exec " + b.bin, "lazyns"
+		return "exec " + b.bin + " --netns-dir " + benchNetnsDir, "lazyns"
 	}
 	return "exec env LAZYNS_BENCH_UI=1 " + os.Args[0] + " -test.run='^TestScaleUIHelper$'", "tui.Model via the test binary (ui.go not in main yet)"
 }
@@ -37,13 +37,13 @@ func TestScaleUIHelper(t *testing.T) {
 	if os.Getenv("LAZYNS_BENCH_UI") == "" {
 		t.Skip("run by TestScale in a terminal")
 	}
-	a := &app{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, netnsDir: "/run/netns"}
+	a := &app{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, netnsDir: benchNetnsDir}
 	defer a.close()
 	src, err := newSource(a)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := tui.New(src, nil, tui.Options{Theme: "dark"})
+	m := tui.New(src, nil, tui.Options{Theme: "dark", NetnsDir: benchNetnsDir})
 	defer m.Close()
 	if _, err := tea.NewProgram(m).Run(); err != nil {
 		t.Fatal(err)
@@ -107,7 +107,7 @@ func (c changeCount) String() string {
 // (the namespace the UI selects first) reports.
 func countChanges(t *testing.T, d time.Duration) <-chan changeCount {
 	t.Helper()
-	sys, err := nsops.New("")
+	sys, err := nsops.New(benchNetnsDir)
 	if err != nil {
 		t.Fatal(err)
 	}
