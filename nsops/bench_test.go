@@ -73,3 +73,51 @@ func BenchmarkDiscover(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLabUpDown builds and removes the openstack lab of
+// LAZYNS_LAB_ROUTERS routers (default 100) under a netns directory of its
+// own, reporting each half (ms/up, ms/down). With LAZYNS_WORKERS it shows
+// whether more parallel units help (they do not when the kernel
+// serializes the changes).
+func BenchmarkLabUpDown(b *testing.B) {
+	nstest.RequireRoot(b)
+	dir := b.TempDir()
+	netnsDir := "/run/lazyns/bench-lab-" + nstest.Name("n")
+	b.Cleanup(func() { os.Remove(netnsDir) })
+	sys, err := New(netnsDir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { sys.Close() })
+	if w, err := strconv.Atoi(os.Getenv("LAZYNS_WORKERS")); err == nil {
+		sys.Workers = w
+	}
+	routers, err := strconv.Atoi(os.Getenv("LAZYNS_LAB_ROUTERS"))
+	if err != nil {
+		routers = 100
+	}
+	lab, err := model.FindLab("openstack")
+	if err != nil {
+		b.Fatal(err)
+	}
+	prefix := nstest.Name("b")[:8]
+	var up, down time.Duration
+	for i := 0; b.Loop(); i++ {
+		plan, err := lab.Plan(model.LabOptions{Prefix: prefix, Routers: routers, Seed: uint64(time.Now().UnixNano())})
+		if err != nil {
+			b.Fatal(err)
+		}
+		start := time.Now()
+		if _, err := sys.LabUp(plan, prefix, dir, nil); err != nil {
+			b.Fatal(err)
+		}
+		built := time.Now()
+		if err := sys.LabDown("openstack", dir); err != nil {
+			b.Fatal(err)
+		}
+		up += built.Sub(start)
+		down += time.Since(built)
+	}
+	b.ReportMetric(float64(up)/float64(b.N)/1e6, "ms/up")
+	b.ReportMetric(float64(down)/float64(b.N)/1e6, "ms/down")
+}

@@ -64,7 +64,8 @@ func (b *scaleBench) print() {
 			failed++
 		}
 	}
-	fmt.Fprintf(&s, "\n%d of %d rows within target; run took %s.\n", countTargets(b.rows)-failed, countTargets(b.rows), time.Since(b.started).Round(time.Second))
+	fmt.Fprintf(&s, "\n%d of %d rows within target; run took %s; load average at the start %s, at the end %s.\n",
+		countTargets(b.rows)-failed, countTargets(b.rows), time.Since(b.started).Round(time.Second), b.startLoad, loadAverage())
 	if b.hostNote != "" {
 		s.WriteString(b.hostNote + "\n")
 	}
@@ -92,6 +93,16 @@ func printPerNamespace(t *testing.T, reads []readResult) {
 			float64(r.ours/n)/1e6, ms(r.loop), float64(r.loop/time.Duration(r.looped))/1e6, float64(r.loop)/float64(r.ours))
 	}
 	fmt.Println(s.String())
+}
+
+// loadAverage is the 1-minute load average: on a shared machine, how much
+// else was running, which the absolute times depend on.
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	return strings.Fields(string(data))[0]
 }
 
 func machine() string {

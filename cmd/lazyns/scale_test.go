@@ -73,13 +73,14 @@ func TestScaleSizes(t *testing.T) {
 
 // scaleBench is one run: the binary, the lab it builds, the rows so far.
 type scaleBench struct {
-	t        *testing.T
-	bin      string
-	labDir   string
-	prefix   string
-	rows     []benchRow
-	started  time.Time
-	hostNote string
+	t         *testing.T
+	bin       string
+	labDir    string
+	prefix    string
+	rows      []benchRow
+	started   time.Time
+	startLoad string
+	hostNote  string
 }
 
 // benchLabDir is where the bench's labs are recorded; fixed, so that
@@ -100,7 +101,7 @@ func newScaleBench(t *testing.T) *scaleBench {
 	}
 	nstest.RequireRoot(t)
 	nstest.RequireTool(t, "tmux")
-	b := &scaleBench{t: t, bin: buildBinary(t), labDir: benchLabDir, prefix: "lzbench", started: time.Now()}
+	b := &scaleBench{t: t, bin: buildBinary(t), labDir: benchLabDir, prefix: "lzbench", started: time.Now(), startLoad: loadAverage()}
 	// A run that was killed left its lab: take it down first.
 	if nsops.LabIsUp(b.labDir, "openstack") {
 		b.labDown()
