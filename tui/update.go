@@ -54,6 +54,13 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case modelFunc:
 		msg(m)
 		return nil
+	case traceMsg:
+		m.gotTrace(msg)
+		return nil
+	case changeDoneMsg:
+		return m.changeDone(msg)
+	case historyWrittenMsg:
+		return m.historyWritten(msg)
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.MouseMsg:
@@ -147,6 +154,8 @@ func (m *Model) act(act string) tea.Cmd {
 		return m.shell()
 	case ActExec:
 		return m.execPrompt()
+	case ActTrace:
+		return m.tracePrompt()
 	case "":
 		return nil
 	}

@@ -1,0 +1,239 @@
+package nsops
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+
+	"github.com/lazyns/lazyns/model"
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+)
+
+// AddAddr adds an address to a link, exactly as `ip addr add` would: no
+// broadcast address unless asked (the netlink library would compute one).
+func (s *System) AddAddr(spec model.AddrSpec) ([]model.Cmd, error) {
+	if err := s.begin(spec); err != nil {
+		return nil, err
+	}
+	return result(spec.AddCmds(), s.addAddr(spec))
+}
+
+func (s *System) addAddr(spec model.AddrSpec) error {
+	addr := toAddr(spec.CIDR)
+	return s.onLink(spec.Ns, spec.Dev, "add address "+spec.CIDR+" to "+model.Visible(spec.Dev), func(h *netlink.Handle, l netlink.Link) error {
+		err := h.AddrAdd(l, addr)
+		if errors.Is(err, unix.EEXIST) {
+			return said(err, "%s already has address %s in %s", model.Visible(spec.Dev), spec.CIDR, model.NsLabel(spec.Ns))
+		}
+		return err
+	})
+}
+
+// DeleteAddr removes an address from a link.
+func (s *System) DeleteAddr(spec model.AddrSpec) ([]model.Cmd, error) {
+	if err := s.begin(spec); err != nil {
+		return nil, err
+	}
+	addr := toAddr(spec.CIDR)
+	err := s.onLink(spec.Ns, spec.Dev, "delete address "+spec.CIDR+" from "+model.Visible(spec.Dev), func(h *netlink.Handle, l netlink.Link) error {
+		err := h.AddrDel(l, addr)
+		if errors.Is(err, unix.EADDRNOTAVAIL) {
+			return said(err, "%s in %s has no address %s", model.Visible(spec.Dev), model.NsLabel(spec.Ns), spec.CIDR)
+		}
+		return err
+	})
+	return result(spec.DeleteCmds(), err)
+}
+
+// toAddr turns a validated CIDR into the library's address, keeping the
+// host part (10.0.1.1/24, not 10.0.1.0/24).
+func toAddr(cidr string) *netlink.Addr {
+	p := netip.MustParsePrefix(cidr)
+	a := &netlink.Addr{IPNet: &net.IPNet{
+		IP:   net.IP(p.Addr().AsSlice()),
+		Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen()),
+	}}
+	if p.Addr().Is4() {
+		a.Broadcast = net.IPv4zero // the library's "none"
+	}
+	return a
+}
+
+// AddRoute adds a route as `ip route add` does: protocol boot, and scope
+// link when there is no gateway.
+func (s *System) AddRoute(spec model.RouteSpec) ([]model.Cmd, error) {
+	if err := s.begin(spec); err != nil {
+		return nil, err
+	}
+	return result(spec.AddCmds(), s.addRoute(spec))
+}
+
+func (s *System) addRoute(spec model.RouteSpec) error {
+	return s.inNs(spec.Ns, func(h *netlink.Handle) error {
+		r, err := toRoute(h, spec)
+		if err != nil {
+			return err
+		}
+		r.Protocol = unix.RTPROT_BOOT
+		if r.Gw == nil {
+			r.Scope = netlink.SCOPE_LINK
+		}
+		err = h.RouteAdd(r)
+		if errors.Is(err, unix.EEXIST) {
+			return said(err, "a route to %s already exists in %s%s", spec.Dst, model.NsLabel(spec.Ns), tableSuffix(spec.Table))
+		}
+		if errors.Is(err, unix.ENETUNREACH) {
+			return said(err, "gateway %s is not on any subnet of %s: add an address on its subnet first", spec.Gateway, model.NsLabel(spec.Ns))
+		}
+		if err != nil {
+			return kernelErr(err, "add route to "+spec.Dst, spec.Ns)
+		}
+		return nil
+	})
+}
+
+// DeleteRoute removes the route that matches the spec.
+func (s *System) DeleteRoute(spec model.RouteSpec) ([]model.Cmd, error) {
+	if err := s.begin(spec); err != nil {
+		return nil, err
+	}
+	err := s.inNs(spec.Ns, func(h *netlink.Handle) error {
+		r, err := toRoute(h, spec)
+		if err != nil {
+			return err
+		}
+		r.Scope = netlink.SCOPE_NOWHERE // any scope, as ip route del
+		err = h.RouteDel(r)
+		if errors.Is(err, unix.ESRCH) {
+			return said(err, "no route to %s in %s%s matches", spec.Dst, model.NsLabel(spec.Ns), tableSuffix(spec.Table))
+		}
+		if err != nil {
+			return kernelErr(err, "delete route to "+spec.Dst, spec.Ns)
+		}
+		return nil
+	})
+	return result(spec.DeleteCmds(), err)
+}
+
+func tableSuffix(t uint32) string {
+	if t == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (table %d)", t)
+}
+
+// toRoute turns a validated spec into the library's route, looking the
+// device up in the namespace.
+func toRoute(h *netlink.Handle, spec model.RouteSpec) (*netlink.Route, error) {
+	r := &netlink.Route{Table: int(spec.Table), Priority: int(spec.Metric)}
+	fam := spec.Family()
+	if spec.Dst == "default" {
+		bits := 32
+		if fam == 6 {
+			bits = 128
+		}
+		// The library wants a destination; ::/0 or 0.0.0.0/0 is default.
+		r.Dst = &net.IPNet{IP: make(net.IP, bits/8), Mask: net.CIDRMask(0, bits)}
+	} else {
+		p := netip.MustParsePrefix(spec.Dst)
+		r.Dst = &net.IPNet{IP: net.IP(p.Addr().AsSlice()), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}
+	}
+	if fam == 6 {
+		r.Family = netlink.FAMILY_V6
+	} else {
+		r.Family = netlink.FAMILY_V4
+	}
+	if spec.Gateway != "" {
+		r.Gw = net.IP(netip.MustParseAddr(spec.Gateway).AsSlice())
+	}
+	if spec.Dev != "" {
+		l, err := findLink(h, spec.Ns, spec.Dev)
+		if err != nil {
+			return nil, err
+		}
+		r.LinkIndex = l.Attrs().Index
+	}
+	return r, nil
+}
+
+// SetForwarding turns IPv4 forwarding on or off in a namespace, writing
+// its sysctl from a thread inside it (each namespace has its own).
+func (s *System) SetForwarding(spec model.ForwardingSpec) ([]model.Cmd, error) {
+	if err := s.begin(spec); err != nil {
+		return nil, err
+	}
+	fd, release, err := s.openNs(spec.Ns)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	v := []byte("0\n")
+	if spec.On {
+		v = []byte("1\n")
+	}
+	err = InNamespace(fd, func() error {
+		// /proc/sys/net shows the namespace of the thread that opens it.
+		return os.WriteFile("/proc/sys/net/ipv4/ip_forward", v, 0o644)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("set forwarding in %s: %w", model.NsLabel(spec.Ns), err)
+	}
+	return spec.Cmds(), nil
+}
+
+// AddRule adds a policy rule, as `ip rule add from PREFIX table T pref P`.
+func (s *System) AddRule(spec model.RuleSpec) ([]model.Cmd, error) {
+	if err := s.begin(spec); err != nil {
+		return nil, err
+	}
+	return result(spec.AddCmds(), s.addRule(spec))
+}
+
+func (s *System) addRule(spec model.RuleSpec) error {
+	return s.inNs(spec.Ns, func(h *netlink.Handle) error {
+		err := h.RuleAdd(toRule(spec))
+		if errors.Is(err, unix.EEXIST) {
+			return said(err, "the rule from %s to table %d already exists in %s", spec.From, spec.Table, model.NsLabel(spec.Ns))
+		}
+		if err != nil {
+			return kernelErr(err, "add rule from "+spec.From, spec.Ns)
+		}
+		return nil
+	})
+}
+
+// DeleteRule removes the rule that matches the spec.
+func (s *System) DeleteRule(spec model.RuleSpec) ([]model.Cmd, error) {
+	if err := s.begin(spec); err != nil {
+		return nil, err
+	}
+	err := s.inNs(spec.Ns, func(h *netlink.Handle) error {
+		err := h.RuleDel(toRule(spec))
+		if errors.Is(err, unix.ENOENT) {
+			return said(err, "no rule from %s to table %d in %s", spec.From, spec.Table, model.NsLabel(spec.Ns))
+		}
+		if err != nil {
+			return kernelErr(err, "delete rule from "+spec.From, spec.Ns)
+		}
+		return nil
+	})
+	return result(spec.DeleteCmds(), err)
+}
+
+func toRule(spec model.RuleSpec) *netlink.Rule {
+	p := netip.MustParsePrefix(spec.From)
+	r := netlink.NewRule()
+	r.Src = &net.IPNet{IP: net.IP(p.Addr().AsSlice()), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}
+	r.Table = int(spec.Table)
+	if spec.Pref != 0 {
+		r.Priority = int(spec.Pref)
+	}
+	r.Family = netlink.FAMILY_V4
+	if p.Addr().Is6() {
+		r.Family = netlink.FAMILY_V6
+	}
+	return r
+}
