@@ -44,7 +44,6 @@ type Model struct {
 
 	shown  []int // positions in snap.Namespaces that pass the filter
 	list   scroller
-	selKey model.NsKey // the namespace under the list cursor
 	focus  int
 
 	filter    textinput.Model
