@@ -42,9 +42,9 @@ type Model struct {
 	progress progressMsg
 	progCh   chan progressMsg
 
-	shown  []int // positions in snap.Namespaces that pass the filter
-	list   scroller
-	focus  int
+	shown []int // positions in snap.Namespaces that pass the filter
+	list  scroller
+	focus int
 
 	filter    textinput.Model
 	filtering bool
