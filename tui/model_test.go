@@ -799,3 +799,14 @@ func TestLinkStateNoCarrier(t *testing.T) {
 		t.Errorf("down shows %q", got)
 	}
 }
+
+func TestCtrlCQuitsFromAnywhere(t *testing.T) {
+	for _, open := range []string{"x", "/", "t", "?"} {
+		h := newHarness(t, Options{})
+		h.keys(open)
+		_, cmd := h.m.Update(press("ctrl+c"))
+		if cmd == nil || cmd() != tea.Quit() {
+			t.Errorf("ctrl+c after %q does not quit", open)
+		}
+	}
+}

@@ -78,6 +78,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	if msg.String() == "ctrl+c" {
+		// Quits from anywhere, a dialog or the filter included.
+		return m.quit()
+	}
 	if m.dialog != nil {
 		return m.dialogKey(msg)
 	}
