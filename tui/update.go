@@ -22,6 +22,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			m.dark = msg.IsDark()
 			m.st = NewStyles(m.opt.NoColor, m.dark, m.opt.Colors)
 			m.help.Styles = m.st.Help
+			if m.pane != nil {
+				m.pane.refresh(m) // panes paint their lines when built
+			}
 		}
 		return nil
 	case snapshotMsg:
