@@ -239,10 +239,21 @@ var footerDesc = map[string]string{
 // tail (help, quit).
 func (m *Model) viewFooter() string {
 	keys, tail := m.footerKeys()
-	for len(keys) > 0 && ansi.StringWidth(m.help.ShortHelpView(append(keys[:len(keys):len(keys)], tail...))) > m.width-1 {
-		keys = keys[:len(keys)-1]
+	// Each item is "key desc" and a separator: measure once, keep what fits.
+	sep := displaywidth.String(m.help.ShortSeparator)
+	width := func(b key.Binding) int {
+		return displaywidth.String(b.Help().Key) + 1 + displaywidth.String(b.Help().Desc) + sep
 	}
-	return fit(" "+m.help.ShortHelpView(append(keys, tail...)), m.width)
+	room := m.width - 1 + sep // n items have n-1 separators
+	for _, b := range tail {
+		room -= width(b)
+	}
+	n := 0
+	for n < len(keys) && width(keys[n]) <= room {
+		room -= width(keys[n])
+		n++
+	}
+	return fit(" "+m.help.ShortHelpView(append(keys[:n:n], tail...)), m.width)
 }
 
 // overlay draws box centred over lines.
