@@ -91,6 +91,9 @@ type NsState struct {
 	// PortState maps a bridge port's ifindex to its BR_STATE_*; ports
 	// missing from it count as forwarding.
 	PortState map[int]uint8
+	// RPFilter is net.ipv4.conf.*.rp_filter by device name, "all"
+	// included; the kernel applies the larger of "all" and the device's.
+	RPFilter map[string]int
 }
 
 // StateReader reads a namespace's NsState.
@@ -263,6 +266,13 @@ func (t *Trace) step(req TraceRequest, ns *Namespace, in string) (*Namespace, st
 		if err != nil {
 			return nil, "", fmt.Errorf("read the forwarding state of %s: %w", Visible(ns.DisplayName()), err)
 		}
+		// The source is checked on arrival, before forwarding is: Linux
+		// 6.13 and later answer a failed check with EINVAL, older ones
+		// with EXDEV.
+		if res.Fail == RouteRPFilter || res.Fail == RouteBlackhole && longestMatch(ns, RouteBlackhole, req.Dst) == nil {
+			t.end(VerdictDropped, ns, sourceReason(st, ns, t.Src, in))
+			return nil, "", nil
+		}
 		if !forwards(st, req.Dst) {
 			t.end(VerdictDropped, ns, fmt.Sprintf("forwarding off: %s would have to forward the packet, but %s is 0 there", Visible(ns.DisplayName()), forwardingSysctl(req.Dst)))
 			return nil, "", nil
@@ -399,10 +409,23 @@ func failReason(res RouteResult, ns *Namespace, dst net.IP, in string) string {
 		return fmt.Sprintf("a blackhole route matches %s in %s", dst, name)
 	case RouteProhibit:
 		return fmt.Sprintf("a prohibit route matches %s in %s", dst, name)
-	case RouteRPFilter:
-		return fmt.Sprintf("the reverse-path filter (rp_filter) of %s rejects the source arriving on %s", name, Visible(in))
 	}
 	return fmt.Sprintf("the kernel of %s refuses the route to %s: %s", name, dst, res.Detail)
+}
+
+// sourceReason says why a namespace refuses a packet's source on arrival.
+func sourceReason(st NsState, ns *Namespace, src net.IP, in string) string {
+	name := Visible(ns.DisplayName())
+	rpf := max(st.RPFilter["all"], st.RPFilter[in])
+	switch {
+	case rpf == 1:
+		return fmt.Sprintf("the reverse-path filter of %s (rp_filter=1, strict) drops it: its way back to %s is not through %s", name, src, Visible(in))
+	case rpf == 2:
+		return fmt.Sprintf("the reverse-path filter of %s (rp_filter=2, loose) drops it: it has no way back to %s", name, src)
+	case st.RPFilter == nil:
+		return fmt.Sprintf("%s refuses the source %s arriving on %s (the reverse-path filter, or a martian address)", name, src, Visible(in))
+	}
+	return fmt.Sprintf("%s drops it as martian: the source %s is not one it accepts on %s", name, src, Visible(in))
 }
 
 type downLink struct {

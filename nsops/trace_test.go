@@ -87,13 +87,23 @@ func (l *traceLab) trace(from, dst, src string) *model.Trace {
 // its reply are delivered.
 func (l *traceLab) expect(from, dst, verdict, where, reason string) *model.Trace {
 	l.t.Helper()
-	tr := l.trace(from, dst, "")
+	return l.expectFrom(from, "", dst, verdict, where, reason)
+}
+
+// expectFrom is expect with a source address (--from, ping -I).
+func (l *traceLab) expectFrom(from, src, dst, verdict, where, reason string) *model.Trace {
+	l.t.Helper()
+	tr := l.trace(from, dst, src)
 	var b strings.Builder
 	model.WriteTrace(&b, tr, nil, model.NoPaint)
 	if tr.Verdict != verdict || tr.NsName != where || !strings.Contains(tr.Reason, reason) {
 		l.t.Fatalf("trace %s → %s: got %s in %s, want %s in %s with %q\n%s", from, dst, tr.Verdict, tr.NsName, verdict, where, reason, b.String())
 	}
-	err := exec.Command("ip", "netns", "exec", from, "ping", "-n", "-c1", "-W1", dst).Run()
+	args := []string{"netns", "exec", from, "ping", "-n", "-c1", "-W1"}
+	if src != "" {
+		args = append(args, "-I", src)
+	}
+	err := exec.Command("ip", append(args, dst)...).Run()
 	if replied := err == nil; replied != (tr.Answered() == model.VerdictDelivered) {
 		l.t.Fatalf("trace says %s (round trip %s) but ping replied=%v\n%s", verdict, tr.Answered(), replied, b.String())
 	}
@@ -204,6 +214,21 @@ func TestTraceKernelRouter(t *testing.T) {
 	}
 }
 
+func TestTraceKernelRPFilter(t *testing.T) {
+	l, a, r, b := routerLab(t)
+	// A source r has no way back to: with strict reverse-path filtering r
+	// drops the packet on arrival; with it off the packet goes through and
+	// the answer is what cannot come back.
+	l.ip("-n", a, "addr", "add", "10.231.99.1/32", "dev", "lo")
+	nstest.Sh(t, "ip netns exec "+r+" sysctl -qw net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.ra.rp_filter=1")
+	l.expectFrom(a, "10.231.99.1", "10.231.3.3", model.VerdictDropped, r, "the reverse-path filter of "+r+" (rp_filter=1, strict) drops it: its way back to 10.231.99.1 is not through ra")
+	nstest.Sh(t, "ip netns exec "+r+" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.ra.rp_filter=0")
+	tr := l.expectFrom(a, "10.231.99.1", "10.231.3.3", model.VerdictDelivered, b, "")
+	if tr.Reply == nil || tr.Reply.NsName != r || !strings.Contains(tr.Reply.Reason, "no route to 10.231.99.1 in "+r) {
+		t.Fatalf("reply %+v", tr.Reply)
+	}
+}
+
 func TestTraceKernelReplyDropped(t *testing.T) {
 	l, a, _, b := routerLab(t)
 	l.ip("-n", b, "route", "del", "default")
@@ -266,6 +291,9 @@ func TestTraceKernelReadsForwarding(t *testing.T) {
 		}
 		if st.Forward4 != want {
 			t.Errorf("%s: ip_forward read as %v, want %v", name, st.Forward4, want)
+		}
+		if _, ok := st.RPFilter["all"]; !ok {
+			t.Errorf("%s: rp_filter read as %v", name, st.RPFilter)
 		}
 	}
 }
