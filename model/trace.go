@@ -417,6 +417,9 @@ func failReason(res RouteResult, ns *Namespace, dst net.IP, in string) string {
 func sourceReason(st NsState, ns *Namespace, src net.IP, in string) string {
 	name := Visible(ns.DisplayName())
 	rpf := max(st.RPFilter["all"], st.RPFilter[in])
+	if src.To4() == nil {
+		rpf = 0 // rp_filter is IPv4's; IPv6 refuses only martians here
+	}
 	switch {
 	case rpf == 1:
 		return fmt.Sprintf("the reverse-path filter of %s (rp_filter=1, strict) drops it: its way back to %s is not through %s", name, src, Visible(in))
