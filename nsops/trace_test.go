@@ -2,6 +2,7 @@ package nsops
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"os/exec"
 	"strings"
@@ -332,4 +333,35 @@ func TestTracePing(t *testing.T) {
 	if err != nil || !got.Replied {
 		t.Fatalf("ping with a source: %+v %v", got, err)
 	}
+}
+
+// A bridge inside a namespace that is also the gateway: the packet is
+// routed out of the bridge device and switched to the right port.
+func TestTraceKernelBridgeInNamespace(t *testing.T) {
+	l := newTraceLab(t)
+	sw, h1, h2, h3 := l.netns(), l.netns(), l.netns(), l.netns()
+	l.ip("-n", sw, "link", "add", "br0", "type", "bridge")
+	l.ip("-n", sw, "link", "set", "br0", "up")
+	l.ip("-n", sw, "addr", "add", "10.231.52.1/24", "dev", "br0")
+	for i, h := range []string{h1, h2} {
+		port := fmt.Sprintf("p%d", i+1)
+		l.veth(sw, port, h, "e0")
+		l.ip("-n", sw, "link", "set", port, "master", "br0")
+		l.ip("-n", h, "addr", "add", fmt.Sprintf("10.231.52.1%d/24", i+1), "dev", "e0")
+		l.ip("-n", h, "route", "add", "default", "via", "10.231.52.1")
+	}
+	l.veth(sw, "up0", h3, "e0")
+	l.ip("-n", sw, "addr", "add", "10.231.53.1/24", "dev", "up0")
+	l.ip("-n", h3, "addr", "add", "10.231.53.13/24", "dev", "e0")
+	l.ip("-n", h3, "route", "add", "default", "via", "10.231.53.1")
+	l.forward(sw, true)
+
+	tr := l.expect(h3, "10.231.52.12", model.VerdictDelivered, h2, "")
+	if got, want := strings.Join(tr.Hops[1].Wire, " → "), "br0 ("+sw+") → p2 ("+sw+") → e0 ("+h2+")"; got != want {
+		t.Errorf("wire %q, want %q", got, want)
+	}
+	l.expect(h1, "10.231.52.12", model.VerdictDelivered, h2, "")
+	l.expect(h1, "10.231.52.1", model.VerdictDelivered, sw, "")
+	l.expect(h1, "10.231.52.99", model.VerdictDropped, h1, "nothing behind e0 in "+h1+" has the address 10.231.52.99")
+	l.expect(h3, "10.231.52.99", model.VerdictDropped, sw, "nothing behind br0 in "+sw+" has the address 10.231.52.99")
 }
