@@ -148,7 +148,7 @@ func (p *tracePane) wrap(width int) {
 }
 
 func (p *tracePane) resize(width, height int) {
-	p.wrap(width)
+	p.wrap(width - 2) // the pane marks the cursor line with "▸ "
 	p.linesPane.resize(width, height)
 }
 
