@@ -54,29 +54,41 @@ func (l *traceLab) forward(ns string, on bool) {
 	nstest.Sh(l.t, "ip netns exec "+ns+" sysctl -qw net.ipv4.ip_forward="+v)
 }
 
-// trace reads the host (our namespaces and the host fully) and traces.
-func (l *traceLab) trace(from, dst, src string) *model.Trace {
+// tracer reads the host (our namespaces and the host fully) and returns a
+// Tracer over it, closed when the test ends, and a way to find our
+// namespaces' keys.
+func (l *traceLab) tracer() (*Tracer, func(name string) model.NsKey) {
 	l.t.Helper()
 	sys, err := New("")
 	if err != nil {
 		l.t.Fatal(err)
 	}
-	defer sys.Close()
+	l.t.Cleanup(func() { sys.Close() })
 	snap, err := sys.Snapshot(context.Background(), ReadOptions{Full: func(ns *model.Namespace) bool { return ns.Host || l.ours[ns.Name] }})
 	if err != nil {
 		l.t.Fatal(err)
 	}
-	start, err := sys.Locate(snap, model.NsArg{Kind: model.ArgName, Name: from, Raw: from})
-	if err != nil {
-		l.t.Fatal(err)
-	}
 	tr := sys.NewTracer(snap)
-	defer tr.Close()
+	l.t.Cleanup(tr.Close)
+	return tr, func(name string) model.NsKey {
+		l.t.Helper()
+		ns, err := sys.Locate(snap, model.NsArg{Kind: model.ArgName, Name: name, Raw: name})
+		if err != nil {
+			l.t.Fatal(err)
+		}
+		return ns.Key
+	}
+}
+
+// trace traces from the namespace from to dst (from src, when given).
+func (l *traceLab) trace(from, dst, src string) *model.Trace {
+	l.t.Helper()
+	tr, key := l.tracer()
 	var srcIP net.IP
 	if src != "" {
 		srcIP = net.ParseIP(src)
 	}
-	res, err := tr.Trace(start.Key, net.ParseIP(dst), srcIP)
+	res, err := tr.Trace(key(from), net.ParseIP(dst), srcIP)
 	if err != nil {
 		l.t.Fatal(err)
 	}
@@ -270,23 +282,9 @@ func TestTraceKernelRejectRoutes(t *testing.T) {
 
 func TestTraceKernelReadsForwarding(t *testing.T) {
 	l, _, r, b := routerLab(t)
-	sys, err := New("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sys.Close()
-	snap, err := sys.Snapshot(context.Background(), ReadOptions{Full: func(ns *model.Namespace) bool { return l.ours[ns.Name] }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := sys.NewTracer(snap)
-	defer tr.Close()
+	tr, key := l.tracer()
 	for name, want := range map[string]bool{r: true, b: false} {
-		ns, err := sys.Locate(snap, model.NsArg{Kind: model.ArgName, Name: name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, err := tr.State(ns.Key)
+		st, err := tr.State(key(name))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -301,24 +299,7 @@ func TestTraceKernelReadsForwarding(t *testing.T) {
 
 func TestTracePing(t *testing.T) {
 	l, a, r, b := routerLab(t)
-	sys, err := New("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sys.Close()
-	snap, err := sys.Snapshot(context.Background(), ReadOptions{Full: func(ns *model.Namespace) bool { return l.ours[ns.Name] }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := sys.NewTracer(snap)
-	defer tr.Close()
-	locate := func(name string) model.NsKey {
-		ns, err := sys.Locate(snap, model.NsArg{Kind: model.ArgName, Name: name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return ns.Key
-	}
+	tr, locate := l.tracer()
 	got, err := tr.Ping(locate(a), net.ParseIP("10.231.3.3"), nil)
 	if err != nil || !got.Replied {
 		t.Fatalf("ping across the router: %+v %v", got, err)
