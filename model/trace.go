@@ -273,6 +273,13 @@ func (t *Trace) step(req TraceRequest, ns *Namespace, in string) (*Namespace, st
 			t.end(VerdictDropped, ns, sourceReason(st, ns, t.Src, in))
 			return nil, "", nil
 		}
+		// ip_forward sets every device's switch; one device's can be off
+		// alone, and the kernel then answers EHOSTUNREACH with no
+		// unreachable route in sight.
+		if forwards(st, req.Dst) && res.Fail == RouteUnreachable && longestMatch(ns, RouteUnreachable, req.Dst) == nil && familyOf(req.Dst) == AF_INET {
+			t.end(VerdictDropped, ns, fmt.Sprintf("forwarding off on %s: %s does not forward what arrives there (net.ipv4.conf.%s.forwarding is 0)", Visible(in), Visible(ns.DisplayName()), Visible(in)))
+			return nil, "", nil
+		}
 		if !forwards(st, req.Dst) {
 			t.end(VerdictDropped, ns, fmt.Sprintf("forwarding off: %s would have to forward the packet, but %s is 0 there", Visible(ns.DisplayName()), forwardingSysctl(req.Dst)))
 			return nil, "", nil

@@ -376,6 +376,8 @@ func TestTraceEnds(t *testing.T) {
 			tp.fail["r 10.0.2.2"] = RouteBlackhole
 			tp.rpf["r"] = map[string]int{"all": 2}
 		}, "a", "10.0.2.2", VerdictDropped, "r", "(rp_filter=2, loose) drops it: it has no way back to 10.0.1.1"},
+		{"forwarding off on one device", router, func(tp *topo) { tp.fail["r 10.0.2.2"] = RouteUnreachable },
+			"a", "10.0.2.2", VerdictDropped, "r", "forwarding off on ra: r does not forward what arrives there (net.ipv4.conf.ra.forwarding is 0)"},
 		{"martian", router, func(tp *topo) { tp.fail["r 10.0.2.2"] = RouteBlackhole },
 			"a", "10.0.2.2", VerdictDropped, "r", "r drops it as martian: the source 10.0.1.1 is not one it accepts on ra"},
 	} {

@@ -257,6 +257,10 @@ func TestTraceKernelForwardingOff(t *testing.T) {
 	l.expect(a, "10.231.3.3", model.VerdictDropped, r, "forwarding off: "+r+" would have to forward the packet, but net.ipv4.ip_forward is 0")
 	// The router's own far address is still delivered: no forwarding needed.
 	l.expect(a, "10.231.2.254", model.VerdictDelivered, r, "")
+	// Forwarding on, but not for what arrives on ra.
+	l.forward(r, true)
+	nstest.Sh(t, "ip netns exec "+r+" sysctl -qw net.ipv4.conf.ra.forwarding=0")
+	l.expect(a, "10.231.3.3", model.VerdictDropped, r, "forwarding off on ra: "+r+" does not forward what arrives there")
 }
 
 func TestTraceKernelLoop(t *testing.T) {
