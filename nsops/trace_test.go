@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lazyns/lazyns/model"
 	"github.com/lazyns/lazyns/nsops/nstest"
@@ -349,4 +350,29 @@ func TestTraceKernelBridgeInNamespace(t *testing.T) {
 	l.expect(h1, "10.231.52.1", model.VerdictDelivered, sw, "")
 	l.expect(h1, "10.231.52.99", model.VerdictDropped, h1, "nothing behind e0 in "+h1+" has the address 10.231.52.99")
 	l.expect(h3, "10.231.52.99", model.VerdictDropped, sw, "nothing behind br0 in "+sw+" has the address 10.231.52.99")
+}
+
+func TestTraceKernelIPv6(t *testing.T) {
+	l, a, r, b := routerLab(t)
+	for _, c := range [][]string{{a, "a0", "fd31:1::1/64"}, {r, "ra", "fd31:1::fe/64"}, {r, "rb", "fd31:2::fe/64"}, {b, "b0", "fd31:2::2/64"}} {
+		l.ip("-n", c[0], "addr", "add", c[2], "dev", c[1], "nodad")
+	}
+	l.ip("-n", a, "-6", "route", "add", "default", "via", "fd31:1::fe")
+	l.ip("-n", b, "-6", "route", "add", "default", "via", "fd31:2::fe")
+	nstest.Sh(t, "ip netns exec "+r+" sysctl -qw net.ipv6.conf.all.forwarding=1")
+	// Until duplicate address detection has passed on the link-local
+	// addresses, neighbour discovery is not answered and a ping fails
+	// although every route and switch says it would pass.
+	for _, ns := range []string{a, r, b} {
+		deadline := time.Now().Add(5 * time.Second)
+		for strings.TrimSpace(nstest.IP(t, "-n", ns, "-6", "addr", "show", "tentative")) != "" && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
+	tr := l.expect(a, "fd31:2::2", model.VerdictDelivered, b, "")
+	if tr.Src.String() != "fd31:1::1" || tr.Hops[1].Command != "ip -n "+r+" route get fd31:2::2 from fd31:1::1 iif ra" {
+		t.Errorf("src %v, router hop %+v", tr.Src, tr.Hops[1])
+	}
+	nstest.Sh(t, "ip netns exec "+r+" sysctl -qw net.ipv6.conf.all.forwarding=0")
+	l.expect(a, "fd31:2::2", model.VerdictDropped, r, "forwarding off: "+r+" would have to forward the packet, but net.ipv6.conf.all.forwarding is 0")
 }
