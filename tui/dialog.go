@@ -217,6 +217,7 @@ func (d *Dialog) lines(m *Model) ([]string, int) {
 					cs = append(cs, " "+model.Visible(c)+" ")
 				}
 			}
+			cs = windowChoices(cs, f.choice, w-lw-2)
 			out = append(out, fit(label+strings.Join(cs, ""), w))
 			continue
 		}
@@ -241,6 +242,24 @@ func (d *Dialog) lines(m *Model) ([]string, int) {
 		out[i] = fit(out[i], w)
 	}
 	return out, focusLine
+}
+
+// windowChoices drops choices from the front, marked by "…", until the
+// chosen one fits in width: with many namespaces to choose from, the
+// choice must stay in sight.
+func windowChoices(cs []string, chosen, width int) []string {
+	from, w := 0, 0
+	for _, c := range cs[:chosen+1] {
+		w += ansi.StringWidth(c)
+	}
+	for from < chosen && w+1 > width {
+		w -= ansi.StringWidth(cs[from])
+		from++
+	}
+	if from == 0 {
+		return cs
+	}
+	return append([]string{"…"}, cs[from:]...)
 }
 
 func (d *Dialog) render(m *Model) string {

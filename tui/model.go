@@ -66,6 +66,8 @@ type Model struct {
 	watcher Watcher
 	watched model.NsKey
 
+	chg changes // the change keys' changer and this session's history
+
 	status    string
 	statusErr bool
 	quitting  bool

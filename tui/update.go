@@ -54,6 +54,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case traceMsg:
 		m.gotTrace(msg)
 		return nil
+	case changeDoneMsg:
+		return m.changeDone(msg)
+	case historyWrittenMsg:
+		return m.historyWritten(msg)
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.MouseMsg:
