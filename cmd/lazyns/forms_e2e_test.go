@@ -321,3 +321,38 @@ func (s *formsTmux) selectRow(name string) {
 	}
 	s.t.Fatalf("the cursor never reached %s:\n%s", name, s.screen())
 }
+
+// With --read-only the change keys say so and nothing reaches the kernel.
+func TestFormsReadOnly(t *testing.T) {
+	nstest.RequireRoot(t)
+	nstest.RequireTool(t, "tmux")
+	if runUI == nil {
+		t.Skip("the terminal UI is not in this build yet (cmd/lazyns/ui.go)")
+	}
+	ns := nstest.Netns(t)
+	before := nstest.IP(t, "-n", ns, "-d", "addr")
+	tm := newFormsTmux(t, 160, 40, buildBinary(t)+" --no-color --read-only")
+	tm.waitFor("READ-ONLY")
+	tm.waitFor("NAMESPACES")
+	tm.keys("/")
+	tm.text(ns)
+	tm.keys("Enter")
+	tm.waitFor("filter: " + ns)
+	tm.keys("Tab") // the detail pane: its lo is the selected link
+	for _, k := range [][2]string{{"n", "new namespace"}, {"D", "delete namespace"}, {"v", "new veth pair"},
+		{"b", "new bridge"}, {"r", "add route"}, {"u", "link up/down"}, {"a", "add address"},
+		{"N", "move link"}, {"d", "delete"}, {"m", "attach to bridge"}} {
+		tm.keys(k[0])
+		tm.waitLine(" " + k[1] + ": lazyns is read-only (--read-only): nothing was changed")
+	}
+	if screen := tm.screen(); strings.Contains(screen, "enter confirm") || strings.Contains(screen, "y/enter yes") {
+		t.Fatalf("a form opened:\n%s", screen)
+	}
+	if after := nstest.IP(t, "-n", ns, "-d", "addr"); after != before {
+		t.Fatalf("%s changed:\n%s\nwas:\n%s", ns, after, before)
+	}
+	if out, _ := exec.Command("ip", "netns", "list").Output(); !strings.Contains(string(out), ns) {
+		t.Fatalf("%s is gone:\n%s", ns, out)
+	}
+	tm.keys("q")
+}
