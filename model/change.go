@@ -227,3 +227,24 @@ func (s VethIntoSpec) Cmds() []Cmd {
 	}
 	return cmds
 }
+
+// RuleSpec is a policy rule in Ns: traffic from prefix From looks up
+// Table, at priority Pref (0: the kernel picks one).
+type RuleSpec struct {
+	Ns, From    string
+	Table, Pref uint32
+}
+
+func (s RuleSpec) args(verb string) []string {
+	args := []string{"rule", verb, "from", s.From, "table", strconv.FormatUint(uint64(s.Table), 10)}
+	if s.Pref != 0 {
+		args = append(args, "pref", strconv.FormatUint(uint64(s.Pref), 10))
+	}
+	return args
+}
+
+// AddCmds adds the rule.
+func (s RuleSpec) AddCmds() []Cmd { return []Cmd{ipIn(s.Ns, s.args("add")...)} }
+
+// DeleteCmds removes it.
+func (s RuleSpec) DeleteCmds() []Cmd { return []Cmd{ipIn(s.Ns, s.args("del")...)} }

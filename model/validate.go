@@ -313,3 +313,20 @@ func (s VethIntoSpec) Validate() error {
 	}
 	return nil
 }
+
+// Validate checks the source prefix and the table.
+func (s RuleSpec) Validate() error {
+	if err := checkNs("namespace", s.Ns); err != nil {
+		return err
+	}
+	if _, ferr := ParseDst("from", s.From); ferr != nil {
+		return ferr
+	}
+	if s.From == "default" {
+		return fieldErr("from", "give a prefix, such as 10.0.1.0/24")
+	}
+	if s.Table == 0 {
+		return fieldErr("table", "a rule needs a table to look up")
+	}
+	return nil
+}

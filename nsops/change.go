@@ -114,31 +114,46 @@ func (u undoStack) run() {
 // findLink looks a link up by name in the handle's namespace, saying in
 // words when there is none.
 func findLink(h *netlink.Handle, ns, name string) (netlink.Link, error) {
+	return lookup(h, ns, name, "link")
+}
+
+// findBridge is findLink for a link that must be a bridge.
+func findBridge(h *netlink.Handle, ns, name string) (netlink.Link, error) {
+	l, err := lookup(h, ns, name, "bridge")
+	if err == nil && l.Type() != "bridge" {
+		return nil, fmt.Errorf("%s in %s is a %s, not a bridge", model.Visible(name), model.NsLabel(ns), l.Type())
+	}
+	return l, err
+}
+
+func lookup(h *netlink.Handle, ns, name, what string) (netlink.Link, error) {
 	l, err := h.LinkByName(name)
 	if err != nil {
 		var nf netlink.LinkNotFoundError
 		if errors.As(err, &nf) || errors.Is(err, unix.ENODEV) {
-			return nil, fmt.Errorf("no link %s in %s", model.Visible(name), model.NsLabel(ns))
+			return nil, fmt.Errorf("no %s %s in %s", what, model.Visible(name), model.NsLabel(ns))
 		}
 		return nil, fmt.Errorf("look up %s in %s: %w", model.Visible(name), model.NsLabel(ns), err)
 	}
 	return l, nil
 }
 
-// findBridge is findLink for a link that must be a bridge.
-func findBridge(h *netlink.Handle, ns, name string) (netlink.Link, error) {
-	l, err := h.LinkByName(name)
-	if err != nil {
-		var nf netlink.LinkNotFoundError
-		if errors.As(err, &nf) || errors.Is(err, unix.ENODEV) {
-			return nil, fmt.Errorf("no bridge %s in %s", model.Visible(name), model.NsLabel(ns))
+// onLink runs op on the link named name in namespace ns. A failure op
+// did not already say in words is said as "WHAT in NS: why".
+func (s *System) onLink(ns, name, what string, op func(h *netlink.Handle, l netlink.Link) error) error {
+	return s.inNs(ns, func(h *netlink.Handle) error {
+		l, err := findLink(h, ns, name)
+		if err != nil {
+			return err
 		}
-		return nil, fmt.Errorf("look up %s in %s: %w", model.Visible(name), model.NsLabel(ns), err)
-	}
-	if l.Type() != "bridge" {
-		return nil, fmt.Errorf("%s in %s is a %s, not a bridge", model.Visible(name), model.NsLabel(ns), l.Type())
-	}
-	return l, nil
+		if err := op(h, l); err != nil {
+			if errors.As(err, new(wordsError)) {
+				return err
+			}
+			return kernelErr(err, what, ns)
+		}
+		return nil
+	})
 }
 
 // kernelErr says a failed change in words: what was being done, to what,
@@ -148,28 +163,24 @@ func kernelErr(err error, what, ns string) error {
 	if !errors.As(err, &errno) {
 		return fmt.Errorf("%s in %s: %w", what, model.NsLabel(ns), err)
 	}
-	var why string
-	switch errno {
-	case unix.EPERM, unix.EACCES:
-		why = "not permitted (lazyns needs root, or CAP_NET_ADMIN)"
-	case unix.EXFULL:
-		why = "the bridge is full: a Linux bridge takes at most 1023 ports"
-	case unix.ENETUNREACH:
-		why = "the gateway is not on any subnet of that namespace: add an address on its subnet first"
-	case unix.EBUSY:
-		why = "the link is busy (a link must be down to be renamed)"
-	case unix.ESRCH:
-		why = "no such route"
-	case unix.EADDRNOTAVAIL:
-		why = "no such address"
-	case unix.EEXIST:
-		why = "it already exists"
-	case unix.ENODEV:
-		why = "no such device"
-	default:
+	why, ok := errnoWords[errno]
+	if !ok {
 		return fmt.Errorf("%s in %s: %w", what, model.NsLabel(ns), err)
 	}
 	return wordsError{fmt.Sprintf("%s in %s: %s", what, model.NsLabel(ns), why), err}
+}
+
+// errnoWords say what the kernel's refusals mean for a change.
+var errnoWords = map[unix.Errno]string{
+	unix.EPERM:         "not permitted (lazyns needs root, or CAP_NET_ADMIN)",
+	unix.EACCES:        "not permitted (lazyns needs root, or CAP_NET_ADMIN)",
+	unix.EXFULL:        "the bridge is full: a Linux bridge takes at most 1023 ports",
+	unix.ENETUNREACH:   "the gateway is not on any subnet of that namespace: add an address on its subnet first",
+	unix.EBUSY:         "the link is busy (a link must be down to be renamed)",
+	unix.ESRCH:         "no such route",
+	unix.EADDRNOTAVAIL: "no such address",
+	unix.EEXIST:        "it already exists",
+	unix.ENODEV:        "no such device",
 }
 
 // wordsError is a kernel error said in words; errors.Is still sees the

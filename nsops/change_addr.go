@@ -23,19 +23,12 @@ func (s *System) AddAddr(spec model.AddrSpec) ([]model.Cmd, error) {
 
 func (s *System) addAddr(spec model.AddrSpec) error {
 	addr := toAddr(spec.CIDR)
-	return s.inNs(spec.Ns, func(h *netlink.Handle) error {
-		l, err := findLink(h, spec.Ns, spec.Dev)
-		if err != nil {
-			return err
-		}
-		err = h.AddrAdd(l, addr)
+	return s.onLink(spec.Ns, spec.Dev, "add address "+spec.CIDR+" to "+model.Visible(spec.Dev), func(h *netlink.Handle, l netlink.Link) error {
+		err := h.AddrAdd(l, addr)
 		if errors.Is(err, unix.EEXIST) {
 			return said(err, "%s already has address %s in %s", model.Visible(spec.Dev), spec.CIDR, model.NsLabel(spec.Ns))
 		}
-		if err != nil {
-			return kernelErr(err, "add address "+spec.CIDR+" to "+model.Visible(spec.Dev), spec.Ns)
-		}
-		return nil
+		return err
 	})
 }
 
@@ -45,19 +38,12 @@ func (s *System) DeleteAddr(spec model.AddrSpec) ([]model.Cmd, error) {
 		return nil, err
 	}
 	addr := toAddr(spec.CIDR)
-	err := s.inNs(spec.Ns, func(h *netlink.Handle) error {
-		l, err := findLink(h, spec.Ns, spec.Dev)
-		if err != nil {
-			return err
-		}
-		err = h.AddrDel(l, addr)
+	err := s.onLink(spec.Ns, spec.Dev, "delete address "+spec.CIDR+" from "+model.Visible(spec.Dev), func(h *netlink.Handle, l netlink.Link) error {
+		err := h.AddrDel(l, addr)
 		if errors.Is(err, unix.EADDRNOTAVAIL) {
 			return said(err, "%s in %s has no address %s", model.Visible(spec.Dev), model.NsLabel(spec.Ns), spec.CIDR)
 		}
-		if err != nil {
-			return kernelErr(err, "delete address "+spec.CIDR+" from "+model.Visible(spec.Dev), spec.Ns)
-		}
-		return nil
+		return err
 	})
 	return result(spec.DeleteCmds(), err)
 }
@@ -196,4 +182,58 @@ func (s *System) SetForwarding(spec model.ForwardingSpec) ([]model.Cmd, error) {
 		return nil, fmt.Errorf("set forwarding in %s: %w", model.NsLabel(spec.Ns), err)
 	}
 	return spec.Cmds(), nil
+}
+
+// AddRule adds a policy rule, as `ip rule add from PREFIX table T pref P`.
+func (s *System) AddRule(spec model.RuleSpec) ([]model.Cmd, error) {
+	if err := s.begin(spec); err != nil {
+		return nil, err
+	}
+	return result(spec.AddCmds(), s.addRule(spec))
+}
+
+func (s *System) addRule(spec model.RuleSpec) error {
+	return s.inNs(spec.Ns, func(h *netlink.Handle) error {
+		err := h.RuleAdd(toRule(spec))
+		if errors.Is(err, unix.EEXIST) {
+			return said(err, "the rule from %s to table %d already exists in %s", spec.From, spec.Table, model.NsLabel(spec.Ns))
+		}
+		if err != nil {
+			return kernelErr(err, "add rule from "+spec.From, spec.Ns)
+		}
+		return nil
+	})
+}
+
+// DeleteRule removes the rule that matches the spec.
+func (s *System) DeleteRule(spec model.RuleSpec) ([]model.Cmd, error) {
+	if err := s.begin(spec); err != nil {
+		return nil, err
+	}
+	err := s.inNs(spec.Ns, func(h *netlink.Handle) error {
+		err := h.RuleDel(toRule(spec))
+		if errors.Is(err, unix.ENOENT) {
+			return said(err, "no rule from %s to table %d in %s", spec.From, spec.Table, model.NsLabel(spec.Ns))
+		}
+		if err != nil {
+			return kernelErr(err, "delete rule from "+spec.From, spec.Ns)
+		}
+		return nil
+	})
+	return result(spec.DeleteCmds(), err)
+}
+
+func toRule(spec model.RuleSpec) *netlink.Rule {
+	p := netip.MustParsePrefix(spec.From)
+	r := netlink.NewRule()
+	r.Src = &net.IPNet{IP: net.IP(p.Addr().AsSlice()), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}
+	r.Table = int(spec.Table)
+	if spec.Pref != 0 {
+		r.Priority = int(spec.Pref)
+	}
+	r.Family = netlink.FAMILY_V4
+	if p.Addr().Is6() {
+		r.Family = netlink.FAMILY_V6
+	}
+	return r
 }

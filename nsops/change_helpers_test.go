@@ -106,13 +106,22 @@ func kernelState(t *testing.T, nss []string, hostLinks ...string) string {
 			j, _ := json.Marshal(r)
 			b.WriteString("  route " + string(j) + "\n")
 		}
-	}
-	b.WriteString("host\n")
-	for _, l := range ipjIn(t, "", "addr", "show") {
-		if slices.Contains(hostLinks, str(l["ifname"])) {
-			writeLink(&b, l)
+		for _, r := range ipjIn(t, ns, "rule", "show") {
+			j, _ := json.Marshal(r)
+			b.WriteString("  rule " + string(j) + "\n")
 		}
 	}
+	b.WriteString("host\n")
+	// By name: links made in parallel get their indexes in any order.
+	var host strings.Builder
+	for _, l := range ipjIn(t, "", "addr", "show") {
+		if slices.Contains(hostLinks, str(l["ifname"])) {
+			writeLink(&host, l)
+		}
+	}
+	lines := strings.SplitAfter(host.String(), "\n")
+	slices.Sort(lines)
+	b.WriteString(strings.Join(lines, ""))
 	return b.String()
 }
 
@@ -161,4 +170,20 @@ func str(v any) string {
 		return ""
 	}
 	return fmt.Sprint(v)
+}
+
+// stable returns state() once it stops changing: carrier and operstate
+// follow a link going up with a delay of up to a second (linkwatch).
+func stable(t *testing.T, state func() string) string {
+	t.Helper()
+	last, same := state(), 0
+	for deadline := time.Now().Add(6 * time.Second); time.Now().Before(deadline) && same < 3; {
+		time.Sleep(250 * time.Millisecond)
+		if s := state(); s == last {
+			same++
+		} else {
+			last, same = s, 0
+		}
+	}
+	return last
 }

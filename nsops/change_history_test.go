@@ -51,7 +51,7 @@ func TestHistoryScriptRebuilds(t *testing.T) {
 	}
 	ping()
 	state := func() string { return kernelState(t, []string{a, b}, br, va, vb) }
-	built := state()
+	built := stable(t, state)
 
 	do(s.DeleteNetns(model.NetnsSpec{Name: a}))
 	do(s.DeleteNetns(model.NetnsSpec{Name: b}))

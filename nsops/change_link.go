@@ -88,19 +88,13 @@ func (s *System) SetMaster(spec model.MasterSpec) ([]model.Cmd, error) {
 }
 
 func (s *System) setMaster(spec model.MasterSpec) error {
-	return s.inNs(spec.Ns, func(h *netlink.Handle) error {
-		l, err := findLink(h, spec.Ns, spec.Link)
-		if err != nil {
-			return err
-		}
+	what := "attach " + model.Visible(spec.Link) + " to bridge " + model.Visible(spec.Bridge)
+	return s.onLink(spec.Ns, spec.Link, what, func(h *netlink.Handle, l netlink.Link) error {
 		br, err := findBridge(h, spec.Ns, spec.Bridge)
 		if err != nil {
-			return err
+			return wordsError{err.Error(), err}
 		}
-		if err := h.LinkSetMaster(l, br); err != nil {
-			return kernelErr(err, "attach "+model.Visible(spec.Link)+" to bridge "+model.Visible(spec.Bridge), spec.Ns)
-		}
-		return nil
+		return h.LinkSetMaster(l, br)
 	})
 }
 
@@ -109,15 +103,8 @@ func (s *System) SetNoMaster(ref model.LinkRef) ([]model.Cmd, error) {
 	if err := s.begin(ref); err != nil {
 		return nil, err
 	}
-	err := s.inNs(ref.Ns, func(h *netlink.Handle) error {
-		l, err := findLink(h, ref.Ns, ref.Name)
-		if err != nil {
-			return err
-		}
-		if err := h.LinkSetNoMaster(l); err != nil {
-			return kernelErr(err, "detach "+model.Visible(ref.Name), ref.Ns)
-		}
-		return nil
+	err := s.onLink(ref.Ns, ref.Name, "detach "+model.Visible(ref.Name), func(h *netlink.Handle, l netlink.Link) error {
+		return h.LinkSetNoMaster(l)
 	})
 	return result(ref.NoMasterCmds(), err)
 }
@@ -131,20 +118,15 @@ func (s *System) SetLinkState(spec model.LinkStateSpec) ([]model.Cmd, error) {
 }
 
 func (s *System) setLinkState(spec model.LinkStateSpec) error {
-	return s.inNs(spec.Ns, func(h *netlink.Handle) error {
-		l, err := findLink(h, spec.Ns, spec.Name)
-		if err != nil {
-			return err
-		}
+	what := "set " + model.Visible(spec.Name) + " down"
+	if spec.Up {
+		what = "set " + model.Visible(spec.Name) + " up"
+	}
+	return s.onLink(spec.Ns, spec.Name, what, func(h *netlink.Handle, l netlink.Link) error {
 		if spec.Up {
-			err = h.LinkSetUp(l)
-		} else {
-			err = h.LinkSetDown(l)
+			return h.LinkSetUp(l)
 		}
-		if err != nil {
-			return kernelErr(err, "set "+model.Visible(spec.Name)+" "+map[bool]string{true: "up", false: "down"}[spec.Up], spec.Ns)
-		}
-		return nil
+		return h.LinkSetDown(l)
 	})
 }
 
@@ -159,22 +141,15 @@ func (s *System) MoveLink(spec model.MoveSpec) ([]model.Cmd, error) {
 		return nil, err
 	}
 	defer release()
-	err = s.inNs(spec.Ns, func(h *netlink.Handle) error {
-		l, err := findLink(h, spec.Ns, spec.Name)
-		if err != nil {
-			return err
-		}
-		err = h.LinkSetNsFd(l, to)
+	err = s.onLink(spec.Ns, spec.Name, "move "+model.Visible(spec.Name)+" to "+model.NsLabel(spec.ToNs), func(h *netlink.Handle, l netlink.Link) error {
+		err := h.LinkSetNsFd(l, to)
 		if errors.Is(err, unix.EEXIST) {
 			return said(err, "a link named %s already exists in %s", model.Visible(spec.Name), model.NsLabel(spec.ToNs))
 		}
 		if errors.Is(err, unix.EINVAL) {
 			return said(err, "%s cannot leave %s (the kernel keeps devices such as lo and bridges with ports in their namespace)", model.Visible(spec.Name), model.NsLabel(spec.Ns))
 		}
-		if err != nil {
-			return kernelErr(err, "move "+model.Visible(spec.Name)+" to "+model.NsLabel(spec.ToNs), spec.Ns)
-		}
-		return nil
+		return err
 	})
 	return result(spec.Cmds(), err)
 }
@@ -184,19 +159,12 @@ func (s *System) RenameLink(spec model.RenameSpec) ([]model.Cmd, error) {
 	if err := s.begin(spec); err != nil {
 		return nil, err
 	}
-	err := s.inNs(spec.Ns, func(h *netlink.Handle) error {
-		l, err := findLink(h, spec.Ns, spec.Name)
-		if err != nil {
-			return err
-		}
-		err = h.LinkSetName(l, spec.NewName)
+	err := s.onLink(spec.Ns, spec.Name, "rename "+model.Visible(spec.Name), func(h *netlink.Handle, l netlink.Link) error {
+		err := h.LinkSetName(l, spec.NewName)
 		if errors.Is(err, unix.EEXIST) {
 			return said(err, "a link named %s already exists in %s", model.Visible(spec.NewName), model.NsLabel(spec.Ns))
 		}
-		if err != nil {
-			return kernelErr(err, "rename "+model.Visible(spec.Name), spec.Ns)
-		}
-		return nil
+		return err
 	})
 	return result(spec.Cmds(), err)
 }
@@ -206,15 +174,8 @@ func (s *System) DeleteLink(ref model.LinkRef) ([]model.Cmd, error) {
 	if err := s.begin(ref); err != nil {
 		return nil, err
 	}
-	err := s.inNs(ref.Ns, func(h *netlink.Handle) error {
-		l, err := findLink(h, ref.Ns, ref.Name)
-		if err != nil {
-			return err
-		}
-		if err := h.LinkDel(l); err != nil {
-			return kernelErr(err, "delete "+model.Visible(ref.Name), ref.Ns)
-		}
-		return nil
+	err := s.onLink(ref.Ns, ref.Name, "delete "+model.Visible(ref.Name), func(h *netlink.Handle, l netlink.Link) error {
+		return h.LinkDel(l)
 	})
 	return result(ref.DeleteCmds(), err)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/lazyns/lazyns/model"
 	"golang.org/x/sys/unix"
@@ -67,6 +68,13 @@ func (s *System) AddNetns(spec model.NetnsSpec) ([]model.Cmd, error) {
 // bind-mounting it on itself first when it is not a mount point — what
 // ip netns add does.
 func (s *System) sharedNetnsDir() error {
+	// Once per directory: MS_REC walks every mount below it, one per
+	// namespace, which made building a thousand namespaces quadratic.
+	if _, done := sharedDirs.Load(s.NetnsDir); done {
+		if _, err := os.Stat(s.NetnsDir); err == nil {
+			return nil
+		}
+	}
 	if err := os.MkdirAll(s.NetnsDir, 0o755); err != nil {
 		return fmt.Errorf("create %s: %w", s.NetnsDir, err)
 	}
@@ -79,8 +87,12 @@ func (s *System) sharedNetnsDir() error {
 	if err != nil {
 		return fmt.Errorf("make %s a shared mount: %w", s.NetnsDir, err)
 	}
+	sharedDirs.Store(s.NetnsDir, true)
 	return nil
 }
+
+// sharedDirs are the netns directories this process made shared mounts.
+var sharedDirs sync.Map
 
 // DeleteNetns removes a namespace's name as `ip netns del` does: unmount,
 // then remove the file, leaving neither behind. The namespace itself ends

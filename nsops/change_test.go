@@ -10,6 +10,7 @@ import (
 
 	"github.com/lazyns/lazyns/model"
 	"github.com/lazyns/lazyns/nsops/nstest"
+	"golang.org/x/sys/unix"
 )
 
 func TestAddDeleteNetns(t *testing.T) {
@@ -332,5 +333,48 @@ func TestSetForwarding(t *testing.T) {
 	}
 	if _, err := s.SetForwarding(model.ForwardingSpec{Ns: r}); err != nil || read(r) != "0" {
 		t.Fatalf("off: %v, %s", err, read(r))
+	}
+}
+
+func TestAddDeleteRule(t *testing.T) {
+	s := changeSystem(t)
+	blue := nstest.Netns(t)
+	spec := model.RuleSpec{Ns: blue, From: "10.0.1.0/24", Table: 16, Pref: 32000}
+	cmds, err := s.AddRule(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cmdStrings(cmds); got != "ip -n "+blue+" rule add from 10.0.1.0/24 table 16 pref 32000" {
+		t.Errorf("cmds %q", got)
+	}
+	rules := func() string {
+		var out []string
+		for _, r := range ipjIn(t, blue, "rule", "show") {
+			out = append(out, str(r["priority"])+" "+str(r["src"])+"/"+str(r["srclen"])+" "+str(r["table"]))
+		}
+		return strings.Join(out, "\n")
+	}
+	if got := rules(); !strings.Contains(got, "32000 10.0.1.0/24 16") {
+		t.Fatalf("rule not there:\n%s", got)
+	}
+	_, err = s.AddRule(spec)
+	wantErr(t, err, "already exists in "+blue)
+	if _, err := s.DeleteRule(spec); err != nil {
+		t.Fatal(err)
+	}
+	if got := rules(); strings.Contains(got, "10.0.1.0") {
+		t.Fatalf("rule left:\n%s", got)
+	}
+	_, err = s.DeleteRule(spec)
+	wantErr(t, err, "no rule from 10.0.1.0/24")
+}
+
+func TestKernelErrInWords(t *testing.T) {
+	err := kernelErr(unix.EXFULL, "attach p to bridge br0", "blue")
+	if err.Error() != "attach p to bridge br0 in blue: the bridge is full: a Linux bridge takes at most 1023 ports" || !errors.Is(err, unix.EXFULL) {
+		t.Errorf("%v", err)
+	}
+	if err := kernelErr(unix.EMLINK, "x", ""); err.Error() != "x in host: too many links" || !errors.Is(err, unix.EMLINK) {
+		t.Errorf("%v", err)
 	}
 }

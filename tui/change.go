@@ -64,29 +64,28 @@ func within(nss ...string) scope { return scope{nss: nss} }
 
 var everything = scope{all: true}
 
-// changeAction performs the change actions; ok is false for actions that
-// are not changes.
-func (m *Model) changeAction(act string) (cmd tea.Cmd, ok bool) {
-	if act == ActHistory {
-		// Reading the history changes nothing: read-only allows it.
-		return m.openHistory(), true
+func init() {
+	for act, form := range changeForms {
+		onAction(act, needsChanger(act, form))
 	}
-	form, ok := changeForms[act]
-	if !ok {
-		return nil, false
+	// Reading the history changes nothing: read-only allows it.
+	onAction(ActHistory, (*Model).openHistory)
+}
+
+// needsChanger runs form when there is a Changer and a snapshot to check
+// values against. extraAction has refused it already when read-only.
+func needsChanger(act string, form func(*Model) tea.Cmd) func(*Model) tea.Cmd {
+	return func(m *Model) tea.Cmd {
+		switch {
+		case m.chg.c == nil:
+			m.setStatus(actionDesc[act]+": changes are not available in this build", true)
+			return nil
+		case m.snap == nil:
+			m.setStatus(actionDesc[act]+": still reading the namespaces", false)
+			return nil
+		}
+		return form(m)
 	}
-	switch {
-	case m.opt.ReadOnly:
-		m.setStatus(actionDesc[act]+": lazyns is read-only (--read-only): nothing was changed", true)
-		return nil, true
-	case m.chg.c == nil:
-		m.setStatus(actionDesc[act]+": changes are not available in this build", true)
-		return nil, true
-	case m.snap == nil:
-		m.setStatus(actionDesc[act]+": still reading the namespaces", false)
-		return nil, true
-	}
-	return form(m), true
 }
 
 // changeForms are what each change key opens (or does at once).

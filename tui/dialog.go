@@ -168,6 +168,14 @@ func (d *Dialog) update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
+// resize fits the text inputs to the dialog's width.
+func (d *Dialog) resize(m *Model) {
+	lw := d.labelWidth()
+	for i := range d.Fields {
+		d.Fields[i].input.SetWidth(max(4, m.dialogWidth()-lw-3))
+	}
+}
+
 // dialogWidth is the width inside the frame.
 func (m *Model) dialogWidth() int { return max(20, min(64, m.width-8)) }
 
@@ -213,7 +221,6 @@ func (d *Dialog) lines(m *Model) ([]string, int) {
 			out = append(out, fit(label+strings.Join(cs, ""), w))
 			continue
 		}
-		f.input.SetWidth(max(4, w-lw-3))
 		out = append(out, fit(label+f.input.View(), w))
 	}
 	if len(d.Fields) > 0 {

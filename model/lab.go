@@ -1,0 +1,158 @@
+package model
+
+import "fmt"
+
+// LabOp is one change of a lab's plan; exactly one field is set. Labs are
+// built from the same specs as every other change, so they yield the same
+// ip commands.
+type LabOp struct {
+	Netns  *NetnsSpec      `json:",omitempty"`
+	Veth   *VethSpec       `json:",omitempty"`
+	Bridge *BridgeSpec     `json:",omitempty"`
+	Master *MasterSpec     `json:",omitempty"`
+	State  *LinkStateSpec  `json:",omitempty"`
+	Addr   *AddrSpec       `json:",omitempty"`
+	Route  *RouteSpec      `json:",omitempty"`
+	Rule   *RuleSpec       `json:",omitempty"`
+	Fwd    *ForwardingSpec `json:",omitempty"`
+}
+
+// Cmds are the op's ip commands.
+func (o LabOp) Cmds() []Cmd {
+	switch {
+	case o.Netns != nil:
+		return o.Netns.AddCmds()
+	case o.Veth != nil:
+		return o.Veth.Cmds()
+	case o.Bridge != nil:
+		return o.Bridge.Cmds()
+	case o.Master != nil:
+		return o.Master.Cmds()
+	case o.State != nil:
+		return o.State.Cmds()
+	case o.Addr != nil:
+		return o.Addr.AddCmds()
+	case o.Route != nil:
+		return o.Route.AddCmds()
+	case o.Rule != nil:
+		return o.Rule.AddCmds()
+	case o.Fwd != nil:
+		return o.Fwd.Cmds()
+	}
+	return nil
+}
+
+// LabPing is a ping the lab's tutorial says works: from a namespace to an
+// address.
+type LabPing struct {
+	From, To string
+}
+
+// LabPlan is everything a lab makes. Setup runs first, in order; then the
+// units, each in order but independent of one another (so they may be
+// built in parallel).
+type LabPlan struct {
+	Lab   string
+	Setup []LabOp
+	Units [][]LabOp
+	// Unit names what one unit is, for progress ("routers").
+	Unit  string
+	Pings []LabPing
+	// Try is a line for the learner: what to do next.
+	Try string
+}
+
+// Ops is the whole plan in the order it is built when done one by one.
+func (p *LabPlan) Ops() []LabOp {
+	ops := append([]LabOp(nil), p.Setup...)
+	for _, u := range p.Units {
+		ops = append(ops, u...)
+	}
+	return ops
+}
+
+// Cmds is the whole plan as ip commands, for lab up --print.
+func (p *LabPlan) Cmds() []Cmd {
+	var cmds []Cmd
+	for _, op := range p.Ops() {
+		cmds = append(cmds, op.Cmds()...)
+	}
+	return cmds
+}
+
+// Validate checks every op of the plan.
+func (p *LabPlan) Validate() error {
+	for _, op := range p.Ops() {
+		var v interface{ Validate() error }
+		switch {
+		case op.Netns != nil:
+			v = op.Netns
+		case op.Veth != nil:
+			v = op.Veth
+		case op.Bridge != nil:
+			v = op.Bridge
+		case op.Master != nil:
+			v = op.Master
+		case op.State != nil:
+			v = op.State
+		case op.Addr != nil:
+			v = op.Addr
+		case op.Route != nil:
+			v = op.Route
+		case op.Rule != nil:
+			v = op.Rule
+		case op.Fwd != nil:
+			v = op.Fwd
+		default:
+			return fmt.Errorf("lab %s: an empty step", p.Lab)
+		}
+		if err := v.Validate(); err != nil {
+			return fmt.Errorf("lab %s: %w", p.Lab, err)
+		}
+	}
+	return nil
+}
+
+// LabOptions shape a lab. Prefix starts every name the lab gives (so two
+// users of one host, or tests, cannot collide); Routers sizes openstack;
+// Seed makes its UUIDs (the same seed, the same names).
+type LabOptions struct {
+	Prefix  string
+	Routers int
+	Seed    uint64
+}
+
+// DefaultLabPrefix starts the names of everything a lab makes.
+const DefaultLabPrefix = "lz"
+
+// MaxLabPrefix keeps host-side interface names within 15 bytes.
+const MaxLabPrefix = 9
+
+// Lab is a practice topology.
+type Lab struct {
+	Name    string
+	Summary string
+	Plan    func(LabOptions) (*LabPlan, error)
+}
+
+// Labs lists the practice topologies, by name.
+func Labs() []Lab {
+	labs := []Lab{
+		{"veth", "two namespaces joined by a veth pair, 10.0.1.1/24 and 10.0.1.2/24, lo up", vethLab},
+		{"bridge", "a bridge in the host with two namespaces plugged in by veths", bridgeLab},
+		{"bridge-in-ns", "a bridge inside one namespace joining three namespaces", bridgeInNsLab},
+		{"router", "two subnets joined by a namespace that forwards between them, with default routes", routerLab},
+		{"openstack", "a miniature network node: qrouter-/qdhcp- namespaces with qr-, qg- and tap ports on integration bridges (--routers N)", openstackLab},
+	}
+	return labs
+}
+
+// FindLab returns the lab with that name.
+func FindLab(name string) (Lab, error) {
+	for _, l := range Labs() {
+		if l.Name == name {
+			return l, nil
+		}
+	}
+	return Lab{}, fmt.Errorf("no lab %q (see: lazyns lab list)", Visible(name))
+}

@@ -1,0 +1,281 @@
+package nsops
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/lazyns/lazyns/model"
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+)
+
+// DefaultLabDir is where lab up records what each lab made.
+const DefaultLabDir = "/run/lazyns/labs"
+
+// ErrLabUp and ErrLabDown are what LabUp and LabDown's errors match when
+// the lab already is, or is not, up.
+var (
+	ErrLabUp   = errors.New("lab already up")
+	ErrLabDown = errors.New("lab not up")
+)
+
+func labStatePath(dir, lab string) string { return filepath.Join(dir, lab+".json") }
+
+// LabIsUp reports whether dir records the lab as up.
+func LabIsUp(dir, lab string) bool {
+	_, err := os.Stat(labStatePath(dir, lab))
+	return err == nil
+}
+
+// LabUp builds a lab's plan through the same changes as the UI, recording
+// each namespace and host link it makes in dir/LAB.json (written as it
+// goes, so even a crash leaves a record lab down can use). If any step
+// fails, everything made so far is removed and no record is left. The
+// plan's units are built in parallel; progress, if set, is called with
+// the units done so far, one call at a time.
+func (s *System) LabUp(plan *model.LabPlan, prefix, dir string, progress func(done, total int)) ([]model.Cmd, error) {
+	if s.ReadOnly {
+		return nil, ErrReadOnly
+	}
+	if err := plan.Validate(); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create %s: %w", dir, err)
+	}
+	path := labStatePath(dir, plan.Lab)
+	// The record is created exclusively: two lab ups of one lab cannot race.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, os.ErrExist) {
+		return nil, said(ErrLabUp, "lab %s is already up (take it down with: lazyns lab down %s)", plan.Lab, plan.Lab)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("record lab %s: %w", plan.Lab, err)
+	}
+	f.Close()
+	b := &labBuild{sys: s, path: path, state: &model.LabState{Lab: plan.Lab, Prefix: prefix, Created: time.Now().UTC()}}
+	if err := b.run(plan, progress); err != nil {
+		if derr := s.removeLab(b.state); derr != nil {
+			err = fmt.Errorf("%w; and undoing it failed: %v (the record stays in %s)", err, derr, path)
+			_ = b.save()
+			return nil, err
+		}
+		os.Remove(path)
+		return nil, fmt.Errorf("lab %s: %w (everything it made was removed)", plan.Lab, err)
+	}
+	if err := b.save(); err != nil {
+		return nil, err
+	}
+	return plan.Cmds(), nil
+}
+
+type labBuild struct {
+	sys    *System
+	path   string
+	state  *model.LabState
+	saveMu sync.Mutex
+}
+
+// save writes the record as it stands, atomically.
+func (b *labBuild) save() error {
+	data, err := b.state.Marshal()
+	if err != nil {
+		return err
+	}
+	b.saveMu.Lock()
+	defer b.saveMu.Unlock()
+	tmp := b.path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return fmt.Errorf("record lab: %w", err)
+	}
+	return os.Rename(tmp, b.path)
+}
+
+func (b *labBuild) run(plan *model.LabPlan, progress func(done, total int)) error {
+	for _, op := range plan.Setup {
+		if err := b.apply(op); err != nil {
+			return err
+		}
+	}
+	if err := b.save(); err != nil {
+		return err
+	}
+	workers := b.sys.Workers
+	if workers < 1 {
+		workers = 1
+	}
+	var (
+		done     atomic.Int64
+		failed   atomic.Bool
+		firstErr error
+		errOnce  sync.Once
+		wg       sync.WaitGroup
+		// progress is called by one worker at a time.
+		progressMu sync.Mutex
+		units      = make(chan []model.LabOp)
+	)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for unit := range units {
+				if failed.Load() {
+					continue
+				}
+				for _, op := range unit {
+					if err := b.apply(op); err != nil {
+						errOnce.Do(func() { firstErr = err })
+						failed.Store(true)
+						break
+					}
+				}
+				n := done.Add(1)
+				if n%50 == 0 {
+					_ = b.save()
+				}
+				if progress != nil {
+					progressMu.Lock()
+					progress(int(n), len(plan.Units))
+					progressMu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, u := range plan.Units {
+		if failed.Load() {
+			break
+		}
+		units <- u
+	}
+	close(units)
+	wg.Wait()
+	return firstErr
+}
+
+// apply makes one op and records what it made that lives outside a lab
+// namespace (or is one).
+func (b *labBuild) apply(op model.LabOp) error {
+	s := b.sys
+	var err error
+	switch {
+	case op.Netns != nil:
+		if _, err = s.AddNetns(*op.Netns); err == nil {
+			ino, _ := nsfsInode(filepath.Join(s.NetnsDir, op.Netns.Name))
+			b.state.AddNamespace(op.Netns.Name, ino)
+		}
+	case op.Veth != nil:
+		if _, err = s.AddVeth(*op.Veth); err == nil {
+			if op.Veth.Ns == "" {
+				err = b.recordHostLink(op.Veth.Name)
+			}
+			if err == nil && op.Veth.PeerNs == "" {
+				err = b.recordHostLink(op.Veth.PeerName)
+			}
+		}
+	case op.Bridge != nil:
+		if _, err = s.AddBridge(*op.Bridge); err == nil && op.Bridge.Ns == "" {
+			err = b.recordHostLink(op.Bridge.Name)
+		}
+	case op.Master != nil:
+		_, err = s.SetMaster(*op.Master)
+	case op.State != nil:
+		_, err = s.SetLinkState(*op.State)
+	case op.Addr != nil:
+		_, err = s.AddAddr(*op.Addr)
+	case op.Route != nil:
+		_, err = s.AddRoute(*op.Route)
+	case op.Rule != nil:
+		_, err = s.AddRule(*op.Rule)
+	case op.Fwd != nil:
+		_, err = s.SetForwarding(*op.Fwd)
+	}
+	return err
+}
+
+func (b *labBuild) recordHostLink(name string) error {
+	return b.sys.inNs("", func(h *netlink.Handle) error {
+		l, err := findLink(h, "", name)
+		if err != nil {
+			return err
+		}
+		b.state.AddHostLink(name, l.Attrs().Index)
+		return nil
+	})
+}
+
+// LabDown removes exactly what the record of the lab says lab up made,
+// then the record.
+func (s *System) LabDown(lab, dir string) error {
+	if s.ReadOnly {
+		return ErrReadOnly
+	}
+	path := labStatePath(dir, lab)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return said(ErrLabDown, "lab %s is not up (see: lazyns lab list)", lab)
+	}
+	if err != nil {
+		return err
+	}
+	if len(data) == 0 {
+		// lab up stopped before it made anything.
+		return os.Remove(path)
+	}
+	state, err := model.UnmarshalLabState(data)
+	if err != nil {
+		return fmt.Errorf("the record of lab %s (%s) is damaged: %w", lab, path, err)
+	}
+	if err := s.removeLab(state); err != nil {
+		return fmt.Errorf("lab %s: %w (the record stays in %s)", lab, err, path)
+	}
+	return os.Remove(path)
+}
+
+// removeLab deletes the namespaces, then the host links, of a record —
+// each only if it still is the very object recorded.
+func (s *System) removeLab(state *model.LabState) error {
+	var errs []error
+	for _, ns := range state.Namespaces {
+		ino, ok := nsfsInode(filepath.Join(s.NetnsDir, ns.Name))
+		if !ok || ino != ns.ID {
+			continue // gone already, or the name now belongs to someone else
+		}
+		if _, err := s.DeleteNetns(model.NetnsSpec{Name: ns.Name}); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	err := s.inNs("", func(h *netlink.Handle) error {
+		for _, hl := range state.HostLinks {
+			l, err := h.LinkByIndex(int(hl.ID))
+			if err != nil || l.Attrs().Name != hl.Name {
+				continue // gone with its namespace, or not ours any more
+			}
+			if err := h.LinkDel(l); err != nil && !errors.Is(err, unix.ENODEV) {
+				errs = append(errs, kernelErr(err, "delete "+model.Visible(hl.Name), ""))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// LabList reads which labs dir records as up.
+func LabList(dir string) map[string]*model.LabState {
+	up := map[string]*model.LabState{}
+	for _, l := range model.Labs() {
+		if data, err := os.ReadFile(labStatePath(dir, l.Name)); err == nil {
+			if st, err := model.UnmarshalLabState(data); err == nil {
+				up[l.Name] = st
+			}
+		}
+	}
+	return up
+}
