@@ -29,11 +29,13 @@ type Changer interface {
 }
 
 // changes is the UI's side of changing the kernel: who does it, and what
-// this session did. A change may start while another runs: each is all
-// or nothing on its own.
+// this session did.
 type changes struct {
 	c       Changer
 	history model.History
+	// busy counts changes in flight; a second one may start meanwhile
+	// (each is all or nothing on its own).
+	busy int
 }
 
 // SetChanger lets the change keys act through c; without one they say
@@ -64,28 +66,26 @@ func within(nss ...string) scope { return scope{nss: nss} }
 
 var everything = scope{all: true}
 
+// The change keys plug into the explorer's action hooks (extend.go), which
+// refuse them under --read-only; history only reads, so it is allowed there.
 func init() {
-	for act, form := range changeForms {
-		onAction(act, needsChanger(act, form))
-	}
-	// Reading the history changes nothing: read-only allows it.
 	onAction(ActHistory, (*Model).openHistory)
+	for act, form := range changeForms {
+		onAction(act, func(m *Model) tea.Cmd { return m.startChange(act, form) })
+	}
 }
 
-// needsChanger runs form when there is a Changer and a snapshot to check
-// values against. extraAction has refused it already when read-only.
-func needsChanger(act string, form func(*Model) tea.Cmd) func(*Model) tea.Cmd {
-	return func(m *Model) tea.Cmd {
-		switch {
-		case m.chg.c == nil:
-			m.setStatus(actionDesc[act]+": changes are not available in this build", true)
-			return nil
-		case m.snap == nil:
-			m.setStatus(actionDesc[act]+": still reading the namespaces", false)
-			return nil
-		}
-		return form(m)
+// startChange opens a change's form once there is something to change.
+func (m *Model) startChange(act string, form func(*Model) tea.Cmd) tea.Cmd {
+	switch {
+	case m.chg.c == nil:
+		m.setStatus(actionDesc[act]+": changes are not available in this build", true)
+		return nil
+	case m.snap == nil:
+		m.setStatus(actionDesc[act]+": still reading the namespaces", false)
+		return nil
 	}
+	return form(m)
 }
 
 // changeForms are what each change key opens (or does at once).
@@ -106,6 +106,7 @@ var changeForms = map[string]func(*Model) tea.Cmd{
 // runChange runs do in a command, off the UI goroutine, saying in the
 // status line the commands it stands for.
 func (m *Model) runChange(want []model.Cmd, sc scope, do func(Changer) ([]model.Cmd, error)) tea.Cmd {
+	m.chg.busy++
 	m.setStatus(m.cmdStatus(want, "…"), false)
 	c := m.chg.c
 	return func() tea.Msg {
@@ -117,6 +118,7 @@ func (m *Model) runChange(want []model.Cmd, sc scope, do func(Changer) ([]model.
 // changeDone records a change that happened, says how it went, and reads
 // again what it touched.
 func (m *Model) changeDone(msg changeDoneMsg) tea.Cmd {
+	m.chg.busy = max(0, m.chg.busy-1)
 	if msg.err != nil {
 		m.setStatus(m.cmdStatus(msg.want, "✗ "+model.Visible(msg.err.Error())), true)
 	} else {

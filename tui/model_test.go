@@ -455,7 +455,7 @@ func TestChangeKeysAndReadOnly(t *testing.T) {
 		t.Error("no READ-ONLY badge")
 	}
 	h.keys("v")
-	if !strings.Contains(h.m.status, "runs read-only") {
+	if !strings.Contains(h.m.status, "read-only") {
 		t.Errorf("v: status %q", h.m.status)
 	}
 	if strings.Contains(strings.Split(h.screen(), "\n")[39], "veth") {
@@ -767,20 +767,21 @@ func TestFirstReadFails(t *testing.T) {
 
 func TestRegisteredAction(t *testing.T) {
 	ran := 0
-	onAction(ActNewBridge, func(m *Model) tea.Cmd { ran++; return nil })
+	saved := actionHandlers[ActHistory]
+	onAction(ActLab, func(m *Model) tea.Cmd { ran++; return nil })
 	onAction(ActHistory, func(m *Model) tea.Cmd { ran++; return nil })
-	t.Cleanup(func() { delete(actionHandlers, ActNewBridge); delete(actionHandlers, ActHistory) })
+	t.Cleanup(func() { delete(actionHandlers, ActLab); actionHandlers[ActHistory] = saved })
 	h := newHarness(t, Options{})
-	h.keys("b")
+	h.keys("L")
 	if ran != 1 {
 		t.Fatal("a registered action did not run")
 	}
 	h.keys("?")
-	if scr := h.screen(); !strings.Contains(scr, "new bridge  ") || strings.Contains(scr, "new bridge (not yet)") {
+	if scr := h.screen(); !strings.Contains(scr, "lab  ") || strings.Contains(scr, "lab (not yet)") {
 		t.Errorf("help still calls b not available:\n%s", scr)
 	}
 	ro := newHarness(t, Options{ReadOnly: true})
-	ro.keys("b", "H")
+	ro.keys("L", "H")
 	if ran != 2 || !strings.Contains(ro.m.status, "read-only") {
 		t.Errorf("read-only: ran %d, status %q", ran, ro.m.status)
 	}

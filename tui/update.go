@@ -51,13 +51,13 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case execDoneMsg:
 		m.execDone(msg)
 		return nil
+	case traceMsg:
+		m.gotTrace(msg)
+		return nil
 	case changeDoneMsg:
 		return m.changeDone(msg)
 	case historyWrittenMsg:
 		return m.historyWritten(msg)
-	case traceMsg:
-		m.gotTrace(msg)
-		return nil
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.MouseMsg:
