@@ -98,6 +98,8 @@ func TestFormsCallTheChanger(t *testing.T) {
 		{"delete netns", []string{"j", "D"}, "", "DeleteNetns {Name:blue}"},
 		{"delete stale name", []string{"G", "D"}, "", "DeleteNetns {Name:ghost}"},
 		{"veth defaults", []string{"v"}, "", "VethInto {Ns: Name:veth0 Bridge: Addr: PeerNs: PeerName:veth1 PeerAddr:}"},
+		{"veth from an unnamed one", []string{"j", "j", "j", "j", "j", "v"}, "",
+			"VethInto {Ns: Name:veth0 Bridge: Addr: PeerNs: PeerName:veth1 PeerAddr:}"},
 		{"veth into blue", []string{"v", "tab", "tab", "br-ex", "tab", "tab", "tab", "right", "tab"}, "10.0.1.2/24",
 			"VethInto {Ns: Name:veth0 Bridge:br-ex Addr: PeerNs:blue PeerName:veth1 PeerAddr:10.0.1.2/24}"},
 		{"bridge in blue", []string{"j", "b"}, "", "AddBridge {Ns:blue Name:br0}"},
@@ -138,13 +140,21 @@ func TestFormsCallTheChanger(t *testing.T) {
 				if m.dialog != nil {
 					t.Fatal("a dialog opened")
 				}
-				done = finish(t, m, send(m, c.keys[len(c.keys)-1]))
+				cmd := send(m, c.keys[len(c.keys)-1])
+				if len(fc.recorded()) != 0 {
+					t.Fatal("the change ran in Update, not in a command")
+				}
+				done = finish(t, m, cmd)
 			} else {
 				if m.dialog == nil {
 					t.Fatalf("no dialog; status %q", m.status)
 				}
 				typeIn(m, c.typ)
-				done = finish(t, m, send(m, "enter"))
+				cmd := send(m, "enter")
+				if len(fc.recorded()) != 0 {
+					t.Fatal("the change ran in Update, not in a command")
+				}
+				done = finish(t, m, cmd)
 			}
 			wantCalls(t, fc, c.want)
 			if done.err != nil || !strings.Contains(m.status, "✓ done") || !strings.HasPrefix(m.status, "$ ") {
@@ -208,7 +218,7 @@ func TestChangeKeysSayWhyNot(t *testing.T) {
 	}{
 		{"delete host", []string{"D"}, "the host's own namespace cannot be deleted"},
 		{"bridge in unnamed", []string{"j", "j", "j", "j", "j", "b"}, "has no name under the netns directory"},
-		{"veth in stale", []string{"G", "v"}, "is stale"},
+		{"address in stale", []string{"G", "a"}, "is stale"},
 		{"detach unattached", []string{"tab", "j", "M"}, "eth0 is not a port of a bridge"},
 		{"attach without bridges", []string{"j", "tab", "m"}, "no bridge in blue"},
 		{"delete lo", []string{"tab", "d"}, "lo cannot be deleted"},
