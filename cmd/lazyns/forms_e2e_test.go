@@ -1,12 +1,11 @@
 package main
 
 import (
-	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -160,62 +159,50 @@ func gone(t *testing.T, links ...string) {
 	}
 }
 
-// formsTmux is a tmux server of the test's own running lazyns.
-type formsTmux struct {
-	t      *testing.T
-	socket string
-}
+// formsTmux drives lazyns in a tmux server of the test's own.
+type formsTmux struct{ *tmuxServer }
 
 func newFormsTmux(t *testing.T, width, height int, command string) *formsTmux {
-	t.Helper()
-	s := &formsTmux{t: t, socket: nstest.Name("tmux")}
-	t.Cleanup(func() { _ = exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
-	s.run("new-session", "-d", "-c", t.TempDir(), "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), command)
-	return s
+	return &formsTmux{newTmux(t, width, height, command)}
 }
 
-func (s *formsTmux) run(args ...string) string {
-	s.t.Helper()
-	out, err := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...).CombinedOutput()
-	if err != nil {
-		s.t.Fatalf("tmux %q: %v\n%s", args, err, out)
-	}
-	return string(out)
-}
-
-func (s *formsTmux) keys(keys ...string) { s.run(append([]string{"send-keys"}, keys...)...) }
-
-// text types s literally.
+// text types str literally.
 func (s *formsTmux) text(str string) { s.run("send-keys", "-l", str) }
 
-func (s *formsTmux) screen() string { return s.run("capture-pane", "-p") }
-
-func (s *formsTmux) waitFor(want string) string {
+// poll looks at the screen until check says done, failing when it says
+// why not or after 15 s.
+func (s *formsTmux) poll(what string, check func(line string) (done bool, fail bool)) {
 	s.t.Helper()
-	return s.waitLine(want)
-}
-
-// waitLine waits for a line holding every part.
-func (s *formsTmux) waitLine(parts ...string) string {
-	s.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
+	deadline := time.Now().Add(15 * time.Second)
 	for {
 		screen := s.screen()
 		for _, line := range strings.Split(screen, "\n") {
-			all := true
-			for _, p := range parts {
-				all = all && strings.Contains(line, p)
+			done, fail := check(line)
+			if fail {
+				s.t.Fatalf("%s failed; the screen shows:\n%s", what, screen)
 			}
-			if all {
-				return screen
+			if done {
+				return
 			}
 		}
-		if ctx.Err() != nil {
-			s.t.Fatalf("never saw a line with %q; the screen shows:\n%s", parts, screen)
+		if time.Now().After(deadline) {
+			s.t.Fatalf("never saw %s; the screen shows:\n%s", what, screen)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// waitLine waits for a line holding every part.
+func (s *formsTmux) waitLine(parts ...string) {
+	s.t.Helper()
+	s.poll(fmt.Sprintf("a line with %q", parts), func(line string) (bool, bool) {
+		for _, p := range parts {
+			if !strings.Contains(line, p) {
+				return false, false
+			}
+		}
+		return true, false
+	})
 }
 
 // waitGone waits until no line holds text.
@@ -234,23 +221,10 @@ func (s *formsTmux) waitGone(text string) {
 // is done, and fails at once if it says it failed.
 func (s *formsTmux) waitDone(cmd string) {
 	s.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	for {
-		screen := s.screen()
-		for _, line := range strings.Split(screen, "\n") {
-			if strings.Contains(line, "$ "+cmd) && strings.Contains(line, "✓ done") {
-				return
-			}
-			if strings.Contains(line, "$ "+cmd) && strings.Contains(line, "✗") {
-				s.t.Fatalf("the change failed:\n%s", screen)
-			}
-		}
-		if ctx.Err() != nil {
-			s.t.Fatalf("the change %q never ended; the screen shows:\n%s", cmd, screen)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	s.poll("the end of "+cmd, func(line string) (bool, bool) {
+		ours := strings.Contains(line, "$ "+cmd)
+		return ours && strings.Contains(line, "✓ done"), ours && strings.Contains(line, "✗")
+	})
 }
 
 // choose presses → in the focused choice field labelled label until it
