@@ -182,6 +182,7 @@ func TestInvalidFormCallsNothing(t *testing.T) {
 		{"veth bad address", []string{"v", "tab", "tab", "tab"}, "10.0.1.1", "address: \"10.0.1.1\" has no prefix length"},
 		{"bridge taken", []string{"b", "ctrl+u"}, "br-ex", "a link named br-ex already exists in host"},
 		{"address", []string{"tab", "j", "a"}, "10.0.1.300/24", "is not an address with a prefix length"},
+		{"address there", []string{"tab", "j", "a"}, "192.168.122.10/24", "address: 192.168.122.10/24 is already on eth0"},
 		{"route nothing", []string{"r"}, "default", "gateway: give a gateway, a device, or both"},
 		{"route host bits", []string{"tab", "j", "r"}, "10.0.2.1/24", "has host bits set"},
 		{"route table", []string{"tab", "j", "r", "default", "tab", "tab", "tab"}, "x", "table: \"x\" is not a table"},
