@@ -50,13 +50,12 @@ type changeDoneMsg struct {
 	want []model.Cmd // what the change was to do, shown when it fails
 	cmds []model.Cmd // what it did
 	err  error
-	// nss are the namespaces to read again ("" = the host); all reads
-	// the whole host again (a namespace came or went, a peer moved).
-	nss []string
-	all bool
+	read scope
 }
 
-// scope says what to read again after a change.
+// scope is what to read again after a change: the namespaces nss ("" =
+// the host), or with all the whole host (a namespace came or went, a
+// peer moved).
 type scope struct {
 	nss []string
 	all bool
@@ -111,7 +110,7 @@ func (m *Model) runChange(want []model.Cmd, sc scope, do func(Changer) ([]model.
 	c := m.chg.c
 	return func() tea.Msg {
 		cmds, err := do(c)
-		return changeDoneMsg{want: want, cmds: cmds, err: err, nss: sc.nss, all: sc.all}
+		return changeDoneMsg{want: want, cmds: cmds, err: err, read: sc}
 	}
 }
 
@@ -128,12 +127,12 @@ func (m *Model) changeDone(msg changeDoneMsg) tea.Cmd {
 	if m.pane != nil {
 		m.pane.refresh(m)
 	}
-	if msg.all || msg.err != nil {
+	if msg.read.all || msg.err != nil {
 		// A failed change undid itself, but the host may have moved under
 		// it: show what is there now.
 		return m.requestSnapshot()
 	}
-	return m.reread(msg.nss)
+	return m.reread(msg.read.nss)
 }
 
 // reread reads the named namespaces again.
