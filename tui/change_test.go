@@ -13,6 +13,11 @@ import (
 // changeModel is the explorer over the fake snapshot with a fake Changer,
 // driven by direct Update calls.
 func changeModel(t *testing.T, opt Options) (*Model, *fakeChanger) {
+	m, fc, _ := changeModelSource(t, opt)
+	return m, fc
+}
+
+func changeModelSource(t *testing.T, opt Options) (*Model, *fakeChanger, *fakeSource) {
 	t.Helper()
 	src := newFakeSource(fakeSnapshot())
 	opt.Hostname, opt.NoColor, opt.Theme = "vm", true, "dark"
@@ -22,7 +27,7 @@ func changeModel(t *testing.T, opt Options) (*Model, *fakeChanger) {
 	m.SetChanger(fc)
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	m.Update(snapshotMsg{snap: src.snap})
-	return m, fc
+	return m, fc, src
 }
 
 // formKey is press with the keys the forms need besides.
@@ -319,5 +324,45 @@ func TestChoiceStaysInSight(t *testing.T) {
 	box := m.dialog.render(m)
 	if !strings.Contains(box, "‹qrouter-e945") || !strings.Contains(box, "…") {
 		t.Fatalf("the chosen namespace is out of sight:\n%s", box)
+	}
+}
+
+// After a change the view reads again what it touched: the namespace, or
+// the whole host when namespaces come or go.
+func TestChangeReadsAgain(t *testing.T) {
+	run := func(cmd tea.Cmd) []tea.Msg {
+		if cmd == nil {
+			return nil
+		}
+		msg := cmd()
+		if b, ok := msg.(tea.BatchMsg); ok {
+			var out []tea.Msg
+			for _, c := range b {
+				if c != nil {
+					out = append(out, c())
+				}
+			}
+			return out
+		}
+		return []tea.Msg{msg}
+	}
+	m, _, src := changeModelSource(t, Options{})
+	send(m, "j", "b")
+	done, _ := send(m, "enter")().(changeDoneMsg)
+	_, cmd := m.Update(done)
+	msgs := run(cmd)
+	if src.count("Reread") != 1 || len(msgs) != 1 {
+		t.Fatalf("after a bridge in blue: %d rereads, messages %v", src.count("Reread"), msgs)
+	}
+	if ns, ok := msgs[0].(nsMsg); !ok || ns.key != kBlue {
+		t.Fatalf("read again %v, want blue", msgs[0])
+	}
+	before := src.count("Snapshot")
+	send(m, "n")
+	done, _ = send(m, "enter")().(changeDoneMsg)
+	_, cmd = m.Update(done)
+	run(cmd)
+	if src.count("Snapshot") != before+1 {
+		t.Fatal("a new namespace did not read the host again")
 	}
 }
