@@ -29,13 +29,11 @@ type Changer interface {
 }
 
 // changes is the UI's side of changing the kernel: who does it, and what
-// this session did.
+// this session did. A change may start while another runs: each is all
+// or nothing on its own.
 type changes struct {
 	c       Changer
 	history model.History
-	// busy counts changes in flight; a second one may start meanwhile
-	// (each is all or nothing on its own).
-	busy int
 }
 
 // SetChanger lets the change keys act through c; without one they say
@@ -105,7 +103,6 @@ var changeForms = map[string]func(*Model) tea.Cmd{
 // runChange runs do in a command, off the UI goroutine, saying in the
 // status line the commands it stands for.
 func (m *Model) runChange(want []model.Cmd, sc scope, do func(Changer) ([]model.Cmd, error)) tea.Cmd {
-	m.chg.busy++
 	m.setStatus(m.cmdStatus(want, "…"), false)
 	c := m.chg.c
 	return func() tea.Msg {
@@ -117,7 +114,6 @@ func (m *Model) runChange(want []model.Cmd, sc scope, do func(Changer) ([]model.
 // changeDone records a change that happened, says how it went, and reads
 // again what it touched.
 func (m *Model) changeDone(msg changeDoneMsg) tea.Cmd {
-	m.chg.busy = max(0, m.chg.busy-1)
 	if msg.err != nil {
 		m.setStatus(m.cmdStatus(msg.want, "✗ "+model.Visible(msg.err.Error())), true)
 	} else {
