@@ -366,3 +366,22 @@ func TestChangeReadsAgain(t *testing.T) {
 		t.Fatal("a new namespace did not read the host again")
 	}
 }
+
+// Hostile names stay inert in a confirmation, the status line and the
+// history, and reach the Changer as the exact bytes.
+func TestHostileNamesInChanges(t *testing.T) {
+	m, fc := changeModel(t, Options{})
+	send(m, "j", "j", "tab", "j", "d")
+	if m.dialog == nil {
+		t.Fatalf("no confirmation; status %q", m.status)
+	}
+	assertInert(t, screen(m))
+	finish(t, m, send(m, "y"))
+	wantCalls(t, fc, "DeleteLink {Ns:"+evilName+" Name:"+evilLink+"}")
+	assertInert(t, screen(m))
+	if !strings.Contains(m.status, `$ ip -n $'evil\x1b[31mred\x07\xe2\x80\xae' link del dev $'e\x1b]0;pwn\x07'`) {
+		t.Fatalf("status %q", m.status)
+	}
+	send(m, "H")
+	assertInert(t, screen(m))
+}
