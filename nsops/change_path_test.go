@@ -1,0 +1,72 @@
+package nsops
+
+import (
+	"fmt"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/lazyns/lazyns/model"
+	"github.com/lazyns/lazyns/nsops/nstest"
+)
+
+// A namespace without a name, held only by a process (as a container's
+// is), is changed through its /proc path, and the commands shown use
+// nsenter and `netns PATH`, which ip and nsenter take as they are.
+func TestChangesInUnnamedNamespace(t *testing.T) {
+	s := changeSystem(t)
+	nstest.RequireTool(t, "unshare")
+	nstest.RequireTool(t, "nsenter")
+	holder := exec.Command("unshare", "-n", "sleep", "60")
+	if err := holder.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { holder.Process.Kill(); holder.Wait() })
+	path := fmt.Sprintf("/proc/%d/ns/net", holder.Process.Pid)
+	waitNsChanged(t, holder.Process.Pid)
+	h := nstest.Name("h")
+	nstest.HostLink(t, h)
+
+	var hist model.History
+	spec := model.VethIntoSpec{Name: h, PeerNs: path, PeerName: "eth0", PeerAddr: "10.0.5.2/24", Addr: "10.0.5.1/24"}
+	cmds, err := s.VethInto(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist.Record(cmds...)
+	if !strings.Contains(cmdStrings(cmds), "nsenter --net="+path+" ip addr add 10.0.5.2/24 dev eth0") {
+		t.Errorf("cmds:\n%s", cmdStrings(cmds))
+	}
+	inside := func(args ...string) string {
+		out, err := exec.Command("nsenter", append([]string{"--net=" + path}, args...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	if out := inside("ip", "-br", "addr", "show", "eth0"); !strings.Contains(out, "10.0.5.2/24") || !strings.Contains(out, "UP") {
+		t.Fatalf("inside: %s", out)
+	}
+	if out, err := exec.Command("ping", "-c1", "-W2", "10.0.5.2").CombinedOutput(); err != nil {
+		t.Fatalf("ping into the unnamed namespace: %v\n%s", err, out)
+	}
+	if _, err := s.AddRoute(model.RouteSpec{Ns: path, Dst: "default", Gateway: "10.0.5.1"}); err != nil {
+		t.Fatal(err)
+	}
+	if out := inside("ip", "route", "show", "default"); !strings.Contains(out, "via 10.0.5.1") {
+		t.Fatalf("route: %s", out)
+	}
+	// Delete from the host, then replay the history: nsenter and
+	// `netns PATH` rebuild it in the same unnamed namespace.
+	if _, err := s.DeleteLink(model.LinkRef{Name: h}); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("bash", "-c", hist.Script()).CombinedOutput(); err != nil {
+		t.Fatalf("replay: %v\n%s\n%s", err, out, hist.Script())
+	}
+	if out := inside("ip", "-br", "addr", "show", "eth0"); !strings.Contains(out, "10.0.5.2/24") {
+		t.Fatalf("after replay: %s", out)
+	}
+	_, err = s.SetLinkState(model.LinkStateSpec{Ns: "/proc/999999999/ns/net", Name: "eth0"})
+	wantErr(t, err, "/proc/999999999/ns/net no longer exists")
+}
