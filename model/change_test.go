@@ -176,3 +176,22 @@ func cmdStrings(cmds []Cmd) string {
 	}
 	return strings.Join(out, "; ")
 }
+
+func TestRouteSpecOf(t *testing.T) {
+	r := Route{Family: AF_INET6, Type: RTN_UNICAST, Table: TableMain, Dev: "eth0", Metric: 1024, HasMetric: true}
+	spec, err := RouteSpecOf("blue", &r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cmdStrings(spec.DeleteCmds()); got != "ip -n blue -6 route del default dev eth0 metric 1024" {
+		t.Errorf("got %s", got)
+	}
+	r = Route{Family: 2, Type: RTN_UNICAST, Table: 16, Dst: []byte{10, 9, 0, 0}, DstLen: 16, Gateway: []byte{10, 0, 0, 1}}
+	spec, _ = RouteSpecOf("", &r)
+	if got := cmdStrings(spec.DeleteCmds()); got != "ip route del 10.9.0.0/16 via 10.0.0.1 table 16" {
+		t.Errorf("got %s", got)
+	}
+	if _, err := RouteSpecOf("", &Route{Type: RTN_BLACKHOLE}); err == nil {
+		t.Error("a blackhole route made a spec")
+	}
+}

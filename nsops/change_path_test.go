@@ -70,3 +70,58 @@ func TestChangesInUnnamedNamespace(t *testing.T) {
 	_, err = s.SetLinkState(model.LinkStateSpec{Ns: "/proc/999999999/ns/net", Name: "eth0"})
 	wantErr(t, err, "/proc/999999999/ns/net no longer exists")
 }
+
+// What the snapshot shows can be deleted through the specs made from it.
+func TestDeleteWhatTheSnapshotShows(t *testing.T) {
+	s := changeSystem(t)
+	blue := nstest.Netns(t)
+	ip := func(args ...string) { nstest.IP(t, append([]string{"-n", blue}, args...)...) }
+	ip("link", "add", "p0", "type", "veth", "peer", "name", "p1")
+	ip("link", "set", "p0", "up")
+	ip("link", "set", "p1", "up")
+	ip("addr", "add", "10.0.1.1/24", "dev", "p0")
+	ip("addr", "add", "fd00:1::1/64", "dev", "p0", "nodad")
+	ip("route", "add", "default", "via", "10.0.1.254")
+	ip("route", "add", "10.9.0.0/16", "dev", "p1", "table", "16", "metric", "7")
+	ip("route", "add", "10.8.0.1", "dev", "p1")
+	ip("-6", "route", "add", "fd09::/64", "via", "fd00:1::2")
+	ip("-6", "route", "add", "default", "dev", "p1")
+
+	_, snap := snapshot(t)
+	ns := byName(t, snap, blue)
+	ours := func(r *model.Route) bool { return r.Protocol == 3 } // boot: made by ip route add
+	n := 0
+	for i := range ns.Routes {
+		r := &ns.Routes[i]
+		if !ours(r) {
+			continue
+		}
+		spec, err := model.RouteSpecOf(model.ChangeNs(ns), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DeleteRoute(spec); err != nil {
+			t.Errorf("delete %+v: %v", spec, err)
+		}
+		n++
+	}
+	if n != 5 {
+		t.Errorf("%d routes of ours in the snapshot, want 5", n)
+	}
+	for _, r := range ipjIn(t, blue, "route", "show", "table", "all") {
+		if r["protocol"] == nil && r["type"] == nil {
+			t.Errorf("route left: %v", r)
+		}
+	}
+	p0 := ns.LinkByName("p0")
+	for i := range p0.Addrs {
+		if a := &p0.Addrs[i]; a.Scope == 0 {
+			if _, err := s.DeleteAddr(model.AddrSpecOf(blue, p0, a)); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	if a := addrsOf(linkIn(t, blue, "p0")); len(a) != 0 {
+		t.Errorf("addresses left: %v", a)
+	}
+}
