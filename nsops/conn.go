@@ -28,6 +28,11 @@ var errDumpInconsistent = errors.New("the kernel kept changing during the read; 
 // namespaces and six dumps each cost more than the kernel's own work.
 // Requests are still built with the library's types.
 type conn struct {
+	// mu makes each request and its answers one exchange: two goroutines
+	// asking at once (resolveNsIDs asks several nsids of one namespace in
+	// parallel) would otherwise each read, and drop, the other's answer,
+	// and wait for it until SO_RCVTIMEO (10 s).
+	mu  sync.Mutex
 	fd  int
 	seq uint32
 }
@@ -159,6 +164,8 @@ func (c *conn) receive(seq uint32, resType uint16, fn func(msg []byte)) (interru
 // An interrupted dump is read again from the start, after reset() undoes
 // what fn collected, so a caller never sees a half-consistent list.
 func (c *conn) dump(msgType int, data []nl.NetlinkRequestData, resType uint16, reset func(), fn func(msg []byte)) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	for try := 0; try < dumpRetries; try++ {
 		seq, err := c.send(msgType, unix.NLM_F_DUMP, data)
 		if err != nil {
@@ -179,6 +186,8 @@ func (c *conn) dump(msgType int, data []nl.NetlinkRequestData, resType uint16, r
 // request sends one request that is not a dump and passes the answer of
 // type resType to fn (an acknowledgement carries none).
 func (c *conn) request(msgType, flags int, data []nl.NetlinkRequestData, resType uint16, fn func(msg []byte)) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	seq, err := c.send(msgType, flags, data)
 	if err != nil {
 		return err

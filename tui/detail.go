@@ -10,19 +10,6 @@ import (
 	"github.com/lazyns/lazyns/model"
 )
 
-type (
-	socketsMsg struct {
-		key   model.NsKey
-		socks []model.Socket
-		err   error
-	}
-	procsMsg struct {
-		key   model.NsKey
-		procs []model.Process
-		err   error
-	}
-)
-
 // rebuildDetail builds the table of the current tab for the selected
 // namespace, keeping the row cursor where it was.
 func (m *Model) rebuildDetail() {
@@ -51,86 +38,6 @@ func (m *Model) rebuildDetail() {
 	}
 	m.detail.measure()
 	m.rows.set(len(m.detail.rows), m.rows.height)
-}
-
-func (m *Model) lazyTable(ns *model.Namespace) *table {
-	d := m.extra[ns.Key]
-	switch {
-	case d == nil:
-		return &table{empty: "reading…"}
-	case m.tab == tabSockets && d.sockErr != "":
-		return &table{empty: "sockets: " + d.sockErr}
-	case m.tab == tabSockets && d.sockets != nil:
-		return d.sockets
-	case m.tab == tabProcs && d.procErr != "":
-		return &table{empty: "processes: " + d.procErr}
-	case m.tab == tabProcs && d.procs != nil:
-		return d.procs
-	}
-	return &table{empty: "reading…"}
-}
-
-// loadLazy reads sockets or processes of the selected namespace when
-// their tab is open and they have not been read yet.
-func (m *Model) loadLazy() tea.Cmd {
-	ns := m.Selected()
-	if ns == nil || ns.Stale || (m.tab != tabSockets && m.tab != tabProcs) {
-		return nil
-	}
-	d := m.extra[ns.Key]
-	if d == nil {
-		d = &lazyData{}
-		m.extra[ns.Key] = d
-	}
-	ctx, src := m.ctx, m.src
-	if m.tab == tabSockets && d.sockets == nil && d.sockErr == "" && !d.sockBusy {
-		d.sockBusy = true
-		return func() tea.Msg {
-			s, err := src.Sockets(ctx, ns)
-			return socketsMsg{ns.Key, s, err}
-		}
-	}
-	if m.tab == tabProcs && d.procs == nil && d.procErr == "" && !d.procBusy {
-		d.procBusy = true
-		return func() tea.Msg {
-			p, err := src.Processes(ctx, ns)
-			return procsMsg{ns.Key, p, err}
-		}
-	}
-	return nil
-}
-
-func (m *Model) gotLazy(msg tea.Msg) {
-	switch msg := msg.(type) {
-	case socketsMsg:
-		d := m.lazyFor(msg.key)
-		d.sockBusy = false
-		if msg.err != nil {
-			d.sockErr = model.Visible(msg.err.Error())
-		} else {
-			d.sockets = socketsTable(msg.socks)
-		}
-	case procsMsg:
-		d := m.lazyFor(msg.key)
-		d.procBusy = false
-		if msg.err != nil {
-			d.procErr = model.Visible(msg.err.Error())
-		} else {
-			d.procs = procsTable(msg.procs)
-		}
-	}
-	if ns := m.Selected(); ns != nil {
-		m.rebuildDetail()
-	}
-}
-
-func (m *Model) lazyFor(key model.NsKey) *lazyData {
-	d := m.extra[key]
-	if d == nil {
-		d = &lazyData{}
-		m.extra[key] = d
-	}
-	return d
 }
 
 // setTab opens tab t (wrapping around).
@@ -192,15 +99,24 @@ func (m *Model) infoLine(ns *model.Namespace) string {
 		parts = append(parts, "nsid "+strconv.Itoa(id))
 	}
 	if n := len(ns.Procs); n > 0 {
+		// Command names are read only where discovery needed them; the
+		// Processes tab has them all.
 		var comms []string
-		for i, p := range ns.Procs {
-			if i == 3 {
+		for _, p := range ns.Procs {
+			if p.Comm == "" {
+				continue
+			}
+			if len(comms) == 3 {
 				comms = append(comms, "…")
 				break
 			}
 			comms = append(comms, model.Visible(p.Comm))
 		}
-		parts = append(parts, fmt.Sprintf("pids %d: %s", n, strings.Join(comms, ", ")))
+		pids := fmt.Sprintf("pids %d", n)
+		if len(comms) > 0 {
+			pids += ": " + strings.Join(comms, ", ")
+		}
+		parts = append(parts, pids)
 	}
 	if b := model.Badges(ns); len(b) > 0 {
 		parts = append(parts, model.Visible(strings.Join(b, ", ")))
@@ -285,7 +201,7 @@ func (m *Model) viewDetail(l layout) []string {
 
 // reloadAll drops what was read lazily and reads the host again.
 func (m *Model) reloadAll() tea.Cmd {
-	m.extra = map[model.NsKey]*lazyData{}
+	m.extra = map[model.NsKey]*lazyTabs{}
 	m.rebuildDetail()
 	return tea.Batch(m.requestSnapshot(), m.loadLazy())
 }

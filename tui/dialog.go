@@ -168,6 +168,14 @@ func (d *Dialog) update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
+// resize fits the text inputs to the dialog's width.
+func (d *Dialog) resize(m *Model) {
+	lw := d.labelWidth()
+	for i := range d.Fields {
+		d.Fields[i].input.SetWidth(max(4, m.dialogWidth()-lw-3))
+	}
+}
+
 // dialogWidth is the width inside the frame.
 func (m *Model) dialogWidth() int { return max(20, min(64, m.width-8)) }
 
@@ -209,10 +217,10 @@ func (d *Dialog) lines(m *Model) ([]string, int) {
 					cs = append(cs, " "+model.Visible(c)+" ")
 				}
 			}
+			cs = windowChoices(cs, f.choice, w-lw-2)
 			out = append(out, fit(label+strings.Join(cs, ""), w))
 			continue
 		}
-		f.input.SetWidth(max(4, w-lw-3))
 		out = append(out, fit(label+f.input.View(), w))
 	}
 	if len(d.Fields) > 0 {
@@ -234,6 +242,24 @@ func (d *Dialog) lines(m *Model) ([]string, int) {
 		out[i] = fit(out[i], w)
 	}
 	return out, focusLine
+}
+
+// windowChoices drops choices from the front, marked by "…", until the
+// chosen one fits in width: with many namespaces to choose from, the
+// choice must stay in sight.
+func windowChoices(cs []string, chosen, width int) []string {
+	from, w := 0, 0
+	for _, c := range cs[:chosen+1] {
+		w += ansi.StringWidth(c)
+	}
+	for from < chosen && w+1 > width {
+		w -= ansi.StringWidth(cs[from])
+		from++
+	}
+	if from == 0 {
+		return cs
+	}
+	return append([]string{"…"}, cs[from:]...)
 }
 
 func (d *Dialog) render(m *Model) string {

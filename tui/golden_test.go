@@ -13,32 +13,20 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 )
 
+// namedKeys are the keys tests press by name.
+var namedKeys = map[string]tea.KeyPressMsg{
+	"enter": {Code: tea.KeyEnter}, "esc": {Code: tea.KeyEscape}, "tab": {Code: tea.KeyTab},
+	"shift+tab": {Code: tea.KeyTab, Mod: tea.ModShift}, "pgdown": {Code: tea.KeyPgDown},
+	"pgup": {Code: tea.KeyPgUp}, "up": {Code: tea.KeyUp}, "down": {Code: tea.KeyDown},
+	"ctrl+r": {Code: 'r', Mod: tea.ModCtrl}, "ctrl+c": {Code: 'c', Mod: tea.ModCtrl},
+}
+
 // press turns "j", "enter", "shift+tab" into key messages.
 func press(k string) tea.KeyPressMsg {
-	switch k {
-	case "enter":
-		return tea.KeyPressMsg{Code: tea.KeyEnter}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	case "tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab}
-	case "shift+tab":
-		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
-	case "pgdown":
-		return tea.KeyPressMsg{Code: tea.KeyPgDown}
-	case "pgup":
-		return tea.KeyPressMsg{Code: tea.KeyPgUp}
-	case "up":
-		return tea.KeyPressMsg{Code: tea.KeyUp}
-	case "down":
-		return tea.KeyPressMsg{Code: tea.KeyDown}
-	case "ctrl+r":
-		return tea.KeyPressMsg{Code: 'r', Mod: tea.ModCtrl}
-	case "ctrl+c":
-		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	if msg, ok := namedKeys[k]; ok {
+		return msg
 	}
-	r := []rune(k)[0]
-	return tea.KeyPressMsg{Code: r, Text: k}
+	return tea.KeyPressMsg{Code: []rune(k)[0], Text: k}
 }
 
 // typeText presses one key per character.
@@ -82,6 +70,8 @@ func goldenScenarios() []scenario {
 			typeText(tm, "ip -c addr")
 			tm.Send(press("enter"))
 		}, "exit 3"},
+		{"topology", keys("t"), "TOPOLOGY"},
+		{"topology_scrolled", keys("t", "j", "j", "j"), "TOPOLOGY"},
 		{"exec_prompt", keys("j", "j", "j", "j", "x"), "Run in"},
 	}
 	for t := 0; t < tabCount; t++ {

@@ -29,7 +29,7 @@ func (m *Model) viewHelp(height int) []string {
 			}
 			k := b.Help().Key
 			desc := b.Help().Desc
-			if changeActions[a] {
+			if _, ok := actionHandlers[a]; changeActions[a] && !ok {
 				desc += " (not yet)"
 			}
 			entries = append(entries, m.st.Help.FullKey.Render(k)+strings.Repeat(" ", keyW-displaywidth.String(k)+2)+

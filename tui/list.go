@@ -25,13 +25,13 @@ func refOf(ns *model.Namespace) nsRef {
 
 // refilter applies the filter to the snapshot, keeping the cursor on the
 // selected namespace if it is still shown.
-func (m *Model) refilter() {
+// prev is the selection before the snapshot or filter changed.
+func (m *Model) refilter(prev nsRef) {
 	if m.snap == nil {
 		return
 	}
-	prev := m.selRef()
 	m.shown = m.index.match(m.filter.Value())
-	m.list.set(len(m.shown), m.layout().bodyH-1)
+	m.list.set(len(m.shown), m.list.height)
 	for i, pos := range m.shown {
 		if refOf(&m.snap.Namespaces[pos]) == prev {
 			m.list.to(i)
@@ -70,7 +70,7 @@ func (m *Model) selectionChanged(prev nsRef) tea.Cmd {
 func (m *Model) setFilter(q string) tea.Cmd {
 	prev := m.selRef()
 	m.filter.SetValue(q)
-	m.refilter()
+	m.refilter(prev)
 	return m.selectionChanged(prev)
 }
 

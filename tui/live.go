@@ -3,6 +3,7 @@ package tui
 import (
 	"reflect"
 	"slices"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/lazyns/lazyns/model"
@@ -14,7 +15,10 @@ type (
 	snapshotMsg struct {
 		snap *model.Snapshot
 		err  error
+		took time.Duration
 	}
+	// reloadMsg starts a snapshot that was held back (see gotSnapshot).
+	reloadMsg   struct{}
 	progressMsg struct{ done, total int }
 	watchMsg    struct {
 		w   Watcher
@@ -32,6 +36,7 @@ type (
 func (m *Model) loadSnapshot() tea.Cmd {
 	ctx, src, ch := m.ctx, m.src, m.progCh
 	return func() tea.Msg {
+		start := time.Now()
 		snap, err := src.Snapshot(ctx, func(done, total int) {
 			// Only the latest count matters: replace an unread one.
 			select {
@@ -43,7 +48,7 @@ func (m *Model) loadSnapshot() tea.Cmd {
 			default:
 			}
 		})
-		return snapshotMsg{snap, err}
+		return snapshotMsg{snap, err, time.Since(start)}
 	}
 }
 
@@ -84,22 +89,40 @@ func (m *Model) gotSnapshot(msg snapshotMsg) tea.Cmd {
 	}
 	cmds := []tea.Cmd{m.refocus()}
 	if m.reload {
+		// Namespaces changed again while reading. Under constant churn
+		// (a script adding hundreds) reading back to back would keep a
+		// core busy: wait a few times as long as the read took, so the
+		// UI spends at most about a quarter of a core on it.
 		m.reload = false
-		cmds = append(cmds, m.requestSnapshot())
+		m.loading = true
+		cmds = append(cmds, tea.Tick(reloadPause(msg.took), func(time.Time) tea.Msg { return reloadMsg{} }))
 	}
 	return tea.Batch(cmds...)
+}
+
+func reloadPause(took time.Duration) time.Duration {
+	return min(max(3*took, 50*time.Millisecond), 2*time.Second)
 }
 
 // setSnapshot puts snap on screen, keeping the selected namespace, tab
 // and row where they still exist.
 func (m *Model) setSnapshot(snap *model.Snapshot) {
+	prev := m.selRef()
 	m.snap = snap
 	m.index = newFilterIndex(snap)
-	m.refilter()
+	m.refilter(prev)
 	m.rebuildDetail()
 	if m.pane != nil {
 		m.pane.refresh(m)
 	}
+}
+
+// tickMsg asks for a snapshot when the UI polls (Options.Refresh > 0)
+// instead of following the kernel.
+type tickMsg struct{}
+
+func (m *Model) tick() tea.Cmd {
+	return tea.Tick(m.opt.Refresh, func(time.Time) tea.Msg { return tickMsg{} })
 }
 
 func (m *Model) startWatch() tea.Cmd {

@@ -53,7 +53,7 @@ type Model struct {
 	tab    int
 	rows   scroller
 	detail *table // the table of the current tab, built when it changes
-	extra  map[model.NsKey]*lazyData
+	extra  map[model.NsKey]*lazyTabs
 
 	help     help.Model
 	showHelp bool
@@ -66,18 +66,11 @@ type Model struct {
 	watcher Watcher
 	watched model.NsKey
 
+	chg changes // the change keys' changer and this session's history
+
 	status    string
 	statusErr bool
 	quitting  bool
-}
-
-// lazyData is what a namespace's Sockets and Processes tabs show, read on
-// first opening.
-type lazyData struct {
-	sockets, procs       *table
-	sockErr, procErr     string
-	sockBusy, procBusy   bool
-	sockLoaded, procLoad bool
 }
 
 // New makes the explorer over src. runner may be nil: s and x then say so.
@@ -92,25 +85,34 @@ func New(src Source, runner Runner, opt Options) *Model {
 		width: 80, height: 24,
 		host:   opt.Hostname,
 		progCh: make(chan progressMsg, 1),
-		extra:  map[model.NsKey]*lazyData{},
+		extra:  map[model.NsKey]*lazyTabs{},
 		help:   help.New(),
 	}
 	if m.host == "" {
 		m.host, _ = os.Hostname()
 	}
-	m.st = NewStyles(opt.NoColor, m.dark)
+	m.st = NewStyles(opt.NoColor, m.dark, opt.Colors)
 	m.help.Styles = m.st.Help
 	m.help.ShortSeparator = "  "
 	m.filter = textinput.New()
 	m.filter.Prompt = "/"
 	m.filter.Placeholder = "name, interface or address"
+	// The terminal's own cursor: a drawn one blinks, and a blink is a
+	// redraw twice a second.
+	m.filter.SetVirtualCursor(false)
 	m.loading = true
 	return m
 }
 
 // Init reads the first snapshot and starts following the kernel.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.loadSnapshot(), m.waitProgress(), m.startWatch()}
+	cmds := []tea.Cmd{m.loadSnapshot(), m.waitProgress()}
+	switch {
+	case m.opt.Refresh == 0:
+		cmds = append(cmds, m.startWatch())
+	case m.opt.Refresh > 0:
+		cmds = append(cmds, m.tick())
+	}
 	if m.opt.Theme == "" || m.opt.Theme == "auto" {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
@@ -131,7 +133,7 @@ func (m *Model) Snapshot() *model.Snapshot { return m.snap }
 
 // Selected is the namespace under the list cursor, or nil.
 func (m *Model) Selected() *model.Namespace {
-	if m.snap == nil || len(m.shown) == 0 {
+	if m.snap == nil || m.list.cursor >= len(m.shown) {
 		return nil
 	}
 	return &m.snap.Namespaces[m.shown[m.list.cursor]]

@@ -71,11 +71,14 @@ func (p *linesPane) renderLines(m *Model, height int) []string {
 	out = append(out, fit(m.st.PaneTitle.Render(cut(p.title, m.width)), m.width))
 	from, to := p.sc.visible()
 	for i := from; i < to && len(out) < height; i++ {
-		if p.cursor && i == p.sc.cursor {
-			out = append(out, m.st.Selected.Render(fit(ansi.Strip(p.lines[i]), m.width)))
-			continue
+		switch {
+		case !p.cursor:
+			out = append(out, fit(p.lines[i], m.width))
+		case i == p.sc.cursor:
+			out = append(out, m.st.Selected.Render(fit("▸ "+ansi.Strip(p.lines[i]), m.width)))
+		default:
+			out = append(out, fit("  "+p.lines[i], m.width))
 		}
-		out = append(out, fit(p.lines[i], m.width))
 	}
 	for len(out) < height {
 		out = append(out, strings.Repeat(" ", m.width))

@@ -126,10 +126,10 @@ func (p *outputPane) heading(state string) string {
 }
 
 func (p *outputPane) render(m *Model, height int) []string { return p.renderLines(m, height) }
-func (p *outputPane) refresh(*Model)                      {}
-func (p *outputPane) close()                              { p.cancel() }
-func (p *outputPane) actions() []string                   { return []string{ActExec} }
-func (p *outputPane) click(*Model, int) tea.Cmd           { return nil }
+func (p *outputPane) refresh(*Model)                       {}
+func (p *outputPane) close()                               { p.cancel() }
+func (p *outputPane) actions() []string                    { return []string{ActExec} }
+func (p *outputPane) click(*Model, int) tea.Cmd            { return nil }
 
 func (p *outputPane) key(m *Model, _ tea.KeyPressMsg, act string) tea.Cmd {
 	if act == ActExec {

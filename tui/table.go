@@ -94,7 +94,11 @@ func (t *table) line(cells []cell, width int, paint model.Paint) string {
 		}
 		b.WriteString(strings.Repeat(" ", pad))
 		text := c.text
-		if paint != nil {
+		switch {
+		case paint == nil:
+		case c.role == roleWords:
+			text = paintWords(paint, c.text)
+		default:
 			text = paint(c.role, c.text)
 		}
 		b.WriteString(text)

@@ -77,7 +77,7 @@ func routesTable(ns *model.Namespace, names *model.Names) *table {
 		table := names.Table(r.Table)
 		// The table has its own column; RouteText leaves it out for main.
 		r.Table = model.TableMain
-		t.add(row{cells: []cell{{table, model.RoleDim}, {model.RouteText(&r, names), model.RolePlain}}, link: r.DevIndex})
+		t.add(row{cells: []cell{{table, model.RoleDim}, {model.RouteText(&r, names), roleWords}}, link: r.DevIndex})
 	}
 	return t
 }
@@ -85,7 +85,7 @@ func routesTable(ns *model.Namespace, names *model.Names) *table {
 func neighTable(ns *model.Namespace) *table {
 	t := &table{head: []string{"NEIGHBOUR"}, empty: "no neighbours"}
 	for i := range ns.Neighbours {
-		t.add(row{cells: []cell{{model.NeighText(&ns.Neighbours[i]), model.RolePlain}}, link: ns.Neighbours[i].DevIndex})
+		t.add(row{cells: []cell{{model.NeighText(&ns.Neighbours[i]), roleWords}}, link: ns.Neighbours[i].DevIndex})
 	}
 	return t
 }
@@ -93,7 +93,7 @@ func neighTable(ns *model.Namespace) *table {
 func rulesTable(ns *model.Namespace, names *model.Names) *table {
 	t := &table{head: []string{"RULE"}, empty: "no rules"}
 	for i := range ns.Rules {
-		t.add(row{cells: []cell{{model.RuleText(&ns.Rules[i], names), model.RolePlain}}})
+		t.add(row{cells: []cell{{model.RuleText(&ns.Rules[i], names), roleWords}}})
 	}
 	return t
 }

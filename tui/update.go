@@ -20,7 +20,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case tea.BackgroundColorMsg:
 		if m.opt.Theme == "" || m.opt.Theme == "auto" {
 			m.dark = msg.IsDark()
-			m.st = NewStyles(m.opt.NoColor, m.dark)
+			m.st = NewStyles(m.opt.NoColor, m.dark, m.opt.Colors)
 			m.help.Styles = m.st.Help
 		}
 		return nil
@@ -33,13 +33,17 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.gotWatcher(msg)
 	case changeMsg:
 		return m.gotChange(msg.c)
+	case reloadMsg:
+		return m.loadSnapshot()
+	case tickMsg:
+		return tea.Batch(m.requestSnapshot(), m.tick())
 	case watchEndMsg:
 		m.watcher = nil
 		return nil
 	case nsMsg:
 		m.gotNamespace(msg)
 		return nil
-	case socketsMsg, procsMsg:
+	case lazyMsg:
 		m.gotLazy(msg)
 		return nil
 	case shellDoneMsg:
@@ -47,6 +51,13 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case execDoneMsg:
 		m.execDone(msg)
 		return nil
+	case traceMsg:
+		m.gotTrace(msg)
+		return nil
+	case changeDoneMsg:
+		return m.changeDone(msg)
+	case historyWrittenMsg:
+		return m.historyWritten(msg)
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.MouseMsg:
@@ -71,14 +82,14 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		return m.filterKey(msg)
 	}
 	act := m.keys.action(msg)
-	if act == ActQuit && msg.String() == "ctrl+c" || act == ActQuit && m.pane == nil && !m.showHelp {
+	if act == ActQuit && (msg.String() == "ctrl+c" || m.pane == nil) {
 		return m.quit()
 	}
 	if m.showHelp {
 		// Every binding works from the help screen: it closes, and the
 		// key acts on what is beneath.
 		m.showHelp = false
-		if act == ActHelp || act == ActQuit || msg.String() == "esc" {
+		if act == ActHelp || msg.String() == "esc" {
 			return nil
 		}
 	}
@@ -127,6 +138,8 @@ func (m *Model) act(act string) tea.Cmd {
 			return nil
 		}
 		return m.follow()
+	case ActTopology:
+		return m.openTopology()
 	case ActReload:
 		m.setStatus("reloading…", false)
 		return m.reloadAll()
@@ -134,12 +147,13 @@ func (m *Model) act(act string) tea.Cmd {
 		return m.shell()
 	case ActExec:
 		return m.execPrompt()
+	case ActTrace:
+		return m.tracePrompt()
 	case "":
 		return nil
 	}
 	if changeActions[act] {
-		m.setStatus(actionDesc[act]+": not available yet", false)
-		return nil
+		return m.extraAction(act)
 	}
 	if m.focus == focusList {
 		return m.moveList(func(s *scroller) { s.applyMove(act) })

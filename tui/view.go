@@ -22,7 +22,7 @@ type layout struct {
 
 func (m *Model) layout() layout {
 	l := layout{bodyY: 1, bodyH: max(1, m.height-3)}
-	l.listW = min(max(m.width/3, 20), 44)
+	l.listW = min(max(m.width/3, 20), 44, max(1, m.width/2))
 	l.detailX = l.listW + 2
 	l.detailW = max(1, m.width-l.detailX)
 	l.nameLines = m.nameLines(l.detailW)
@@ -43,6 +43,9 @@ func (m *Model) relayout() {
 	m.help.SetWidth(m.width)
 	if m.pane != nil {
 		m.pane.resize(m.width, l.bodyH)
+	}
+	if m.dialog != nil {
+		m.dialog.resize(m)
 	}
 }
 
@@ -93,6 +96,12 @@ func (m *Model) render() string {
 	lines = append(lines, m.viewHeader())
 	lines = append(lines, body...)
 	lines = append(lines, m.viewStatus(), m.viewFooter())
+	// Below the smallest layout, cut rather than let the terminal wrap.
+	for i, line := range lines {
+		if ansi.StringWidth(line) > m.width {
+			lines[i] = ansi.Truncate(line, m.width, "")
+		}
+	}
 	return strings.Join(lines, "\n")
 }
 
@@ -124,6 +133,10 @@ func (m *Model) viewLoading(height int) []string {
 	msg := "reading namespaces…"
 	if p := m.progress; p.total > 0 {
 		msg += " " + strconv.Itoa(p.done) + "/" + strconv.Itoa(p.total)
+	}
+	if !m.loading && m.status != "" {
+		// The first read failed: the status line says why.
+		msg = "nothing to show: ctrl+r tries again, q quits"
 	}
 	for i := range lines {
 		lines[i] = strings.Repeat(" ", m.width)

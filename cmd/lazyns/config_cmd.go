@@ -30,7 +30,7 @@ The file:
 
     read_only = true          # refuse every change (--write lifts it once)
     netns_dir = "/run/netns"
-    prompt = '[{ns}] \u@\h:\w\$ '    # {ns}: the namespace
+    prompt = '({ns}) '                # put before your own prompt; {ns}: the namespace
     theme = "auto"            # dark, light or auto
     no_color = false
     refresh = "live"          # live, manual, or an interval such as "5s"

@@ -325,7 +325,7 @@ func TestConfigHelpExampleIsValid(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the example does not load: %v\n%s", err, out)
 	}
-	if !a.readOnly || a.uiOptions().Prompt != `[{ns}] \u@\h:\w\$ ` || !reflect.DeepEqual(a.uiOptions().Keys[tui.ActShell], []string{"S", "ctrl+s"}) {
+	if !a.readOnly || a.uiOptions().Prompt != `({ns}) ` || !reflect.DeepEqual(a.uiOptions().Keys[tui.ActShell], []string{"S", "ctrl+s"}) {
 		t.Errorf("the example loads as readOnly %v, options %+v", a.readOnly, a.uiOptions())
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lazyns/lazyns/nsops/nstest"
 )
@@ -26,7 +27,7 @@ func TestTopoAgainstRealNamespaces(t *testing.T) {
 	}
 	ip("-n", a, "link", "add", "ab", "type", "veth", "peer", "name", "ba", "netns", b)
 
-	code, out, stderr := lazyns(t, "topo")
+	code, out, stderr := timedLazyns(t, "topo")
 	if code != 0 {
 		t.Fatalf("topo: exit %d: %s", code, stderr)
 	}
@@ -46,20 +47,75 @@ func TestTopoAgainstRealNamespaces(t *testing.T) {
 		t.Errorf("topo lacks the pair %q:\n%s", ab, out)
 	}
 
-	code, out, stderr = lazyns(t, "topo", "--dot")
+	code, out, stderr = timedLazyns(t, "topo", "--dot")
 	if code != 0 {
 		t.Fatalf("topo --dot: exit %d: %s", code, stderr)
 	}
 	if !strings.HasPrefix(out, "graph lazyns {") || !strings.Contains(out, `label="`+hub+`"`) {
 		t.Errorf("topo --dot:\n%s", out)
 	}
-	if _, err := exec.LookPath("dot"); err == nil {
-		cmd := exec.Command("dot", "-Tsvg")
-		cmd.Stdin = strings.NewReader(out)
-		var errb bytes.Buffer
-		cmd.Stderr = &errb
-		if err := cmd.Run(); err != nil || errb.Len() > 0 {
-			t.Errorf("dot -Tsvg: %v %s", err, errb.String())
+	renderDot(t, out)
+}
+
+// renderDot checks that Graphviz, when installed, renders the graph
+// without a complaint.
+func renderDot(t *testing.T, graph string) {
+	t.Helper()
+	if _, err := exec.LookPath("dot"); err != nil {
+		return
+	}
+	cmd := exec.Command("dot", "-Tsvg")
+	cmd.Stdin = strings.NewReader(graph)
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	if err := cmd.Run(); err != nil || errb.Len() > 0 {
+		t.Errorf("dot -Tsvg: %v %s", err, errb.String())
+	}
+}
+
+// timedLazyns runs lazyns and fails the test if it takes seconds. The hub
+// above has two nsids, asked in parallel on one socket: each asker used to
+// read and drop the other's answer, then wait 10 s (SO_RCVTIMEO) for it.
+func timedLazyns(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	start := time.Now()
+	code, out, stderr := lazyns(t, args...)
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("lazyns %v took %v", args, took)
+	}
+	return code, out, stderr
+}
+
+// TestTopoHostileNames: names with escape sequences, quotes and invalid
+// UTF-8 stay inert in the tree and cannot break the Graphviz graph.
+func TestTopoHostileNames(t *testing.T) {
+	nstest.RequireRoot(t)
+	evil := "q\"\\\x1b[2J\xff" + nstest.Name("")
+	nstest.NetnsNamed(t, evil)
+	plain := nstest.Netns(t)
+	nstest.IP(t, "-n", evil, "link", "add", "e\x1b]0;\"x", "type", "veth", "peer", "name", "p0", "netns", plain)
+
+	code, out, stderr := lazyns(t, "topo")
+	if code != 0 {
+		t.Fatalf("topo: exit %d: %s", code, stderr)
+	}
+	for i := 0; i < len(out); i++ {
+		if c := out[i]; (c < 0x20 && c != '\n') || c == 0x7f {
+			t.Fatalf("topo wrote raw control byte %#x", c)
 		}
 	}
+	// Which end comes first depends on the order of the namespaces.
+	a, b := `q"\\x1b[2J\xff`, `e\x1b]0;"x ⇄ `+plain+" p0"
+	if !strings.Contains(out, a) || (!strings.Contains(out, b) && !strings.Contains(out, plain+` p0 DOWN ⇄ q"\\x1b[2J\xff`)) {
+		t.Errorf("topo does not show the pair with escaped names:\n%s", out)
+	}
+
+	code, out, stderr = lazyns(t, "topo", "--dot")
+	if code != 0 {
+		t.Fatalf("topo --dot: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(out, `label="q\"\\\\x1b[2J\\xff`) {
+		t.Errorf("the hostile name is not escaped in the graph:\n%s", out)
+	}
+	renderDot(t, out)
 }

@@ -1,0 +1,27 @@
+package main
+
+import (
+	"context"
+	"os"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/lazyns/lazyns/model"
+	"github.com/lazyns/lazyns/pty"
+	"github.com/lazyns/lazyns/tui"
+)
+
+// runner starts shells and commands for the UI's s and x keys.
+type runner struct{ a *app }
+
+// newRunner is the UI's Runner. The shell's prompt template is the
+// effective setting (--prompt, $LAZYNS_PROMPT, the config file), which is
+// also tui.Options.Prompt.
+func newRunner(a *app) tui.Runner { return &runner{a: a} }
+
+func (r *runner) Shell(ns *model.Namespace) (tea.ExecCommand, error) {
+	return pty.NewShell(ns, pty.Options{Prompt: r.a.uiOptions().Prompt, Color: r.a.color(os.Stdout)})
+}
+
+func (r *runner) Run(ctx context.Context, ns *model.Namespace, command string) ([]byte, int, error) {
+	return pty.Run(ctx, ns, command, pty.Options{})
+}

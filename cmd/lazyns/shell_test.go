@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lazyns/lazyns/nsops/nstest"
+)
+
+// Without a terminal the shell still runs on a pty of its own, and the
+// end of input ends it.
+func TestShellPiped(t *testing.T) {
+	nstest.RequireRoot(t)
+	name := nstest.Netns(t)
+	cmd := exec.Command(buildBinary(t), "shell", name, "--prompt", "({ns}) ")
+	cmd.Env = append(os.Environ(), "SHELL=/bin/sh", "LAZYNS_NETNS=")
+	cmd.Stdin = strings.NewReader("echo \"<$LAZYNS_NETNS>\"; readlink /proc/self/ns/net\n")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	for _, want := range []string{"(" + name + ") ", "<" + name + ">", nstest.NetnsInode(t, "/run/netns/"+name)} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output lacks %q:\n%q", want, out)
+		}
+	}
+}
+
+// tmuxServer is a tmux server of the test's own, gone at the end.
+type tmuxServer struct {
+	t      *testing.T
+	socket string
+}
+
+func newTmux(t *testing.T, width, height int, command string) *tmuxServer {
+	t.Helper()
+	nstest.RequireTool(t, "tmux")
+	s := &tmuxServer{t: t, socket: nstest.Name("tmux")}
+	t.Cleanup(func() { _ = exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	s.run("new-session", "-d", "-c", t.TempDir(), "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), command)
+	return s
+}
+
+func (s *tmuxServer) run(args ...string) string {
+	s.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("tmux %q: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+func (s *tmuxServer) keys(keys ...string) { s.run(append([]string{"send-keys"}, keys...)...) }
+
+func (s *tmuxServer) screen() string { return s.run("capture-pane", "-p") }
+
+func (s *tmuxServer) waitFor(want string) string {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for {
+		screen := s.screen()
+		if strings.Contains(screen, want) {
+			return screen
+		}
+		if ctx.Err() != nil {
+			s.t.Fatalf("never saw %q; the screen shows:\n%s", want, screen)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// On a real terminal: the prompt names the namespace, the size follows the
+// window, and the terminal's settings are as before when the shell exits.
+func TestShellOnTerminal(t *testing.T) {
+	nstest.RequireRoot(t)
+	name := nstest.Netns(t)
+	bin := buildBinary(t)
+	s := newTmux(t, 100, 30, "env SHELL=/bin/bash LAZYNS_NETNS= PS1='outer$ ' /bin/sh")
+	s.waitFor("outer$")
+	s.keys("stty -g > before.stty; "+bin+" shell "+name, "Enter")
+	s.waitFor("[netns " + name + "]")
+	s.keys("readlink /proc/self/ns/net; stty size", "Enter")
+	s.waitFor(nstest.NetnsInode(t, "/run/netns/"+name))
+	s.waitFor("30 100")
+	s.run("resize-window", "-x", "90", "-y", "25")
+	s.keys("stty size", "Enter")
+	s.waitFor("25 90")
+	s.keys("exit", "Enter")
+	s.waitFor("exit\nouter$")
+	s.keys("clear; stty -g | cmp - before.stty && echo same-settings", "Enter")
+	s.waitFor("same-settings")
+
+	// Told to stop while the shell runs, lazyns hangs the shell up and
+	// still gives the terminal back as it was.
+	s.keys("clear; "+bin+" shell "+name+"; echo status $?", "Enter")
+	s.waitFor("[netns " + name + "]")
+	s.keys("kill -TERM $PPID", "Enter")
+	s.waitFor("status 129")
+	s.keys("clear; stty -g | cmp - before.stty && echo same-again", "Enter")
+	s.waitFor("same-again")
+}
+
+// Handed to tea.Exec, the shell takes the terminal and gives it back: the
+// program draws again and gets every key typed after the shell exits (none
+// is left to a reader of the shell's).
+func TestShellFromBubbleTea(t *testing.T) {
+	nstest.RequireRoot(t)
+	name := nstest.Netns(t)
+	prog := filepath.Join(t.TempDir(), "teaexec")
+	if out, err := exec.Command("go", "build", "-o", prog, "../../pty/testdata/teaexec").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	s := newTmux(t, 100, 30, "env SHELL=/bin/bash LAZYNS_NETNS= "+prog+" "+name)
+	s.waitFor("teaexec " + name)
+	s.keys("a", "s")
+	s.waitFor("[netns " + name + "]")
+	s.keys("readlink /proc/self/ns/net", "Enter")
+	s.waitFor(nstest.NetnsInode(t, "/run/netns/"+name))
+	// Nothing of the program's (its keyboard reader's epoll) is inherited.
+	s.keys("ls /proc/$$/fd > fds; echo fds: $(cat fds)", "Enter")
+	s.waitFor("fds: 0 1 2 255\n")
+	s.keys("exit", "Enter")
+	s.waitFor("back from the shell (err <nil>)")
+	s.keys("b")
+	s.waitFor("keys: [a b]")
+	s.keys("c")
+	s.waitFor("keys: [a b c]")
+}

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"strings"
+	"testing"
+
+	"github.com/lazyns/lazyns/model"
+	"github.com/lazyns/lazyns/nsops/nstest"
+	"github.com/lazyns/lazyns/tui"
+)
+
+func TestTraceUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"trace", "x"},
+		{"trace", "x", "not-an-ip"},
+		{"trace", "x", "10.0.0.1", "--from", "zzz"},
+		{"trace", "x", "10.0.0.1", "--from", "fd00::1"},
+		{"trace", "x", "224.0.0.1"},
+		{"--read-only", "trace", "x", "10.0.0.1", "--ping"},
+	} {
+		code, stdout, stderr := lazyns(t, args...)
+		if code != 2 || stdout != "" || strings.Count(stderr, "\n") != 1 {
+			t.Errorf("lazyns %v: exit %d, stdout %q, stderr %q; want exit 2 and one line", args, code, stdout, stderr)
+		}
+	}
+}
+
+func TestTraceCommand(t *testing.T) {
+	nstest.RequireRoot(t)
+	a, b := nstest.Netns(t), nstest.Netns(t)
+	nstest.IP(t, "-n", a, "link", "add", "a0", "type", "veth", "peer", "name", "b0", "netns", b)
+	nstest.IP(t, "-n", a, "addr", "add", "10.233.0.1/24", "dev", "a0")
+	nstest.IP(t, "-n", b, "addr", "add", "10.233.0.2/24", "dev", "b0")
+	nstest.IP(t, "-n", a, "link", "set", "a0", "up")
+	nstest.IP(t, "-n", b, "link", "set", "b0", "up")
+
+	// Read-only is fine: a trace only reads.
+	code, stdout, stderr := lazyns(t, "--read-only", "trace", a, "10.233.0.2", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var doc struct {
+		Verdict, Reason, Netns string
+		Hops                   []map[string]any
+	}
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, stdout)
+	}
+	if doc.Verdict != "delivered" || doc.Netns != b || len(doc.Hops) != 2 {
+		t.Fatalf("%+v", doc)
+	}
+	for _, k := range []string{"netns", "in", "out", "route", "via"} {
+		if _, ok := doc.Hops[0][k]; !ok {
+			t.Errorf("hop lacks %q: %v", k, doc.Hops[0])
+		}
+	}
+	if doc.Hops[0]["out"] != "a0" || doc.Hops[1]["in"] != "b0" {
+		t.Errorf("hops %v", doc.Hops)
+	}
+
+	// Dropped exits 1 and says where and why.
+	code, stdout, _ = lazyns(t, "trace", a, "10.234.0.1", "--no-color")
+	if code != 1 || !strings.Contains(stdout, "dropped in "+a+": no route to 10.234.0.1 in "+a) {
+		t.Errorf("exit %d:\n%s", code, stdout)
+	}
+	// A source the namespace does not have is a usage error.
+	code, _, stderr = lazyns(t, "trace", a, "10.233.0.2", "--from", "10.233.0.9")
+	if code != 2 || !strings.Contains(stderr, "10.233.0.9 is not an address of the namespace "+a) {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+	if code, _, stderr = lazyns(t, "trace", nstest.Name("nope"), "10.233.0.2"); code != 2 {
+		t.Errorf("unknown namespace: exit %d: %s", code, stderr)
+	}
+
+	// The UI's T goes through the source adapter.
+	app := &app{}
+	defer app.close()
+	src, err := newSource(app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys, _ := app.system()
+	snap, err := sys.Discover()
+	if err != nil {
+		t.Fatal(err)
+	}
+	start, err := sys.Locate(snap, model.NsArg{Kind: model.ArgName, Name: a})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := src.(tui.Tracer).Trace(context.Background(), start.Key, net.ParseIP("10.233.0.2"), nil)
+	if err != nil || tr.Verdict != model.VerdictDelivered || tr.NsName != b {
+		t.Fatalf("UI trace: %v %+v", err, tr)
+	}
+}

@@ -1,0 +1,223 @@
+package model
+
+import (
+	"fmt"
+	"net"
+)
+
+// crossing is what lies between a namespace's egress device and the next
+// namespace: veth pairs and bridges, searched for the namespace that owns
+// the next hop's address (the one that would answer its ARP or NDP query).
+type crossing struct {
+	path []string
+	// owner is the namespace that has the next hop, entered on ownerIn.
+	owner   *Namespace
+	ownerIn string
+	// exit is a device through which the frame leaves the host.
+	exit     string
+	exitKind string
+	exitNs   *Namespace
+	// blocked is why the way to owner or exit is shut, at blockedNs.
+	blocked   string
+	blockedNs *Namespace
+}
+
+// wireBranch is one way a frame can go while the wire is searched.
+type wireBranch struct {
+	path      []string
+	blocked   string
+	blockedNs *Namespace
+}
+
+func (b wireBranch) with(ns *Namespace, dev string) wireBranch {
+	p := make([]string, len(b.path), len(b.path)+1)
+	copy(p, b.path)
+	b.path = append(p, dev+" ("+ns.DisplayName()+")")
+	return b
+}
+
+func (b wireBranch) block(ns *Namespace, why string) wireBranch {
+	if b.blocked == "" {
+		b.blocked, b.blockedNs = why, ns
+	}
+	return b
+}
+
+type wireSearch struct {
+	snap  *Snapshot
+	state func(NsKey) NsState
+	nh    net.IP
+	seen  map[wireLink]bool
+	// The first of each kind found, open ways before shut ones.
+	owner, ownerShut *crossing
+	exit, exitShut   *crossing
+}
+
+type wireLink struct {
+	ns    NsKey
+	index int
+}
+
+// crossWire follows the frame from out, the egress device in ns, to the
+// namespace that owns nh, or out of the host.
+func crossWire(snap *Snapshot, state func(NsKey) NsState, ns *Namespace, out *Link, nh net.IP) crossing {
+	s := &wireSearch{snap: snap, state: state, nh: nh, seen: map[wireLink]bool{}}
+	if out.Kind == "bridge" {
+		s.seen[wireLink{ns.Key, out.Index}] = true
+		s.bridge(wireBranch{}.with(ns, out.Name), ns, out, nil)
+	} else {
+		s.depart(wireBranch{}, ns, out)
+	}
+	for _, w := range []*crossing{s.owner, s.ownerShut, s.exit, s.exitShut} {
+		if w != nil {
+			return *w
+		}
+	}
+	return crossing{}
+}
+
+// depart sends the frame out of l in ns.
+func (s *wireSearch) depart(b wireBranch, ns *Namespace, l *Link) {
+	if s.seen[wireLink{ns.Key, l.Index}] {
+		return
+	}
+	s.seen[wireLink{ns.Key, l.Index}] = true
+	b = b.with(ns, l.Name)
+	if !l.Up() {
+		b = b.block(ns, fmt.Sprintf("link down: %s in %s is down", Visible(l.Name), Visible(ns.DisplayName())))
+	}
+	switch {
+	case l.IsVeth():
+		var peerNs *Namespace
+		var peer *Link
+		if l.Peer != nil {
+			if peerNs = s.snap.Find(l.Peer.Ns); peerNs != nil {
+				peer = peerNs.Link(l.Peer.Index)
+			}
+		}
+		if peer == nil {
+			// The other end may know this one when this end's nsid was
+			// not resolved.
+			peerNs, peer = s.pointingAt(ns, l)
+		}
+		if peer == nil {
+			s.leave(b, ns, l, "a veth whose other end lazyns cannot see")
+			return
+		}
+		if !peer.Up() {
+			b = b.block(peerNs, fmt.Sprintf("veth peer down: %s in %s, the other end of %s in %s, is down",
+				Visible(peer.Name), Visible(peerNs.DisplayName()), Visible(l.Name), Visible(ns.DisplayName())))
+		}
+		s.arrive(b, peerNs, peer)
+	case l.Kind == "bridge":
+		s.bridge(b, ns, l, nil)
+	case l.Flags&IFF_LOOPBACK != 0:
+	default:
+		s.leave(b, ns, l, l.KindLabel())
+	}
+}
+
+// pointingAt finds the veth whose resolved peer is l in ns.
+func (s *wireSearch) pointingAt(ns *Namespace, l *Link) (*Namespace, *Link) {
+	for i := range s.snap.Namespaces {
+		other := &s.snap.Namespaces[i]
+		for j := range other.Links {
+			if p := other.Links[j].Peer; p != nil && p.Ns == ns.Key && p.Index == l.Index && other.Links[j].IsVeth() {
+				return other, &other.Links[j]
+			}
+		}
+	}
+	return nil, nil
+}
+
+// arrive receives the frame on l in ns.
+func (s *wireSearch) arrive(b wireBranch, ns *Namespace, l *Link) {
+	s.seen[wireLink{ns.Key, l.Index}] = true
+	if m := ns.Master(l); m != nil && m.Kind == "bridge" {
+		if st, ok := s.state(ns.Key).PortState[l.Index]; ok && st != BrStateForwarding {
+			b = b.block(ns, fmt.Sprintf("bridge port not forwarding: %s on %s in %s is %s",
+				Visible(l.Name), Visible(m.Name), Visible(ns.DisplayName()), BrStateName(st)))
+		}
+		b = b.with(ns, l.Name)
+		if s.seen[wireLink{ns.Key, m.Index}] {
+			return
+		}
+		s.seen[wireLink{ns.Key, m.Index}] = true
+		if !m.Up() {
+			b = b.block(ns, fmt.Sprintf("link down: bridge %s in %s is down", Visible(m.Name), Visible(ns.DisplayName())))
+		}
+		s.bridge(b.with(ns, m.Name), ns, m, l)
+		return
+	}
+	b = b.with(ns, l.Name)
+	// An address on the arriving link itself counts even when the link is
+	// down: the branch is blocked already, and that is the place to name.
+	if ownsAddrUp(ns, s.nh) || linkHas(l, s.nh) {
+		s.found(b, ns, l.Name)
+	}
+}
+
+// bridge floods the frame from port from (nil: from the bridge device
+// itself) to the bridge's own stack and its other ports.
+func (s *wireSearch) bridge(b wireBranch, ns *Namespace, br *Link, from *Link) {
+	if from != nil && ownsAddrUp(ns, s.nh) {
+		s.found(b, ns, br.Name)
+	}
+	for _, p := range ns.Ports(br.Index) {
+		if p == from {
+			continue
+		}
+		pb := b
+		// A port that is down is "disabled" to STP too; depart names the
+		// plainer cause.
+		if st, ok := s.state(ns.Key).PortState[p.Index]; ok && st != BrStateForwarding && p.Up() {
+			pb = pb.block(ns, fmt.Sprintf("bridge port not forwarding: %s on %s in %s is %s",
+				Visible(p.Name), Visible(br.Name), Visible(ns.DisplayName()), BrStateName(st)))
+		}
+		s.depart(pb, ns, p)
+	}
+}
+
+func (s *wireSearch) found(b wireBranch, ns *Namespace, in string) {
+	w := &crossing{path: b.path, owner: ns, ownerIn: in, blocked: b.blocked, blockedNs: b.blockedNs}
+	if b.blocked == "" && s.owner == nil {
+		s.owner = w
+	} else if b.blocked != "" && s.ownerShut == nil {
+		s.ownerShut = w
+	}
+}
+
+func (s *wireSearch) leave(b wireBranch, ns *Namespace, l *Link, kind string) {
+	w := &crossing{path: b.path, exit: l.Name, exitKind: kind, exitNs: ns, blocked: b.blocked, blockedNs: b.blockedNs}
+	if b.blocked == "" && s.exit == nil {
+		s.exit = w
+	} else if b.blocked != "" && s.exitShut == nil {
+		s.exitShut = w
+	}
+}
+
+func linkHas(l *Link, ip net.IP) bool {
+	for _, a := range l.Addrs {
+		if a.Local.Equal(ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// ownsAddrUp reports whether ns has ip on a link that is up: the kernel
+// answers ARP for any of its local addresses, whichever device asks, but
+// takes the local routes of a down device away.
+func ownsAddrUp(ns *Namespace, ip net.IP) bool {
+	for i := range ns.Links {
+		if !ns.Links[i].Up() {
+			continue
+		}
+		for _, a := range ns.Links[i].Addrs {
+			if a.Local.Equal(ip) {
+				return true
+			}
+		}
+	}
+	return false
+}

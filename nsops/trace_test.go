@@ -1,0 +1,307 @@
+package nsops
+
+import (
+	"context"
+	"net"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/lazyns/lazyns/model"
+	"github.com/lazyns/lazyns/nsops/nstest"
+)
+
+// traceLab is a set of namespaces made for one trace test.
+type traceLab struct {
+	t    *testing.T
+	ours map[string]bool
+	home string
+}
+
+func newTraceLab(t *testing.T) *traceLab {
+	t.Helper()
+	nstest.RequireRoot(t)
+	nstest.RequireTool(t, "ping")
+	lab := &traceLab{t: t, ours: map[string]bool{}, home: nstest.HomeNamespace(t)}
+	t.Cleanup(func() { nstest.AssertThreadsHome(t, lab.home) })
+	return lab
+}
+
+func (l *traceLab) netns() string {
+	n := nstest.Netns(l.t)
+	l.ours[n] = true
+	nstest.IP(l.t, "-n", n, "link", "set", "lo", "up")
+	return n
+}
+
+func (l *traceLab) ip(args ...string) { l.t.Helper(); nstest.IP(l.t, args...) }
+
+// veth joins a and b with a veth pair, both ends up.
+func (l *traceLab) veth(a, aDev, b, bDev string) {
+	l.t.Helper()
+	l.ip("-n", a, "link", "add", aDev, "type", "veth", "peer", "name", bDev, "netns", b)
+	l.ip("-n", a, "link", "set", aDev, "up")
+	l.ip("-n", b, "link", "set", bDev, "up")
+}
+
+func (l *traceLab) forward(ns string, on bool) {
+	l.t.Helper()
+	v := "0"
+	if on {
+		v = "1"
+	}
+	nstest.Sh(l.t, "ip netns exec "+ns+" sysctl -qw net.ipv4.ip_forward="+v)
+}
+
+// trace reads the host (our namespaces and the host fully) and traces.
+func (l *traceLab) trace(from, dst, src string) *model.Trace {
+	l.t.Helper()
+	sys, err := New("")
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	defer sys.Close()
+	snap, err := sys.Snapshot(context.Background(), ReadOptions{Full: func(ns *model.Namespace) bool { return ns.Host || l.ours[ns.Name] }})
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	start, err := sys.Locate(snap, model.NsArg{Kind: model.ArgName, Name: from, Raw: from})
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	tr := sys.NewTracer(snap)
+	defer tr.Close()
+	var srcIP net.IP
+	if src != "" {
+		srcIP = net.ParseIP(src)
+	}
+	res, err := tr.Trace(start.Key, net.ParseIP(dst), srcIP)
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	return res
+}
+
+// expect checks the verdict, where it ended and the reason, and that a
+// real ping in the same state agrees: a reply exactly when the packet and
+// its reply are delivered.
+func (l *traceLab) expect(from, dst, verdict, where, reason string) *model.Trace {
+	l.t.Helper()
+	tr := l.trace(from, dst, "")
+	var b strings.Builder
+	model.WriteTrace(&b, tr, nil, model.NoPaint)
+	if tr.Verdict != verdict || tr.NsName != where || !strings.Contains(tr.Reason, reason) {
+		l.t.Fatalf("trace %s → %s: got %s in %s, want %s in %s with %q\n%s", from, dst, tr.Verdict, tr.NsName, verdict, where, reason, b.String())
+	}
+	err := exec.Command("ip", "netns", "exec", from, "ping", "-n", "-c1", "-W1", dst).Run()
+	if replied := err == nil; replied != (tr.Answered() == model.VerdictDelivered) {
+		l.t.Fatalf("trace says %s (round trip %s) but ping replied=%v\n%s", verdict, tr.Answered(), replied, b.String())
+	}
+	return tr
+}
+
+func TestTraceKernelVeth(t *testing.T) {
+	l := newTraceLab(t)
+	a, b := l.netns(), l.netns()
+	l.veth(a, "a0", b, "b0")
+	l.ip("-n", a, "addr", "add", "10.231.1.1/24", "dev", "a0")
+	l.ip("-n", b, "addr", "add", "10.231.1.2/24", "dev", "b0")
+	tr := l.expect(a, "10.231.1.2", model.VerdictDelivered, b, "10.231.1.2 is an address of "+b)
+	if len(tr.Hops) != 2 || tr.Hops[0].Out != "a0" || tr.Hops[1].In != "b0" {
+		t.Fatalf("hops %+v", tr.Hops)
+	}
+	if want := "10.231.1.0/24 dev a0 proto kernel scope link src 10.231.1.1 table main"; tr.Hops[0].Route != want {
+		t.Errorf("route %q, want %q", tr.Hops[0].Route, want)
+	}
+	if want := "ip -n " + b + " route get 10.231.1.2 from 10.231.1.1 iif b0"; tr.Hops[1].Command != want {
+		t.Errorf("command %q, want %q", tr.Hops[1].Command, want)
+	}
+	// The far end down: the veth's other end is named.
+	l.ip("-n", b, "link", "set", "b0", "down")
+	l.expect(a, "10.231.1.2", model.VerdictDropped, b, "veth peer down: b0 in "+b)
+	// No route at all.
+	l.expect(a, "10.232.0.1", model.VerdictDropped, a, "no route to 10.232.0.1 in "+a)
+	// Its own address, with the loopback down.
+	l.expect(a, "10.231.1.1", model.VerdictDelivered, a, "")
+	l.ip("-n", a, "link", "set", "lo", "down")
+	l.expect(a, "10.231.1.1", model.VerdictDropped, a, "link down: lo in "+a+" is down")
+	l.expect(a, "127.0.0.1", model.VerdictDropped, a, "link down: lo in "+a+" is down")
+}
+
+func TestTraceKernelHostBridge(t *testing.T) {
+	l := newTraceLab(t)
+	a, b := l.netns(), l.netns()
+	br, va, vb := nstest.Name("br"), nstest.Name("v"), nstest.Name("v")
+	nstest.HostLink(t, br)
+	nstest.HostLink(t, va)
+	nstest.HostLink(t, vb)
+	l.ip("link", "add", br, "type", "bridge")
+	l.ip("link", "set", br, "up")
+	l.ip("-n", a, "link", "add", "eth0", "type", "veth", "peer", "name", va, "netns", "1")
+	l.ip("-n", b, "link", "add", "eth0", "type", "veth", "peer", "name", vb, "netns", "1")
+	for _, v := range []string{va, vb} {
+		l.ip("link", "set", v, "master", br)
+		l.ip("link", "set", v, "up")
+	}
+	for i, ns := range []string{a, b} {
+		l.ip("-n", ns, "link", "set", "eth0", "up")
+		l.ip("-n", ns, "addr", "add", []string{"10.231.5.1/24", "10.231.5.2/24"}[i], "dev", "eth0")
+	}
+	tr := l.expect(a, "10.231.5.2", model.VerdictDelivered, b, "")
+	wire := strings.Join(tr.Hops[0].Wire, " → ")
+	if want := "eth0 (" + a + ") → " + va + " (host) → " + br + " (host) → " + vb + " (host) → eth0 (" + b + ")"; wire != want {
+		t.Errorf("wire %q, want %q", wire, want)
+	}
+	// A port the bridge does not forward on yet: with STP on, a new port
+	// listens and learns for twice the forward delay (here 2 × 30 s)
+	// before it forwards. (Without STP the kernel puts any port it is
+	// told to block straight back to forwarding.)
+	l.ip("link", "set", vb, "nomaster")
+	l.ip("link", "set", br, "type", "bridge", "stp_state", "1", "forward_delay", "3000")
+	l.ip("link", "set", vb, "master", br)
+	l.expect(a, "10.231.5.2", model.VerdictDropped, "host", "bridge port not forwarding: "+vb+" on "+br+" in host is l")
+}
+
+// router builds a — r — b where r forwards, and the way to b's far network
+// 10.231.3.0/24 is only in r's table 200, chosen by a policy rule on r's
+// ingress.
+func routerLab(t *testing.T) (l *traceLab, a, r, b string) {
+	l = newTraceLab(t)
+	a, r, b = l.netns(), l.netns(), l.netns()
+	l.veth(a, "a0", r, "ra")
+	l.veth(b, "b0", r, "rb")
+	l.ip("-n", a, "addr", "add", "10.231.1.1/24", "dev", "a0")
+	l.ip("-n", r, "addr", "add", "10.231.1.254/24", "dev", "ra")
+	l.ip("-n", r, "addr", "add", "10.231.2.254/24", "dev", "rb")
+	l.ip("-n", b, "addr", "add", "10.231.2.2/24", "dev", "b0")
+	l.ip("-n", b, "addr", "add", "10.231.3.3/32", "dev", "lo")
+	l.ip("-n", a, "route", "add", "default", "via", "10.231.1.254")
+	l.ip("-n", b, "route", "add", "default", "via", "10.231.2.254")
+	l.ip("-n", r, "route", "add", "10.231.3.0/24", "via", "10.231.2.2", "table", "200")
+	l.ip("-n", r, "rule", "add", "iif", "ra", "lookup", "200", "pref", "100")
+	l.forward(r, true)
+	return l, a, r, b
+}
+
+func TestTraceKernelRouter(t *testing.T) {
+	l, a, r, b := routerLab(t)
+	tr := l.expect(a, "10.231.3.3", model.VerdictDelivered, b, "")
+	var got []string
+	for _, h := range tr.Hops {
+		got = append(got, h.NsName+":"+h.In+">"+h.Out)
+	}
+	if want := a + ":>a0 " + r + ":ra>rb " + b + ":b0>"; strings.Join(got, " ") != want {
+		t.Errorf("hops %s, want %s", strings.Join(got, " "), want)
+	}
+	if h := tr.Hops[1]; h.Route != "10.231.3.0/24 via 10.231.2.2 dev rb table 200" || h.Table != "200" || h.Via != "10.231.2.2" {
+		t.Errorf("router hop %+v", h)
+	}
+	// The rule matters: traffic that starts in r itself misses table 200.
+	l.expect(r, "10.231.3.3", model.VerdictDropped, r, "no route to 10.231.3.3 in "+r)
+	// An explicit source works as the kernel's own choice.
+	if tr := l.trace(a, "10.231.3.3", "10.231.1.1"); tr.Verdict != model.VerdictDelivered {
+		t.Errorf("with --from: %s %s", tr.Verdict, tr.Reason)
+	}
+}
+
+func TestTraceKernelReplyDropped(t *testing.T) {
+	l, a, _, b := routerLab(t)
+	l.ip("-n", b, "route", "del", "default")
+	tr := l.expect(a, "10.231.2.2", model.VerdictDelivered, b, "")
+	if tr.Reply == nil || tr.Reply.Verdict != model.VerdictDropped || !strings.Contains(tr.Reply.Reason, "no route to 10.231.1.1 in "+b) {
+		t.Fatalf("reply %+v", tr.Reply)
+	}
+}
+
+func TestTraceKernelForwardingOff(t *testing.T) {
+	l, a, r, _ := routerLab(t)
+	l.forward(r, false)
+	l.expect(a, "10.231.3.3", model.VerdictDropped, r, "forwarding off: "+r+" would have to forward the packet, but net.ipv4.ip_forward is 0")
+	// The router's own far address is still delivered: no forwarding needed.
+	l.expect(a, "10.231.2.254", model.VerdictDelivered, r, "")
+}
+
+func TestTraceKernelLoop(t *testing.T) {
+	l, a, r, _ := routerLab(t)
+	// r sends 10.231.9.0/24 back to a, and a, forwarding, sends it to r.
+	l.ip("-n", r, "route", "add", "10.231.9.0/24", "via", "10.231.1.1", "table", "200")
+	l.forward(a, true)
+	l.expect(a, "10.231.9.9", model.VerdictDropped, a, "a loop: the packet comes back to "+a)
+}
+
+func TestTraceKernelRejectRoutes(t *testing.T) {
+	l, a, r, _ := routerLab(t)
+	l.ip("-n", r, "route", "add", "blackhole", "10.231.7.0/24", "table", "200")
+	l.ip("-n", r, "route", "add", "prohibit", "10.231.8.0/24", "table", "200")
+	l.ip("-n", r, "route", "add", "unreachable", "10.231.6.0/24", "table", "200")
+	tr := l.expect(a, "10.231.7.1", model.VerdictDropped, r, "a blackhole route matches 10.231.7.1 in "+r)
+	if tr.Hops[1].Route != "blackhole 10.231.7.0/24 table 200" {
+		t.Errorf("route %q", tr.Hops[1].Route)
+	}
+	l.expect(a, "10.231.8.1", model.VerdictDropped, r, "a prohibit route matches")
+	l.expect(a, "10.231.6.1", model.VerdictDropped, r, "an unreachable route matches")
+}
+
+func TestTraceKernelReadsForwarding(t *testing.T) {
+	l, _, r, b := routerLab(t)
+	sys, err := New("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sys.Close()
+	snap, err := sys.Snapshot(context.Background(), ReadOptions{Full: func(ns *model.Namespace) bool { return l.ours[ns.Name] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := sys.NewTracer(snap)
+	defer tr.Close()
+	for name, want := range map[string]bool{r: true, b: false} {
+		ns, err := sys.Locate(snap, model.NsArg{Kind: model.ArgName, Name: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := tr.State(ns.Key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Forward4 != want {
+			t.Errorf("%s: ip_forward read as %v, want %v", name, st.Forward4, want)
+		}
+	}
+}
+
+func TestTracePing(t *testing.T) {
+	l, a, r, b := routerLab(t)
+	sys, err := New("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sys.Close()
+	snap, err := sys.Snapshot(context.Background(), ReadOptions{Full: func(ns *model.Namespace) bool { return l.ours[ns.Name] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := sys.NewTracer(snap)
+	defer tr.Close()
+	locate := func(name string) model.NsKey {
+		ns, err := sys.Locate(snap, model.NsArg{Kind: model.ArgName, Name: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ns.Key
+	}
+	got, err := tr.Ping(locate(a), net.ParseIP("10.231.3.3"), nil)
+	if err != nil || !got.Replied {
+		t.Fatalf("ping across the router: %+v %v", got, err)
+	}
+	// From r itself 10.231.3.3 is not routed (table 200 is for ra only):
+	// ping says so, and the reason is kept.
+	got, err = tr.Ping(locate(r), net.ParseIP("10.231.3.3"), nil)
+	if err != nil || got.Replied || !strings.Contains(got.Output, "unreachable") {
+		t.Fatalf("ping without a route: %+v %v", got, err)
+	}
+	got, err = tr.Ping(locate(b), net.ParseIP("10.231.3.3"), net.ParseIP("10.231.3.3"))
+	if err != nil || !got.Replied {
+		t.Fatalf("ping with a source: %+v %v", got, err)
+	}
+}

@@ -1,0 +1,68 @@
+// Package pty runs shells and commands inside a network namespace on a new
+// pseudo-terminal: an interactive shell whose prompt names the namespace
+// (lazyns shell, the s key), and one command whose output is collected with
+// its colours (the x key).
+package pty
+
+import (
+	"strings"
+
+	"github.com/clipperhouse/displaywidth"
+	"github.com/lazyns/lazyns/model"
+)
+
+// DefaultPrompt is the prompt template when none is given; {ns} stands for
+// the namespace's display name.
+const DefaultPrompt = "[netns {ns}] "
+
+// PromptEnv is the environment variable that holds a prompt template.
+const PromptEnv = "LAZYNS_PROMPT"
+
+// NetnsEnv holds, inside a lazyns shell or command, the display name of the
+// namespace it runs in.
+const NetnsEnv = "LAZYNS_NETNS"
+
+// promptColor is the colour of the prompt prefix (bold cyan).
+const promptColor = "\x1b[1;36m"
+
+// maxNameWidth is how wide a name may be in a prompt before it is cut,
+// keeping enough of a Neutron name (qrouter- and the first 8 hex digits of
+// the UUID) to tell routers apart.
+const (
+	maxNameWidth = 20
+	cutNameWidth = 17
+)
+
+// Options are how a shell or command is started.
+type Options struct {
+	// Prompt is the template of the prompt prefix; "" means the LAZYNS_PROMPT
+	// environment variable, or DefaultPrompt.
+	Prompt string
+	// Color colours the prompt prefix.
+	Color bool
+	// Shell is the shell's path; "" means $SHELL, else bash, else sh.
+	Shell string
+}
+
+// template picks the prompt template: the option, the environment, the default.
+func (o Options) template(getenv func(string) string) string {
+	if o.Prompt != "" {
+		return o.Prompt
+	}
+	if t := getenv(PromptEnv); t != "" {
+		return t
+	}
+	return DefaultPrompt
+}
+
+// PromptText renders a prompt template for a namespace's display name: the
+// name made visible (no control character reaches the terminal) and cut to
+// a readable width. The result is shown literally by every shell: it is
+// passed in the environment and only ever referenced, never evaluated.
+func PromptText(template, name string) string {
+	name = model.Visible(name)
+	if displaywidth.String(name) > maxNameWidth {
+		name = displaywidth.TruncateString(name, cutNameWidth, "…")
+	}
+	return model.Visible(strings.ReplaceAll(template, "{ns}", name))
+}

@@ -1,0 +1,61 @@
+package tui
+
+import (
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// benchModel is the explorer over 1000 namespaces at 120×40.
+func benchModel(b *testing.B) *Model {
+	m := New(newFakeSource(bigSnapshot(1000)), nil, Options{Hostname: "vm", Theme: "dark"})
+	b.Cleanup(m.Close)
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	m.Update(snapshotMsg{snap: bigSnapshot(1000)})
+	return m
+}
+
+func BenchmarkUpdateMove(b *testing.B) {
+	m := benchModel(b)
+	down, up := press("j"), press("k")
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if i%1000 < 500 {
+			m.Update(down)
+		} else {
+			m.Update(up)
+		}
+	}
+}
+
+func BenchmarkView(b *testing.B) {
+	m := benchModel(b)
+	m.Update(press("G"))
+	b.ReportAllocs()
+	for b.Loop() {
+		_ = m.View()
+	}
+}
+
+func BenchmarkFilterKey(b *testing.B) {
+	m := benchModel(b)
+	m.Update(press("/"))
+	m.Update(press("1"))
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if i%2 == 0 {
+			m.Update(press("0"))
+		} else {
+			m.Update(tea.KeyPressMsg{Code: tea.KeyBackspace})
+		}
+	}
+}
+
+func BenchmarkSnapshot(b *testing.B) {
+	m := benchModel(b)
+	snap := bigSnapshot(1000)
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Update(snapshotMsg{snap: snap})
+	}
+}

@@ -1,0 +1,173 @@
+package tui
+
+import (
+	"strconv"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/clipperhouse/displaywidth"
+	"github.com/lazyns/lazyns/model"
+)
+
+// Changer makes the changes the forms ask for; *nsops.System implements
+// it. Each method checks its spec, refuses when read-only, changes the
+// kernel all or nothing, and returns the iproute2 commands that do the
+// same.
+type Changer interface {
+	AddNetns(model.NetnsSpec) ([]model.Cmd, error)
+	DeleteNetns(model.NetnsSpec) ([]model.Cmd, error)
+	VethInto(model.VethIntoSpec) ([]model.Cmd, error)
+	AddBridge(model.BridgeSpec) ([]model.Cmd, error)
+	SetMaster(model.MasterSpec) ([]model.Cmd, error)
+	SetNoMaster(model.LinkRef) ([]model.Cmd, error)
+	SetLinkState(model.LinkStateSpec) ([]model.Cmd, error)
+	AddAddr(model.AddrSpec) ([]model.Cmd, error)
+	DeleteAddr(model.AddrSpec) ([]model.Cmd, error)
+	AddRoute(model.RouteSpec) ([]model.Cmd, error)
+	DeleteRoute(model.RouteSpec) ([]model.Cmd, error)
+	MoveLink(model.MoveSpec) ([]model.Cmd, error)
+	DeleteLink(model.LinkRef) ([]model.Cmd, error)
+}
+
+// changes is the UI's side of changing the kernel: who does it, and what
+// this session did.
+type changes struct {
+	c       Changer
+	history model.History
+	// busy counts changes in flight; a second one may start meanwhile
+	// (each is all or nothing on its own).
+	busy int
+}
+
+// SetChanger lets the change keys act through c; without one they say
+// changes are not available.
+func (m *Model) SetChanger(c Changer) { m.chg.c = c }
+
+// History is every change made in this session.
+func (m *Model) History() *model.History { return &m.chg.history }
+
+// changeDoneMsg is the end of a change run by runChange.
+type changeDoneMsg struct {
+	want []model.Cmd // what the change was to do, shown when it fails
+	cmds []model.Cmd // what it did
+	err  error
+	// nss are the namespaces to read again ("" = the host); all reads
+	// the whole host again (a namespace came or went, a peer moved).
+	nss []string
+	all bool
+}
+
+// scope says what to read again after a change.
+type scope struct {
+	nss []string
+	all bool
+}
+
+func within(nss ...string) scope { return scope{nss: nss} }
+
+var everything = scope{all: true}
+
+// The change keys plug into the explorer's action hooks (extend.go), which
+// refuse them under --read-only; history only reads, so it is allowed there.
+func init() {
+	onAction(ActHistory, (*Model).openHistory)
+	for act, form := range changeForms {
+		onAction(act, func(m *Model) tea.Cmd { return m.startChange(act, form) })
+	}
+}
+
+// startChange opens a change's form once there is something to change.
+func (m *Model) startChange(act string, form func(*Model) tea.Cmd) tea.Cmd {
+	switch {
+	case m.chg.c == nil:
+		m.setStatus(actionDesc[act]+": changes are not available in this build", true)
+		return nil
+	case m.snap == nil:
+		m.setStatus(actionDesc[act]+": still reading the namespaces", false)
+		return nil
+	}
+	return form(m)
+}
+
+// changeForms are what each change key opens (or does at once).
+var changeForms = map[string]func(*Model) tea.Cmd{
+	ActNewNetns:    (*Model).newNetnsForm,
+	ActDeleteNetns: (*Model).deleteNetnsConfirm,
+	ActNewVeth:     (*Model).newVethForm,
+	ActNewBridge:   (*Model).newBridgeForm,
+	ActAttach:      (*Model).attachForm,
+	ActDetach:      (*Model).detachLink,
+	ActToggleUp:    (*Model).toggleLink,
+	ActAddAddr:     (*Model).addAddrForm,
+	ActAddRoute:    (*Model).addRouteForm,
+	ActMoveLink:    (*Model).moveLinkForm,
+	ActDelete:      (*Model).deleteConfirm,
+}
+
+// runChange runs do in a command, off the UI goroutine, saying in the
+// status line the commands it stands for.
+func (m *Model) runChange(want []model.Cmd, sc scope, do func(Changer) ([]model.Cmd, error)) tea.Cmd {
+	m.chg.busy++
+	m.setStatus(m.cmdStatus(want, "…"), false)
+	c := m.chg.c
+	return func() tea.Msg {
+		cmds, err := do(c)
+		return changeDoneMsg{want: want, cmds: cmds, err: err, nss: sc.nss, all: sc.all}
+	}
+}
+
+// changeDone records a change that happened, says how it went, and reads
+// again what it touched.
+func (m *Model) changeDone(msg changeDoneMsg) tea.Cmd {
+	m.chg.busy = max(0, m.chg.busy-1)
+	if msg.err != nil {
+		m.setStatus(m.cmdStatus(msg.want, "✗ "+model.Visible(msg.err.Error())), true)
+	} else {
+		m.chg.history.Record(msg.cmds...)
+		m.setStatus(m.cmdStatus(msg.cmds, "✓ done"), false)
+	}
+	if m.pane != nil {
+		m.pane.refresh(m)
+	}
+	if msg.all || msg.err != nil {
+		// A failed change undid itself, but the host may have moved under
+		// it: show what is there now.
+		return m.requestSnapshot()
+	}
+	return m.reread(msg.nss)
+}
+
+// reread reads the named namespaces again.
+func (m *Model) reread(nss []string) tea.Cmd {
+	if m.snap == nil {
+		return nil
+	}
+	var cmds []tea.Cmd
+	seen := map[model.NsKey]bool{}
+	for _, name := range nss {
+		ns := model.NsByName(m.snap, name)
+		if ns == nil || seen[ns.Key] {
+			continue
+		}
+		seen[ns.Key] = true
+		ctx, src, snap, key := m.ctx, m.src, m.snap, ns.Key
+		cmds = append(cmds, func() tea.Msg {
+			ns, err := src.Reread(ctx, snap, key)
+			return nsMsg{key, ns, err}
+		})
+	}
+	return tea.Batch(cmds...)
+}
+
+// cmdStatus is "$ ip -n blue link set veth1 up  ✓ done": the first
+// command, cut to leave room for the outcome, and how many more ran.
+func (m *Model) cmdStatus(cmds []model.Cmd, outcome string) string {
+	if len(cmds) == 0 {
+		return outcome
+	}
+	more := ""
+	if len(cmds) > 1 {
+		more = "  (+" + strconv.Itoa(len(cmds)-1) + " more, H lists them)"
+	}
+	room := m.width - 2 - displaywidth.String(more) - 2 - min(displaywidth.String(outcome), m.width/2)
+	return cut("$ "+cmds[0].String(), max(8, room)) + more + "  " + outcome
+}

@@ -1,0 +1,312 @@
+package tui
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// changeModel is the explorer over the fake snapshot with a fake Changer,
+// driven by direct Update calls.
+func changeModel(t *testing.T, opt Options) (*Model, *fakeChanger) {
+	t.Helper()
+	src := newFakeSource(fakeSnapshot())
+	opt.Hostname, opt.NoColor, opt.Theme = "vm", true, "dark"
+	m := New(src, nil, opt)
+	t.Cleanup(m.Close)
+	fc := &fakeChanger{}
+	m.SetChanger(fc)
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	m.Update(snapshotMsg{snap: src.snap})
+	return m, fc
+}
+
+// formKey is press with the keys the forms need besides.
+func formKey(k string) tea.KeyPressMsg {
+	switch k {
+	case "right":
+		return tea.KeyPressMsg{Code: tea.KeyRight}
+	case "left":
+		return tea.KeyPressMsg{Code: tea.KeyLeft}
+	case "ctrl+u":
+		return tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl}
+	}
+	return press(k)
+}
+
+// send presses keys and returns the command of the last.
+func send(m *Model, keys ...string) tea.Cmd {
+	var cmd tea.Cmd
+	for _, k := range keys {
+		_, cmd = m.Update(formKey(k))
+	}
+	return cmd
+}
+
+func typeIn(m *Model, s string) {
+	for _, r := range s {
+		m.Update(formKey(string(r)))
+	}
+}
+
+// finish runs the command a submitted form returned and hands its
+// answer back to the model.
+func finish(t *testing.T, m *Model, cmd tea.Cmd) changeDoneMsg {
+	t.Helper()
+	if cmd == nil {
+		t.Fatalf("no change started; dialog error %q, status %q", dialogErr(m), m.status)
+	}
+	done, ok := cmd().(changeDoneMsg)
+	if !ok {
+		t.Fatalf("the command did not run a change")
+	}
+	m.Update(done)
+	return done
+}
+
+func dialogErr(m *Model) string {
+	if m.dialog == nil {
+		return ""
+	}
+	return m.dialog.err
+}
+
+func wantCalls(t *testing.T, fc *fakeChanger, want ...string) {
+	t.Helper()
+	got := fc.recorded()
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("calls:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// The fake snapshot's list: host, blue, evil, qdhcp, qrouter, pid 1234,
+// pid 4242, ghost. The host's links: lo, eth0, br-ex, br-int, tap76….
+
+func TestFormsCallTheChanger(t *testing.T) {
+	cases := []struct {
+		name string
+		keys []string
+		typ  string // typed after the keys, before enter
+		want string
+	}{
+		{"new netns", []string{"n"}, "", "AddNetns {Name:ns0}"},
+		{"new netns named", []string{"n", "ctrl+u"}, "red", "AddNetns {Name:red}"},
+		{"delete netns", []string{"j", "D"}, "", "DeleteNetns {Name:blue}"},
+		{"delete stale name", []string{"G", "D"}, "", "DeleteNetns {Name:ghost}"},
+		{"veth defaults", []string{"v"}, "", "VethInto {Ns: Name:veth0 Bridge: Addr: PeerNs: PeerName:veth1 PeerAddr:}"},
+		{"veth into blue", []string{"v", "tab", "tab", "br-ex", "tab", "tab", "tab", "right", "tab"}, "10.0.1.2/24",
+			"VethInto {Ns: Name:veth0 Bridge:br-ex Addr: PeerNs:blue PeerName:veth1 PeerAddr:10.0.1.2/24}"},
+		{"bridge in blue", []string{"j", "b"}, "", "AddBridge {Ns:blue Name:br0}"},
+		{"attach", []string{"tab", "j", "j", "j", "j", "m", "right"}, "", "SetMaster {Ns: Link:tap76de6d23-a8 Bridge:br-int}"},
+		{"detach", []string{"tab", "j", "j", "j", "j", "M"}, "", "SetNoMaster {Ns: Name:tap76de6d23-a8}"},
+		{"down", []string{"tab", "j", "u"}, "", "SetLinkState {Ns: Name:eth0 Up:false}"},
+		{"address", []string{"tab", "j", "a"}, "10.0.1.1/24", "AddAddr {Ns: Dev:eth0 CIDR:10.0.1.1/24}"},
+		{"route", []string{"tab", "j", "r"}, "10.0.2.0/24", "AddRoute {Ns: Dst:10.0.2.0/24 Gateway: Dev:eth0 Table:0 Metric:0}"},
+		{"route via", []string{"r", "default", "tab"}, "10.0.1.254",
+			"AddRoute {Ns: Dst:default Gateway:10.0.1.254 Dev: Table:0 Metric:0}"},
+		{"route table metric", []string{"tab", "j", "r", "10.9.0.0/16", "tab", "tab", "tab", "16", "tab"}, "5",
+			"AddRoute {Ns: Dst:10.9.0.0/16 Gateway: Dev:eth0 Table:16 Metric:5}"},
+		{"move", []string{"tab", "j", "N", "right"}, "", "MoveLink {Ns: Name:eth0 ToNs:evil\x1b[31mred\a\u202e}"},
+		{"delete link", []string{"tab", "j", "d"}, "", "DeleteLink {Ns: Name:eth0}"},
+		{"delete address", []string{"2", "tab", "j", "d"}, "", "DeleteAddr {Ns: Dev:eth0 CIDR:192.168.122.10/24}"},
+		{"delete route", []string{"3", "tab", "d"}, "", "DeleteRoute {Ns: Dst:default Gateway:192.168.122.1 Dev:eth0 Table:0 Metric:0}"},
+		{"delete route in table 16", []string{"j", "j", "j", "j", "3", "tab", "j", "j", "d"}, "",
+			"DeleteRoute {Ns:qrouter-e945b6b1-54be-49ef-95ed-5d524d2f3616 Dst:default Gateway:10.0.0.254 Dev:qr-76de6d23-a8 Table:16 Metric:0}"},
+	}
+	direct := map[string]bool{"detach": true, "down": true}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m, fc := changeModel(t, Options{})
+			keys := c.keys
+			if direct[c.name] {
+				keys = keys[:len(keys)-1]
+			}
+			for _, k := range keys {
+				if len(k) > 1 && k != "tab" && k != "right" && k != "ctrl+u" {
+					typeIn(m, k)
+					continue
+				}
+				send(m, k)
+			}
+			var done changeDoneMsg
+			if direct[c.name] {
+				// Detach and up/down act at once, without a form.
+				if m.dialog != nil {
+					t.Fatal("a dialog opened")
+				}
+				done = finish(t, m, send(m, c.keys[len(c.keys)-1]))
+			} else {
+				if m.dialog == nil {
+					t.Fatalf("no dialog; status %q", m.status)
+				}
+				typeIn(m, c.typ)
+				done = finish(t, m, send(m, "enter"))
+			}
+			wantCalls(t, fc, c.want)
+			if done.err != nil || !strings.Contains(m.status, "✓ done") || !strings.HasPrefix(m.status, "$ ") {
+				t.Fatalf("status %q", m.status)
+			}
+			if m.History().Len() != 1 {
+				t.Fatalf("history holds %d changes, want 1", m.History().Len())
+			}
+		})
+	}
+}
+
+func TestInvalidFormCallsNothing(t *testing.T) {
+	cases := []struct {
+		name string
+		keys []string
+		typ  string
+		msg  string
+	}{
+		{"netns slash", []string{"n", "ctrl+u"}, "a/b", "name: a namespace name cannot contain '/'"},
+		{"netns taken", []string{"n", "ctrl+u"}, "blue", "name: a namespace named blue already exists"},
+		{"veth name taken", []string{"v", "ctrl+u"}, "eth0", "name: a link named eth0 already exists in host"},
+		{"veth name too long", []string{"v", "ctrl+u"}, "abcdefghijklmnop", "at most 15"},
+		{"veth bridge not a bridge", []string{"v", "tab", "tab"}, "eth0", "bridge: eth0 in host is not a bridge"},
+		{"veth bad address", []string{"v", "tab", "tab", "tab"}, "10.0.1.1", "address: \"10.0.1.1\" has no prefix length"},
+		{"bridge taken", []string{"b", "ctrl+u"}, "br-ex", "a link named br-ex already exists in host"},
+		{"address", []string{"tab", "j", "a"}, "10.0.1.300/24", "is not an address with a prefix length"},
+		{"route nothing", []string{"r"}, "default", "gateway: give a gateway, a device, or both"},
+		{"route host bits", []string{"tab", "j", "r"}, "10.0.2.1/24", "has host bits set"},
+		{"route table", []string{"tab", "j", "r", "default", "tab", "tab", "tab"}, "x", "table: \"x\" is not a table"},
+		{"move name taken", []string{"tab", "N"}, "", "to namespace: a link named lo already exists in blue"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m, fc := changeModel(t, Options{})
+			for _, k := range c.keys {
+				if len(k) > 1 && k != "tab" && k != "right" && k != "ctrl+u" {
+					typeIn(m, k)
+					continue
+				}
+				send(m, k)
+			}
+			typeIn(m, c.typ)
+			if cmd := send(m, "enter"); cmd != nil {
+				t.Fatalf("a command was started")
+			}
+			if m.dialog == nil || !strings.Contains(m.dialog.err, c.msg) {
+				t.Fatalf("dialog error %q, want %q", dialogErr(m), c.msg)
+			}
+			wantCalls(t, fc)
+		})
+	}
+}
+
+// Keys that cannot act say why in the status line and open nothing.
+func TestChangeKeysSayWhyNot(t *testing.T) {
+	cases := []struct {
+		name string
+		keys []string
+		msg  string
+	}{
+		{"delete host", []string{"D"}, "the host's own namespace cannot be deleted"},
+		{"bridge in unnamed", []string{"j", "j", "j", "j", "j", "b"}, "has no name under the netns directory"},
+		{"veth in stale", []string{"G", "v"}, "is stale"},
+		{"detach unattached", []string{"tab", "j", "M"}, "eth0 is not a port of a bridge"},
+		{"attach without bridges", []string{"j", "tab", "m"}, "no bridge in blue"},
+		{"delete lo", []string{"tab", "d"}, "lo cannot be deleted"},
+		{"delete on rules", []string{"5", "d"}, "open the Links, Addresses or Routes tab"},
+		{"up without a link", []string{"5", "u"}, "select a link first"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m, fc := changeModel(t, Options{})
+			send(m, c.keys...)
+			if m.dialog != nil || !strings.Contains(m.status, c.msg) {
+				t.Fatalf("dialog %v, status %q, want %q", m.dialog != nil, m.status, c.msg)
+			}
+			wantCalls(t, fc)
+		})
+	}
+}
+
+func TestReadOnlyChangesNothing(t *testing.T) {
+	m, fc := changeModel(t, Options{ReadOnly: true})
+	for _, k := range []string{"n", "D", "v", "b", "m", "M", "u", "a", "r", "N", "d"} {
+		for _, pre := range [][]string{nil, {"tab", "j"}} {
+			send(m, pre...)
+			if cmd := send(m, k); cmd != nil {
+				t.Fatalf("%s started a command", k)
+			}
+			if m.dialog != nil || !strings.Contains(m.status, "read-only") {
+				t.Fatalf("%s: dialog %v, status %q", k, m.dialog != nil, m.status)
+			}
+			send(m, "tab")
+		}
+	}
+	wantCalls(t, fc)
+	send(m, "H")
+	if _, ok := m.pane.(*historyPane); !ok {
+		t.Fatal("H does not open the history when read-only")
+	}
+}
+
+func TestFailedChangeSaysWhyAndIsNotRecorded(t *testing.T) {
+	m, fc := changeModel(t, Options{})
+	fc.err = errors.New("a link named veth0 already exists in blue")
+	send(m, "v")
+	finish(t, m, send(m, "enter"))
+	if !m.statusErr || !strings.Contains(m.status, "✗ a link named veth0 already exists in blue") ||
+		!strings.HasPrefix(m.status, "$ ip link add name veth0 type veth") {
+		t.Fatalf("status %q (error %v)", m.status, m.statusErr)
+	}
+	if m.History().Len() != 0 {
+		t.Fatal("a failed change went into the history")
+	}
+}
+
+func TestHistoryWritesTheScript(t *testing.T) {
+	m, _ := changeModel(t, Options{})
+	send(m, "tab", "j")
+	finish(t, m, send(m, "u"))
+	send(m, "H")
+	p, ok := m.pane.(*historyPane)
+	if !ok || !strings.Contains(strings.Join(p.lines, "\n"), "ip link set dev eth0 down") {
+		t.Fatalf("history pane %v", m.pane)
+	}
+	path := filepath.Join(t.TempDir(), "replay.sh")
+	send(m, "w", "ctrl+u")
+	typeIn(m, path)
+	cmd := send(m, "enter")
+	m.Update(cmd())
+	if !strings.Contains(m.status, "wrote 1 change to "+path) {
+		t.Fatalf("status %q", m.status)
+	}
+	st, err := os.Stat(path)
+	if err != nil || st.Mode().Perm() != 0o755 {
+		t.Fatalf("script %v, %v", st, err)
+	}
+	b, _ := os.ReadFile(path)
+	if string(b) != m.History().Script() || !strings.Contains(string(b), "\nip link set dev eth0 down\n") {
+		t.Fatalf("script:\n%s", b)
+	}
+	// A second write asks before replacing it.
+	send(m, "w", "ctrl+u")
+	typeIn(m, path)
+	m.Update(send(m, "enter")())
+	if m.dialog == nil || !strings.Contains(m.dialog.Title, "Replace") {
+		t.Fatalf("no question before replacing; status %q", m.status)
+	}
+	m.Update(send(m, "y")())
+	if !strings.Contains(m.status, "wrote 1 change") {
+		t.Fatalf("status %q", m.status)
+	}
+}
+
+// A choice far along a long list stays in sight.
+func TestChoiceStaysInSight(t *testing.T) {
+	m, _ := changeModel(t, Options{})
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	send(m, "tab", "j", "N", "right", "right", "right")
+	box := m.dialog.render(m)
+	if !strings.Contains(box, "‹qrouter-e945") || !strings.Contains(box, "…") {
+		t.Fatalf("the chosen namespace is out of sight:\n%s", box)
+	}
+}

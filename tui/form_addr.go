@@ -1,0 +1,71 @@
+package tui
+
+import (
+	tea "charm.land/bubbletea/v2"
+	"github.com/lazyns/lazyns/model"
+)
+
+// addAddrForm adds an address to the selected link (a).
+func (m *Model) addAddrForm() tea.Cmd {
+	ns, here, l, ok := m.selectedLink("add address")
+	if !ok {
+		return nil
+	}
+	d := NewDialog("Add an address to "+model.Visible(l.Name), nil,
+		TextField("address", "address", "10.0.1.1/24", ""))
+	d.Text = "In " + model.Visible(ns.DisplayName()) + ": an address with its prefix length (CIDR)."
+	d.Submit = func(v map[string]string) (tea.Cmd, error) {
+		spec := model.AddrSpec{Ns: here, Dev: l.Name, CIDR: v["address"]}
+		if err := spec.Validate(); err != nil {
+			return nil, err
+		}
+		return m.runChange(spec.AddCmds(), within(here), func(c Changer) ([]model.Cmd, error) { return c.AddAddr(spec) }), nil
+	}
+	return m.OpenDialog(d)
+}
+
+// addRouteForm adds a route in the selected namespace (r): a destination
+// (default or a prefix), a gateway and/or a device, a table and a metric.
+func (m *Model) addRouteForm() tea.Cmd {
+	ns, here, ok := m.changeNs("add route")
+	if !ok {
+		return nil
+	}
+	// The device is a choice of the namespace's links, none first; the
+	// link selected in the detail pane, if any, is chosen to start with.
+	devs, labels, sel := []string{""}, []string{"none"}, 0
+	var cur *model.Link
+	if r := m.cursorRow(); r != nil && r.link != 0 && m.tab <= tabNeigh && m.focus == focusDetail {
+		cur = ns.Link(r.link)
+	}
+	for i := range ns.Links {
+		l := &ns.Links[i]
+		if l == cur {
+			sel = len(devs)
+		}
+		devs, labels = append(devs, l.Name), append(labels, l.Name)
+	}
+	d := NewDialog("Add a route in "+model.Visible(ns.DisplayName()), nil,
+		TextField("destination", "destination", "default or 10.0.2.0/24", ""),
+		TextField("gateway", "gateway", "10.0.1.254 (or choose a device)", ""),
+		ChoiceField("device", "device", labels, sel),
+		TextField("table", "table", "main", ""),
+		TextField("metric", "metric", "none", ""))
+	d.Submit = func(v map[string]string) (tea.Cmd, error) {
+		table, ferr := model.ParseTable("table", v["table"])
+		if ferr != nil {
+			return nil, ferr
+		}
+		metric, ferr := model.ParseMetric("metric", v["metric"])
+		if ferr != nil {
+			return nil, ferr
+		}
+		spec := model.RouteSpec{Ns: here, Dst: v["destination"], Gateway: v["gateway"],
+			Dev: devs[max(0, choiceIndex(d, "device"))], Table: table, Metric: metric}
+		if err := spec.Validate(); err != nil {
+			return nil, err
+		}
+		return m.runChange(spec.AddCmds(), within(here), func(c Changer) ([]model.Cmd, error) { return c.AddRoute(spec) }), nil
+	}
+	return m.OpenDialog(d)
+}

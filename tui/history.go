@@ -1,0 +1,138 @@
+package tui
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/lazyns/lazyns/model"
+)
+
+// DefaultScriptPath is where w offers to write the history.
+const DefaultScriptPath = "./lazyns-history.sh"
+
+// historyPane lists every change of the session as the ip commands that
+// do the same (H); w writes them as a script.
+type historyPane struct {
+	linesPane
+}
+
+// historyWrittenMsg is the end of writing the script. exists asks first
+// before replacing a file that is there.
+type historyWrittenMsg struct {
+	path    string
+	changes int
+	exists  bool
+	err     error
+}
+
+func (m *Model) openHistory() tea.Cmd {
+	p := &historyPane{}
+	p.refresh(m)
+	m.pane = p
+	return nil
+}
+
+// refresh lists the history again: a change may end while it is open.
+func (p *historyPane) refresh(m *Model) {
+	entries := m.chg.history.Entries()
+	p.lines = p.lines[:0]
+	for _, e := range entries {
+		p.lines = append(p.lines, m.st.Paint(model.RoleDim, "# "+e.Time.Format("15:04:05")))
+		for _, c := range e.Cmds {
+			p.lines = append(p.lines, c.String())
+		}
+	}
+	if len(entries) == 0 {
+		p.lines = append(p.lines, m.st.Paint(model.RoleDim, "no changes yet in this session"))
+	}
+	p.title = "HISTORY  " + plural(len(entries), "change") + " in this session  ·  w writes them as a script"
+	p.sc.set(len(p.lines), p.sc.height)
+}
+
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+func (p *historyPane) render(m *Model, height int) []string { return p.renderLines(m, height) }
+func (p *historyPane) actions() []string                    { return nil }
+func (p *historyPane) close()                               {}
+func (p *historyPane) click(*Model, int) tea.Cmd            { return nil }
+
+func (p *historyPane) key(m *Model, msg tea.KeyPressMsg, act string) tea.Cmd {
+	switch {
+	case msg.String() == "w":
+		return m.writeHistoryForm()
+	case act == ActHistory:
+		m.pane = nil
+		return nil
+	}
+	p.move(act)
+	return nil
+}
+
+// writeHistoryForm asks where to write the script.
+func (m *Model) writeHistoryForm() tea.Cmd {
+	n := m.chg.history.Len()
+	if n == 0 {
+		m.setStatus("nothing to write: no changes yet in this session", false)
+		return nil
+	}
+	d := NewDialog("Write the history as a script", nil, TextField("path", "path", DefaultScriptPath, DefaultScriptPath))
+	d.Text = "A bash script of the " + plural(n, "change") + " as ip commands; run it as root to do them again."
+	d.Submit = func(v map[string]string) (tea.Cmd, error) {
+		path := strings.TrimSpace(v["path"])
+		if path == "" {
+			return nil, errors.New("path: give a file to write, such as " + DefaultScriptPath)
+		}
+		return writeScript(path, m.chg.history.Script(), n, false), nil
+	}
+	return m.OpenDialog(d)
+}
+
+// writeScript writes the script, executable, in a command. Unless
+// replace, a file already there is left alone and the answer asks.
+func writeScript(path, script string, changes int, replace bool) tea.Cmd {
+	return func() tea.Msg {
+		if abs, err := filepath.Abs(path); err == nil {
+			path = abs
+		}
+		flags := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+		if !replace {
+			flags |= os.O_EXCL
+		}
+		f, err := os.OpenFile(path, flags, 0o755)
+		if errors.Is(err, fs.ErrExist) {
+			return historyWrittenMsg{path: path, changes: changes, exists: true}
+		}
+		if err == nil {
+			_, err = f.WriteString(script)
+			// The umask, or a file replaced, may have left other bits.
+			err = errors.Join(err, f.Chmod(0o755), f.Close())
+		}
+		return historyWrittenMsg{path: path, changes: changes, err: err}
+	}
+}
+
+func (m *Model) historyWritten(msg historyWrittenMsg) tea.Cmd {
+	path := model.Visible(msg.path)
+	switch {
+	case msg.exists:
+		script := m.chg.history.Script()
+		return m.OpenDialog(NewConfirm("Replace "+path+"?", path+" exists. Replace it with the history?", func() tea.Cmd {
+			return writeScript(msg.path, script, msg.changes, true)
+		}))
+	case msg.err != nil:
+		m.setStatus("writing the history: "+model.Visible(msg.err.Error()), true)
+	default:
+		m.setStatus("wrote "+plural(msg.changes, "change")+" to "+path+"  ·  bash "+model.ShellQuote(msg.path)+" does them again", false)
+	}
+	return nil
+}

@@ -1,0 +1,788 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/lazyns/lazyns/model"
+)
+
+// harness drives a Model directly: each message goes through Update and the
+// commands it returns are run, their messages fed back, until nothing is
+// left. Commands that wait on the watcher or on progress block; they are
+// given up after a short wait, as the program would keep them pending.
+type harness struct {
+	t   *testing.T
+	m   *Model
+	src *fakeSource
+	run *fakeRunner
+}
+
+func newHarness(t *testing.T, opt Options) *harness {
+	t.Helper()
+	src := newFakeSource(fakeSnapshot())
+	src.sockets[kRouter] = fakeSockets()
+	src.procs[kRouter] = fakeProcs()
+	run := &fakeRunner{out: []byte("ok\r\n"), code: 0}
+	if opt.Hostname == "" {
+		opt.Hostname = "vm"
+	}
+	m := New(src, run, opt)
+	t.Cleanup(m.Close)
+	h := &harness{t: t, m: m, src: src, run: run}
+	h.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	h.settle(m.Init())
+	if m.Snapshot() == nil {
+		t.Fatal("no snapshot after Init")
+	}
+	return h
+}
+
+func (h *harness) send(msg tea.Msg) {
+	_, cmd := h.m.Update(msg)
+	h.settle(cmd)
+}
+
+func (h *harness) keys(ks ...string) {
+	for _, k := range ks {
+		h.send(press(k))
+	}
+}
+
+func (h *harness) settle(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	var msg tea.Msg
+	select {
+	case msg = <-done:
+	case <-time.After(50 * time.Millisecond):
+		return
+	}
+	switch msg := msg.(type) {
+	case nil:
+	case tea.BatchMsg:
+		for _, c := range msg {
+			h.settle(c)
+		}
+	default:
+		if _, quit := msg.(tea.QuitMsg); quit {
+			return
+		}
+		// tea.Exec's message is internal to Bubble Tea: run the command
+		// as the program would and deliver its callback.
+		if reflect.TypeOf(msg).String() == "tea.execMsg" {
+			return
+		}
+		h.send(msg)
+	}
+}
+
+func (h *harness) selected() string {
+	if ns := h.m.Selected(); ns != nil {
+		return ns.DisplayName()
+	}
+	return ""
+}
+
+func (h *harness) screen() string { return ansi.Strip(h.m.render()) }
+
+// selectName moves the list cursor to the namespace called name.
+func (h *harness) selectName(name string) {
+	h.t.Helper()
+	h.keys("g")
+	for i := 0; i < 20 && h.selected() != name; i++ {
+		h.keys("j")
+	}
+	if h.selected() != name {
+		h.t.Fatalf("cannot select %q", name)
+	}
+}
+
+func TestFilterIndex(t *testing.T) {
+	snap := fakeSnapshot()
+	idx := newFilterIndex(snap)
+	names := func(q string) []string {
+		var out []string
+		for _, i := range idx.match(q) {
+			out = append(out, model.Visible(snap.Namespaces[i].DisplayName()))
+		}
+		return out
+	}
+	cases := map[string][]string{
+		"QROUTER-E945":   {routerName},
+		"10.0.0.1":       {routerName},
+		"10.0.0.":        {dhcpName, routerName},
+		"tap76de":        {"host"},
+		"dnsmasq":        {"pid 1234 (dnsmasq)"},
+		"2001:db8::10":   {routerName},
+		`evil\x1b[31m`:   {model.Visible(evilName)},
+		"no-such-thing":  nil,
+		"172.17.0.3/16":  {"pid 4242 (nginx)"},
+		"  dae14f7d-8a ": {dhcpName},
+	}
+	for q, want := range cases {
+		if got := names(q); !reflect.DeepEqual(got, want) {
+			t.Errorf("filter %q: got %q, want %q", q, got, want)
+		}
+	}
+	if got := len(idx.match("")); got != len(snap.Namespaces) {
+		t.Errorf("empty filter shows %d of %d", got, len(snap.Namespaces))
+	}
+}
+
+func TestFilterTypingAndEsc(t *testing.T) {
+	h := newHarness(t, Options{})
+	h.keys("/", "1", "0", ".", "6", "6")
+	if h.selected() != evilName || len(h.m.shown) != 1 {
+		t.Fatalf("typing 10.66 selected %q of %d shown", h.selected(), len(h.m.shown))
+	}
+	h.keys("enter")
+	if h.m.filtering || !strings.Contains(h.screen(), "filter: 10.66") {
+		t.Fatalf("enter should keep the filter and leave typing:\n%s", h.screen())
+	}
+	h.keys("esc")
+	if h.m.filter.Value() != "" || len(h.m.shown) != len(h.m.snap.Namespaces) {
+		t.Fatal("esc did not clear the filter")
+	}
+	if h.selected() != evilName {
+		t.Errorf("clearing the filter lost the selection: %q", h.selected())
+	}
+	h.keys("/", "z", "z", "z")
+	if !strings.Contains(h.screen(), "nothing matches") || h.m.Selected() != nil {
+		t.Errorf("a filter matching nothing:\n%s", h.screen())
+	}
+	h.keys("esc")
+	if h.m.filtering || len(h.m.shown) == 0 {
+		t.Error("esc while typing should clear and close the filter")
+	}
+}
+
+func TestNavigation(t *testing.T) {
+	h := newHarness(t, Options{})
+	n := len(h.m.snap.Namespaces)
+	if h.selected() != "host" {
+		t.Fatalf("starts on %q, want host", h.selected())
+	}
+	h.keys("k")
+	if h.m.list.cursor != 0 {
+		t.Error("k at the top moved")
+	}
+	h.keys("j", "down")
+	if h.m.list.cursor != 2 {
+		t.Errorf("j, down: cursor %d", h.m.list.cursor)
+	}
+	h.keys("G")
+	if h.m.list.cursor != n-1 || h.selected() != "ghost" {
+		t.Errorf("G: cursor %d on %q", h.m.list.cursor, h.selected())
+	}
+	h.keys("j")
+	if h.m.list.cursor != n-1 {
+		t.Error("j at the bottom moved")
+	}
+	h.keys("g")
+	if h.m.list.cursor != 0 {
+		t.Error("g did not go to the top")
+	}
+	h.keys("pgdown")
+	if h.m.list.cursor != n-1 {
+		t.Errorf("pgdown on a short list: cursor %d", h.m.list.cursor)
+	}
+	h.keys("pgup", "up")
+	if h.m.list.cursor != 0 {
+		t.Errorf("pgup: cursor %d", h.m.list.cursor)
+	}
+
+	// Tabs: ] and [ wrap, numbers jump.
+	h.keys("]", "]")
+	if h.m.tab != tabRoutes {
+		t.Errorf("] ]: tab %d", h.m.tab)
+	}
+	h.keys("[", "[", "[")
+	if h.m.tab != tabProcs {
+		t.Errorf("[ wraps: tab %d", h.m.tab)
+	}
+	h.keys("1")
+	if h.m.tab != tabLinks {
+		t.Errorf("1: tab %d", h.m.tab)
+	}
+
+	// Focus: the detail rows move, the list stays.
+	h.keys("tab", "j", "j", "G")
+	if h.m.focus != focusDetail || h.m.list.cursor != 0 || h.m.rows.cursor != len(h.m.detail.rows)-1 {
+		t.Errorf("detail focus: focus %d list %d rows %d", h.m.focus, h.m.list.cursor, h.m.rows.cursor)
+	}
+	h.keys("shift+tab", "j")
+	if h.m.focus != focusList || h.m.list.cursor != 1 {
+		t.Errorf("shift+tab back: focus %d list %d", h.m.focus, h.m.list.cursor)
+	}
+	if h.m.rows.cursor != 0 {
+		t.Error("another namespace should start at its first row")
+	}
+}
+
+func TestFollowVeth(t *testing.T) {
+	h := newHarness(t, Options{})
+	h.selectName(routerName)
+	h.keys("enter") // list → detail
+	if h.m.focus != focusDetail {
+		t.Fatal("enter on the list should focus the detail")
+	}
+	h.keys("j") // qr-76de6d23-a8
+	h.keys("enter")
+	if h.selected() != "host" || h.m.tab != tabLinks {
+		t.Fatalf("followed to %q tab %d", h.selected(), h.m.tab)
+	}
+	row := h.m.detail.rows[h.m.rows.cursor]
+	if row.link != 5 {
+		t.Errorf("peer row is link %d, want 5 (tap76de6d23-a8)", row.link)
+	}
+	// And back again, through a filter that hides the router.
+	h.keys("/", "t", "a", "p", "7", "6", "enter")
+	if h.selected() != "host" || h.m.detail.rows[h.m.rows.cursor].link != 5 {
+		t.Fatalf("filtering lost the place: %q", h.selected())
+	}
+	h.keys("enter")
+	if h.selected() != routerName {
+		t.Fatalf("followed back to %q", h.selected())
+	}
+	if h.m.filter.Value() != "" {
+		t.Error("following to a namespace the filter hides should clear the filter")
+	}
+	if h.m.detail.rows[h.m.rows.cursor].link != 14 {
+		t.Error("peer row not selected after following back")
+	}
+	// A link that is not a veth says so.
+	h.keys("g", "enter")
+	if h.selected() != routerName || !strings.Contains(h.m.status, "not a veth") {
+		t.Errorf("enter on lo: %q, status %q", h.selected(), h.m.status)
+	}
+}
+
+func TestLiveReread(t *testing.T) {
+	h := newHarness(t, Options{})
+	h.selectName(routerName)
+	before := h.m.Snapshot()
+
+	// A reread that finds nothing new changes nothing: no new snapshot,
+	// so nothing to draw.
+	h.send(changeMsg{model.Change{Ns: kRouter}})
+	if h.m.Snapshot() != before || h.src.count("Reread") != 1 {
+		t.Fatalf("identical reread replaced the snapshot (rereads %d)", h.src.count("Reread"))
+	}
+
+	down := *before.Find(kRouter)
+	down.Links = append([]model.Link(nil), down.Links...)
+	down.Links[1].OperState = 2
+	down.Links[1].Flags &^= model.IFF_UP
+	h.src.mu.Lock()
+	h.src.reread[kRouter] = &down
+	h.src.mu.Unlock()
+	h.send(changeMsg{model.Change{Ns: kRouter}})
+	if got := h.m.Snapshot().Find(kRouter).Links[1].OperState; got != 2 {
+		t.Fatalf("link state after reread: %d", got)
+	}
+	if before.Find(kRouter).Links[1].OperState != 6 {
+		t.Error("the old snapshot was changed in place")
+	}
+	if !strings.Contains(h.screen(), "DOWN") {
+		t.Errorf("the link going down is not on screen:\n%s", h.screen())
+	}
+	if h.selected() != routerName {
+		t.Errorf("selection moved to %q", h.selected())
+	}
+	// A change in a namespace lazyns does not know is ignored.
+	h.send(changeMsg{model.Change{Ns: model.NsKey{Dev: 9, Ino: 9}}})
+	if h.src.count("Reread") != 2 {
+		t.Errorf("reread an unknown namespace")
+	}
+}
+
+func TestLiveNamespaces(t *testing.T) {
+	h := newHarness(t, Options{})
+	h.selectName(routerName)
+	h.src.mu.Lock()
+	next := fakeSnapshot()
+	next.Namespaces = append(next.Namespaces, model.Namespace{Key: model.NsKey{Dev: 4, Ino: 99}, Name: "aaa-new", Links: []model.Link{lo()}})
+	next.Sort()
+	h.src.snap = next
+	h.src.mu.Unlock()
+	h.send(changeMsg{model.Change{Namespaces: true}})
+	if h.src.count("Snapshot") != 2 {
+		t.Fatalf("snapshots read: %d", h.src.count("Snapshot"))
+	}
+	if !strings.Contains(h.screen(), "aaa-new") || !strings.Contains(h.screen(), "9 namespaces") {
+		t.Errorf("new namespace not shown:\n%s", h.screen())
+	}
+	if h.selected() != routerName {
+		t.Errorf("selection moved to %q", h.selected())
+	}
+	// The watcher follows the selection.
+	h.keys("k")
+	w := h.src.watcher
+	w.mu.Lock()
+	last := w.focused[len(w.focused)-1]
+	w.mu.Unlock()
+	if last != h.m.Selected().Key {
+		t.Errorf("watcher focused on %v, selected %v", last, h.m.Selected().Key)
+	}
+}
+
+func TestLazyTabs(t *testing.T) {
+	h := newHarness(t, Options{})
+	h.selectName(routerName)
+	if h.src.count("Sockets")+h.src.count("Processes") != 0 {
+		t.Fatal("sockets or processes read before their tab was opened")
+	}
+	h.keys("6")
+	if h.src.count("Sockets") != 1 || !strings.Contains(h.screen(), "haproxy/2002") {
+		t.Fatalf("sockets tab:\n%s", h.screen())
+	}
+	h.keys("7")
+	if h.src.count("Processes") != 1 || !strings.Contains(h.screen(), "/usr/sbin/keepalived") {
+		t.Fatalf("processes tab:\n%s", h.screen())
+	}
+	h.keys("6", "7")
+	if h.src.count("Sockets") != 1 || h.src.count("Processes") != 1 {
+		t.Error("reopening a tab read again")
+	}
+	h.keys("ctrl+r")
+	if h.src.count("Processes") != 2 {
+		t.Error("ctrl+r should read the open tab again")
+	}
+}
+
+func TestShell(t *testing.T) {
+	h := newHarness(t, Options{})
+	h.selectName(dhcpName)
+	_, cmd := h.m.Update(press("s"))
+	if cmd == nil || len(h.run.shells) != 1 || h.run.shells[0] != dhcpName {
+		t.Fatalf("s started %q", h.run.shells)
+	}
+	h.send(shellDoneMsg{name: dhcpName})
+	if h.src.count("Snapshot") != 2 || h.selected() != dhcpName {
+		t.Errorf("after the shell: %d snapshots, on %q", h.src.count("Snapshot"), h.selected())
+	}
+	h.keys("G")
+	h.keys("s")
+	if !strings.Contains(h.m.status, "stale") || len(h.run.shells) != 1 {
+		t.Errorf("shell in a stale entry: %q", h.m.status)
+	}
+}
+
+func TestExec(t *testing.T) {
+	h := newHarness(t, Options{})
+	h.selectName(routerName)
+	h.keys("x")
+	if h.m.dialog == nil {
+		t.Fatal("x opened no dialog")
+	}
+	h.keys("enter")
+	if h.m.dialog == nil || !strings.Contains(h.screen(), "type a command") {
+		t.Fatalf("empty command accepted:\n%s", h.screen())
+	}
+	h.run.out = []byte("\x1b[32mgreen\x1b[0m\r\n\x1b]0;title\x07\x1b[Hend\r\n")
+	h.run.code = 2
+	for _, r := range "ip a" {
+		h.send(press(string(r)))
+	}
+	h.keys("enter")
+	if h.m.dialog != nil || len(h.run.runs) != 1 || h.run.runs[0] != routerName+": ip a" {
+		t.Fatalf("ran %q", h.run.runs)
+	}
+	raw := h.m.render()
+	if !strings.Contains(raw, "\x1b[32mgreen") {
+		t.Errorf("colours not kept:\n%q", raw)
+	}
+	scr := h.screen()
+	if !strings.Contains(scr, "exit 2") || !strings.Contains(scr, `\x1b]0;title\x07\x1b[Hend`) {
+		t.Errorf("output pane:\n%s", scr)
+	}
+	assertInert(t, stripSGR(raw))
+	h.keys("esc")
+	if h.m.pane != nil {
+		t.Error("esc did not close the output")
+	}
+	h.keys("x", "esc")
+	if h.m.dialog != nil {
+		t.Error("esc did not close the dialog")
+	}
+}
+
+func TestDialogFields(t *testing.T) {
+	h := newHarness(t, Options{})
+	var got map[string]string
+	d := NewDialog("New veth", func(v map[string]string) (tea.Cmd, error) {
+		got = v
+		return nil, nil
+	}, TextField("name", "name", "veth0", ""), ChoiceField("ns", "namespace", []string{"host", "blue"}, 0),
+		TextField("peer", "peer name", "veth1", "p1"))
+	h.send(nil)
+	h.settle(h.m.OpenDialog(d))
+	h.keys("a", "tab", "l", "tab", "2", "shift+tab", "shift+tab", "b", "enter")
+	want := map[string]string{"name": "ab", "ns": "blue", "peer": "p12"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("values %v, want %v", got, want)
+	}
+	yes := false
+	h.settle(h.m.OpenDialog(NewConfirm("Delete", "Delete blue?", func() tea.Cmd { yes = true; return nil })))
+	if !strings.Contains(h.screen(), "Delete blue?") {
+		t.Errorf("confirm not shown:\n%s", h.screen())
+	}
+	h.keys("n")
+	if yes || h.m.dialog != nil {
+		t.Error("n should cancel")
+	}
+	h.settle(h.m.OpenDialog(NewConfirm("Delete", "Delete blue?", func() tea.Cmd { yes = true; return nil })))
+	h.keys("y")
+	if !yes {
+		t.Error("y should confirm")
+	}
+}
+
+func TestChangeKeysAndReadOnly(t *testing.T) {
+	h := newHarness(t, Options{ReadOnly: true})
+	if !strings.Contains(strings.SplitN(h.screen(), "\n", 2)[0], "READ-ONLY") {
+		t.Error("no READ-ONLY badge")
+	}
+	h.keys("v")
+	if !strings.Contains(h.m.status, "read-only") {
+		t.Errorf("v: status %q", h.m.status)
+	}
+	if strings.Contains(strings.Split(h.screen(), "\n")[39], "veth") {
+		t.Error("change keys shown in the footer")
+	}
+}
+
+func TestKeysOverride(t *testing.T) {
+	h := newHarness(t, Options{Keys: map[string][]string{ActDown: {"n"}, ActQuit: {"Q"}}})
+	h.keys("j")
+	if h.m.list.cursor != 0 {
+		t.Error("j still moves after down was rebound")
+	}
+	h.keys("n")
+	if h.m.list.cursor != 1 {
+		t.Error("n does not move down")
+	}
+	h.keys("?")
+	if !strings.Contains(h.screen(), "n          down") {
+		t.Errorf("help does not show the rebound key:\n%s", h.screen())
+	}
+	_, cmd := h.m.Update(press("Q"))
+	if cmd == nil || cmd() != tea.Quit() {
+		t.Error("Q does not quit")
+	}
+}
+
+func TestMouse(t *testing.T) {
+	h := newHarness(t, Options{})
+	h.send(tea.MouseClickMsg{X: 3, Y: 6, Button: tea.MouseLeft}) // body line 5: list row 4
+	if h.selected() != routerName {
+		t.Fatalf("click selected %q", h.selected())
+	}
+	l := h.m.layout()
+	h.send(tea.MouseClickMsg{X: l.detailX + 1, Y: l.tableY + 1, Button: tea.MouseLeft})
+	if h.m.focus != focusDetail || h.m.rows.cursor != 1 {
+		t.Errorf("click on the second link: focus %d row %d", h.m.focus, h.m.rows.cursor)
+	}
+	h.send(tea.MouseClickMsg{X: l.detailX + len(" Links  Addresses  Rou"), Y: l.tabsY, Button: tea.MouseLeft})
+	if h.m.tab != tabRoutes {
+		t.Errorf("click on Routes: tab %d", h.m.tab)
+	}
+	h.send(tea.MouseWheelMsg{X: 2, Y: 5, Button: tea.MouseWheelDown})
+	if h.m.list.offset != 0 || h.selected() != routerName {
+		t.Error("wheel on a list that fits moved it")
+	}
+}
+
+func TestQuitClosesWatcher(t *testing.T) {
+	h := newHarness(t, Options{})
+	_, cmd := h.m.Update(press("q"))
+	if cmd == nil || cmd() != tea.Quit() {
+		t.Fatal("q does not quit")
+	}
+	if !h.src.watcher.closed {
+		t.Error("watcher still open after quit")
+	}
+}
+
+func TestHostileNamesInert(t *testing.T) {
+	h := newHarness(t, Options{Theme: "dark"}) // colours on
+	h.selectName(evilName)
+	for _, k := range []string{"1", "2", "3", "7", "?"} {
+		h.keys(k)
+		raw := h.m.render()
+		assertInert(t, stripSGR(raw))
+		if !strings.Contains(ansi.Strip(raw), `\x1b`) && k != "?" && k != "7" && k != "3" {
+			t.Errorf("tab %s does not show the escape as text", k)
+		}
+	}
+}
+
+func TestTerminalText(t *testing.T) {
+	got := terminalText([]byte("a\tb\r\n\x1b[1;31mred\x1b[0m \x1b[2J\x9b\xff\r\nlast"))
+	want := []string{"a       b", "\x1b[1;31mred\x1b[0m \\x1b[2J\\x9b\\xff\x1b[m", "last"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+	if terminalText(nil) != nil {
+		t.Error("no output should be no lines")
+	}
+}
+
+// stripSGR removes colour sequences only, so any other escape is left for
+// assertInert to find.
+func stripSGR(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if n := sgrLen(s[i:]); n > 0 {
+			i += n - 1
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func TestTopology(t *testing.T) {
+	h := newHarness(t, Options{})
+	h.keys("t")
+	p, ok := h.m.pane.(*topoPane)
+	if !ok {
+		t.Fatal("t opened no topology")
+	}
+	scr := h.screen()
+	for _, want := range []string{"br-int", "tap76de6d23-a8 ⇄ " + routerName + " qr-76de6d23-a8 10.0.0.1/24", `evil\x1b[31mred`} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("topology lacks %q:\n%s", want, scr)
+		}
+	}
+	assertInert(t, scr)
+	// Find the line of the router's qr- port and open it.
+	line := -1
+	for i, l := range p.targets {
+		if l.Ns == kHost && l.Link == 5 {
+			line = i
+		}
+	}
+	if line < 0 {
+		t.Fatalf("no line for tap76de6d23-a8: %+v", p.targets)
+	}
+	for h.m.pane != nil && p.sc.cursor < line {
+		h.keys("j")
+	}
+	h.keys("enter")
+	if h.m.pane != nil || h.selected() != "host" || h.m.tab != tabLinks || h.m.detail.rows[h.m.rows.cursor].link != 5 {
+		t.Errorf("enter on a port: pane %v, on %q, tab %d", h.m.pane, h.selected(), h.m.tab)
+	}
+	// The topology follows new snapshots while open; esc leaves it.
+	h.keys("t")
+	h.send(snapshotMsg{snap: fakeSnapshot()})
+	if _, ok := h.m.pane.(*topoPane); !ok {
+		t.Fatal("a new snapshot closed the topology")
+	}
+	h.keys("esc")
+	if h.m.pane != nil {
+		t.Error("esc did not leave the topology")
+	}
+}
+
+func TestColorsOption(t *testing.T) {
+	st := NewStyles(false, true, map[string]string{"ifname": "#ff0000", "up": "", "bogus": "1"})
+	if got := st.Paint(model.RoleIfname, "eth0"); !strings.Contains(got, "38;2;255;0;0") {
+		t.Errorf("ifname colour not applied: %q", got)
+	}
+	if got := st.Paint(model.RoleUp, "UP"); got != "UP" {
+		t.Errorf(`"" should leave up in the terminal's colour: %q`, got)
+	}
+	if got := st.Paint(model.RoleDown, "DOWN"); !strings.Contains(got, "38;5;1m") {
+		t.Errorf("roles not named keep ip -c's colour: %q", got)
+	}
+	plain := NewStyles(true, true, map[string]string{"ifname": "#ff0000"})
+	if got := plain.Paint(model.RoleIfname, "eth0"); got != "eth0" {
+		t.Errorf("no colour at all under NoColor: %q", got)
+	}
+}
+
+func TestRefreshModes(t *testing.T) {
+	h := newHarness(t, Options{Refresh: -1})
+	if h.src.count("Watch") != 0 {
+		t.Error("manual refresh started the watcher")
+	}
+	h.keys("ctrl+r")
+	if h.src.count("Snapshot") != 2 {
+		t.Error("ctrl+r did not read again")
+	}
+	p := newHarness(t, Options{Refresh: time.Hour})
+	if p.src.count("Watch") != 0 {
+		t.Error("polling started the watcher")
+	}
+	p.send(tickMsg{})
+	if p.src.count("Snapshot") != 2 {
+		t.Error("a tick did not read again")
+	}
+	live := newHarness(t, Options{})
+	if live.src.count("Watch") != 1 {
+		t.Error("live refresh did not start the watcher")
+	}
+}
+
+func TestSnapshotShrinks(t *testing.T) {
+	h := newHarness(t, Options{})
+	h.keys("G")
+	h.src.mu.Lock()
+	h.src.snap = &model.Snapshot{Namespaces: fakeSnapshot().Namespaces[:2]}
+	h.src.mu.Unlock()
+	h.send(changeMsg{model.Change{Namespaces: true}})
+	if h.selected() != "blue" || !strings.Contains(h.screen(), "2 namespaces") {
+		t.Errorf("after the selected namespace vanished: on %q\n%s", h.selected(), h.screen())
+	}
+	h.src.mu.Lock()
+	h.src.snap = &model.Snapshot{}
+	h.src.mu.Unlock()
+	h.send(changeMsg{model.Change{Namespaces: true}})
+	if h.m.Selected() != nil || !strings.Contains(h.screen(), "0 namespaces") {
+		t.Errorf("no namespaces at all:\n%s", h.screen())
+	}
+	h.keys("j", "enter", "tab", "enter", "s", "x", "t", "6")
+}
+
+func TestProgressWhileLoading(t *testing.T) {
+	m := New(newFakeSource(fakeSnapshot()), nil, Options{Hostname: "vm"})
+	t.Cleanup(m.Close)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.Update(progressMsg{done: 120, total: 1000})
+	scr := ansi.Strip(m.render())
+	if !strings.Contains(scr, "reading namespaces… 120/1000") {
+		t.Errorf("no progress line:\n%s", scr)
+	}
+	for _, k := range []string{"j", "enter", "tab", "s", "x", "t", "/", "a", "esc", "?"} {
+		m.Update(press(k))
+	}
+	m.Update(tea.MouseClickMsg{X: 3, Y: 4, Button: tea.MouseLeft})
+	m.Update(snapshotMsg{snap: fakeSnapshot()})
+	if !strings.Contains(ansi.Strip(m.render()), "8 namespaces") {
+		t.Error("keys before the first snapshot broke it")
+	}
+}
+
+// Every screen at sizes down to tiny ones: lines exactly as wide as the
+// terminal, as many as it is high, and no panic.
+func TestSizes(t *testing.T) {
+	h := newHarness(t, Options{})
+	h.selectName(evilName)
+	screens := []func(){
+		func() {}, func() { h.keys("?") }, func() { h.keys("esc", "t") }, func() { h.keys("esc", "x") },
+		func() { h.keys("esc", "/", "e") }, func() { h.keys("esc", "esc", "3") },
+	}
+	for _, size := range [][2]int{{80, 24}, {120, 40}, {200, 60}, {40, 10}, {20, 5}, {1, 1}} {
+		h.send(tea.WindowSizeMsg{Width: size[0], Height: size[1]})
+		for i, open := range screens {
+			open()
+			lines := strings.Split(h.m.render(), "\n")
+			if len(lines) != size[1] && size[1] >= 4 {
+				t.Errorf("%v screen %d: %d lines", size, i, len(lines))
+			}
+			for j, l := range lines {
+				if w := ansi.StringWidth(l); w > size[0] {
+					t.Errorf("%v screen %d line %d is %d wide: %q", size, i, j, w, ansi.Strip(l))
+				}
+			}
+		}
+		h.keys("esc", "esc")
+	}
+}
+
+func TestPaintWords(t *testing.T) {
+	tag := func(r model.Role, s string) string { return "<" + strconv.Itoa(int(r)) + ":" + s + ">" }
+	got := paintWords(tag, "10.0.0.0/24 dev qr-1 proto kernel scope link src 10.0.0.1")
+	want := "<6:10.0.0.0/24> dev <2:qr-1> proto kernel scope link src <6:10.0.0.1>"
+	if got != want {
+		t.Errorf("route:\n got %s\nwant %s", got, want)
+	}
+	got = paintWords(tag, "fe80::1 dev eth0 lladdr fa:16:3e:aa:bb:cc router REACHABLE")
+	want = "<7:fe80::1> dev <2:eth0> lladdr <5:fa:16:3e:aa:bb:cc> router REACHABLE"
+	if got != want {
+		t.Errorf("neighbour:\n got %s\nwant %s", got, want)
+	}
+	if got := paintWords(tag, "default via 172.24.4.1 dev qg"); got != "default via <6:172.24.4.1> dev <2:qg>" {
+		t.Errorf("default route: %s", got)
+	}
+}
+
+// Changes that arrive while a snapshot is read are read once more, after a
+// pause in proportion to how long reading took.
+func TestReloadUnderChurn(t *testing.T) {
+	h := newHarness(t, Options{})
+	h.m.loading = true
+	for i := 0; i < 5; i++ {
+		h.m.Update(changeMsg{model.Change{Namespaces: true}})
+	}
+	if !h.m.reload || h.src.count("Snapshot") != 1 {
+		t.Fatalf("changes during a read: reload %v, %d reads", h.m.reload, h.src.count("Snapshot"))
+	}
+	h.m.Update(snapshotMsg{snap: fakeSnapshot(), took: 10 * time.Millisecond})
+	if !h.m.loading || h.m.reload {
+		t.Fatal("the next read should be pending")
+	}
+	h.send(reloadMsg{})
+	if h.src.count("Snapshot") != 2 || h.m.loading {
+		t.Errorf("after the pause: %d reads, loading %v", h.src.count("Snapshot"), h.m.loading)
+	}
+	if reloadPause(time.Second) != 2*time.Second || reloadPause(0) != 50*time.Millisecond || reloadPause(100*time.Millisecond) != 300*time.Millisecond {
+		t.Error("reloadPause bounds")
+	}
+}
+
+type failingSource struct{ *fakeSource }
+
+func (failingSource) Snapshot(context.Context, func(int, int)) (*model.Snapshot, error) {
+	return nil, errors.New("open /run/netns: permission \x1b[31mdenied")
+}
+
+func TestFirstReadFails(t *testing.T) {
+	m := New(failingSource{newFakeSource(fakeSnapshot())}, nil, Options{Hostname: "vm"})
+	t.Cleanup(m.Close)
+	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	m.Update(m.loadSnapshot()())
+	scr := ansi.Strip(m.render())
+	if !strings.Contains(scr, `permission \x1b[31mdenied`) || !strings.Contains(scr, "ctrl+r tries again") {
+		t.Errorf("a failed first read:\n%s", scr)
+	}
+	assertInert(t, scr)
+	m.Update(press("ctrl+r"))
+	if !m.loading {
+		t.Error("ctrl+r did not try again")
+	}
+}
+
+func TestRegisteredAction(t *testing.T) {
+	ran := 0
+	saved := actionHandlers[ActHistory]
+	onAction(ActLab, func(m *Model) tea.Cmd { ran++; return nil })
+	onAction(ActHistory, func(m *Model) tea.Cmd { ran++; return nil })
+	t.Cleanup(func() { delete(actionHandlers, ActLab); actionHandlers[ActHistory] = saved })
+	h := newHarness(t, Options{})
+	h.keys("L")
+	if ran != 1 {
+		t.Fatal("a registered action did not run")
+	}
+	h.keys("?")
+	if scr := h.screen(); !strings.Contains(scr, "lab  ") || strings.Contains(scr, "lab (not yet)") {
+		t.Errorf("help still calls b not available:\n%s", scr)
+	}
+	ro := newHarness(t, Options{ReadOnly: true})
+	ro.keys("L", "H")
+	if ran != 2 || !strings.Contains(ro.m.status, "read-only") {
+		t.Errorf("read-only: ran %d, status %q", ran, ro.m.status)
+	}
+}

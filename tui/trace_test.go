@@ -1,0 +1,139 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+	"github.com/lazyns/lazyns/model"
+)
+
+// traceSource is the fake source that can also trace: it answers with a
+// fixed path from the qdhcp namespace over br-int to the qrouter.
+type traceSource struct {
+	*fakeSource
+	asked []string
+}
+
+func (s *traceSource) Trace(_ context.Context, from model.NsKey, dst, src net.IP) (*model.Trace, error) {
+	s.asked = append(s.asked, fmt.Sprintf("%v %v %v", from, dst, src))
+	return dhcpToRouter(), nil
+}
+
+func dhcpToRouter() *model.Trace {
+	return &model.Trace{
+		Verdict: model.VerdictDelivered, Reason: "10.0.0.1 is an address of " + routerName,
+		Ns: kRouter, NsName: routerName, Dst: net.ParseIP("10.0.0.1"), Src: net.ParseIP("10.0.0.2"),
+		Hops: []model.Hop{
+			{Ns: kDHCP, NsName: dhcpName, Out: "ns-dae14f7d-11", Table: "main",
+				Route:   "10.0.0.0/24 dev ns-dae14f7d-11 proto kernel scope link src 10.0.0.2 table main",
+				Wire:    []string{"ns-dae14f7d-11 (" + dhcpName + ")", "tapdae14f7d-11 (host)", "br-int (host)", "tap76de6d23-a8 (host)", "qr-76de6d23-a8 (" + routerName + ")"},
+				Command: "ip -n " + dhcpName + " route get 10.0.0.1"},
+			{Ns: kRouter, NsName: routerName, In: "qr-76de6d23-a8", Table: "main",
+				Route:   "local 10.0.0.1 dev qr-76de6d23-a8 proto kernel scope host src 10.0.0.1 table main",
+				Command: "ip -n " + routerName + " route get 10.0.0.1 from 10.0.0.2 iif qr-76de6d23-a8"},
+		},
+		Reply: &model.Trace{Verdict: model.VerdictDelivered, Reason: "10.0.0.2 is an address of " + dhcpName,
+			Ns: kDHCP, NsName: dhcpName, Hops: []model.Hop{{NsName: routerName}, {NsName: dhcpName}}},
+	}
+}
+
+func newTraceModel(t *testing.T, w, h int, src Source) (*teatest.TestModel, *Model) {
+	m := New(src, nil, Options{Hostname: "vm", NoColor: true, Theme: "dark"})
+	t.Cleanup(m.Close)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
+	waitScreen(t, tm, m, "namespaces")
+	return tm, m
+}
+
+// traceFromDHCP selects the qdhcp namespace, presses T and traces to
+// 10.0.0.1.
+func traceFromDHCP(tm *teatest.TestModel) {
+	for _, k := range []string{"j", "j", "j", "T"} {
+		tm.Send(press(k))
+	}
+	typeText(tm, "10.0.0.1")
+	tm.Send(press("enter"))
+}
+
+func finalModel(t *testing.T, tm *teatest.TestModel) *Model {
+	t.Helper()
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	return tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).(*Model)
+}
+
+func TestTraceGolden(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		t.Run(fmt.Sprintf("path_%dx%d", size[0], size[1]), func(t *testing.T) {
+			src := &traceSource{fakeSource: newFakeSource(fakeSnapshot())}
+			tm, _ := newTraceModel(t, size[0], size[1], src)
+			traceFromDHCP(tm)
+			waitScreen(t, tm, nil, "reply delivered")
+			out := screen(finalModel(t, tm))
+			assertInert(t, out)
+			golden.RequireEqual(t, out)
+			if len(src.asked) != 1 || src.asked[0] != fmt.Sprintf("%v 10.0.0.1 <nil>", kDHCP) {
+				t.Errorf("asked %q", src.asked)
+			}
+		})
+	}
+}
+
+func TestTraceEnterOpensHop(t *testing.T) {
+	src := &traceSource{fakeSource: newFakeSource(fakeSnapshot())}
+	tm, _ := newTraceModel(t, 120, 40, src)
+	traceFromDHCP(tm)
+	waitScreen(t, tm, nil, "reply delivered")
+	// The cursor starts on the first hop; down moves hop by hop, to the
+	// qrouter's head ("● qrouter-…  in qr-…").
+	tm.Send(press("j"))
+	tm.Send(press("enter"))
+	waitScreen(t, tm, nil, "trace: opened")
+	m := finalModel(t, tm)
+	if m.pane != nil {
+		t.Fatalf("the trace pane is still open")
+	}
+	if ns := m.Selected(); ns == nil || ns.Key != kRouter {
+		t.Fatalf("selected %v, want the qrouter", ns)
+	}
+}
+
+func TestTraceDialogRefusesBadAddress(t *testing.T) {
+	src := &traceSource{fakeSource: newFakeSource(fakeSnapshot())}
+	tm, _ := newTraceModel(t, 80, 24, src)
+	tm.Send(press("T"))
+	typeText(tm, "10.0.0")
+	tm.Send(press("enter"))
+	waitScreen(t, tm, nil, "is not an IP address")
+	m := finalModel(t, tm)
+	if m.dialog == nil || len(src.asked) != 0 {
+		t.Fatalf("dialog %v, asked %q", m.dialog, src.asked)
+	}
+}
+
+func TestTraceWithoutTracer(t *testing.T) {
+	tm, _ := newTraceModel(t, 80, 24, newFakeSource(fakeSnapshot()))
+	tm.Send(press("T"))
+	waitScreen(t, tm, nil, "trace: not available")
+	if m := finalModel(t, tm); m.dialog != nil || m.pane != nil {
+		t.Fatal("nothing should open without a tracer")
+	}
+}
+
+func TestTraceHelpNoLongerSaysNotYet(t *testing.T) {
+	m := New(newFakeSource(fakeSnapshot()), nil, Options{NoColor: true})
+	defer m.Close()
+	if changeActions[ActTrace] {
+		t.Fatal("trace is still marked as not available")
+	}
+	if got := strings.Join(m.viewHelp(40), "\n"); !strings.Contains(got, "trace") || strings.Contains(got, "trace (not yet)") {
+		t.Errorf("help:\n%s", got)
+	}
+}
