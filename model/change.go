@@ -160,20 +160,16 @@ func (s AddrSpec) AddCmds() []Cmd { return []Cmd{ipIn(s.Ns, "addr", "add", s.CID
 func (s AddrSpec) DeleteCmds() []Cmd { return []Cmd{ipIn(s.Ns, "addr", "del", s.CIDR, "dev", s.Dev)} }
 
 // RouteSpec is a route in Ns: to Dst ("default" or a prefix), via Gateway
-// and/or out of Dev; Table 0 is the main table, Metric 0 none. IPv6 makes
-// a default route without a gateway an IPv6 one (ip -6); otherwise the
-// family follows the destination or the gateway.
+// and/or out of Dev; Table 0 is the main table, Metric 0 none. The family
+// follows the destination or the gateway: an IPv6 default route without a
+// gateway is written ::/0.
 type RouteSpec struct {
 	Ns, Dst, Gateway, Dev string
 	Table, Metric         uint32
-	IPv6                  bool
 }
 
 func (s RouteSpec) args(verb string) []string {
 	args := []string{"route", verb, s.Dst}
-	if s.IPv6 && s.Dst == "default" && s.Gateway == "" {
-		args = append([]string{"-6"}, args...)
-	}
 	if s.Gateway != "" {
 		args = append(args, "via", s.Gateway)
 	}

@@ -21,7 +21,10 @@ func RouteSpecOf(ns string, r *Route) (RouteSpec, error) {
 	if len(r.NextHops) > 0 || r.Via != nil || (r.Type != RTN_UNICAST && r.Type != 0) {
 		return RouteSpec{}, fmt.Errorf("a %s route: delete it with ip", RouteTypeName(r.Type))
 	}
-	spec := RouteSpec{Ns: ns, Dst: "default", Dev: r.Dev, IPv6: r.Family == AF_INET6}
+	spec := RouteSpec{Ns: ns, Dst: "default", Dev: r.Dev}
+	if r.DstLen == 0 && r.Family == AF_INET6 {
+		spec.Dst = "::/0" // "default" alone would be IPv4
+	}
 	if r.DstLen > 0 {
 		spec.Dst = r.Dst.String() + "/" + strconv.Itoa(r.DstLen)
 	}

@@ -183,7 +183,7 @@ func TestRouteSpecOf(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := cmdStrings(spec.DeleteCmds()); got != "ip -n blue -6 route del default dev eth0 metric 1024" {
+	if got := cmdStrings(spec.DeleteCmds()); got != "ip -n blue route del ::/0 dev eth0 metric 1024" {
 		t.Errorf("got %s", got)
 	}
 	r = Route{Family: 2, Type: RTN_UNICAST, Table: 16, Dst: []byte{10, 9, 0, 0}, DstLen: 16, Gateway: []byte{10, 0, 0, 1}}

@@ -267,7 +267,7 @@ func (s RouteSpec) Family() int {
 	if p, err := netip.ParsePrefix(s.Dst); err == nil {
 		return family(p)
 	}
-	if a, err := netip.ParseAddr(s.Gateway); err == nil && a.Is6() || s.IPv6 {
+	if a, err := netip.ParseAddr(s.Gateway); err == nil && a.Is6() {
 		return 6
 	}
 	return 4
