@@ -3,6 +3,7 @@ package nsops
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
 	"strconv"
@@ -63,6 +64,10 @@ func (t *Tracer) ns(k model.NsKey) (*model.Namespace, *tracerNs, error) {
 		return ns, o, nil
 	}
 	f, err := openNamespace(ns)
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, errVanished) {
+		// Deleted since the snapshot: say so, not which file was missing.
+		return nil, nil, notFoundError{fmt.Sprintf("namespace %s is gone", model.Visible(ns.DisplayName()))}
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("open %s: %s", model.Visible(ns.DisplayName()), describeOpenErr(err))
 	}
