@@ -14,7 +14,7 @@ DATADIR  ?= $(PREFIX)/share
 # Release targets: static binaries, no cgo.
 PLATFORMS ?= linux/amd64 linux/arm64
 
-.PHONY: all build test lint run install man completions release bench bench-scale soak fuzz clean race
+.PHONY: all build test lint run install man completions release bench bench-scale soak fuzz clean race demo demo-clean
 
 all: build
 
@@ -104,3 +104,16 @@ fuzz:
 
 clean:
 	rm -rf bin dist
+
+# A first look: build, bring up a lab, open the UI on it; on quitting, offer
+# to take the lab down (or later: make demo-clean). Run as root.
+DEMO_LAB ?= bridge
+demo: build
+	@out=$$(./bin/lazyns lab up $(DEMO_LAB) 2>&1); rc=$$?; echo "$$out"; \
+	  case "$$out" in *"already up"*) ;; *) [ $$rc -eq 0 ] || exit $$rc;; esac
+	./bin/lazyns
+	@printf 'Take the %s lab down? [Y/n] ' '$(DEMO_LAB)'; read answer; \
+	  case "$$answer" in n*|N*) echo 'Later: make demo-clean';; *) ./bin/lazyns lab down $(DEMO_LAB);; esac
+
+demo-clean: build
+	./bin/lazyns lab down $(DEMO_LAB)

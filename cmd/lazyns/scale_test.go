@@ -40,7 +40,7 @@ func TestScale(t *testing.T) {
 		memRow("peak RSS, show --json", read.rssKB, 60),
 	)
 	bench.rows = append(bench.rows, bench.measureUI(fx)...)
-	bench.rows = append(bench.rows, bench.measureKeys(fx)...)
+	bench.rows = append(bench.rows, bench.measureKeys()...)
 	bench.rows = append(bench.rows, bench.measureLive(fx))
 	bench.labDown()
 
