@@ -88,6 +88,15 @@ type readResult struct {
 	rssKB      int64
 }
 
+func (r readResult) ratio() float64 {
+	return float64(r.loop) / float64(r.looped) / (float64(r.ours) / float64(r.namespaces))
+}
+
+func (r readResult) row() benchRow {
+	return ratioRow(fmt.Sprintf("show --json (%d namespaces) vs ip loop (%d), per namespace", r.namespaces, r.looped),
+		r.ours, r.namespaces, r.loop, r.looped, 30, 250*time.Millisecond)
+}
+
 func (b *scaleBench) measureShow(runs int) readResult {
 	b.t.Helper()
 	var r readResult

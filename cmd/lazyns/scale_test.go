@@ -36,7 +36,7 @@ func TestScale(t *testing.T) {
 	fx := bench.fixture(n)
 	read := bench.measureRead(fx, 5, 3)
 	bench.rows = append(bench.rows,
-		ratioRow(fmt.Sprintf("show --json, %d namespaces, vs ip loop", read.namespaces), read.ours, read.loop, 30, 250*time.Millisecond),
+		read.row(),
 		memRow("peak RSS, show --json", read.rssKB, 60),
 	)
 	bench.rows = append(bench.rows, bench.measureUI(fx)...)
@@ -63,7 +63,7 @@ func TestScaleSizes(t *testing.T) {
 		r := bench.measureRead(fx, 5, 3)
 		reads = append(reads, r)
 		bench.rows = append(bench.rows,
-			ratioRow(fmt.Sprintf("show --json, %d namespaces, vs ip loop", r.namespaces), r.ours, r.loop, 30, 250*time.Millisecond),
+			r.row(),
 			memRow(fmt.Sprintf("peak RSS, show --json, %d namespaces", r.namespaces), r.rssKB, 60))
 		bench.labDown()
 	}

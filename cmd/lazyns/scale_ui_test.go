@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -84,7 +85,9 @@ func (b *scaleBench) measureUI(fx fixture) []benchRow {
 			churn = <-counted
 		}
 		s.keys("q")
-		s.run("kill-server")
+		// q ends the UI, which was the pane's only process: the server
+		// goes with it, or is ended here if it lingers.
+		_ = exec.Command("tmux", "-L", s.socket, "kill-server").Run()
 	}
 	b.hostNote += fmt.Sprintf("The UI rows ran %s in tmux at 120×40.\n", what)
 	return []benchRow{
