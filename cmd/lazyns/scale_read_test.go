@@ -58,6 +58,9 @@ func (b *scaleBench) labDown() {
 func (b *scaleBench) fixture(n int) fixture {
 	b.t.Helper()
 	b.labUp(max(1, n/2))
+	// Thousands of new links settle for a few seconds (IPv6 duplicate
+	// address detection, router solicitations): let them.
+	time.Sleep(5 * time.Second)
 	st := nsops.LabList(b.labDir)["openstack"]
 	if st == nil {
 		b.t.Fatal("lab up left no record in " + b.labDir)

@@ -55,7 +55,7 @@ func TestScaleUIHelper(t *testing.T) {
 // time until the header shows the namespace count (the first complete
 // frame), then, on the last run, its CPU over 10 idle seconds and its
 // peak RSS.
-func (b *scaleBench) measureUI(fx fixture) []benchRow {
+func (b *scaleBench) measureUI() []benchRow {
 	t := b.t
 	t.Helper()
 	cmd, what := b.uiCommand()
