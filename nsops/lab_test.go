@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lazyns/lazyns/model"
 	"github.com/lazyns/lazyns/nsops/nstest"
@@ -112,7 +113,7 @@ func TestLabsUpPingDown(t *testing.T) {
 		t.Run(l.Name, func(t *testing.T) {
 			dir := t.TempDir()
 			prefix := labPrefix()
-			plan := labPlanFor(t, l.Name, model.LabOptions{Prefix: prefix, Seed: 1})
+			plan := labPlanFor(t, l.Name, model.LabOptions{Prefix: prefix, Seed: runSeed(1)})
 			nss, links := labNames(plan)
 			before := present(t, nss, links)
 			if before != "" {
@@ -170,7 +171,7 @@ func TestLabFailedUpLeavesNothing(t *testing.T) {
 	}
 
 	// Failing in the middle of units built in parallel.
-	plan = labPlanFor(t, "openstack", model.LabOptions{Prefix: prefix, Routers: 12, Seed: 7})
+	plan = labPlanFor(t, "openstack", model.LabOptions{Prefix: prefix, Routers: 12, Seed: runSeed(7)})
 	nss, links = labNames(plan)
 	var taken string
 	for _, op := range plan.Units[8] {
@@ -217,7 +218,7 @@ func TestLabPrintBuildsTheSame(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			prefix := labPrefix()
-			plan := labPlanFor(t, name, model.LabOptions{Prefix: prefix, Routers: 2, Seed: 3})
+			plan := labPlanFor(t, name, model.LabOptions{Prefix: prefix, Routers: 2, Seed: runSeed(3)})
 			nss, links := labNames(plan)
 			if _, err := s.LabUp(plan, prefix, dir, nil); err != nil {
 				t.Fatal(err)
@@ -252,7 +253,7 @@ func TestLabOpenstack200(t *testing.T) {
 	nstest.RequireTool(t, "ping")
 	dir := t.TempDir()
 	prefix := labPrefix()
-	plan := labPlanFor(t, "openstack", model.LabOptions{Prefix: prefix, Routers: 200, Seed: 11})
+	plan := labPlanFor(t, "openstack", model.LabOptions{Prefix: prefix, Routers: 200, Seed: runSeed(11)})
 	nss, links := labNames(plan)
 	var progressed int
 	if _, err := s.LabUp(plan, prefix, dir, func(done, total int) {
@@ -279,3 +280,7 @@ func TestLabOpenstack200(t *testing.T) {
 	}
 	settle(t, "", func() string { return present(t, nss, links) })
 }
+
+// runSeed makes a lab's port names (taken from its UUIDs) unique to this
+// run: a fixed seed gives two test runs at once the same names in the host.
+func runSeed(n uint64) uint64 { return uint64(time.Now().UnixNano()) ^ n<<32 }
