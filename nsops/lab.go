@@ -140,7 +140,7 @@ func (b *labBuild) run(ctx context.Context, plan *model.LabPlan, progress func(d
 					}
 				}
 				n := done.Add(1)
-				if n%50 == 0 {
+				if n%10 == 0 { // a kill -9 leaks at most the units since
 					_ = b.save()
 				}
 				if progress != nil {
