@@ -21,7 +21,7 @@ func (s *System) AddNetns(spec model.NetnsSpec) ([]model.Cmd, error) {
 	}
 	name := model.Visible(spec.Name)
 	if err := s.sharedNetnsDir(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w%s", err, privilegeHint(err))
 	}
 	path := filepath.Join(s.NetnsDir, spec.Name)
 	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0)
@@ -58,7 +58,7 @@ func (s *System) AddNetns(spec model.NetnsSpec) ([]model.Cmd, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("add namespace %s: %w", name, err)
+		return nil, fmt.Errorf("add namespace %s: %w%s", name, err, privilegeHint(err))
 	}
 	ok = true
 	return spec.AddCmds(), nil

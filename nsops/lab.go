@@ -47,6 +47,11 @@ func (s *System) LabUp(ctx context.Context, plan *model.LabPlan, prefix, dir str
 	if err := plan.Validate(); err != nil {
 		return nil, err
 	}
+	// A lab makes namespaces and links: say what is missing up front
+	// rather than which of its first steps the kernel refused.
+	if missing := Privileges(); missing != "" {
+		return nil, fmt.Errorf("lab %s: %s", plan.Lab, missing)
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create %s: %w", dir, err)
 	}

@@ -1,0 +1,174 @@
+package nsops
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/lazyns/lazyns/model"
+	"github.com/lazyns/lazyns/nsops/nstest"
+)
+
+// Every code path that moves a thread into another namespace — sockets,
+// entering for a shell or exec, making and deleting a namespace, changes
+// made from inside one, trace's forwarding switches, the watcher's focus
+// socket, and the reads' own netlink dial — driven thousands of times in
+// all, concurrently with each other and with snapshots: afterwards every
+// thread of the process is in the namespace it started in.
+func TestEverySwitchStaysHome(t *testing.T) {
+	nstest.RequireRoot(t)
+	home := nstest.HomeNamespace(t)
+	a, b := nstest.Netns(t), nstest.Netns(t)
+	nstest.IP(t, "-n", a, "link", "add", "t0", "type", "veth", "peer", "name", "t1", "netns", b)
+	nstest.IP(t, "-n", a, "link", "set", "t0", "up")
+	sys, err := New(DefaultNetnsDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sys.Close()
+	ctx := context.Background()
+	snap, err := sys.Snapshot(ctx, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nsA, nsB := findNamed(t, snap, a), findNamed(t, snap, b)
+
+	w, err := sys.Watch(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for range w.Changes() { // the loop must not block on an unread change
+		}
+	}()
+
+	var switches atomic.Int64
+	var failed sync.Once
+	fail := func(what string, err error) {
+		failed.Do(func() { t.Errorf("%s: %v", what, err) })
+	}
+	paths := map[string]struct {
+		n  int
+		fn func(i int) error
+	}{
+		"sockets": {600, func(i int) error {
+			_, err := sys.Sockets(ctx, pick(i, nsA, nsB))
+			return err
+		}},
+		"enter and start": {300, func(i int) error {
+			e, err := Enter(pick(i, nsA, nsB))
+			if err != nil {
+				return err
+			}
+			defer e.Close()
+			cmd := exec.Command("true")
+			if err := e.Start(cmd.Start); err != nil {
+				return err
+			}
+			return cmd.Wait()
+		}},
+		"add and delete netns": {150, func(i int) error {
+			spec := model.NetnsSpec{Name: nstest.Name("th")}
+			if _, err := sys.AddNetns(spec); err != nil {
+				return err
+			}
+			_, err := sys.DeleteNetns(spec)
+			return err
+		}},
+		"forwarding": {600, func(i int) error {
+			_, err := sys.SetForwarding(model.ForwardingSpec{Ns: a, On: i%2 == 0})
+			return err
+		}},
+		"address changes": {300, func(i int) error {
+			spec := model.AddrSpec{Ns: a, Dev: "t0", CIDR: fmt.Sprintf("10.77.%d.%d/32", i/250, i%250+1)}
+			if _, err := sys.AddAddr(spec); err != nil {
+				return err
+			}
+			_, err := sys.DeleteAddr(spec)
+			return err
+		}},
+		"trace forwarding read": {600, func(i int) error {
+			tr := sys.NewTracer(snap)
+			defer tr.Close()
+			_, err := tr.State(pick(i, nsA, nsB).Key)
+			return err
+		}},
+		"watch focus": {600, func(i int) error {
+			w.Focus(pick(i, nsA, nsB))
+			return nil
+		}},
+		"reread": {600, func(i int) error {
+			_, err := sys.Reread(ctx, snap, pick(i, nsA, nsB).Key)
+			return err
+		}},
+	}
+	var wg sync.WaitGroup
+	for what, p := range paths {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < p.n; i++ {
+				if err := p.fn(i); err != nil {
+					fail(what, err)
+					return
+				}
+				switches.Add(1)
+			}
+		}()
+	}
+	stop := make(chan struct{})
+	snaps := make(chan int)
+	for g := 0; g < 2; g++ {
+		go func() {
+			n := 0
+			defer func() { snaps <- n }()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if _, err := sys.Snapshot(ctx, ReadOptions{}); err != nil {
+					fail("snapshot", err)
+					return
+				}
+				n++
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	n := <-snaps + <-snaps
+	if err := w.Close(); err != nil {
+		t.Error(err)
+	}
+	t.Logf("%d switching calls alongside %d snapshots", switches.Load(), n)
+	if switches.Load() < 3000 {
+		t.Errorf("only %d switching calls ran", switches.Load())
+	}
+	// Entry.Start throws its threads away: wait for the runtime to end them.
+	nstest.WaitThreadsHome(t, home)
+}
+
+func pick(i int, a, b *model.Namespace) *model.Namespace {
+	if i%2 == 0 {
+		return a
+	}
+	return b
+}
+
+// findNamed returns the namespace called name in snap, failing the test
+// when there is none.
+func findNamed(t *testing.T, snap *model.Snapshot, name string) *model.Namespace {
+	t.Helper()
+	for i := range snap.Namespaces {
+		if snap.Namespaces[i].Name == name {
+			return &snap.Namespaces[i]
+		}
+	}
+	t.Fatalf("%s not in the snapshot", name)
+	return nil
+}
