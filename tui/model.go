@@ -66,6 +66,7 @@ type Model struct {
 	watched model.NsKey
 
 	chg changes // the change keys' changer and this session's history
+	labs Labs // the L key; nil when not wired
 
 	status    string
 	statusErr bool

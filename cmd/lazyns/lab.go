@@ -66,7 +66,7 @@ func newLabListCmd(a *app, lf *labFlags) *cobra.Command {
 		RunE: func(*cobra.Command, []string) error {
 			up := nsops.LabList(lf.dir)
 			for _, l := range model.Labs() {
-				state := "-"
+				state := "not up"
 				if st, ok := up[l.Name]; ok {
 					state = fmt.Sprintf("up since %s, %d namespaces", st.Created.Local().Format("15:04"), len(st.Namespaces))
 				}
