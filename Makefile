@@ -14,7 +14,7 @@ DATADIR  ?= $(PREFIX)/share
 # Release targets: static binaries, no cgo.
 PLATFORMS ?= linux/amd64 linux/arm64
 
-.PHONY: all build test lint run install man completions release bench soak fuzz clean race
+.PHONY: all build test lint run install man completions release bench bench-scale soak fuzz clean race demo demo-clean
 
 all: build
 
@@ -68,10 +68,23 @@ release:
 	cd dist && sha256sum lazyns-* > SHA256SUMS
 	cat dist/SHA256SUMS
 
-# The scale benchmark against iproute2 (root; minutes): N=1000 for one size.
+# The scale benchmark (root; minutes): the Go benchmarks of the model and
+# the UI, then every operator-scale target in one run on an openstack lab
+# of N namespaces (lab up/down timed at ROUTERS routers), printed as a table.
+# The lab is taken down afterwards, even when the run fails.
+N        ?= 1000
+ROUTERS  ?= 1000
+SIZES    ?= 100,500,1000
+BENCH_LABS := /run/lazyns/bench-labs
 bench: build
 	$(GO) test -run XXX -bench . -benchmem ./model/ ./tui/
-	LAZYNS_BENCH=1 BENCH_N=$(N) $(GO) test -count=1 -timeout 60m -run TestScale -v ./cmd/lazyns/ | grep -v '^=== '
+	LAZYNS_BENCH=1 BENCH_N=$(N) BENCH_LAB_ROUTERS=$(ROUTERS) $(GO) test -count=1 -timeout 60m -run '^TestScale$$' -v ./cmd/lazyns/; \
+	  rc=$$?; ./bin/lazyns lab down openstack --state-dir $(BENCH_LABS) >/dev/null 2>&1; exit $$rc
+
+# The read row at each of SIZES namespaces, with the cost per namespace.
+bench-scale: build
+	LAZYNS_BENCH=1 BENCH_SIZES=$(SIZES) $(GO) test -count=1 -timeout 60m -run '^TestScaleSizes$$' -v ./cmd/lazyns/; \
+	  rc=$$?; ./bin/lazyns lab down openstack --state-dir $(BENCH_LABS) >/dev/null 2>&1; exit $$rc
 
 # Snapshots under churn for SOAK (default 10m), checking memory stays flat.
 SOAK ?= 10m
@@ -91,3 +104,16 @@ fuzz:
 
 clean:
 	rm -rf bin dist
+
+# A first look: build, bring up a lab, open the UI on it; on quitting, offer
+# to take the lab down (or later: make demo-clean). Run as root.
+DEMO_LAB ?= bridge
+demo: build
+	@out=$$(./bin/lazyns lab up $(DEMO_LAB) 2>&1); rc=$$?; echo "$$out"; \
+	  case "$$out" in *"already up"*) ;; *) [ $$rc -eq 0 ] || exit $$rc;; esac
+	./bin/lazyns
+	@printf 'Take the %s lab down? [Y/n] ' '$(DEMO_LAB)'; read answer; \
+	  case "$$answer" in n*|N*) echo 'Later: make demo-clean';; *) ./bin/lazyns lab down $(DEMO_LAB);; esac
+
+demo-clean: build
+	./bin/lazyns lab down $(DEMO_LAB)

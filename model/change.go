@@ -21,17 +21,47 @@ func (c Cmd) String() string {
 	return strings.Join(parts, " ")
 }
 
-// ipIn is `ip` acting in namespace ns ("" = the host): `ip -n NS ...`.
-func ipIn(ns string, args ...string) Cmd {
-	argv := []string{"ip"}
-	if ns != "" {
-		argv = append(argv, "-n", ns)
+// A change names its namespace by a string: "" for the host, a name under
+// the netns directory, or — for namespaces without a name, such as a
+// container's — an absolute path to a file that opens it
+// (/proc/PID/ns/net). Names cannot hold a '/', so the two never mix.
+
+// IsNsPath reports a namespace named by its path.
+func IsNsPath(ns string) bool { return strings.ContainsRune(ns, '/') }
+
+// ChangeNs is how a change names namespace n: "" for the host, its name,
+// or the path of a file that opens it.
+func ChangeNs(n *Namespace) string {
+	switch {
+	case n.Host:
+		return ""
+	case n.Name != "":
+		return n.Name
 	}
-	return Cmd{Argv: append(argv, args...)}
+	return n.Path
 }
 
-// netnsArg names a namespace as `ip link ... netns X` takes it: a name,
-// or the pid 1 for the host (the classic form of "back to the host").
+// inNs is a command run in namespace ns: as is for the host, after
+// `ip -n NAME` for a named one, under `nsenter --net=PATH` otherwise
+// (ip -n takes only names).
+func inNs(ns string, argv ...string) Cmd {
+	switch {
+	case ns == "":
+		return Cmd{Argv: argv}
+	case IsNsPath(ns):
+		return Cmd{Argv: append([]string{"nsenter", "--net=" + ns}, argv...)}
+	case argv[0] == "ip":
+		return Cmd{Argv: append([]string{"ip", "-n", ns}, argv[1:]...)}
+	}
+	return Cmd{Argv: append([]string{"ip", "netns", "exec", ns}, argv...)}
+}
+
+// ipIn is `ip` acting in namespace ns: `ip -n NS ...`.
+func ipIn(ns string, args ...string) Cmd { return inNs(ns, append([]string{"ip"}, args...)...) }
+
+// netnsArg names a namespace as `ip link ... netns X` takes it: a name or
+// a path, or the pid 1 for the host (the classic form of "back to the
+// host").
 func netnsArg(ns string) string {
 	if ns == "" {
 		return "1"
@@ -130,7 +160,9 @@ func (s AddrSpec) AddCmds() []Cmd { return []Cmd{ipIn(s.Ns, "addr", "add", s.CID
 func (s AddrSpec) DeleteCmds() []Cmd { return []Cmd{ipIn(s.Ns, "addr", "del", s.CIDR, "dev", s.Dev)} }
 
 // RouteSpec is a route in Ns: to Dst ("default" or a prefix), via Gateway
-// and/or out of Dev; Table 0 is the main table, Metric 0 none.
+// and/or out of Dev; Table 0 is the main table, Metric 0 none. The family
+// follows the destination or the gateway: an IPv6 default route without a
+// gateway is written ::/0.
 type RouteSpec struct {
 	Ns, Dst, Gateway, Dev string
 	Table, Metric         uint32
@@ -187,11 +219,7 @@ func (s ForwardingSpec) Cmds() []Cmd {
 	if s.On {
 		v = "1"
 	}
-	argv := []string{"sysctl", "-w", "net.ipv4.ip_forward=" + v}
-	if s.Ns != "" {
-		argv = append([]string{"ip", "netns", "exec", s.Ns}, argv...)
-	}
-	return []Cmd{{Argv: argv}}
+	return []Cmd{inNs(s.Ns, "sysctl", "-w", "net.ipv4.ip_forward="+v)}
 }
 
 // VethIntoSpec is what a form makes in one go: a veth whose end Name stays

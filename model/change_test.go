@@ -131,3 +131,67 @@ func TestRuleSpec(t *testing.T) {
 		}
 	}
 }
+
+func TestPathNamespaces(t *testing.T) {
+	const p = "/proc/1234/ns/net"
+	cases := []struct {
+		cmds []Cmd
+		want string
+	}{
+		{LinkStateSpec{Ns: p, Name: "eth0", Up: true}.Cmds(), "nsenter --net=/proc/1234/ns/net ip link set dev eth0 up"},
+		{VethSpec{Name: "v0", PeerNs: p, PeerName: "eth1"}.Cmds(), "ip link add name v0 type veth peer name eth1 netns /proc/1234/ns/net"},
+		{MoveSpec{Name: "v0", ToNs: p}.Cmds(), "ip link set dev v0 netns /proc/1234/ns/net"},
+		{ForwardingSpec{Ns: p, On: true}.Cmds(), "nsenter --net=/proc/1234/ns/net sysctl -w net.ipv4.ip_forward=1"},
+		{ForwardingSpec{Ns: "/run/docker/netns/a b", On: true}.Cmds(), "nsenter '--net=/run/docker/netns/a b' sysctl -w net.ipv4.ip_forward=1"},
+	}
+	for _, c := range cases {
+		if got := cmdStrings(c.cmds); got != c.want {
+			t.Errorf("got  %s\nwant %s", got, c.want)
+		}
+	}
+	if err := (LinkStateSpec{Ns: p, Name: "eth0"}).Validate(); err != nil {
+		t.Error(err)
+	}
+	if err := (LinkStateSpec{Ns: "rel/path", Name: "eth0"}).Validate(); err == nil {
+		t.Error("a relative path accepted")
+	}
+	if err := (NetnsSpec{p}).Validate(); err == nil {
+		t.Error("a path accepted as a new namespace's name")
+	}
+	for n, want := range map[*Namespace]string{
+		{Host: true, Path: "/proc/self/ns/net"}: "",
+		{Name: "blue", Path: "/run/netns/blue"}: "blue",
+		{Path: p}:                               p,
+	} {
+		if got := ChangeNs(n); got != want {
+			t.Errorf("ChangeNs(%+v) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func cmdStrings(cmds []Cmd) string {
+	var out []string
+	for _, c := range cmds {
+		out = append(out, c.String())
+	}
+	return strings.Join(out, "; ")
+}
+
+func TestRouteSpecOf(t *testing.T) {
+	r := Route{Family: AF_INET6, Type: RTN_UNICAST, Table: TableMain, Dev: "eth0", Metric: 1024, HasMetric: true}
+	spec, err := RouteSpecOf("blue", &r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cmdStrings(spec.DeleteCmds()); got != "ip -n blue route del ::/0 dev eth0 metric 1024" {
+		t.Errorf("got %s", got)
+	}
+	r = Route{Family: 2, Type: RTN_UNICAST, Table: 16, Dst: []byte{10, 9, 0, 0}, DstLen: 16, Gateway: []byte{10, 0, 0, 1}}
+	spec, _ = RouteSpecOf("", &r)
+	if got := cmdStrings(spec.DeleteCmds()); got != "ip route del 10.9.0.0/16 via 10.0.0.1 table 16" {
+		t.Errorf("got %s", got)
+	}
+	if _, err := RouteSpecOf("", &Route{Type: RTN_BLACKHOLE}); err == nil {
+		t.Error("a blackhole route made a spec")
+	}
+}

@@ -17,27 +17,35 @@ type LabOp struct {
 	Fwd    *ForwardingSpec `json:",omitempty"`
 }
 
-// Cmds are the op's ip commands.
-func (o LabOp) Cmds() []Cmd {
+// parts is the op's spec, to check, and its commands; nil for an empty op.
+func (o LabOp) parts() (interface{ Validate() error }, func() []Cmd) {
 	switch {
 	case o.Netns != nil:
-		return o.Netns.AddCmds()
+		return o.Netns, o.Netns.AddCmds
 	case o.Veth != nil:
-		return o.Veth.Cmds()
+		return o.Veth, o.Veth.Cmds
 	case o.Bridge != nil:
-		return o.Bridge.Cmds()
+		return o.Bridge, o.Bridge.Cmds
 	case o.Master != nil:
-		return o.Master.Cmds()
+		return o.Master, o.Master.Cmds
 	case o.State != nil:
-		return o.State.Cmds()
+		return o.State, o.State.Cmds
 	case o.Addr != nil:
-		return o.Addr.AddCmds()
+		return o.Addr, o.Addr.AddCmds
 	case o.Route != nil:
-		return o.Route.AddCmds()
+		return o.Route, o.Route.AddCmds
 	case o.Rule != nil:
-		return o.Rule.AddCmds()
+		return o.Rule, o.Rule.AddCmds
 	case o.Fwd != nil:
-		return o.Fwd.Cmds()
+		return o.Fwd, o.Fwd.Cmds
+	}
+	return nil, nil
+}
+
+// Cmds are the op's ip commands.
+func (o LabOp) Cmds() []Cmd {
+	if _, cmds := o.parts(); cmds != nil {
+		return cmds()
 	}
 	return nil
 }
@@ -83,27 +91,8 @@ func (p *LabPlan) Cmds() []Cmd {
 // Validate checks every op of the plan.
 func (p *LabPlan) Validate() error {
 	for _, op := range p.Ops() {
-		var v interface{ Validate() error }
-		switch {
-		case op.Netns != nil:
-			v = op.Netns
-		case op.Veth != nil:
-			v = op.Veth
-		case op.Bridge != nil:
-			v = op.Bridge
-		case op.Master != nil:
-			v = op.Master
-		case op.State != nil:
-			v = op.State
-		case op.Addr != nil:
-			v = op.Addr
-		case op.Route != nil:
-			v = op.Route
-		case op.Rule != nil:
-			v = op.Rule
-		case op.Fwd != nil:
-			v = op.Fwd
-		default:
+		v, _ := op.parts()
+		if v == nil {
 			return fmt.Errorf("lab %s: an empty step", p.Lab)
 		}
 		if err := v.Validate(); err != nil {

@@ -91,6 +91,9 @@ type NsState struct {
 	// PortState maps a bridge port's ifindex to its BR_STATE_*; ports
 	// missing from it count as forwarding.
 	PortState map[int]uint8
+	// RPFilter is net.ipv4.conf.*.rp_filter by device name, "all"
+	// included; the kernel applies the larger of "all" and the device's.
+	RPFilter map[string]int
 }
 
 // StateReader reads a namespace's NsState.
@@ -263,6 +266,20 @@ func (t *Trace) step(req TraceRequest, ns *Namespace, in string) (*Namespace, st
 		if err != nil {
 			return nil, "", fmt.Errorf("read the forwarding state of %s: %w", Visible(ns.DisplayName()), err)
 		}
+		// The source is checked on arrival, before forwarding is: Linux
+		// 6.13 and later answer a failed check with EINVAL, older ones
+		// with EXDEV.
+		if res.Fail == RouteRPFilter || res.Fail == RouteBlackhole && longestMatch(ns, RouteBlackhole, req.Dst) == nil {
+			t.end(VerdictDropped, ns, sourceReason(st, ns, t.Src, in))
+			return nil, "", nil
+		}
+		// ip_forward sets every device's switch; one device's can be off
+		// alone, and the kernel then answers EHOSTUNREACH with no
+		// unreachable route in sight.
+		if forwards(st, req.Dst) && res.Fail == RouteUnreachable && longestMatch(ns, RouteUnreachable, req.Dst) == nil && familyOf(req.Dst) == AF_INET {
+			t.end(VerdictDropped, ns, fmt.Sprintf("forwarding off on %s: %s does not forward what arrives there (net.ipv4.conf.%s.forwarding is 0)", Visible(in), Visible(ns.DisplayName()), Visible(in)))
+			return nil, "", nil
+		}
 		if !forwards(st, req.Dst) {
 			t.end(VerdictDropped, ns, fmt.Sprintf("forwarding off: %s would have to forward the packet, but %s is 0 there", Visible(ns.DisplayName()), forwardingSysctl(req.Dst)))
 			return nil, "", nil
@@ -352,106 +369,6 @@ func (h *Hop) describeRoute(res RouteResult, ns *Namespace, names *Names, dst ne
 	}
 }
 
-// longestMatch finds the most specific route of the type a refusal stands
-// for that covers dst; nil when none.
-func longestMatch(ns *Namespace, fail RouteFail, dst net.IP) *Route {
-	var want uint8
-	switch fail {
-	case RouteUnreachable:
-		want = RTN_UNREACHABLE
-	case RouteBlackhole:
-		want = RTN_BLACKHOLE
-	case RouteProhibit:
-		want = RTN_PROHIBIT
-	default:
-		return nil
-	}
-	var best *Route
-	for i := range ns.Routes {
-		r := &ns.Routes[i]
-		if r.Type != want || familyOf(dst) != r.Family {
-			continue
-		}
-		if p := r.Prefix(); p != nil && !p.Contains(dst) {
-			continue
-		}
-		if best == nil || r.DstLen > best.DstLen {
-			best = r
-		}
-	}
-	return best
-}
-
-func failReason(res RouteResult, ns *Namespace, dst net.IP, in string) string {
-	name := Visible(ns.DisplayName())
-	switch res.Fail {
-	case RouteNone:
-		if l := downLinkFor(ns, dst); l != nil {
-			return fmt.Sprintf("link down: %s in %s is down, and its address %s would reach %s", Visible(l.Name), name, l.addr, dst)
-		}
-		return fmt.Sprintf("no route to %s in %s", dst, name)
-	case RouteUnreachable:
-		return fmt.Sprintf("an unreachable route matches %s in %s", dst, name)
-	case RouteBlackhole:
-		if longestMatch(ns, RouteBlackhole, dst) == nil {
-			return fmt.Sprintf("the kernel of %s rejects the packet to %s as invalid (a martian source or destination)", name, dst)
-		}
-		return fmt.Sprintf("a blackhole route matches %s in %s", dst, name)
-	case RouteProhibit:
-		return fmt.Sprintf("a prohibit route matches %s in %s", dst, name)
-	case RouteRPFilter:
-		return fmt.Sprintf("the reverse-path filter (rp_filter) of %s rejects the source arriving on %s", name, Visible(in))
-	}
-	return fmt.Sprintf("the kernel of %s refuses the route to %s: %s", name, dst, res.Detail)
-}
-
-type downLink struct {
-	*Link
-	addr string
-}
-
-// downLinkFor finds a link that is down and whose subnet holds dst: the
-// kernel removed its routes, so the lookup said "no route", but the person
-// needs to hear "link down".
-func downLinkFor(ns *Namespace, dst net.IP) *downLink {
-	for i := range ns.Links {
-		l := &ns.Links[i]
-		if l.Up() {
-			continue
-		}
-		for _, a := range l.Addrs {
-			n := &net.IPNet{IP: a.Local.Mask(net.CIDRMask(a.PrefixLen, hostLen(a.Family))), Mask: net.CIDRMask(a.PrefixLen, hostLen(a.Family))}
-			if a.Family == familyOf(dst) && n.Contains(dst) {
-				return &downLink{l, a.CIDR()}
-			}
-		}
-	}
-	return nil
-}
-
-func forwards(st NsState, dst net.IP) bool {
-	if familyOf(dst) == AF_INET6 {
-		return st.Forward6
-	}
-	return st.Forward4
-}
-
-func forwardingSysctl(dst net.IP) string {
-	if familyOf(dst) == AF_INET6 {
-		return "net.ipv6.conf.all.forwarding"
-	}
-	return "net.ipv4.ip_forward"
-}
-
-func loopback(ns *Namespace) *Link {
-	for i := range ns.Links {
-		if ns.Links[i].Flags&IFF_LOOPBACK != 0 {
-			return &ns.Links[i]
-		}
-	}
-	return nil
-}
-
 // ownsAddr reports whether ns has ip on any of its links.
 func ownsAddr(ns *Namespace, ip net.IP) bool {
 	for i := range ns.Links {
@@ -474,54 +391,4 @@ func neighbourOf(ns *Namespace, ip net.IP, dev int) string {
 		}
 	}
 	return ""
-}
-
-// RouteGetCommand is the command that shows a lookup by hand, run as root
-// on this host.
-func RouteGetCommand(ns *Namespace, q RouteQuery) string {
-	b := []string{IPCommand(ns), "route", "get", q.Dst.String()}
-	if q.Src != nil {
-		b = append(b, "from", q.Src.String())
-	}
-	if q.Iif != "" {
-		b = append(b, "iif", ShellQuote(q.Iif))
-	}
-	return strings.Join(b, " ")
-}
-
-// IPCommand is how to run ip inside ns: `ip -n NAME`, plain `ip` for the
-// host, nsenter for a namespace without a name.
-func IPCommand(ns *Namespace) string {
-	switch {
-	case ns.Host:
-		return "ip"
-	case ns.Name != "":
-		return "ip -n " + ShellQuote(ns.Name)
-	case len(ns.Procs) > 0:
-		return fmt.Sprintf("nsenter -t %d -n ip", ns.Procs[0].Pid)
-	case len(ns.Mounts) > 0:
-		return "nsenter --net=" + ShellQuote(ns.Mounts[0]) + " ip"
-	}
-	return "nsenter --net=" + ShellQuote(ns.Path) + " ip"
-}
-
-// ParseTraceAddrs reads a trace's destination and optional source: plain
-// unicast IPv4 or IPv6 addresses of one family.
-func ParseTraceAddrs(dstText, srcText string) (dst, src net.IP, err error) {
-	if dst = net.ParseIP(strings.TrimSpace(dstText)); dst == nil {
-		return nil, nil, fmt.Errorf("destination %q is not an IP address (such as 10.0.2.2 or fd00::2)", Visible(dstText))
-	}
-	if dst.IsUnspecified() || dst.IsMulticast() {
-		return nil, nil, fmt.Errorf("destination %s: a trace follows one packet to one host; give a unicast address", dst)
-	}
-	if strings.TrimSpace(srcText) == "" {
-		return dst, nil, nil
-	}
-	if src = net.ParseIP(strings.TrimSpace(srcText)); src == nil {
-		return nil, nil, fmt.Errorf("source %q is not an IP address", Visible(srcText))
-	}
-	if (src.To4() == nil) != (dst.To4() == nil) {
-		return nil, nil, fmt.Errorf("source %s and destination %s are of different families", src, dst)
-	}
-	return dst, src, nil
 }

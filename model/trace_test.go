@@ -17,10 +17,11 @@ type topo struct {
 	fwd  map[string]bool
 	port map[NsKey]map[int]uint8
 	fail map[string]RouteFail // "ns dst" → a refusal the fake kernel gives
+	rpf  map[string]map[string]int
 }
 
 func newTopo(t *testing.T) *topo {
-	return &topo{t: t, snap: &Snapshot{}, fwd: map[string]bool{}, port: map[NsKey]map[int]uint8{}, fail: map[string]RouteFail{}}
+	return &topo{t: t, snap: &Snapshot{}, fwd: map[string]bool{}, port: map[NsKey]map[int]uint8{}, fail: map[string]RouteFail{}, rpf: map[string]map[string]int{}}
 }
 
 func (tp *topo) ns(name string) *Namespace {
@@ -138,7 +139,11 @@ func (tp *topo) lookup(k NsKey, q RouteQuery) (RouteResult, error) {
 
 func (tp *topo) state(k NsKey) (NsState, error) {
 	ns := tp.snap.Find(k)
-	return NsState{Forward4: tp.fwd[ns.Name], Forward6: tp.fwd[ns.Name], PortState: tp.port[k]}, nil
+	rpf := tp.rpf[ns.Name]
+	if rpf == nil {
+		rpf = map[string]int{"all": 0}
+	}
+	return NsState{Forward4: tp.fwd[ns.Name], Forward6: tp.fwd[ns.Name], PortState: tp.port[k], RPFilter: rpf}, nil
 }
 
 func (tp *topo) trace(from, dst string) *Trace {
@@ -362,8 +367,19 @@ func TestTraceEnds(t *testing.T) {
 			tp.route("r", "10.9.0.0/16", "10.0.1.1", "ra", RTN_UNICAST)
 			tp.fwd["a"] = true
 		}, "b", "10.9.1.1", VerdictDropped, "r", "a loop: the packet comes back to r"},
-		{"rp_filter", router, func(tp *topo) { tp.fail["r 10.0.2.2"] = RouteRPFilter },
-			"a", "10.0.2.2", VerdictDropped, "r", "reverse-path filter (rp_filter) of r rejects the source arriving on ra"},
+		{"rp_filter before 6.13", router, func(tp *topo) {
+			tp.fail["r 10.0.2.2"] = RouteRPFilter
+			tp.rpf["r"] = map[string]int{"all": 0, "ra": 1}
+		}, "a", "10.0.2.2", VerdictDropped, "r", "the reverse-path filter of r (rp_filter=1, strict) drops it: its way back to 10.0.1.1 is not through ra"},
+		// From 6.13 a failed source check reads EINVAL, as a blackhole does.
+		{"rp_filter loose", router, func(tp *topo) {
+			tp.fail["r 10.0.2.2"] = RouteBlackhole
+			tp.rpf["r"] = map[string]int{"all": 2}
+		}, "a", "10.0.2.2", VerdictDropped, "r", "(rp_filter=2, loose) drops it: it has no way back to 10.0.1.1"},
+		{"forwarding off on one device", router, func(tp *topo) { tp.fail["r 10.0.2.2"] = RouteUnreachable },
+			"a", "10.0.2.2", VerdictDropped, "r", "forwarding off on ra: r does not forward what arrives there (net.ipv4.conf.ra.forwarding is 0)"},
+		{"martian", router, func(tp *topo) { tp.fail["r 10.0.2.2"] = RouteBlackhole },
+			"a", "10.0.2.2", VerdictDropped, "r", "r drops it as martian: the source 10.0.1.1 is not one it accepts on ra"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			tp := c.build(t)

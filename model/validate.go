@@ -69,9 +69,16 @@ func CheckNetnsName(field, name string) *FieldError {
 	return nil
 }
 
-// checkNs checks a namespace field where "" means the host.
+// checkNs checks a namespace field where "" means the host and a path
+// (anything with a '/') a namespace file.
 func checkNs(field, ns string) *FieldError {
-	if ns == "" {
+	switch {
+	case ns == "":
+		return nil
+	case IsNsPath(ns):
+		if !strings.HasPrefix(ns, "/") || strings.IndexByte(ns, 0) >= 0 || len(ns) > 4095 {
+			return fieldErr(field, "%q is neither a namespace name nor the absolute path of a namespace file", Visible(ns))
+		}
 		return nil
 	}
 	return CheckNetnsName(field, ns)

@@ -41,13 +41,16 @@ func (s *System) begin(spec interface{ Validate() error }) error {
 	return spec.Validate()
 }
 
-// openNs opens the namespace a change names ("" = the host) and returns
-// its fd and how to release it.
+// openNs opens the namespace a change names ("" = the host, a name under
+// the netns directory, or a path) and returns its fd and how to release it.
 func (s *System) openNs(ns string) (int, func(), error) {
 	if ns == "" {
 		return int(s.self.Fd()), func() {}, nil
 	}
 	path := filepath.Join(s.NetnsDir, ns)
+	if model.IsNsPath(ns) {
+		path = ns
+	}
 	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		if errors.Is(err, unix.ENOENT) {
@@ -58,6 +61,9 @@ func (s *System) openNs(ns string) (int, func(), error) {
 	var fs unix.Statfs_t
 	if err := unix.Fstatfs(fd, &fs); err != nil || fs.Type != nsfsMagic {
 		unix.Close(fd)
+		if model.IsNsPath(ns) {
+			return -1, nil, fmt.Errorf("%s is not a namespace file (any more)", model.Visible(ns))
+		}
 		return -1, nil, fmt.Errorf("namespace %s no longer exists (only a stale name is left under %s)", model.Visible(ns), s.NetnsDir)
 	}
 	return fd, func() { unix.Close(fd) }, nil

@@ -99,13 +99,18 @@ func kernelState(t *testing.T, nss []string, hostLinks ...string) string {
 		for _, l := range ipjIn(t, ns, "addr", "show") {
 			writeLink(&b, l)
 		}
+		// Sorted: the kernel lists routes of links brought up together
+		// in whichever order they came up.
+		var routes []string
 		for _, r := range ipjIn(t, ns, "route", "show", "table", "all") {
 			if strings.HasPrefix(str(r["dst"]), "fe80:") {
 				continue // from the link-local address, which follows the random MAC
 			}
 			j, _ := json.Marshal(r)
-			b.WriteString("  route " + string(j) + "\n")
+			routes = append(routes, "  route "+string(j)+"\n")
 		}
+		slices.Sort(routes)
+		b.WriteString(strings.Join(routes, ""))
 		for _, r := range ipjIn(t, ns, "rule", "show") {
 			j, _ := json.Marshal(r)
 			b.WriteString("  rule " + string(j) + "\n")

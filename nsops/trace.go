@@ -195,7 +195,8 @@ func (t *Tracer) State(k model.NsKey) (model.NsState, error) {
 		}
 		// Without IPv6 the file is absent, and nothing forwards it.
 		st.Forward6, _ = sysctlOn("/proc/sys/net/ipv6/conf/all/forwarding")
-		return nil
+		st.RPFilter, err = readRPFilters()
+		return err
 	}
 	if k == t.sys.host {
 		err = read()
@@ -220,6 +221,27 @@ func sysctlOn(path string) (bool, error) {
 		return false, err
 	}
 	return strings.TrimSpace(string(b)) != "0", nil
+}
+
+// readRPFilters reads net.ipv4.conf.*.rp_filter of the namespace the
+// calling thread is in, by device name ("all" and "default" included).
+func readRPFilters() (map[string]int, error) {
+	const dir = "/proc/sys/net/ipv4/conf"
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]int, len(entries))
+	for _, e := range entries {
+		b, err := os.ReadFile(dir + "/" + e.Name() + "/rp_filter")
+		if err != nil {
+			continue // the device went away meanwhile
+		}
+		if v, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
+			out[e.Name()] = v
+		}
+	}
+	return out, nil
 }
 
 func hasBridge(ns *model.Namespace) bool {

@@ -29,13 +29,11 @@ type Changer interface {
 }
 
 // changes is the UI's side of changing the kernel: who does it, and what
-// this session did.
+// this session did. A change may start while another runs: each is all
+// or nothing on its own.
 type changes struct {
 	c       Changer
 	history model.History
-	// busy counts changes in flight; a second one may start meanwhile
-	// (each is all or nothing on its own).
-	busy int
 }
 
 // SetChanger lets the change keys act through c; without one they say
@@ -50,13 +48,12 @@ type changeDoneMsg struct {
 	want []model.Cmd // what the change was to do, shown when it fails
 	cmds []model.Cmd // what it did
 	err  error
-	// nss are the namespaces to read again ("" = the host); all reads
-	// the whole host again (a namespace came or went, a peer moved).
-	nss []string
-	all bool
+	read scope
 }
 
-// scope says what to read again after a change.
+// scope is what to read again after a change: the namespaces nss ("" =
+// the host), or with all the whole host (a namespace came or went, a
+// peer moved).
 type scope struct {
 	nss []string
 	all bool
@@ -106,19 +103,17 @@ var changeForms = map[string]func(*Model) tea.Cmd{
 // runChange runs do in a command, off the UI goroutine, saying in the
 // status line the commands it stands for.
 func (m *Model) runChange(want []model.Cmd, sc scope, do func(Changer) ([]model.Cmd, error)) tea.Cmd {
-	m.chg.busy++
 	m.setStatus(m.cmdStatus(want, "…"), false)
 	c := m.chg.c
 	return func() tea.Msg {
 		cmds, err := do(c)
-		return changeDoneMsg{want: want, cmds: cmds, err: err, nss: sc.nss, all: sc.all}
+		return changeDoneMsg{want: want, cmds: cmds, err: err, read: sc}
 	}
 }
 
 // changeDone records a change that happened, says how it went, and reads
 // again what it touched.
 func (m *Model) changeDone(msg changeDoneMsg) tea.Cmd {
-	m.chg.busy = max(0, m.chg.busy-1)
 	if msg.err != nil {
 		m.setStatus(m.cmdStatus(msg.want, "✗ "+model.Visible(msg.err.Error())), true)
 	} else {
@@ -128,12 +123,12 @@ func (m *Model) changeDone(msg changeDoneMsg) tea.Cmd {
 	if m.pane != nil {
 		m.pane.refresh(m)
 	}
-	if msg.all || msg.err != nil {
+	if msg.read.all || msg.err != nil {
 		// A failed change undid itself, but the host may have moved under
 		// it: show what is there now.
 		return m.requestSnapshot()
 	}
-	return m.reread(msg.nss)
+	return m.reread(msg.read.nss)
 }
 
 // reread reads the named namespaces again.

@@ -18,7 +18,7 @@ func changeScenarios(t *testing.T) []scenario {
 			for _, k := range ks {
 				if k == "@done" {
 					// The change runs in a command: wait for its end.
-					waitScreen(t, tm, nil, "✓ done")
+					waitScreen(t, tm, "✓ done")
 					continue
 				}
 				if len(k) > 1 && k != "tab" && k != "ctrl+u" && k != "right" && k != "enter" {
@@ -67,9 +67,9 @@ func TestChangeGolden(t *testing.T) {
 					opt.ReadOnly = true
 					steps = func(tm *teatest.TestModel) { tm.Send(formKey("tab")); tm.Send(formKey("j")); tm.Send(formKey("u")) }
 				}
-				tm, m, _ := newChangeTestModel(t, size[0], size[1], opt)
+				tm, _, _ := newChangeTestModel(t, size[0], size[1], opt)
 				steps(tm)
-				waitScreen(t, tm, m, sc.wait)
+				waitScreen(t, tm, sc.wait)
 				if err := tm.Quit(); err != nil {
 					t.Fatal(err)
 				}
@@ -92,6 +92,6 @@ func newChangeTestModel(t *testing.T, w, h int, opt Options) (*teatest.TestModel
 	m.SetChanger(fc)
 	t.Cleanup(m.Close)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
-	waitScreen(t, tm, m, "namespaces")
+	waitScreen(t, tm, "8 namespaces")
 	return tm, m, fc
 }

@@ -13,6 +13,11 @@ import (
 // changeModel is the explorer over the fake snapshot with a fake Changer,
 // driven by direct Update calls.
 func changeModel(t *testing.T, opt Options) (*Model, *fakeChanger) {
+	m, fc, _ := changeModelSource(t, opt)
+	return m, fc
+}
+
+func changeModelSource(t *testing.T, opt Options) (*Model, *fakeChanger, *fakeSource) {
 	t.Helper()
 	src := newFakeSource(fakeSnapshot())
 	opt.Hostname, opt.NoColor, opt.Theme = "vm", true, "dark"
@@ -22,7 +27,7 @@ func changeModel(t *testing.T, opt Options) (*Model, *fakeChanger) {
 	m.SetChanger(fc)
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	m.Update(snapshotMsg{snap: src.snap})
-	return m, fc
+	return m, fc, src
 }
 
 // formKey is press with the keys the forms need besides.
@@ -98,6 +103,8 @@ func TestFormsCallTheChanger(t *testing.T) {
 		{"delete netns", []string{"j", "D"}, "", "DeleteNetns {Name:blue}"},
 		{"delete stale name", []string{"G", "D"}, "", "DeleteNetns {Name:ghost}"},
 		{"veth defaults", []string{"v"}, "", "VethInto {Ns: Name:veth0 Bridge: Addr: PeerNs: PeerName:veth1 PeerAddr:}"},
+		{"veth from an unnamed one", []string{"j", "j", "j", "j", "j", "v"}, "",
+			"VethInto {Ns: Name:veth0 Bridge: Addr: PeerNs: PeerName:veth1 PeerAddr:}"},
 		{"veth into blue", []string{"v", "tab", "tab", "br-ex", "tab", "tab", "tab", "right", "tab"}, "10.0.1.2/24",
 			"VethInto {Ns: Name:veth0 Bridge:br-ex Addr: PeerNs:blue PeerName:veth1 PeerAddr:10.0.1.2/24}"},
 		{"bridge in blue", []string{"j", "b"}, "", "AddBridge {Ns:blue Name:br0}"},
@@ -138,13 +145,21 @@ func TestFormsCallTheChanger(t *testing.T) {
 				if m.dialog != nil {
 					t.Fatal("a dialog opened")
 				}
-				done = finish(t, m, send(m, c.keys[len(c.keys)-1]))
+				cmd := send(m, c.keys[len(c.keys)-1])
+				if len(fc.recorded()) != 0 {
+					t.Fatal("the change ran in Update, not in a command")
+				}
+				done = finish(t, m, cmd)
 			} else {
 				if m.dialog == nil {
 					t.Fatalf("no dialog; status %q", m.status)
 				}
 				typeIn(m, c.typ)
-				done = finish(t, m, send(m, "enter"))
+				cmd := send(m, "enter")
+				if len(fc.recorded()) != 0 {
+					t.Fatal("the change ran in Update, not in a command")
+				}
+				done = finish(t, m, cmd)
 			}
 			wantCalls(t, fc, c.want)
 			if done.err != nil || !strings.Contains(m.status, "✓ done") || !strings.HasPrefix(m.status, "$ ") {
@@ -172,6 +187,7 @@ func TestInvalidFormCallsNothing(t *testing.T) {
 		{"veth bad address", []string{"v", "tab", "tab", "tab"}, "10.0.1.1", "address: \"10.0.1.1\" has no prefix length"},
 		{"bridge taken", []string{"b", "ctrl+u"}, "br-ex", "a link named br-ex already exists in host"},
 		{"address", []string{"tab", "j", "a"}, "10.0.1.300/24", "is not an address with a prefix length"},
+		{"address there", []string{"tab", "j", "a"}, "192.168.122.10/24", "address: 192.168.122.10/24 is already on eth0"},
 		{"route nothing", []string{"r"}, "default", "gateway: give a gateway, a device, or both"},
 		{"route host bits", []string{"tab", "j", "r"}, "10.0.2.1/24", "has host bits set"},
 		{"route table", []string{"tab", "j", "r", "default", "tab", "tab", "tab"}, "x", "table: \"x\" is not a table"},
@@ -208,7 +224,7 @@ func TestChangeKeysSayWhyNot(t *testing.T) {
 	}{
 		{"delete host", []string{"D"}, "the host's own namespace cannot be deleted"},
 		{"bridge in unnamed", []string{"j", "j", "j", "j", "j", "b"}, "has no name under the netns directory"},
-		{"veth in stale", []string{"G", "v"}, "is stale"},
+		{"address in stale", []string{"G", "a"}, "is stale"},
 		{"detach unattached", []string{"tab", "j", "M"}, "eth0 is not a port of a bridge"},
 		{"attach without bridges", []string{"j", "tab", "m"}, "no bridge in blue"},
 		{"delete lo", []string{"tab", "d"}, "lo cannot be deleted"},
@@ -309,4 +325,63 @@ func TestChoiceStaysInSight(t *testing.T) {
 	if !strings.Contains(box, "‹qrouter-e945") || !strings.Contains(box, "…") {
 		t.Fatalf("the chosen namespace is out of sight:\n%s", box)
 	}
+}
+
+// After a change the view reads again what it touched: the namespace, or
+// the whole host when namespaces come or go.
+func TestChangeReadsAgain(t *testing.T) {
+	run := func(cmd tea.Cmd) []tea.Msg {
+		if cmd == nil {
+			return nil
+		}
+		msg := cmd()
+		if b, ok := msg.(tea.BatchMsg); ok {
+			var out []tea.Msg
+			for _, c := range b {
+				if c != nil {
+					out = append(out, c())
+				}
+			}
+			return out
+		}
+		return []tea.Msg{msg}
+	}
+	m, _, src := changeModelSource(t, Options{})
+	send(m, "j", "b")
+	done, _ := send(m, "enter")().(changeDoneMsg)
+	_, cmd := m.Update(done)
+	msgs := run(cmd)
+	if src.count("Reread") != 1 || len(msgs) != 1 {
+		t.Fatalf("after a bridge in blue: %d rereads, messages %v", src.count("Reread"), msgs)
+	}
+	if ns, ok := msgs[0].(nsMsg); !ok || ns.key != kBlue {
+		t.Fatalf("read again %v, want blue", msgs[0])
+	}
+	before := src.count("Snapshot")
+	send(m, "n")
+	done, _ = send(m, "enter")().(changeDoneMsg)
+	_, cmd = m.Update(done)
+	run(cmd)
+	if src.count("Snapshot") != before+1 {
+		t.Fatal("a new namespace did not read the host again")
+	}
+}
+
+// Hostile names stay inert in a confirmation, the status line and the
+// history, and reach the Changer as the exact bytes.
+func TestHostileNamesInChanges(t *testing.T) {
+	m, fc := changeModel(t, Options{})
+	send(m, "j", "j", "tab", "j", "d")
+	if m.dialog == nil {
+		t.Fatalf("no confirmation; status %q", m.status)
+	}
+	assertInert(t, screen(m))
+	finish(t, m, send(m, "y"))
+	wantCalls(t, fc, "DeleteLink {Ns:"+evilName+" Name:"+evilLink+"}")
+	assertInert(t, screen(m))
+	if !strings.Contains(m.status, `$ ip -n $'evil\x1b[31mred\x07\xe2\x80\xae' link del dev $'e\x1b]0;pwn\x07'`) {
+		t.Fatalf("status %q", m.status)
+	}
+	send(m, "H")
+	assertInert(t, screen(m))
 }

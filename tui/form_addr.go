@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"net/netip"
+
 	tea "charm.land/bubbletea/v2"
 	"github.com/lazyns/lazyns/model"
 )
@@ -16,12 +18,26 @@ func (m *Model) addAddrForm() tea.Cmd {
 	d.Text = "In " + model.Visible(ns.DisplayName()) + ": an address with its prefix length (CIDR)."
 	d.Submit = func(v map[string]string) (tea.Cmd, error) {
 		spec := model.AddrSpec{Ns: here, Dev: l.Name, CIDR: v["address"]}
-		if err := spec.Validate(); err != nil {
+		if err := check(spec.Validate(), addrTaken(l, spec.CIDR)); err != nil {
 			return nil, err
 		}
 		return m.runChange(spec.AddCmds(), within(here), func(c Changer) ([]model.Cmd, error) { return c.AddAddr(spec) }), nil
 	}
 	return m.OpenDialog(d)
+}
+
+// addrTaken says when link l already has the address cidr.
+func addrTaken(l *model.Link, cidr string) *model.FieldError {
+	want, err := netip.ParsePrefix(cidr)
+	if err != nil {
+		return nil // Validate says what is wrong with it
+	}
+	for i := range l.Addrs {
+		if have, err := netip.ParsePrefix(l.Addrs[i].CIDR()); err == nil && have == want {
+			return &model.FieldError{Field: "address", Msg: cidr + " is already on " + model.Visible(l.Name)}
+		}
+	}
+	return nil
 }
 
 // addRouteForm adds a route in the selected namespace (r): a destination

@@ -11,9 +11,11 @@ import (
 // optionally a bridge for the first end and an address for each; both
 // ends come up, and lo in the peer's namespace.
 func (m *Model) newVethForm() tea.Cmd {
-	_, here, ok := m.changeNs("new veth")
-	if !ok {
-		return nil
+	// Both ends start in the selected namespace; in the host when a change
+	// cannot name it (unnamed, stale): the form shows which.
+	here := ""
+	if ns := m.Selected(); ns != nil && ns.Named() && !ns.Stale {
+		here = ns.Name
 	}
 	nss := m.nsChoices()
 	name := model.FreeLinkName(m.snap, "veth")

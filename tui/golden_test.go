@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 	"testing"
@@ -96,17 +95,33 @@ func newTestModel(t testing.TB, w, h int) (*teatest.TestModel, *Model, *fakeSour
 	m := New(src, run, Options{Hostname: "vm", NoColor: true, Theme: "dark"})
 	t.Cleanup(m.Close)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
-	waitScreen(t, tm, m, "namespaces")
+	waitScreen(t, tm, "8 namespaces")
 	return tm, m, src, run
 }
 
-// waitScreen waits until the model's own view contains text. Output bytes
-// are drained as it waits so the program never blocks on writing.
-func waitScreen(t testing.TB, tm *teatest.TestModel, m *Model, text string) {
+// waitScreen waits until the screen shows text, asking the running program
+// for its screen (the terminal output is only the changes of each frame),
+// and returns the screen.
+func waitScreen(t testing.TB, tm *teatest.TestModel, text string) string {
 	t.Helper()
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-		return bytes.Contains(b, []byte(text)) || strings.Contains(ansi.Strip(string(b)), text)
-	}, teatest.WithDuration(5*time.Second), teatest.WithCheckInterval(5*time.Millisecond))
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		ch := make(chan string, 1)
+		tm.Send(modelFunc(func(m *Model) { ch <- screen(m) }))
+		var scr string
+		select {
+		case scr = <-ch:
+		case <-time.After(5 * time.Second):
+			t.Fatal("the program does not answer")
+		}
+		if strings.Contains(scr, text) {
+			return scr
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("never saw %q; the screen shows:\n%s", text, scr)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 func TestGolden(t *testing.T) {
@@ -116,7 +131,7 @@ func TestGolden(t *testing.T) {
 				tm, _, _, _ := newTestModel(t, size[0], size[1])
 				sc.steps(tm)
 				if sc.wait != "" {
-					waitScreen(t, tm, nil, sc.wait)
+					waitScreen(t, tm, sc.wait)
 				}
 				if err := tm.Quit(); err != nil {
 					t.Fatal(err)

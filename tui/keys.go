@@ -79,11 +79,6 @@ func helpKeys(keys []string) string {
 	return strings.Join(shown, "/")
 }
 
-// is reports whether msg is one of the keys of action.
-func (km keyMap) is(msg tea.KeyPressMsg, action string) bool {
-	return key.Matches(msg, km.b[action])
-}
-
 // action returns the action msg is bound to, or "".
 func (km keyMap) action(msg tea.KeyPressMsg) string {
 	s := msg.String()

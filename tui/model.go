@@ -42,10 +42,9 @@ type Model struct {
 	progress progressMsg
 	progCh   chan progressMsg
 
-	shown  []int // positions in snap.Namespaces that pass the filter
-	list   scroller
-	selKey model.NsKey // the namespace under the list cursor
-	focus  int
+	shown []int // positions in snap.Namespaces that pass the filter
+	list  scroller
+	focus int
 
 	filter    textinput.Model
 	filtering bool
@@ -119,14 +118,13 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// Close stops the watcher and whatever the UI still has in flight.
-func (m *Model) Close() {
-	m.cancel()
-	if m.watcher != nil {
-		m.watcher.Close()
-		m.watcher = nil
-	}
-}
+// modelFunc is run on the UI goroutine when sent to the program: the way
+// to look at the model from outside while it runs (tests wait on it).
+type modelFunc func(*Model)
+
+// Close stops whatever the UI still has in flight, the watcher included
+// (it ends with the context). Safe from any goroutine, and more than once.
+func (m *Model) Close() { m.cancel() }
 
 // Snapshot is the snapshot on screen (tests and the caller's last look).
 func (m *Model) Snapshot() *model.Snapshot { return m.snap }

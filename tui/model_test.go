@@ -786,3 +786,27 @@ func TestRegisteredAction(t *testing.T) {
 		t.Errorf("read-only: ran %d, status %q", ran, ro.m.status)
 	}
 }
+
+func TestLinkStateNoCarrier(t *testing.T) {
+	ns := fakeSnapshot().Find(kRouter)
+	l := &ns.Links[1]
+	l.OperState, l.Flags = 2, l.Flags&^model.IFF_RUNNING
+	if got := linksTable(ns).rows[1].cells[3].text; got != "NO-CARRIER" {
+		t.Errorf("up without carrier shows %q", got)
+	}
+	l.Flags &^= model.IFF_UP
+	if got := linksTable(ns).rows[1].cells[3].text; got != "DOWN" {
+		t.Errorf("down shows %q", got)
+	}
+}
+
+func TestCtrlCQuitsFromAnywhere(t *testing.T) {
+	for _, open := range []string{"x", "/", "t", "?"} {
+		h := newHarness(t, Options{})
+		h.keys(open)
+		_, cmd := h.m.Update(press("ctrl+c"))
+		if cmd == nil || cmd() != tea.Quit() {
+			t.Errorf("ctrl+c after %q does not quit", open)
+		}
+	}
+}

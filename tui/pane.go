@@ -42,6 +42,15 @@ func (p *linesPane) resize(_, height int) {
 	}
 }
 
+// textWidth is the room a line has in a pane width wide: with a cursor,
+// two columns go to the marker.
+func (p *linesPane) textWidth(width int) int {
+	if p.cursor {
+		return max(1, width-2)
+	}
+	return width
+}
+
 func (p *linesPane) move(act string) {
 	if p.cursor {
 		p.sc.applyMove(act)

@@ -29,8 +29,13 @@ func linksTable(ns *model.Namespace) *table {
 	for i := range ns.Links {
 		l := &ns.Links[i]
 		state, role := model.OperStateName(l.OperState), model.RoleDown
-		if state == "UP" || (state == "UNKNOWN" && l.Up()) {
+		switch {
+		case state == "UP" || (state == "UNKNOWN" && l.Up()):
 			role = model.RoleUp
+		case l.Up() && l.Flags&model.IFF_RUNNING == 0:
+			// Set up but without a carrier (a veth whose peer is down):
+			// say so, as ip link does, or u would seem to do nothing.
+			state = "NO-CARRIER"
 		}
 		master := ""
 		if m := ns.Master(l); m != nil {

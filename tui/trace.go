@@ -148,7 +148,7 @@ func (p *tracePane) wrap(width int) {
 }
 
 func (p *tracePane) resize(width, height int) {
-	p.wrap(width)
+	p.wrap(p.textWidth(width))
 	p.linesPane.resize(width, height)
 }
 

@@ -47,7 +47,7 @@ func newTraceModel(t *testing.T, w, h int, src Source) (*teatest.TestModel, *Mod
 	m := New(src, nil, Options{Hostname: "vm", NoColor: true, Theme: "dark"})
 	t.Cleanup(m.Close)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
-	waitScreen(t, tm, m, "namespaces")
+	waitScreen(t, tm, "8 namespaces")
 	return tm, m
 }
 
@@ -75,7 +75,7 @@ func TestTraceGolden(t *testing.T) {
 			src := &traceSource{fakeSource: newFakeSource(fakeSnapshot())}
 			tm, _ := newTraceModel(t, size[0], size[1], src)
 			traceFromDHCP(tm)
-			waitScreen(t, tm, nil, "reply delivered")
+			waitScreen(t, tm, "reply delivered")
 			out := screen(finalModel(t, tm))
 			assertInert(t, out)
 			golden.RequireEqual(t, out)
@@ -90,12 +90,12 @@ func TestTraceEnterOpensHop(t *testing.T) {
 	src := &traceSource{fakeSource: newFakeSource(fakeSnapshot())}
 	tm, _ := newTraceModel(t, 120, 40, src)
 	traceFromDHCP(tm)
-	waitScreen(t, tm, nil, "reply delivered")
+	waitScreen(t, tm, "reply delivered")
 	// The cursor starts on the first hop; down moves hop by hop, to the
 	// qrouter's head ("● qrouter-…  in qr-…").
 	tm.Send(press("j"))
 	tm.Send(press("enter"))
-	waitScreen(t, tm, nil, "trace: opened")
+	waitScreen(t, tm, "trace: opened")
 	m := finalModel(t, tm)
 	if m.pane != nil {
 		t.Fatalf("the trace pane is still open")
@@ -111,7 +111,7 @@ func TestTraceDialogRefusesBadAddress(t *testing.T) {
 	tm.Send(press("T"))
 	typeText(tm, "10.0.0")
 	tm.Send(press("enter"))
-	waitScreen(t, tm, nil, "is not an IP address")
+	waitScreen(t, tm, "is not an IP address")
 	m := finalModel(t, tm)
 	if m.dialog == nil || len(src.asked) != 0 {
 		t.Fatalf("dialog %v, asked %q", m.dialog, src.asked)
@@ -121,7 +121,7 @@ func TestTraceDialogRefusesBadAddress(t *testing.T) {
 func TestTraceWithoutTracer(t *testing.T) {
 	tm, _ := newTraceModel(t, 80, 24, newFakeSource(fakeSnapshot()))
 	tm.Send(press("T"))
-	waitScreen(t, tm, nil, "trace: not available")
+	waitScreen(t, tm, "trace: not available")
 	if m := finalModel(t, tm); m.dialog != nil || m.pane != nil {
 		t.Fatal("nothing should open without a tracer")
 	}

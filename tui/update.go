@@ -22,6 +22,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			m.dark = msg.IsDark()
 			m.st = NewStyles(m.opt.NoColor, m.dark, m.opt.Colors)
 			m.help.Styles = m.st.Help
+			if m.pane != nil {
+				m.pane.refresh(m) // panes paint their lines when built
+			}
 		}
 		return nil
 	case snapshotMsg:
@@ -51,6 +54,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case execDoneMsg:
 		m.execDone(msg)
 		return nil
+	case modelFunc:
+		msg(m)
+		return nil
 	case traceMsg:
 		m.gotTrace(msg)
 		return nil
@@ -75,6 +81,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	if msg.String() == "ctrl+c" {
+		// Quits from anywhere, a dialog or the filter included.
+		return m.quit()
+	}
 	if m.dialog != nil {
 		return m.dialogKey(msg)
 	}
@@ -112,7 +122,11 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 
 func (m *Model) quit() tea.Cmd {
 	m.quitting = true
-	m.Close()
+	if m.watcher != nil {
+		m.watcher.Close()
+		m.watcher = nil
+	}
+	m.cancel()
 	return tea.Quit
 }
 

@@ -40,7 +40,8 @@ func (m *Model) relayout() {
 		m.rows.set(len(m.detail.rows), l.rowsH)
 	}
 	m.filter.SetWidth(max(10, m.width-4))
-	m.help.SetWidth(m.width)
+	// The footer fits itself (viewFooter); help must not cut it with "…".
+	m.help.SetWidth(0)
 	if m.pane != nil {
 		m.pane.resize(m.width, l.bodyH)
 	}
@@ -162,59 +163,97 @@ func (m *Model) viewStatus() string {
 	return fit(style.Render(" "+cut(m.status, max(1, m.width-1))), m.width)
 }
 
-// footerKeys are the bindings that work in the current context, shortest
-// descriptions first-class so they fit at 80 columns.
-func (m *Model) footerKeys() []key.Binding {
-	var acts []string
+// footerKeys are the bindings that work in the current context, most
+// useful first, and the ones always shown at the end (help, quit, back).
+func (m *Model) footerKeys() (keys, tail []key.Binding) {
+	var acts, last []string
 	switch {
 	case m.dialog != nil:
-		return []key.Binding{
+		return nil, []key.Binding{
 			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "confirm")),
 			key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 		}
 	case m.filtering:
-		return []key.Binding{
+		return nil, []key.Binding{
 			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
 			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
 		}
 	case m.showHelp:
-		acts = []string{ActHelp, ActQuit}
+		last = []string{ActHelp, ActQuit}
 	case m.pane != nil:
 		acts = append([]string{ActUp, ActDown, ActPageDown}, m.pane.actions()...)
 	case m.focus == focusDetail:
-		acts = []string{ActTabNext, ActFollow, ActFocusNext, ActShell, ActExec, ActFilter, ActHelp, ActQuit}
+		acts = append([]string{ActTabNext, ActFollow, ActFocusNext, ActShell, ActExec},
+			m.changeKeys(ActToggleUp, ActAddAddr, ActAttach, ActNewBridge, ActAddRoute, ActDelete, ActMoveLink, ActTrace)...)
+		last = []string{ActHelp, ActQuit}
 	default:
-		acts = []string{ActFilter, ActFollow, ActTabNext, ActShell, ActExec, ActTopology, ActHelp, ActQuit}
+		acts = append([]string{ActFilter, ActFollow, ActTabNext, ActShell, ActExec, ActTopology},
+			m.changeKeys(ActNewNetns, ActNewVeth, ActDeleteNetns, ActTrace, ActHistory)...)
+		last = []string{ActHelp, ActQuit}
 	}
+	keys, tail = m.footerBindings(acts), m.footerBindings(last)
+	if m.pane != nil {
+		tail = append(tail, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")))
+	}
+	return keys, tail
+}
+
+// changeKeys are those of acts that a feature provides and read-only
+// allows.
+func (m *Model) changeKeys(acts ...string) []string {
+	var out []string
+	for _, a := range acts {
+		if _, ok := actionHandlers[a]; ok && (!m.opt.ReadOnly || readOnlyActions[a]) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// footerBindings are the bindings of acts with their first key only (help
+// lists them all) and short descriptions.
+func (m *Model) footerBindings(acts []string) []key.Binding {
 	bs := m.keys.bindings(acts...)
 	for i := range bs {
-		// The first key is enough in the footer; help lists them all.
 		d := bs[i].Help().Desc
 		if short, ok := footerDesc[d]; ok {
 			d = short
 		}
+		if d == "open" && m.focus == focusDetail && m.tab == tabLinks && m.pane == nil {
+			d = "follow veth"
+		}
 		bs[i].SetHelp(helpKeys(bs[i].Keys()[:1]), d)
-	}
-	if m.pane != nil {
-		bs = append(bs, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")))
 	}
 	return bs
 }
 
 // footerDesc shortens help descriptions for the footer.
-var footerDesc = map[string]string{"open / follow veth": "open", "next pane": "focus", "run command": "exec"}
+var footerDesc = map[string]string{
+	"open / follow veth": "open", "next pane": "focus", "run command": "exec", "link up/down": "up/down",
+	"add address": "addr", "attach to bridge": "master", "new veth pair": "veth", "new bridge": "bridge",
+	"new namespace": "new ns", "delete namespace": "delete ns", "add route": "route", "move link": "move",
+}
 
+// viewFooter shows as many of the context's keys as fit, and always the
+// tail (help, quit).
 func (m *Model) viewFooter() string {
-	keys := m.footerKeys()
-	if m.focus == focusDetail && m.tab == tabLinks && m.dialog == nil && !m.filtering {
-		for i := range keys {
-			if keys[i].Help().Desc == "open" {
-				keys[i].SetHelp(keys[i].Help().Key, "follow veth")
-			}
-		}
+	keys, tail := m.footerKeys()
+	// Each item is "key desc" and a separator: measure once, keep what fits.
+	sep := displaywidth.String(m.help.ShortSeparator)
+	width := func(b key.Binding) int {
+		return displaywidth.String(b.Help().Key) + 1 + displaywidth.String(b.Help().Desc) + sep
 	}
-	return fit(" "+m.help.ShortHelpView(keys), m.width)
+	room := m.width - 1 + sep // n items have n-1 separators
+	for _, b := range tail {
+		room -= width(b)
+	}
+	n := 0
+	for n < len(keys) && width(keys[n]) <= room {
+		room -= width(keys[n])
+		n++
+	}
+	return fit(" "+m.help.ShortHelpView(append(keys[:n:n], tail...)), m.width)
 }
 
 // overlay draws box centred over lines.

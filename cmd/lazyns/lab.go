@@ -118,6 +118,9 @@ run them with bash to build the same topology by hand).`,
 				}
 				return nil
 			}
+			if missing := nsops.Privileges(); missing != "" {
+				return fmt.Errorf("lab up %s %s; or read its commands with: lazyns lab up %s --print", plan.Lab, missing, plan.Lab)
+			}
 			sys, err := a.system()
 			if err != nil {
 				return err
@@ -179,6 +182,9 @@ func newLabDownCmd(a *app, lf *labFlags) *cobra.Command {
 		RunE: func(_ *cobra.Command, args []string) error {
 			if _, err := model.FindLab(args[0]); err != nil {
 				return usageError{err}
+			}
+			if missing := nsops.Privileges(); missing != "" && nsops.LabIsUp(lf.dir, args[0]) {
+				return fmt.Errorf("lab down %s %s", args[0], missing)
 			}
 			sys, err := a.system()
 			if err != nil {

@@ -96,3 +96,39 @@ func TestTraceCommand(t *testing.T) {
 		t.Fatalf("UI trace: %v %+v", err, tr)
 	}
 }
+
+// Hostile names along the path are inert in the chain, exact in JSON, and
+// quoted in the commands shown for copying.
+func TestTraceHostileNames(t *testing.T) {
+	nstest.RequireRoot(t)
+	a := "t\x1b[2J\xff$(id)" + nstest.Name("")
+	b := nstest.Netns(t)
+	nstest.NetnsNamed(t, a)
+	ifName := "e\x1b[31m\xfe;x"
+	nstest.IP(t, "-n", a, "link", "add", "a0", "type", "veth", "peer", "name", ifName, "netns", b)
+	nstest.IP(t, "-n", a, "addr", "add", "10.235.0.1/24", "dev", "a0")
+	nstest.IP(t, "-n", b, "addr", "add", "10.235.0.2/24", "dev", ifName)
+	nstest.IP(t, "-n", a, "link", "set", "a0", "up")
+	nstest.IP(t, "-n", b, "link", "set", ifName, "up")
+
+	code, stdout, stderr := lazyns(t, "trace", a, "10.235.0.2")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for i := 0; i < len(stdout); i++ {
+		if c := stdout[i]; (c < 0x20 && c != '\n') || c == 0x7f {
+			t.Fatalf("raw control byte %#x:\n%q", c, stdout)
+		}
+	}
+	for _, want := range []string{`● t\x1b[2J\xff$(id)`, `in e\x1b[31m\xfe;x`, `route get 10.235.0.2 from 10.235.0.1 iif $'e\x1b[31m\xfe;x'`,
+		`ip -n $'t\x1b[2J\xff$(id)`} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("text lacks %q:\n%s", want, stdout)
+		}
+	}
+	code, stdout, _ = lazyns(t, "trace", a, "10.235.0.2", "--json")
+	if code != 0 || !json.Valid([]byte(stdout)) || !strings.Contains(stdout, `"in":"e\u001b[31m\udcfe;x"`) ||
+		!strings.Contains(stdout, `"netns":"t\u001b[2J\udcff$(id)`) {
+		t.Errorf("JSON (exit %d):\n%s", code, stdout)
+	}
+}

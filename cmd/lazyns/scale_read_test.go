@@ -1,0 +1,137 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os/exec"
+	"syscall"
+	"time"
+
+	"github.com/lazyns/lazyns/nsops"
+)
+
+// fixture is an openstack lab up for measuring: its namespaces' names.
+type fixture struct {
+	names []string
+}
+
+// lazyns runs the binary, failing the test if it fails; it returns what
+// it printed, how long it took and its peak RSS in KiB.
+func (b *scaleBench) lazyns(args ...string) ([]byte, time.Duration, int64) {
+	b.t.Helper()
+	cmd := exec.Command(b.bin, args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	err := cmd.Run()
+	took := time.Since(start)
+	if err != nil {
+		b.t.Fatalf("lazyns %v: %v\n%s", args, err, stderr.String())
+	}
+	return stdout.Bytes(), took, cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss
+}
+
+func (b *scaleBench) labUp(routers int) time.Duration {
+	b.t.Helper()
+	_, took, _ := b.lazyns("lab", "up", "openstack", "--routers", fmt.Sprint(routers), "--prefix", b.prefix, "--state-dir", b.labDir)
+	return took
+}
+
+// labDown takes the bench's lab down if it is up; it is also the test's
+// cleanup, so it must not fail the test from there.
+func (b *scaleBench) labDown() {
+	if !nsops.LabIsUp(b.labDir, "openstack") {
+		return
+	}
+	out, err := exec.Command(b.bin, "lab", "down", "openstack", "--state-dir", b.labDir).CombinedOutput()
+	if err != nil {
+		b.t.Errorf("lab down: %v\n%s", err, out)
+	}
+	// ip netns del returns at once; the kernel tears namespaces down over
+	// the next seconds. Let it, so the next measurement does not pay.
+	time.Sleep(3 * time.Second)
+}
+
+// fixture brings up n namespaces: n/2 routers, each with its DHCP
+// namespace.
+func (b *scaleBench) fixture(n int) fixture {
+	b.t.Helper()
+	b.labUp(max(1, n/2))
+	st := nsops.LabList(b.labDir)["openstack"]
+	if st == nil {
+		b.t.Fatal("lab up left no record in " + b.labDir)
+	}
+	var fx fixture
+	for _, ns := range st.Namespaces {
+		fx.names = append(fx.names, ns.Name)
+	}
+	return fx
+}
+
+// timeLab times lab up and lab down at the target's size, and how long
+// show --json takes on a host that big.
+func (b *scaleBench) timeLab(routers int) (up, down time.Duration, read readResult) {
+	b.t.Helper()
+	up = b.labUp(routers)
+	read = b.measureShow(3)
+	_, down, _ = b.lazyns("lab", "down", "openstack", "--state-dir", b.labDir)
+	time.Sleep(3 * time.Second)
+	return up, down, read
+}
+
+// readResult is show --json against the ip loop at one size.
+type readResult struct {
+	namespaces int // what show --json read (all on the host)
+	looped     int // what the ip loop read (the lab's and the host)
+	ours, loop time.Duration
+	rssKB      int64
+}
+
+func (b *scaleBench) measureShow(runs int) readResult {
+	b.t.Helper()
+	var r readResult
+	var took []time.Duration
+	for i := 0; i < runs; i++ {
+		out, d, rss := b.lazyns("show", "--json")
+		took = append(took, d)
+		r.rssKB = max(r.rssKB, rss)
+		if i == 0 {
+			var doc []json.RawMessage
+			if err := json.Unmarshal(out, &doc); err != nil {
+				b.t.Fatalf("show --json printed no JSON array: %v", err)
+			}
+			r.namespaces = len(doc)
+		}
+	}
+	r.ours = median(took)
+	return r
+}
+
+func (b *scaleBench) measureRead(fx fixture, ours, loops int) readResult {
+	b.t.Helper()
+	r := b.measureShow(ours)
+	r.looped = len(fx.names) + 1
+	r.loop = medianOf(loops, func() time.Duration { return b.ipLoop(fx.names) })
+	return r
+}
+
+// ipLoop is what an operator scripts today: three ip calls per namespace,
+// and the same for the host.
+func (b *scaleBench) ipLoop(names []string) time.Duration {
+	b.t.Helper()
+	queries := [][]string{{"link"}, {"addr"}, {"route", "show", "table", "all"}}
+	start := time.Now()
+	for _, ns := range append([]string{""}, names...) {
+		for _, q := range queries {
+			args := append([]string{"-j"}, q...)
+			if ns != "" {
+				args = append([]string{"-n", ns}, args...)
+			}
+			if out, err := exec.Command("ip", args...).CombinedOutput(); err != nil {
+				b.t.Fatalf("ip %v: %v\n%s", args, err, out)
+			}
+		}
+	}
+	return time.Since(start)
+}

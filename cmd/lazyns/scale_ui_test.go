@@ -1,0 +1,150 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/lazyns/lazyns/model"
+	"github.com/lazyns/lazyns/tui"
+)
+
+// countShown is the header once a snapshot is on screen ("1003
+// namespaces"); while reading it says "reading namespaces…".
+var countShown = regexp.MustCompile(`[0-9]+ namespaces?\b`)
+
+// uiCommand is the command line that opens the UI: the binary itself
+// once ui.go wires it in, until then this test binary running
+// TestScaleUIHelper (the same tui.Model over the same nsops-backed
+// Source, in a real terminal).
+func (b *scaleBench) uiCommand() (cmd, what string) {
+	if runUI != nil {
+		return "exec " + b.bin, "lazyns"
+	}
+	return "exec env LAZYNS_BENCH_UI=1 " + os.Args[0] + " -test.run='^TestScaleUIHelper$'", "tui.Model via the test binary (ui.go not in main yet)"
+}
+
+// TestScaleUIHelper is the UI for measureUI while the binary cannot open
+// it: tui.New over newSource, run by Bubble Tea on the terminal.
+func TestScaleUIHelper(t *testing.T) {
+	if os.Getenv("LAZYNS_BENCH_UI") == "" {
+		t.Skip("run by TestScale in a terminal")
+	}
+	a := &app{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, netnsDir: "/run/netns"}
+	defer a.close()
+	src, err := newSource(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := tui.New(src, nil, tui.Options{Theme: "dark"})
+	defer m.Close()
+	if _, err := tea.NewProgram(m).Run(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// measureUI opens the UI in tmux three times on the fixture's host: the
+// time until the header shows the namespace count (the first complete
+// frame), then, on the last run, its CPU over 10 idle seconds and its
+// peak RSS.
+func (b *scaleBench) measureUI(fx fixture) []benchRow {
+	t := b.t
+	t.Helper()
+	cmd, what := b.uiCommand()
+	var starts []time.Duration
+	var cpu float64
+	var hwm int64
+	for i := 0; i < 3; i++ {
+		s := newTmux(t, 120, 40, "env PS1='ready$ ' /bin/sh")
+		s.waitFor("ready$")
+		start := time.Now()
+		s.keys(cmd, "Enter")
+		for !countShown.MatchString(s.screen()) {
+			if time.Since(start) > 30*time.Second {
+				t.Fatalf("the UI never showed the namespace count; the screen shows:\n%s", s.screen())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		starts = append(starts, time.Since(start))
+		if i == 2 {
+			pid, err := strconv.Atoi(strings.TrimSpace(s.run("display-message", "-p", "#{pane_pid}")))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cpu, hwm = idleCPU(t, pid, 10*time.Second), vmHWM(t, pid)
+		}
+		s.keys("q")
+		s.run("kill-server")
+	}
+	b.hostNote += fmt.Sprintf("The UI rows ran %s in tmux at 120×40.\n", what)
+	return []benchRow{
+		timeRow("UI start to first complete frame", median(starts), 400*time.Millisecond),
+		cpuRow("UI idle CPU over 10 s (live, nothing changing)", cpu, 1),
+		memRow("peak RSS, UI", hwm, 60),
+	}
+}
+
+// idleCPU is the share of one CPU pid used over d, after it had 2 s to
+// settle, from utime+stime in /proc/PID/stat.
+func idleCPU(t *testing.T, pid int, d time.Duration) float64 {
+	t.Helper()
+	time.Sleep(2 * time.Second)
+	before := cpuTicks(t, pid)
+	time.Sleep(d)
+	after := cpuTicks(t, pid)
+	const ticksPerSecond = 100 // USER_HZ, fixed on Linux
+	return float64(after-before) / ticksPerSecond / d.Seconds() * 100
+}
+
+func cpuTicks(t *testing.T, pid int) int64 {
+	t.Helper()
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Fields after the command name, which is in parentheses and may
+	// contain anything: utime and stime are the 14th and 15th fields.
+	rest := string(data[strings.LastIndexByte(string(data), ')')+2:])
+	f := strings.Fields(rest)
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return utime + stime
+}
+
+// vmHWM is the peak resident set of pid in KiB.
+func vmHWM(t *testing.T, pid int) int64 {
+	t.Helper()
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return kb
+		}
+	}
+	t.Fatalf("no VmHWM in /proc/%d/status", pid)
+	return 0
+}
+
+// keyPress is a key as the terminal sends it.
+func keyPress(k string) tea.KeyPressMsg {
+	switch k {
+	case "backspace":
+		return tea.KeyPressMsg{Code: tea.KeyBackspace}
+	case "esc":
+		return tea.KeyPressMsg{Code: tea.KeyEscape}
+	}
+	return tea.KeyPressMsg{Code: []rune(k)[0], Text: k}
+}
+
+// hasCount reports whether a frame shows the namespace count.
+func hasCount(v tea.View) bool {
+	return countShown.MatchString(model.Visible(v.Content))
+}
