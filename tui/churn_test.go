@@ -80,7 +80,7 @@ func TestUIChurn(t *testing.T) {
 	close(stop)
 	wg.Wait()
 	tm.Send(press("?"))
-	waitScreen(t, tm, m, "MOVE")
+	waitScreen(t, tm, "MOVE")
 	tm.Send(press("q"))
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 	if n := src.count("Snapshot"); n < 3 {
