@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"sync"
@@ -79,8 +80,11 @@ func TestUIChurn(t *testing.T) {
 	}
 	close(stop)
 	wg.Wait()
+	// Help opens once the keys queued meanwhile are handled (allow for a
+	// loaded machine: the check is that the UI gets there, not how fast).
 	tm.Send(press("?"))
-	waitScreen(t, tm, "MOVE")
+	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return bytes.Contains(b, []byte("MOVE")) },
+		teatest.WithDuration(15*time.Second), teatest.WithCheckInterval(10*time.Millisecond))
 	tm.Send(press("q"))
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
 	if n := src.count("Snapshot"); n < 3 {
