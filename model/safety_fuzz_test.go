@@ -78,8 +78,8 @@ func FuzzParseTraceAddrs(f *testing.F) {
 	})
 }
 
-// The other fields the change forms read: gateways, metrics, and the
-// namespace a change names.
+// The other fields the change forms read: gateways, metrics, a rule's
+// source, and the namespace a change names or moves a link to.
 func FuzzParseFields(f *testing.F) {
 	for _, s := range []string{"10.0.0.1", "fe80::1%eth0", "", "1.2.3", "\x1b", "default", "4294967296"} {
 		f.Add(s)
@@ -98,6 +98,8 @@ func FuzzParseFields(f *testing.F) {
 		}
 		noRawControl(t, s, AddrSpec{Ns: s, Dev: "eth0", CIDR: "10.0.0.1/24"}.Validate())
 		noRawControl(t, s, ForwardingSpec{Ns: s}.Validate())
+		noRawControl(t, s, RuleSpec{From: s, Table: 16}.Validate())
+		noRawControl(t, s, MoveSpec{Ns: "a", Name: "eth0", ToNs: s}.Validate())
 	})
 }
 
