@@ -200,8 +200,8 @@ func assertGraphviz(t *testing.T, graph string) {
 	}
 }
 
-// shellOutput runs the UI's shell in ns with lines typed into it and
-// returns what the terminal got.
+// shellOutput runs the UI's shell in ns with lines typed into it (read
+// as it prompts) and returns what the terminal got.
 func shellOutput(t *testing.T, ns *model.Namespace, lines string) string {
 	t.Helper()
 	a := testApp()
@@ -219,12 +219,10 @@ func shellOutput(t *testing.T, ns *model.Namespace, lines string) string {
 	sh.SetStdin(r)
 	sh.SetStdout(&out)
 	sh.SetStderr(&out)
-	go func() {
-		// After the prompt is up, so the line is typed at it.
-		time.Sleep(300 * time.Millisecond)
-		_, _ = w.WriteString(lines + "\n")
-		w.Close()
-	}()
+	if _, err := w.WriteString(lines + "\n"); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
 	if err := sh.Run(); err != nil {
 		t.Fatalf("shell: %v\n%q", err, out.String())
 	}
