@@ -27,13 +27,13 @@ func TestNoLeakRefreshesShellsExecs(t *testing.T) {
 	defer a.close()
 	d := newUIDriver(t, a, tui.Options{Refresh: -1})
 	d.loaded()
-	d.pump(5*time.Second, func() bool { return d.has(name) })
+	d.pump(30*time.Second, func() bool { return d.has(name) })
 	d.selectNs(name)
 	refresh := func() {
 		before := d.m.Snapshot()
 		d.handle(tea.KeyPressMsg{Code: 'r', Mod: tea.ModCtrl})
-		if !d.pump(5*time.Second, func() bool { return d.m.Snapshot() != before }) {
-			t.Fatal("ctrl+r read nothing within 5 s")
+		if !d.pump(30*time.Second, func() bool { return d.m.Snapshot() != before }) {
+			t.Fatal("ctrl+r read nothing within 30 s")
 		}
 		d.press("]") // the next tab reads its own (sockets, processes)
 		d.pump(2*time.Millisecond, nil)
