@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/lazyns/lazyns/model"
@@ -22,8 +24,9 @@ type LabInfo struct {
 // learner never has to leave the UI; cmd/lazyns adapts nsops to it.
 type Labs interface {
 	Labs() []LabInfo
-	// LabUp builds a lab and returns the ip commands it stands for.
-	LabUp(ctx context.Context, name string, routers int) ([]model.Cmd, error)
+	// LabUp builds a lab and returns the ip commands it stands for;
+	// progress (from any goroutine) says how far a big one has got.
+	LabUp(ctx context.Context, name string, routers int, progress func(done, total int)) ([]model.Cmd, error)
 	LabDown(name string) error
 }
 
@@ -38,6 +41,31 @@ type labDoneMsg struct {
 	up   bool
 	cmds []model.Cmd
 	err  error
+}
+
+// labRun is a lab being built: its progress, read by a ticking status line.
+type labRun struct {
+	name        string
+	done, total atomic.Int64
+	over        atomic.Bool
+}
+
+type labTickMsg struct{ run *labRun }
+
+func labTick(r *labRun) tea.Cmd {
+	return tea.Tick(200*time.Millisecond, func(time.Time) tea.Msg { return labTickMsg{r} })
+}
+
+// labTicked says how far the lab has got, until it is done.
+func (m *Model) labTicked(msg labTickMsg) tea.Cmd {
+	r := msg.run
+	if r.over.Load() {
+		return nil
+	}
+	if total := r.total.Load(); total > 0 {
+		m.setStatus(fmt.Sprintf("lab %s: building… %d of %d", r.name, r.done.Load(), total), false)
+	}
+	return labTick(r)
 }
 
 func init() { onAction(ActLab, (*Model).labDialog) }
@@ -108,13 +136,17 @@ func (m *Model) runLab(name string, up bool, routers int) tea.Cmd {
 	} else {
 		m.setStatus("lab "+name+": taking it down…", false)
 	}
-	return func() tea.Msg {
-		if !up {
-			return labDoneMsg{name: name, err: labs.LabDown(name)}
-		}
-		cmds, err := labs.LabUp(ctx, name, routers)
+	if !up {
+		return func() tea.Msg { return labDoneMsg{name: name, err: labs.LabDown(name)} }
+	}
+	r := &labRun{name: name}
+	progress := func(done, total int) { r.done.Store(int64(done)); r.total.Store(int64(total)) }
+	build := func() tea.Msg {
+		cmds, err := labs.LabUp(ctx, name, routers, progress)
+		r.over.Store(true)
 		return labDoneMsg{name: name, up: true, cmds: cmds, err: err}
 	}
+	return tea.Batch(build, labTick(r))
 }
 
 func (m *Model) labDone(msg labDoneMsg) tea.Cmd {

@@ -24,8 +24,9 @@ func (f *fakeLabs) Labs() []LabInfo {
 	}
 }
 
-func (f *fakeLabs) LabUp(_ context.Context, name string, routers int) ([]model.Cmd, error) {
+func (f *fakeLabs) LabUp(_ context.Context, name string, routers int, progress func(done, total int)) ([]model.Cmd, error) {
 	f.calls = append(f.calls, "up "+name+" "+string(rune('0'+routers)))
+	progress(1, 2)
 	if f.fail != nil {
 		return nil, f.fail
 	}
@@ -85,5 +86,19 @@ func TestLabKeyReadOnly(t *testing.T) {
 	h.keys("L")
 	if h.m.dialog != nil || len(labs.calls) != 0 || !strings.Contains(h.m.status, "read-only") {
 		t.Errorf("read-only: dialog %v, calls %v, status %q", h.m.dialog != nil, labs.calls, h.m.status)
+	}
+}
+
+func TestLabProgressLine(t *testing.T) {
+	h := newHarness(t, Options{})
+	r := &labRun{name: "openstack"}
+	r.done.Store(120)
+	r.total.Store(500)
+	if cmd := h.m.labTicked(labTickMsg{r}); cmd == nil || !strings.Contains(h.m.status, "building… 120 of 500") {
+		t.Errorf("status %q, next tick %v", h.m.status, cmd != nil)
+	}
+	r.over.Store(true)
+	if cmd := h.m.labTicked(labTickMsg{r}); cmd != nil {
+		t.Error("a finished lab still ticks")
 	}
 }

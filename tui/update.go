@@ -66,6 +66,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.historyWritten(msg)
 	case labDoneMsg:
 		return m.labDone(msg)
+	case labTickMsg:
+		return m.labTicked(msg)
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.MouseMsg:

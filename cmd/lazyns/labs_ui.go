@@ -36,7 +36,7 @@ func (l uiLabs) Labs() []tui.LabInfo {
 	return out
 }
 
-func (l uiLabs) LabUp(ctx context.Context, name string, routers int) ([]model.Cmd, error) {
+func (l uiLabs) LabUp(ctx context.Context, name string, routers int, progress func(done, total int)) ([]model.Cmd, error) {
 	lab, err := model.FindLab(name)
 	if err != nil {
 		return nil, err
@@ -45,7 +45,7 @@ func (l uiLabs) LabUp(ctx context.Context, name string, routers int) ([]model.Cm
 	if err != nil {
 		return nil, err
 	}
-	return l.sys.LabUp(ctx, plan, l.prefix, l.dir, nil)
+	return l.sys.LabUp(ctx, plan, l.prefix, l.dir, progress)
 }
 
 func (l uiLabs) LabDown(name string) error { return l.sys.LabDown(name, l.dir) }
