@@ -108,7 +108,7 @@ func BenchmarkLabUpDown(b *testing.B) {
 			b.Fatal(err)
 		}
 		start := time.Now()
-		if _, err := sys.LabUp(plan, prefix, dir, nil); err != nil {
+		if _, err := sys.LabUp(context.Background(), plan, prefix, dir, nil); err != nil {
 			b.Fatal(err)
 		}
 		built := time.Now()

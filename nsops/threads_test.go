@@ -3,6 +3,7 @@ package nsops
 import (
 	"context"
 	"fmt"
+	"net"
 	"os/exec"
 	"sync"
 	"sync/atomic"
@@ -14,8 +15,8 @@ import (
 
 // Every code path that moves a thread into another namespace — sockets,
 // entering for a shell or exec, making and deleting a namespace, changes
-// made from inside one, trace's forwarding switches, the watcher's focus
-// socket, and the reads' own netlink dial — driven thousands of times in
+// made from inside one, trace's forwarding switches and ping, the
+// watcher's focus socket, and the reads' own netlink dial — driven thousands of times in
 // all, concurrently with each other and with snapshots: afterwards every
 // thread of the process is in the namespace it started in.
 func TestEverySwitchStaysHome(t *testing.T) {
@@ -104,6 +105,23 @@ func TestEverySwitchStaysHome(t *testing.T) {
 			_, err := sys.Reread(ctx, snap, pick(i, nsA, nsB).Key)
 			return err
 		}},
+	}
+	if _, err := exec.LookPath("ping"); err == nil {
+		nstest.IP(t, "-n", a, "link", "set", "lo", "up")
+		paths["trace ping"] = struct {
+			n  int
+			fn func(i int) error
+		}{100, func(i int) error {
+			tr := sys.NewTracer(snap)
+			defer tr.Close()
+			res, err := tr.Ping(nsA.Key, net.IPv4(127, 0, 0, 1), nil)
+			if err == nil && !res.Replied {
+				err = fmt.Errorf("no reply from 127.0.0.1 inside %s: %s", a, res.Output)
+			}
+			return err
+		}}
+	} else {
+		t.Log("no ping: the trace ping path is not driven")
 	}
 	var wg sync.WaitGroup
 	for what, p := range paths {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/charmbracelet/x/term"
 	"github.com/lazyns/lazyns/model"
@@ -87,7 +88,10 @@ func (a *app) warnPrivileges(nss []*model.Namespace) error {
 	}
 	denied := 0
 	for _, ns := range nss {
-		if ns.Err != "" {
+		// Only refusals: a read that failed for another reason (a dump the
+		// kernel kept interrupting) shows its own error, and is not
+		// blamed on privileges.
+		if strings.HasPrefix(ns.Err, "permission denied") {
 			denied++
 		}
 	}

@@ -91,8 +91,8 @@ func TestEveryCommandWithoutPrivileges(t *testing.T) {
 	}
 }
 
-// The terminal UI started as nobody shows what it can read and says on
-// screen what it needs.
+// The terminal UI started as nobody shows what it can read, marks what it
+// cannot, and says what it needs for a namespace it cannot read.
 func TestUIStartWithoutPrivileges(t *testing.T) {
 	nstest.RequireRoot(t)
 	nstest.RequireTool(t, "setpriv")
@@ -103,6 +103,11 @@ func TestUIStartWithoutPrivileges(t *testing.T) {
 	bin := buildBinary(t)
 	s := newTmux(t, 120, 40, "setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/tmp "+bin+"; echo lazyns-exited-$?; sleep 30")
 	s.waitFor(ns)
+	s.waitFor("unreadable")
+	// The namespaces it cannot read say why when selected.
+	s.keys("/")
+	s.keys("-l", ns)
+	s.keys("Enter")
 	s.waitFor("needs root")
 	s.keys("q")
 	s.waitFor("lazyns-exited-")

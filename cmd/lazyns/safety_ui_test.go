@@ -162,8 +162,8 @@ func (d *uiDriver) has(name string) bool {
 // loaded waits for the first snapshot.
 func (d *uiDriver) loaded() {
 	d.t.Helper()
-	if !d.pump(10*time.Second, func() bool { return d.m.Snapshot() != nil }) {
-		d.t.Fatal("no snapshot on screen within 10 s")
+	if !d.pump(30*time.Second, func() bool { return d.m.Snapshot() != nil }) {
+		d.t.Fatal("no snapshot on screen within 30 s")
 	}
 }
 
