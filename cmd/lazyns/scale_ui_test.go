@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"testing"
@@ -46,9 +47,30 @@ func TestScaleUIHelper(t *testing.T) {
 	}
 	m := tui.New(src, nil, tui.Options{Theme: "dark", NetnsDir: benchNetnsDir})
 	defer m.Close()
+	if path := os.Getenv("LAZYNS_BENCH_UI_PROFILE"); path != "" {
+		go profileIdle(t, path)
+	}
 	if _, err := tea.NewProgram(m).Run(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// profileIdle writes a CPU profile of the UI from 5 s after it started
+// for 20 s: what an idle UI spends its CPU on, without the start.
+func profileIdle(t *testing.T, path string) {
+	time.Sleep(5 * time.Second)
+	f, err := os.Create(path)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		t.Error(err)
+		return
+	}
+	time.Sleep(20 * time.Second)
+	pprof.StopCPUProfile()
 }
 
 // measureUI opens the UI in tmux three times on the fixture's host: the
