@@ -113,13 +113,20 @@ func BenchmarkTopologyLines(b *testing.B) {
 	}
 }
 
-func BenchmarkJSON(b *testing.B) {
-	snap := benchSnapshot(1000)
+// benchNamespaces is benchSnapshot(n) with its peers resolved, as the
+// list the writers take.
+func benchNamespaces(n int) []*Namespace {
+	snap := benchSnapshot(n)
 	ResolvePeers(snap)
 	nss := make([]*Namespace, len(snap.Namespaces))
 	for i := range snap.Namespaces {
 		nss[i] = &snap.Namespaces[i]
 	}
+	return nss
+}
+
+func BenchmarkJSON(b *testing.B) {
+	nss := benchNamespaces(1000)
 	names := DefaultNames()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -132,12 +139,7 @@ func BenchmarkJSON(b *testing.B) {
 }
 
 func BenchmarkWriteList(b *testing.B) {
-	snap := benchSnapshot(1000)
-	ResolvePeers(snap)
-	nss := make([]*Namespace, len(snap.Namespaces))
-	for i := range snap.Namespaces {
-		nss[i] = &snap.Namespaces[i]
-	}
+	nss := benchNamespaces(1000)
 	b.ReportAllocs()
 	for b.Loop() {
 		WriteList(io.Discard, nss, NoPaint)

@@ -40,7 +40,11 @@ func (b *scaleBench) measureKeys() []benchRow {
 		var took []time.Duration
 		for _, k := range keys {
 			start := time.Now()
-			d.handle(keyPress(k))
+			if k == "backspace" {
+				d.handle(tea.KeyPressMsg{Code: tea.KeyBackspace})
+			} else {
+				d.press(k)
+			}
 			_ = d.m.View()
 			took = append(took, time.Since(start))
 			// What the key started (the focused namespace's tabs, the

@@ -233,17 +233,6 @@ func vmHWM(t *testing.T, pid int) int64 {
 	return 0
 }
 
-// keyPress is a key as the terminal sends it.
-func keyPress(k string) tea.KeyPressMsg {
-	switch k {
-	case "backspace":
-		return tea.KeyPressMsg{Code: tea.KeyBackspace}
-	case "esc":
-		return tea.KeyPressMsg{Code: tea.KeyEscape}
-	}
-	return tea.KeyPressMsg{Code: []rune(k)[0], Text: k}
-}
-
 // hasCount reports whether a frame shows the namespace count.
 func hasCount(v tea.View) bool {
 	return countShown.MatchString(model.Visible(v.Content))
