@@ -101,6 +101,11 @@ func BenchmarkLabUpDown(b *testing.B) {
 		b.Fatal(err)
 	}
 	prefix := nstest.Name("b")[:8]
+	b.Cleanup(func() {
+		if LabIsUp(dir, "openstack") {
+			_ = sys.LabDown("openstack", dir)
+		}
+	})
 	var up, down time.Duration
 	for i := 0; b.Loop(); i++ {
 		plan, err := lab.Plan(model.LabOptions{Prefix: prefix, Routers: routers, Seed: uint64(time.Now().UnixNano())})
