@@ -22,22 +22,13 @@ import (
 // namespaces"); while reading it says "reading namespaces…".
 var countShown = regexp.MustCompile(`[0-9]+ namespaces?\b`)
 
-// uiCommand is the command line that opens the UI: the binary itself
-// once ui.go wires it in, until then this test binary running
-// TestScaleUIHelper (the same tui.Model over the same nsops-backed
-// Source, in a real terminal).
-func (b *scaleBench) uiCommand() (cmd, what string) {
-	if runUI != nil {
-		return "exec " + b.bin + " --netns-dir " + benchNetnsDir, "lazyns"
-	}
-	return "exec env LAZYNS_BENCH_UI=1 " + os.Args[0] + " -test.run='^TestScaleUIHelper$'", "tui.Model via the test binary (ui.go not in main yet)"
-}
-
-// TestScaleUIHelper is the UI for measureUI while the binary cannot open
-// it: tui.New over newSource, run by Bubble Tea on the terminal.
+// TestScaleUIHelper is the UI as the binary opens it (tui.New over
+// newSource, run by Bubble Tea on the terminal) inside the test binary, so
+// that it can profile itself idle: run it in a terminal on a fixture with
+// LAZYNS_BENCH_UI=1 LAZYNS_BENCH_UI_PROFILE=cpu.prof (see the README).
 func TestScaleUIHelper(t *testing.T) {
 	if os.Getenv("LAZYNS_BENCH_UI") == "" {
-		t.Skip("run by TestScale in a terminal")
+		t.Skip("a UI for profiling, run by hand in a terminal (LAZYNS_BENCH_UI=1)")
 	}
 	a := &app{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, netnsDir: benchNetnsDir}
 	defer a.close()
@@ -80,7 +71,7 @@ func profileIdle(t *testing.T, path string) {
 func (b *scaleBench) measureUI() []benchRow {
 	t := b.t
 	t.Helper()
-	cmd, what := b.uiCommand()
+	cmd := "exec " + b.bin + " --netns-dir " + benchNetnsDir
 	var starts []time.Duration
 	var cpu float64
 	var hwm int64
@@ -115,7 +106,7 @@ func (b *scaleBench) measureUI() []benchRow {
 		// goes with it, or is ended here if it lingers.
 		_ = exec.Command("tmux", "-L", s.socket, "kill-server").Run()
 	}
-	b.hostNote += fmt.Sprintf("The UI rows ran %s in tmux at 120×40.\n", what)
+	b.hostNote += "The UI rows ran lazyns in tmux at 120×40.\n"
 	return []benchRow{
 		timeRow("UI start to first complete frame", median(starts), 400*time.Millisecond),
 		cpuRow(fmt.Sprintf("UI idle CPU over 10 s (live; meanwhile %s)", churn), cpu, 1),
