@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/vishvananda/netlink/nl"
 	"golang.org/x/sys/unix"
@@ -15,7 +16,7 @@ import (
 const dumpRetries = 8
 
 // errDumpInconsistent is returned when every retry of a dump came back
-// interrupted: what was read may be missing objects, so it is not used.
+// interrupted: the last reading is kept, but may be missing objects.
 var errDumpInconsistent = errors.New("the kernel kept changing during the read; try again")
 
 // conn is one rtnetlink socket bound to one namespace. The socket stays in
@@ -178,7 +179,15 @@ func (c *conn) dump(msgType int, data []nl.NetlinkRequestData, resType uint16, r
 		if !interrupted {
 			return nil
 		}
+		if try == dumpRetries-1 {
+			// Keep the last reading: the caller marks it as possibly
+			// incomplete, which says more than an empty list.
+			break
+		}
 		reset()
+		// Back off so a burst of changes (a lab being built, a node
+		// starting up) can pass: 2, 4, … 128 ms, about 250 ms in all.
+		time.Sleep(time.Duration(2<<try) * time.Millisecond)
 	}
 	return errDumpInconsistent
 }

@@ -1,6 +1,7 @@
 package nsops
 
 import (
+	"context"
 	"errors"
 	"os"
 	"os/exec"
@@ -8,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lazyns/lazyns/model"
 	"github.com/lazyns/lazyns/nsops/nstest"
@@ -81,7 +83,7 @@ func pingAll(t *testing.T, pings []model.LabPing) {
 		var out []byte
 		var err error
 		for range 3 { // the first may go while a port is still learning
-			if out, err = exec.Command("ip", "netns", "exec", p.From, "ping", "-c1", "-W1", p.To).CombinedOutput(); err == nil {
+			if out, err = exec.Command("ip", "netns", "exec", p.From, "ping", "-c1", "-W2", p.To).CombinedOutput(); err == nil {
 				break
 			}
 		}
@@ -112,13 +114,13 @@ func TestLabsUpPingDown(t *testing.T) {
 		t.Run(l.Name, func(t *testing.T) {
 			dir := t.TempDir()
 			prefix := labPrefix()
-			plan := labPlanFor(t, l.Name, model.LabOptions{Prefix: prefix, Seed: 1})
+			plan := labPlanFor(t, l.Name, model.LabOptions{Prefix: prefix, Seed: runSeed(1)})
 			nss, links := labNames(plan)
 			before := present(t, nss, links)
 			if before != "" {
 				t.Fatalf("names of the lab exist before it is up:\n%s", before)
 			}
-			cmds, err := s.LabUp(plan, prefix, dir, nil)
+			cmds, err := s.LabUp(context.Background(), plan, prefix, dir, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -133,7 +135,7 @@ func TestLabsUpPingDown(t *testing.T) {
 			}
 			pingAll(t, plan.Pings)
 
-			_, err = s.LabUp(plan, prefix, dir, nil)
+			_, err = s.LabUp(context.Background(), plan, prefix, dir, nil)
 			if !errors.Is(err, ErrLabUp) || !strings.Contains(err.Error(), "already up") {
 				t.Errorf("up twice: %v", err)
 			}
@@ -162,7 +164,7 @@ func TestLabFailedUpLeavesNothing(t *testing.T) {
 	theirs := prefix + "-rt-router"
 	nstest.NetnsNamed(t, theirs)
 	nss, links := labNames(plan)
-	_, err := s.LabUp(plan, prefix, dir, nil)
+	_, err := s.LabUp(context.Background(), plan, prefix, dir, nil)
 	wantErr(t, err, "a namespace named "+theirs+" already exists")
 	settle(t, "netns "+theirs, func() string { return present(t, nss, links) })
 	if LabIsUp(dir, "router") {
@@ -170,7 +172,7 @@ func TestLabFailedUpLeavesNothing(t *testing.T) {
 	}
 
 	// Failing in the middle of units built in parallel.
-	plan = labPlanFor(t, "openstack", model.LabOptions{Prefix: prefix, Routers: 12, Seed: 7})
+	plan = labPlanFor(t, "openstack", model.LabOptions{Prefix: prefix, Routers: 12, Seed: runSeed(7)})
 	nss, links = labNames(plan)
 	var taken string
 	for _, op := range plan.Units[8] {
@@ -181,7 +183,7 @@ func TestLabFailedUpLeavesNothing(t *testing.T) {
 	}
 	nstest.HostLink(t, taken)
 	nstest.IP(t, "link", "add", taken, "type", "veth", "peer", "name", labPrefix()+"x")
-	_, err = s.LabUp(plan, prefix, dir, nil)
+	_, err = s.LabUp(context.Background(), plan, prefix, dir, nil)
 	wantErr(t, err, "a link named "+taken+" already exists in host")
 	settle(t, "link "+taken, func() string { return present(t, nss, links) })
 	if LabIsUp(dir, "openstack") {
@@ -196,7 +198,7 @@ func TestLabDownOnlyWhatItMade(t *testing.T) {
 	dir := t.TempDir()
 	prefix := labPrefix()
 	plan := labPlanFor(t, "veth", model.LabOptions{Prefix: prefix})
-	if _, err := s.LabUp(plan, prefix, dir, nil); err != nil {
+	if _, err := s.LabUp(context.Background(), plan, prefix, dir, nil); err != nil {
 		t.Fatal(err)
 	}
 	red := prefix + "-veth-red"
@@ -217,9 +219,9 @@ func TestLabPrintBuildsTheSame(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			prefix := labPrefix()
-			plan := labPlanFor(t, name, model.LabOptions{Prefix: prefix, Routers: 2, Seed: 3})
+			plan := labPlanFor(t, name, model.LabOptions{Prefix: prefix, Routers: 2, Seed: runSeed(3)})
 			nss, links := labNames(plan)
-			if _, err := s.LabUp(plan, prefix, dir, nil); err != nil {
+			if _, err := s.LabUp(context.Background(), plan, prefix, dir, nil); err != nil {
 				t.Fatal(err)
 			}
 			built := stable(t, func() string { return kernelState(t, nss, links...) })
@@ -252,10 +254,10 @@ func TestLabOpenstack200(t *testing.T) {
 	nstest.RequireTool(t, "ping")
 	dir := t.TempDir()
 	prefix := labPrefix()
-	plan := labPlanFor(t, "openstack", model.LabOptions{Prefix: prefix, Routers: 200, Seed: 11})
+	plan := labPlanFor(t, "openstack", model.LabOptions{Prefix: prefix, Routers: 200, Seed: runSeed(11)})
 	nss, links := labNames(plan)
 	var progressed int
-	if _, err := s.LabUp(plan, prefix, dir, func(done, total int) {
+	if _, err := s.LabUp(context.Background(), plan, prefix, dir, func(done, total int) {
 		if total != 200 || done < 1 || done > 200 {
 			t.Errorf("progress %d/%d", done, total)
 		}
@@ -279,3 +281,30 @@ func TestLabOpenstack200(t *testing.T) {
 	}
 	settle(t, "", func() string { return present(t, nss, links) })
 }
+
+// Interrupted (ctrl+c) halfway, up removes what it made.
+func TestLabUpInterrupted(t *testing.T) {
+	s := changeSystem(t)
+	dir := t.TempDir()
+	prefix := labPrefix()
+	plan := labPlanFor(t, "openstack", model.LabOptions{Prefix: prefix, Routers: 60, Seed: runSeed(13)})
+	nss, links := labNames(plan)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err := s.LabUp(ctx, plan, prefix, dir, func(done, _ int) {
+		if done == 20 {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "interrupted") {
+		t.Fatalf("err = %v", err)
+	}
+	settle(t, "", func() string { return present(t, nss, links) })
+	if LabIsUp(dir, "openstack") {
+		t.Fatal("an interrupted up left a record")
+	}
+}
+
+// runSeed makes a lab's port names (taken from its UUIDs) unique to this
+// run: a fixed seed gives two test runs at once the same names in the host.
+func runSeed(n uint64) uint64 { return uint64(time.Now().UnixNano()) ^ n<<32 }

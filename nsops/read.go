@@ -1,8 +1,10 @@
 package nsops
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/lazyns/lazyns/model"
 	"github.com/vishvananda/netlink/nl"
@@ -15,8 +17,21 @@ const rtextFilterSkipStats = 1 << 3
 
 // readInto fills ns with everything its namespace holds, through c.
 func readInto(c *conn, ns *model.Namespace) error {
-	if err := readLinks(c, ns); err != nil {
-		return fmt.Errorf("links: %w", err)
+	// A dump that kept being interrupted still holds its last reading; the
+	// rest is read too, and the namespace says which parts may be stale.
+	var unsettled []string
+	step := func(what string, err error) error {
+		if errors.Is(err, errDumpInconsistent) {
+			unsettled = append(unsettled, what)
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", what, err)
+		}
+		return nil
+	}
+	if err := step("links", readLinks(c, ns)); err != nil {
+		return err
 	}
 	names := make(map[int]string, len(ns.Links))
 	for _, l := range ns.Links {
@@ -28,17 +43,20 @@ func readInto(c *conn, ns *model.Namespace) error {
 		}
 		return "if" + strconv.Itoa(i)
 	}
-	if err := readAddrs(c, ns); err != nil {
-		return fmt.Errorf("addresses: %w", err)
+	if err := step("addresses", readAddrs(c, ns)); err != nil {
+		return err
 	}
-	if err := readRoutes(c, ns, devName); err != nil {
-		return fmt.Errorf("routes: %w", err)
+	if err := step("routes", readRoutes(c, ns, devName)); err != nil {
+		return err
 	}
-	if err := readRules(c, ns); err != nil {
-		return fmt.Errorf("rules: %w", err)
+	if err := step("rules", readRules(c, ns)); err != nil {
+		return err
 	}
-	if err := readNeighbours(c, ns, devName); err != nil {
-		return fmt.Errorf("neighbours: %w", err)
+	if err := step("neighbours", readNeighbours(c, ns, devName)); err != nil {
+		return err
+	}
+	if len(unsettled) > 0 {
+		return fmt.Errorf("%s may be incomplete: %w", strings.Join(unsettled, ", "), errDumpInconsistent)
 	}
 	return nil
 }

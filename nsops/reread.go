@@ -46,8 +46,10 @@ func (s *System) Reread(ctx context.Context, snap *model.Snapshot, key model.NsK
 	defer c.Close()
 	if err := readInto(c, ns); err != nil {
 		ns.Err = err.Error()
-		ns.Links, ns.Routes, ns.Rules, ns.Neighbours = nil, nil, nil, nil
-		return ns, nil
+		if !errors.Is(err, errDumpInconsistent) {
+			ns.Links, ns.Routes, ns.Rules, ns.Neighbours = nil, nil, nil, nil
+			return ns, nil
+		}
 	}
 	s.resolvePeersOf(ctx, snap, ns, c)
 	return ns, ctx.Err()

@@ -93,7 +93,9 @@ func (s *System) Read(ctx context.Context, snap *model.Snapshot, opt ReadOptions
 		}
 		if err != nil {
 			ns.Err = err.Error()
-			ns.Links, ns.Routes, ns.Rules, ns.Neighbours = nil, nil, nil, nil
+			if !errors.Is(err, errDumpInconsistent) {
+				ns.Links, ns.Routes, ns.Rules, ns.Neighbours = nil, nil, nil, nil
+			}
 		}
 		if keepConns {
 			open[i].conn = c

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"strconv"
 
 	tea "charm.land/bubbletea/v2"
@@ -49,6 +50,10 @@ type changeDoneMsg struct {
 	cmds []model.Cmd // what it did
 	err  error
 	read scope
+	// fresh are the namespaces the change touched, read again after it;
+	// freshAll the whole host, when the change needed that.
+	fresh    []nsMsg
+	freshAll *model.Snapshot
 }
 
 // scope is what to read again after a change: the namespaces nss ("" =
@@ -105,10 +110,41 @@ var changeForms = map[string]func(*Model) tea.Cmd{
 func (m *Model) runChange(want []model.Cmd, sc scope, do func(Changer) ([]model.Cmd, error)) tea.Cmd {
 	m.setStatus(m.cmdStatus(want, "…"), false)
 	c := m.chg.c
+	ctx, src, snap := m.ctx, m.src, m.snap
 	return func() tea.Msg {
 		cmds, err := do(c)
-		return changeDoneMsg{want: want, cmds: cmds, err: err, read: sc}
+		msg := changeDoneMsg{want: want, cmds: cmds, err: err, read: sc}
+		// Read back what the change touched before saying it is done, so
+		// a form opened right after checks its values against the host
+		// as it is now (a bridge just made is there to attach to).
+		switch {
+		case err != nil || sc.all:
+			// A failed change undid itself, but the host may have moved
+			// under it; a namespace came or went: read everything.
+			if all, err := src.Snapshot(ctx, nil); err == nil {
+				msg.freshAll = all
+			}
+		case snap != nil:
+			msg.fresh = rereadNames(ctx, src, snap, sc.nss)
+		}
+		return msg
 	}
+}
+
+// rereadNames reads the named namespaces ("" = the host) of snap again.
+func rereadNames(ctx context.Context, src Source, snap *model.Snapshot, nss []string) []nsMsg {
+	var out []nsMsg
+	seen := map[model.NsKey]bool{}
+	for _, name := range nss {
+		ns := model.NsByName(snap, name)
+		if ns == nil || seen[ns.Key] {
+			continue
+		}
+		seen[ns.Key] = true
+		fresh, err := src.Reread(ctx, snap, ns.Key)
+		out = append(out, nsMsg{ns.Key, fresh, err})
+	}
+	return out
 }
 
 // changeDone records a change that happened, says how it went, and reads
@@ -120,37 +156,19 @@ func (m *Model) changeDone(msg changeDoneMsg) tea.Cmd {
 		m.chg.history.Record(msg.cmds...)
 		m.setStatus(m.cmdStatus(msg.cmds, "✓ done"), false)
 	}
+	for _, ns := range msg.fresh {
+		m.gotNamespace(ns)
+	}
+	if msg.freshAll != nil {
+		m.setSnapshot(msg.freshAll)
+	}
 	if m.pane != nil {
 		m.pane.refresh(m)
 	}
-	if msg.read.all || msg.err != nil {
-		// A failed change undid itself, but the host may have moved under
-		// it: show what is there now.
+	if msg.freshAll == nil && (msg.read.all || msg.err != nil) {
 		return m.requestSnapshot()
 	}
-	return m.reread(msg.read.nss)
-}
-
-// reread reads the named namespaces again.
-func (m *Model) reread(nss []string) tea.Cmd {
-	if m.snap == nil {
-		return nil
-	}
-	var cmds []tea.Cmd
-	seen := map[model.NsKey]bool{}
-	for _, name := range nss {
-		ns := model.NsByName(m.snap, name)
-		if ns == nil || seen[ns.Key] {
-			continue
-		}
-		seen[ns.Key] = true
-		ctx, src, snap, key := m.ctx, m.src, m.snap, ns.Key
-		cmds = append(cmds, func() tea.Msg {
-			ns, err := src.Reread(ctx, snap, key)
-			return nsMsg{key, ns, err}
-		})
-	}
-	return tea.Batch(cmds...)
+	return m.refocus()
 }
 
 // cmdStatus is "$ ip -n blue link set veth1 up  ✓ done": the first

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -14,9 +15,12 @@ import (
 type Field struct {
 	Name  string // the key of its value in Submit's map
 	Label string
-	// Choices make it a choice field, changed with ←/→ (or h/l, space).
+	// Choices make it a choice field, changed with ←/→ or space; typing
+	// jumps to the first choice containing what was typed, so one of a
+	// thousand namespaces is a few letters away.
 	Choices []string
 	choice  int
+	search  string
 	input   textinput.Model
 }
 
@@ -144,18 +148,55 @@ func (m *Model) dialogKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	f := &d.Fields[d.focus]
 	if f.Choices != nil {
-		switch s {
-		case "left", "h":
-			f.choice = (f.choice + len(f.Choices) - 1) % max(1, len(f.Choices))
-		case "right", "l", "space":
-			f.choice = (f.choice + 1) % max(1, len(f.Choices))
-		}
+		f.choiceKey(msg)
 		return nil
 	}
 	var cmd tea.Cmd
 	f.input, cmd = f.input.Update(msg)
 	d.err = ""
 	return cmd
+}
+
+func (f *Field) choiceKey(msg tea.KeyPressMsg) {
+	n := max(1, len(f.Choices))
+	switch s := msg.String(); {
+	case s == "left":
+		f.choice, f.search = (f.choice+n-1)%n, ""
+	case s == "right" || s == "space":
+		f.choice, f.search = (f.choice+1)%n, ""
+	case s == "backspace":
+		if f.search != "" {
+			_, size := utf8.DecodeLastRuneInString(f.search)
+			f.search = f.search[:len(f.search)-size]
+			f.seek()
+		}
+	case msg.Text != "" && msg.Mod&^tea.ModShift == 0:
+		f.search += msg.Text
+		f.seek()
+	}
+}
+
+// seek moves to the first choice that starts with the search, else the
+// first that contains it (case-insensitive); no match keeps the choice.
+func (f *Field) seek() {
+	if f.search == "" {
+		return
+	}
+	want := strings.ToLower(f.search)
+	contains := -1
+	for i, c := range f.Choices {
+		c = strings.ToLower(c)
+		if strings.HasPrefix(c, want) {
+			f.choice = i
+			return
+		}
+		if contains < 0 && strings.Contains(c, want) {
+			contains = i
+		}
+	}
+	if contains >= 0 {
+		f.choice = contains
+	}
 }
 
 // update passes other messages (paste, blink) to the focused input.
@@ -217,7 +258,10 @@ func (d *Dialog) lines(m *Model) ([]string, int) {
 					cs = append(cs, " "+model.Visible(c)+" ")
 				}
 			}
-			cs = windowChoices(cs, f.choice, w-lw-2)
+			if f.search != "" {
+				label += m.st.Label.Render("/" + model.Visible(f.search) + " ")
+			}
+			cs = windowChoices(cs, f.choice, w-displaywidth.String(ansi.Strip(label)))
 			out = append(out, fit(label+strings.Join(cs, ""), w))
 			continue
 		}

@@ -65,7 +65,8 @@ type Model struct {
 	watcher Watcher
 	watched model.NsKey
 
-	chg changes // the change keys' changer and this session's history
+	chg  changes // the change keys' changer and this session's history
+	labs Labs    // the L key; nil when not wired
 
 	status    string
 	statusErr bool

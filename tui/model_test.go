@@ -428,11 +428,32 @@ func TestDialogFields(t *testing.T) {
 		TextField("peer", "peer name", "veth1", "p1"))
 	h.send(nil)
 	h.settle(h.m.OpenDialog(d))
-	h.keys("a", "tab", "l", "tab", "2", "shift+tab", "shift+tab", "b", "enter")
+	h.keys("a", "tab", "right", "tab", "2", "shift+tab", "shift+tab", "b", "enter")
 	want := map[string]string{"name": "ab", "ns": "blue", "peer": "p12"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("values %v, want %v", got, want)
 	}
+
+	// Typing in a choice field finds a choice: a prefix first, else a part.
+	ns := []string{"host", "qdhcp-5d65", "qrouter-e945", "blue", "lz-router"}
+	d = NewDialog("Pick", func(v map[string]string) (tea.Cmd, error) { got = v; return nil, nil },
+		ChoiceField("ns", "namespace", ns, 0))
+	h.settle(h.m.OpenDialog(d))
+	for _, step := range []struct{ key, want string }{
+		{"q", "qdhcp-5d65"}, {"r", "qrouter-e945"}, {"backspace", "qdhcp-5d65"},
+		{"backspace", "qdhcp-5d65"}, {"r", "qrouter-e945"}, {"o", "qrouter-e945"},
+		{"left", "qdhcp-5d65"}, {"u", "qrouter-e945"}, {"backspace", "qrouter-e945"},
+		{"l", "lz-router"}, {"x", "lz-router"},
+	} {
+		h.keys(step.key)
+		if v := d.Fields[0].Value(); v != step.want {
+			t.Errorf("after %q: %q, want %q", step.key, v, step.want)
+		}
+	}
+	if !strings.Contains(h.screen(), "/lx") {
+		t.Errorf("the search is not shown:\n%s", h.screen())
+	}
+
 	yes := false
 	h.settle(h.m.OpenDialog(NewConfirm("Delete", "Delete blue?", func() tea.Cmd { yes = true; return nil })))
 	if !strings.Contains(h.screen(), "Delete blue?") {
@@ -767,17 +788,17 @@ func TestFirstReadFails(t *testing.T) {
 
 func TestRegisteredAction(t *testing.T) {
 	ran := 0
-	saved := actionHandlers[ActHistory]
+	savedHistory, savedLab := actionHandlers[ActHistory], actionHandlers[ActLab]
 	onAction(ActLab, func(m *Model) tea.Cmd { ran++; return nil })
 	onAction(ActHistory, func(m *Model) tea.Cmd { ran++; return nil })
-	t.Cleanup(func() { delete(actionHandlers, ActLab); actionHandlers[ActHistory] = saved })
+	t.Cleanup(func() { actionHandlers[ActLab], actionHandlers[ActHistory] = savedLab, savedHistory })
 	h := newHarness(t, Options{})
 	h.keys("L")
 	if ran != 1 {
 		t.Fatal("a registered action did not run")
 	}
 	h.keys("?")
-	if scr := h.screen(); !strings.Contains(scr, "lab  ") || strings.Contains(scr, "lab (not yet)") {
+	if scr := h.screen(); !strings.Contains(scr, "lab  ") || strings.Contains(scr, "(not yet)") {
 		t.Errorf("help still calls b not available:\n%s", scr)
 	}
 	ro := newHarness(t, Options{ReadOnly: true})

@@ -64,6 +64,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.changeDone(msg)
 	case historyWrittenMsg:
 		return m.historyWritten(msg)
+	case labDoneMsg:
+		return m.labDone(msg)
+	case labTickMsg:
+		return m.labTicked(msg)
 	case tea.KeyPressMsg:
 		return m.key(msg)
 	case tea.MouseMsg:

@@ -91,8 +91,8 @@ func (a *app) completeFirstNamespace(_ *cobra.Command, args []string, toComplete
 	return a.namespaceNames(toComplete), cobra.ShellCompDirectiveNoFileComp
 }
 
-// labNames are the practice topologies of lazyns lab (PRODUCT.md).
-var labNames = []string{"veth", "bridge", "bridge-in-ns", "router", "openstack"}
+// labNames are the practice topologies of lazyns lab.
+var labNames = labNamesList()
 
 // completeLab completes lab up|down|list [NAME].
 func completeLab(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {

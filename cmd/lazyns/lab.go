@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/charmbracelet/x/term"
@@ -64,7 +66,7 @@ func newLabListCmd(a *app, lf *labFlags) *cobra.Command {
 		RunE: func(*cobra.Command, []string) error {
 			up := nsops.LabList(lf.dir)
 			for _, l := range model.Labs() {
-				state := "-"
+				state := "not up"
 				if st, ok := up[l.Name]; ok {
 					state = fmt.Sprintf("up since %s, %d namespaces", st.Created.Local().Format("15:04"), len(st.Namespaces))
 				}
@@ -127,7 +129,10 @@ run them with bash to build the same topology by hand).`,
 			}
 			start := time.Now()
 			progress := a.labProgress(plan, start)
-			_, err = sys.LabUp(plan, lf.prefix, lf.dir, progress)
+			// ctrl+c stops the build, and what was made is removed.
+			ctx, stop := signal.NotifyContext(cmdContext(cmd), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			_, err = sys.LabUp(ctx, plan, lf.prefix, lf.dir, progress)
 			if progress != nil && len(plan.Units) > 0 {
 				fmt.Fprint(a.stderr, "\r\033[K")
 			}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"github.com/lazyns/lazyns/tui"
 	"os"
 	"path/filepath"
 	"strings"
@@ -144,6 +145,7 @@ func addManSections(path string) error {
 	if !strings.HasSuffix(out.String(), "\n") {
 		out.WriteByte('\n')
 	}
+	out.WriteString(manKeys())
 	out.WriteString(manSections)
 	rest := page[at:]
 	if len(rest) > 0 {
@@ -159,4 +161,29 @@ func addManSections(path string) error {
 	}
 	out.Write(rest)
 	return os.WriteFile(path, out.Bytes(), 0o644)
+}
+
+// manKeys is the KEYS section: the terminal UI's default bindings, from
+// the same table as its help screen.
+func manKeys() string {
+	var b strings.Builder
+	b.WriteString(".SH KEYS\nIn the terminal UI (\\fB?\\fP shows the same list; \\fB[keys]\\fP in the config file remaps them):\n")
+	for _, g := range tui.KeyHelp(nil) {
+		fmt.Fprintf(&b, ".SS %s\n", roffText(g.Title))
+		for _, e := range g.Entries {
+			fmt.Fprintf(&b, ".TP\n.B %s\n%s\n", roffText(e.Keys), roffText(e.Desc))
+		}
+	}
+	return b.String()
+}
+
+// roffText makes s safe as roff text: backslashes and hyphens escaped, and
+// no line starting with a request character.
+func roffText(s string) string {
+	s = strings.ReplaceAll(s, `\`, `\e`)
+	s = strings.ReplaceAll(s, "-", `\-`)
+	if strings.HasPrefix(s, ".") || strings.HasPrefix(s, "'") {
+		s = `\&` + s
+	}
+	return s
 }

@@ -40,7 +40,7 @@ func TestManPagesRenderWithoutWarnings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range []string{".SH ENVIRONMENT", "LAZYNS_READ_ONLY", ".SH FILES", "config.toml", ".SH SEE ALSO", "lazyns-show(1)", "ip\\-netns(8)", "Nov 2023"} {
+	for _, s := range []string{".SH KEYS", "new veth pair", ".SH ENVIRONMENT", "LAZYNS_READ_ONLY", ".SH FILES", "config.toml", ".SH SEE ALSO", "lazyns-show(1)", "ip\\-netns(8)", "Nov 2023"} {
 		if !strings.Contains(string(main), s) {
 			t.Errorf("lazyns.1 lacks %q", s)
 		}

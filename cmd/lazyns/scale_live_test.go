@@ -19,7 +19,7 @@ import (
 func (b *scaleBench) measureLive(fx fixture) benchRow {
 	t := b.t
 	t.Helper()
-	sys, err := nsops.New("")
+	sys, err := nsops.New(benchNetnsDir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func (b *scaleBench) measureLive(fx fixture) benchRow {
 		time.Sleep(400 * time.Millisecond)
 		state := []string{"down", "up"}[i%2]
 		start := time.Now()
-		if out, err := exec.Command("ip", "-n", ns.Name, "link", "set", dev, state).CombinedOutput(); err != nil {
+		if out, err := exec.Command("ip", "-n", "../../../.."+benchNetnsDir+"/"+ns.Name, "link", "set", dev, state).CombinedOutput(); err != nil {
 			t.Fatalf("ip link set %s %s: %v\n%s", dev, state, err, out)
 		}
 		waitShown(t, sys, snap, w, ns.Key, dev, state == "up")

@@ -32,6 +32,11 @@ func startUI(a *app) error {
 	}
 	m := tui.New(src, newRunner(a), opt)
 	m.SetChanger(chg)
+	labs, err := newUILabs(a)
+	if err != nil {
+		return err
+	}
+	m.SetLabs(labs)
 	defer m.Close()
 	opts := []tea.ProgramOption{tea.WithInput(in), tea.WithOutput(out)}
 	if opt.NoColor {

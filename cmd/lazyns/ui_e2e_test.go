@@ -23,7 +23,8 @@ func uiPair(t *testing.T) (s *tmuxServer, a, b, va, vb string) {
 	s = newTmux(t, 120, 40, "env SHELL=/bin/sh PS1='outer$ ' LAZYNS_NETNS= /bin/sh")
 	s.waitFor("outer$")
 	s.keys("stty -g > before.stty; "+bin+"; echo EXIT=$?", "Enter")
-	s.waitFor("namespaces")
+	// The list's title, not "namespaces": the loading line says that too.
+	s.waitFor("NAMESPACES")
 	return s, a, b, va, vb
 }
 
