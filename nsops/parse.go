@@ -51,7 +51,32 @@ func parseAttrs(b []byte, hdrLen int) ([]syscall.NetlinkRouteAttr, error) {
 	if len(b) < hdrLen {
 		return nil, fmt.Errorf("short netlink message (%d bytes)", len(b))
 	}
-	return nl.ParseRouteAttr(b[nlmsgAlign(hdrLen):])
+	return routeAttrs(b[nlmsgAlign(hdrLen):])
+}
+
+// routeAttrs splits b into its attributes like nl.ParseRouteAttr, but
+// counts them first and allocates once: a link carries about forty, and
+// growing the slice by appends was a tenth of the CPU of reading 1000
+// namespaces (make bench).
+func routeAttrs(b []byte) ([]syscall.NetlinkRouteAttr, error) {
+	n := 0
+	for rest := b; len(rest) >= unix.SizeofRtAttr; n++ {
+		l := int(native.Uint16(rest[0:2]))
+		if l < unix.SizeofRtAttr || l > len(rest) {
+			return nil, unix.EINVAL
+		}
+		rest = rest[min(nlmsgAlign(l), len(rest)):]
+	}
+	attrs := make([]syscall.NetlinkRouteAttr, n)
+	for i := range attrs {
+		l := int(native.Uint16(b[0:2]))
+		attrs[i] = syscall.NetlinkRouteAttr{
+			Attr:  syscall.RtAttr{Len: uint16(l), Type: native.Uint16(b[2:4])},
+			Value: b[unix.SizeofRtAttr:l],
+		}
+		b = b[min(nlmsgAlign(l), len(b)):]
+	}
+	return attrs, nil
 }
 
 func parseLink(m []byte) (model.Link, error) {
@@ -98,7 +123,7 @@ func parseLink(m []byte) (model.Link, error) {
 		case unix.IFLA_LINK_NETNSID:
 			l.NetNsID = int(int32(attrU32(v)))
 		case unix.IFLA_LINKINFO:
-			info, err := nl.ParseRouteAttr(v)
+			info, err := routeAttrs(v)
 			if err != nil {
 				return l, err
 			}
@@ -210,7 +235,7 @@ func parseRoute(m []byte, devName func(int) string) (model.Route, error) {
 				r.Expires = int(int32(native.Uint32(v[8:12]))) / 100
 			}
 		case unix.RTA_METRICS:
-			metrics, err := nl.ParseRouteAttr(v)
+			metrics, err := routeAttrs(v)
 			if err != nil {
 				return r, err
 			}
@@ -245,7 +270,7 @@ func parseNextHops(b []byte, devName func(int) string) ([]model.NextHop, error) 
 			Weight:   int(b[3]) + 1,
 			DevIndex: int(int32(native.Uint32(b[4:8]))),
 		}
-		attrs, err := nl.ParseRouteAttr(b[unix.SizeofRtNexthop:length])
+		attrs, err := routeAttrs(b[unix.SizeofRtNexthop:length])
 		if err != nil {
 			return hops, err
 		}

@@ -120,11 +120,24 @@ func (b *scaleBench) measureShow(runs int) readResult {
 	return r
 }
 
+// measureRead alternates show --json and the ip loop, so that a change in
+// what else the machine is doing weighs on both sides of the ratio alike.
 func (b *scaleBench) measureRead(fx fixture, ours, loops int) readResult {
 	b.t.Helper()
-	r := b.measureShow(ours)
-	r.looped = len(fx.names) + 1
-	r.loop = medianOf(loops, func() time.Duration { return b.ipLoop(fx.names) })
+	var r readResult
+	var took, looped []time.Duration
+	for i := 0; i < max(ours, loops); i++ {
+		if i < ours {
+			s := b.measureShow(1)
+			took = append(took, s.ours)
+			r.rssKB = max(r.rssKB, s.rssKB)
+			r.namespaces = s.namespaces
+		}
+		if i < loops {
+			looped = append(looped, b.ipLoop(fx.names))
+		}
+	}
+	r.ours, r.loop, r.looped = median(took), median(looped), len(fx.names)+1
 	return r
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"regexp"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"testing"
@@ -46,9 +47,30 @@ func TestScaleUIHelper(t *testing.T) {
 	}
 	m := tui.New(src, nil, tui.Options{Theme: "dark", NetnsDir: benchNetnsDir})
 	defer m.Close()
+	if path := os.Getenv("LAZYNS_BENCH_UI_PROFILE"); path != "" {
+		go profileIdle(t, path)
+	}
 	if _, err := tea.NewProgram(m).Run(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// profileIdle writes a CPU profile of the UI from 5 s after it started
+// for 20 s: what an idle UI spends its CPU on, without the start.
+func profileIdle(t *testing.T, path string) {
+	time.Sleep(5 * time.Second)
+	f, err := os.Create(path)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		t.Error(err)
+		return
+	}
+	time.Sleep(20 * time.Second)
+	pprof.StopCPUProfile()
 }
 
 // measureUI opens the UI in tmux three times on the fixture's host: the
@@ -80,7 +102,11 @@ func (b *scaleBench) measureUI() []benchRow {
 			if err != nil {
 				t.Fatal(err)
 			}
-			counted := countChanges(t, 12*time.Second)
+			// Idle on one of the fixture's routers: the host, selected
+			// first, changes whenever another program adds a link.
+			s.keys("/", "qrouter-", "Enter", "Escape")
+			selected := s.waitFor("▸ qrouter-")
+			counted := countChanges(t, detailName(selected), 12*time.Second)
 			cpu, hwm = idleCPU(t, pid, 10*time.Second), vmHWM(t, pid)
 			churn = <-counted
 		}
@@ -100,15 +126,26 @@ func (b *scaleBench) measureUI() []benchRow {
 // changeCount is what a watcher saw during the idle window: on a shared
 // machine other processes add and remove namespaces, which the UI rightly
 // reads again, so "idle" must say how idle the host was.
-type changeCount struct{ namespaces, host int }
+type changeCount struct{ namespaces, focused int }
 
 func (c changeCount) String() string {
-	return fmt.Sprintf("%d changes of the namespace set, %d in the host", c.namespaces, c.host)
+	return fmt.Sprintf("%d changes of the namespace set, %d in the namespace on screen", c.namespaces, c.focused)
 }
 
-// countChanges counts, over d, the changes a watcher focused on the host
-// (the namespace the UI selects first) reports.
-func countChanges(t *testing.T, d time.Duration) <-chan changeCount {
+// detailName is the namespace the detail pane shows, from the first line
+// under the header.
+func detailName(screen string) string {
+	lines := strings.Split(screen, "\n")
+	if len(lines) < 2 {
+		return ""
+	}
+	_, name, _ := strings.Cut(lines[1], "│")
+	return strings.TrimSpace(name)
+}
+
+// countChanges counts, over d, the changes a watcher focused on the
+// namespace called name (as the UI is) reports.
+func countChanges(t *testing.T, name string, d time.Duration) <-chan changeCount {
 	t.Helper()
 	sys, err := nsops.New(benchNetnsDir)
 	if err != nil {
@@ -123,7 +160,16 @@ func countChanges(t *testing.T, d time.Duration) <-chan changeCount {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.Focus(snap.Host())
+	var focus *model.Namespace
+	for i := range snap.Namespaces {
+		if snap.Namespaces[i].Name == name {
+			focus = &snap.Namespaces[i]
+		}
+	}
+	if focus == nil {
+		t.Fatalf("the UI shows %q, which is not a namespace under %s", name, benchNetnsDir)
+	}
+	w.Focus(focus)
 	out := make(chan changeCount, 1)
 	go func() {
 		defer sys.Close()
@@ -133,8 +179,8 @@ func countChanges(t *testing.T, d time.Duration) <-chan changeCount {
 			if c.Namespaces {
 				n.namespaces++
 			}
-			if c.Ns == sys.HostKey() {
-				n.host++
+			if c.Ns == focus.Key {
+				n.focused++
 			}
 		}
 		_ = w.Close()
