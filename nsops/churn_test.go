@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -63,13 +64,29 @@ func TestEverythingUnderChurn(t *testing.T) {
 		return nss
 	}
 
-	deadline := time.Now().Add(4 * time.Second)
+	// At least 4 s, and on a loaded host until a few churning namespaces
+	// were read (at most a minute).
+	start := time.Now()
+	var stop atomic.Bool
+	running := func() bool {
+		if stop.Load() {
+			return false
+		}
+		mu.Lock()
+		read := counts["churning namespaces read"]
+		mu.Unlock()
+		if el := time.Since(start); el > time.Minute || el > 4*time.Second && read >= 3 {
+			stop.Store(true)
+			return false
+		}
+		return true
+	}
 	var wg sync.WaitGroup
 	run := func(what string, fn func(snap *model.Snapshot) bool) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for time.Now().Before(deadline) {
+			for running() {
 				snap := snapshot()
 				if snap == nil {
 					time.Sleep(time.Millisecond)
@@ -87,7 +104,7 @@ func TestEverythingUnderChurn(t *testing.T) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		for time.Now().Before(deadline) {
+		for running() {
 			snap, err := sys.Snapshot(ctx, ReadOptions{})
 			if err != nil {
 				t.Errorf("snapshot under churn: %v", err)

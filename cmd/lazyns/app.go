@@ -82,9 +82,20 @@ var errPartial = exitError{code: 1}
 // missing when lazyns runs without the privileges it needs, and returns
 // errPartial if any namespace in nss could not be read for that reason.
 func (a *app) warnPrivileges(nss []*model.Namespace) error {
+	note := privilegeNote(nss)
+	if note == "" {
+		return nil
+	}
+	fmt.Fprintf(a.stderr, "lazyns: %s\n", note)
+	return errPartial
+}
+
+// privilegeNote is that line ("3 namespaces could not be read: needs
+// root …"), or "" when nothing in nss was refused for want of privileges.
+func privilegeNote(nss []*model.Namespace) string {
 	missing := nsops.Privileges()
 	if missing == "" {
-		return nil
+		return ""
 	}
 	denied := 0
 	for _, ns := range nss {
@@ -96,14 +107,13 @@ func (a *app) warnPrivileges(nss []*model.Namespace) error {
 		}
 	}
 	if denied == 0 {
-		return nil
+		return ""
 	}
 	noun := "namespaces"
 	if denied == 1 {
 		noun = "namespace"
 	}
-	fmt.Fprintf(a.stderr, "lazyns: %d %s could not be read: %s\n", denied, noun, missing)
-	return errPartial
+	return fmt.Sprintf("%d %s could not be read: %s", denied, noun, missing)
 }
 
 // locate resolves NS arguments; an unknown one is a usage error.

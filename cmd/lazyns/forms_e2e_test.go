@@ -268,8 +268,11 @@ func (s *formsTmux) selectRow(name string) {
 			}
 		}
 		switch {
-		case target < 0 || cursor < 0:
+		case cursor < 0:
 			// Not drawn yet (the focus moves with the last key).
+		case target < 0:
+			// Below the pane (a host with thousands of links): page on.
+			s.keys("NPage")
 		case target == cursor:
 			return
 		case target > cursor:

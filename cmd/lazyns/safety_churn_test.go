@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -148,4 +149,25 @@ func TestUILinkDeletedBeforeActing(t *testing.T) {
 			t.Logf("status: %s", strings.TrimSpace(ansi.Strip(line)))
 		}
 	}
+}
+
+// The commands under churn: each exits 0 and --json stays valid JSON,
+// whatever came and went while it read.
+func TestCommandsUnderChurn(t *testing.T) {
+	nstest.RequireRoot(t)
+	churn := nstest.StartChurn(t)
+	runs := 0
+	start := time.Now()
+	for i := 0; time.Since(start) < 3*time.Second || runs < 10; i++ {
+		args := [][]string{{"list"}, {"show"}, {"show", "--json"}, {"list", "--json"}, {"topo"}, {"topo", "--dot"}}[i%6]
+		code, stdout, stderr := lazyns(t, args...)
+		if code != 0 {
+			t.Fatalf("lazyns %q under churn: exit %d: %s", args, code, stderr)
+		}
+		if args[len(args)-1] == "--json" && !json.Valid([]byte(stdout)) {
+			t.Fatalf("lazyns %q under churn: invalid JSON", args)
+		}
+		runs++
+	}
+	t.Logf("%d commands during %d churn rounds", runs, churn.Stop())
 }

@@ -92,7 +92,8 @@ func TestEveryCommandWithoutPrivileges(t *testing.T) {
 }
 
 // The terminal UI started as nobody shows what it can read, marks what it
-// cannot, and says what it needs for a namespace it cannot read.
+// cannot, says on its status line what it needs, and says it again for a
+// namespace it cannot read.
 func TestUIStartWithoutPrivileges(t *testing.T) {
 	nstest.RequireRoot(t)
 	nstest.RequireTool(t, "setpriv")
@@ -104,6 +105,7 @@ func TestUIStartWithoutPrivileges(t *testing.T) {
 	s := newTmux(t, 120, 40, "setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/tmp "+bin+"; echo lazyns-exited-$?; sleep 30")
 	s.waitFor(ns)
 	s.waitFor("unreadable")
+	s.waitFor("could not be read: " + privilegeNeed)
 	// The namespaces it cannot read say why when selected.
 	s.keys("/")
 	s.keys("-l", ns)

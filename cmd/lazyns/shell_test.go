@@ -90,8 +90,18 @@ func TestShellOnTerminal(t *testing.T) {
 	s.waitFor(nstest.NetnsInode(t, "/run/netns/"+name))
 	s.waitFor("30 100")
 	s.run("resize-window", "-x", "90", "-y", "25")
-	s.keys("stty size", "Enter")
-	s.waitFor("25 90")
+	// The new size travels tmux → SIGWINCH to lazyns → the pty; ask again
+	// until it has arrived rather than racing it.
+	for try := 0; ; try++ {
+		s.keys("stty size", "Enter")
+		time.Sleep(200 * time.Millisecond)
+		if strings.Contains(s.screen(), "25 90") {
+			break
+		}
+		if try == 25 {
+			t.Fatalf("the shell never saw the new size:\n%s", s.screen())
+		}
+	}
 	s.keys("exit", "Enter")
 	s.waitFor("exit\nouter$")
 	s.keys("clear; stty -g | cmp - before.stty && echo same-settings", "Enter")

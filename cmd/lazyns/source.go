@@ -26,7 +26,16 @@ func newSource(a *app) (tui.Source, error) {
 }
 
 func (s nsSource) Snapshot(ctx context.Context, progress func(done, total int)) (*model.Snapshot, error) {
-	return s.sys.Snapshot(ctx, nsops.ReadOptions{Progress: progress})
+	snap, err := s.sys.Snapshot(ctx, nsops.ReadOptions{Progress: progress})
+	if err != nil {
+		return nil, err
+	}
+	// The UI shows the first warning on its status line: without
+	// privileges, say first what lazyns needs, as the commands do.
+	if note := privilegeNote(pointers(snap)); note != "" {
+		snap.Warnings = append([]string{note}, snap.Warnings...)
+	}
+	return snap, nil
 }
 
 func (s nsSource) Reread(ctx context.Context, snap *model.Snapshot, key model.NsKey) (*model.Namespace, error) {
