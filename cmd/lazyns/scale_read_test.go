@@ -77,6 +77,7 @@ func (b *scaleBench) fixture(n int) fixture {
 func (b *scaleBench) timeLab(routers int) (up, down time.Duration, read readResult) {
 	b.t.Helper()
 	up = b.labUp(routers)
+	time.Sleep(5 * time.Second) // as after the fixture's lab up
 	read = b.measureShow(3)
 	_, down, _ = b.lazyns("lab", "down", "openstack", "--state-dir", b.labDir)
 	time.Sleep(3 * time.Second)
