@@ -9,6 +9,7 @@ import (
 
 	"github.com/lazyns/lazyns/model"
 	"github.com/lazyns/lazyns/nsops/nstest"
+	"golang.org/x/sys/unix"
 )
 
 // benchSystem is a System on the host (LAZYNS_NETNS_DIR, default
@@ -83,7 +84,13 @@ func BenchmarkLabUpDown(b *testing.B) {
 	nstest.RequireRoot(b)
 	dir := b.TempDir()
 	netnsDir := "/run/lazyns/bench-lab-" + nstest.Name("n")
-	b.Cleanup(func() { os.Remove(netnsDir) })
+	b.Cleanup(func() {
+		// Naming a namespace makes the directory a shared mount of itself,
+		// as ip netns does: undo every layer, then remove it.
+		for unix.Unmount(netnsDir, unix.MNT_DETACH) == nil {
+		}
+		os.Remove(netnsDir)
+	})
 	sys, err := New(netnsDir)
 	if err != nil {
 		b.Fatal(err)
