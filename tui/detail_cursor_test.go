@@ -37,3 +37,15 @@ func TestDetailCursorFollowsTheLink(t *testing.T) {
 		t.Errorf("status %q after the selected link went", h.m.status)
 	}
 }
+
+func TestCutNameKeepsTheEndOfPaths(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"/run/lazyns/bench-netns/qdhcp-1234", "…netns/qdhcp-1234"},
+		{"qrouter-e945b6b1-54be-49ef", "qrouter-e945b6b1…"},
+		{"/short", "/short"},
+	} {
+		if got := cutName(tc.in, 17); got != tc.want {
+			t.Errorf("cutName(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
