@@ -51,7 +51,11 @@ func Badges(ns *Namespace) []string {
 	if ns.Container != "" {
 		b = append(b, ns.Container)
 	}
-	if ns.Err != "" {
+	switch {
+	case ns.Err != "" && len(ns.Links) > 0:
+		// Read, but a dump never settled: shown, marked as maybe incomplete.
+		b = append(b, "partial")
+	case ns.Err != "":
 		b = append(b, "unreadable")
 	}
 	return b

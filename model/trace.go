@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net"
@@ -327,6 +328,10 @@ func (t *Trace) step(req TraceRequest, ns *Namespace, in string) (*Namespace, st
 		t.end(VerdictDropped, w.blockedNs, w.blocked)
 		return nil, "", nil
 	case w.owner != nil:
+		if why := wrongNeighbour(ns, out, nh, w.owner, w.ownerIn); why != "" {
+			t.end(VerdictDropped, ns, why)
+			return nil, "", nil
+		}
 		return w.owner, w.ownerIn, nil
 	case w.exit != "":
 		t.end(VerdictLeaves, w.exitNs, fmt.Sprintf("leaves the host through %s (%s) in %s towards %s", Visible(w.exit), w.exitKind, Visible(w.exitNs.DisplayName()), nh))
@@ -388,6 +393,32 @@ func neighbourOf(ns *Namespace, ip net.IP, dev int) string {
 		n := &ns.Neighbours[i]
 		if n.DevIndex == dev && n.Dst.Equal(ip) {
 			return NeighText(n)
+		}
+	}
+	return ""
+}
+
+// nudPermanent is NUD_PERMANENT: an entry the kernel never re-resolves.
+const nudPermanent = 0x80
+
+// wrongNeighbour says why frames for nh go nowhere when a permanent
+// neighbour entry on out gives a MAC that is not the one of the interface
+// that holds nh: the kernel sends to that MAC without asking (ping loses
+// every packet), whatever the routes say.
+func wrongNeighbour(ns *Namespace, out *Link, nh net.IP, owner *Namespace, ownerIn string) string {
+	in := owner.LinkByName(ownerIn)
+	if in == nil || len(in.MAC) == 0 {
+		return ""
+	}
+	for i := range ns.Neighbours {
+		n := &ns.Neighbours[i]
+		if n.DevIndex != out.Index || !n.Dst.Equal(nh) || n.State&nudPermanent == 0 || len(n.LLAddr) == 0 {
+			continue
+		}
+		if !bytes.Equal(n.LLAddr, in.MAC) {
+			return fmt.Sprintf("the permanent neighbour entry for %s on %s in %s says %s, but %s is %s on %s in %s: frames go to no one (%s neigh del %s dev %s)",
+				nh, Visible(out.Name), Visible(ns.DisplayName()), n.LLAddr, nh, in.MAC, Visible(in.Name), Visible(owner.DisplayName()),
+				IPCommand(ns), nh, ShellQuote(out.Name))
 		}
 	}
 	return ""

@@ -470,3 +470,26 @@ func TestTraceJSONAndText(t *testing.T) {
 		}
 	}
 }
+
+// A permanent neighbour entry with a MAC that is not the far end's sends
+// every frame to no one: ping loses them all, so the trace says dropped.
+func TestTraceWrongPermanentNeighbour(t *testing.T) {
+	for _, tc := range []struct {
+		mac     string
+		verdict string
+	}{{"02:00:00:00:00:99", VerdictDropped}, {"02:00:00:00:00:b0", VerdictDelivered}} {
+		tp := vethPair(t)
+		b0 := tp.ns("b").LinkByName("b0")
+		b0.MAC, _ = net.ParseMAC("02:00:00:00:00:b0")
+		a := tp.ns("a")
+		lladdr, _ := net.ParseMAC(tc.mac)
+		a.Neighbours = append(a.Neighbours, Neighbour{Family: AF_INET, Dst: net.ParseIP("10.0.1.2").To4(),
+			DevIndex: a.LinkByName("a0").Index, Dev: "a0", LLAddr: lladdr, State: nudPermanent})
+		tr := tp.trace("a", "10.0.1.2")
+		if tc.verdict == VerdictDropped {
+			expect(t, tr, VerdictDropped, "a", "the permanent neighbour entry for 10.0.1.2 on a0 in a says 02:00:00:00:00:99")
+		} else {
+			expect(t, tr, VerdictDelivered, "b", "10.0.1.2 is an address of b")
+		}
+	}
+}

@@ -17,7 +17,7 @@ import (
 const DefaultNetnsDir = "/run/netns"
 
 // ErrReadOnly is returned by every change when lazyns runs read-only.
-var ErrReadOnly = errors.New("lazyns is read-only (--read-only): nothing was changed")
+var ErrReadOnly = errors.New("read-only (--read-only, read_only in the config, or LAZYNS_READ_ONLY; --write lifts it): nothing was changed")
 
 // System is the host as lazyns sees it: where names live, which namespace
 // is the host's, and whether changes are allowed.

@@ -150,17 +150,19 @@ func rereadNames(ctx context.Context, src Source, snap *model.Snapshot, nss []st
 // changeDone records a change that happened, says how it went, and reads
 // again what it touched.
 func (m *Model) changeDone(msg changeDoneMsg) tea.Cmd {
-	if msg.err != nil {
-		m.setStatus(m.cmdStatus(msg.want, "✗ "+model.Visible(msg.err.Error())), true)
-	} else {
-		m.chg.history.Record(msg.cmds...)
-		m.setStatus(m.cmdStatus(msg.cmds, "✓ done"), false)
-	}
+	// The host as it is now first: the row a delete took away is expected
+	// to go, and the outcome below is what the status line should say.
 	for _, ns := range msg.fresh {
 		m.gotNamespace(ns)
 	}
 	if msg.freshAll != nil {
 		m.setSnapshot(msg.freshAll)
+	}
+	if msg.err != nil {
+		m.setStatus(m.cmdStatus(msg.want, "✗ "+model.Visible(msg.err.Error())), true)
+	} else {
+		m.chg.history.Record(msg.cmds...)
+		m.setStatus(m.cmdStatus(msg.cmds, "✓ done"), false)
 	}
 	if m.pane != nil {
 		m.pane.refresh(m)

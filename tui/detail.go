@@ -14,6 +14,7 @@ import (
 // namespace, keeping the row cursor where it was.
 func (m *Model) rebuildDetail() {
 	ns := m.Selected()
+	prev, had := m.cursorIdentity()
 	if ns == nil {
 		m.detail = &table{empty: "no namespace selected"}
 		m.detail.measure()
@@ -38,6 +39,65 @@ func (m *Model) rebuildDetail() {
 	}
 	m.detail.measure()
 	m.rows.set(len(m.detail.rows), m.rows.height)
+	m.detailOf = detailOf{key: ns.Key, tab: m.tab}
+	if had && prev.of == m.detailOf {
+		m.keepCursorOn(prev)
+	}
+}
+
+// detailOf is which namespace and tab the detail table shows.
+type detailOf struct {
+	key model.NsKey
+	tab int
+}
+
+// rowIdentity is what the detail cursor is on, to find it again when the
+// table is rebuilt: rows come and go under it (someone deletes a link),
+// and a change key must act on the row the person chose, not on whatever
+// slid into its place.
+type rowIdentity struct {
+	of   detailOf
+	link int
+	text string
+}
+
+func rowText(r row) string {
+	var b strings.Builder
+	for _, c := range r.cells {
+		b.WriteString(c.text)
+		b.WriteByte(0)
+	}
+	return b.String()
+}
+
+func (m *Model) cursorIdentity() (rowIdentity, bool) {
+	r := m.cursorRow()
+	if r == nil {
+		return rowIdentity{}, false
+	}
+	return rowIdentity{of: m.detailOf, link: r.link, text: rowText(*r)}, true
+}
+
+// keepCursorOn puts the cursor back on the row it was on: the same text,
+// else the same link; when that is gone the status line says so.
+func (m *Model) keepCursorOn(id rowIdentity) {
+	sameLink := -1
+	for i, r := range m.detail.rows {
+		if rowText(r) == id.text {
+			m.rows.to(i)
+			return
+		}
+		if sameLink < 0 && id.link != 0 && r.link == id.link {
+			sameLink = i
+		}
+	}
+	if sameLink >= 0 {
+		m.rows.to(sameLink)
+		return
+	}
+	if id.link != 0 || m.tab != tabSockets && m.tab != tabProcs {
+		m.setStatus("the selected row is gone: select again before acting", true)
+	}
 }
 
 // setTab opens tab t (wrapping around).

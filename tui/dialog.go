@@ -164,6 +164,8 @@ func (f *Field) choiceKey(msg tea.KeyPressMsg) {
 		f.choice, f.search = (f.choice+n-1)%n, ""
 	case s == "right" || s == "space":
 		f.choice, f.search = (f.choice+1)%n, ""
+	case s == "ctrl+u":
+		f.search = ""
 	case s == "backspace":
 		if f.search != "" {
 			_, size := utf8.DecodeLastRuneInString(f.search)

@@ -137,7 +137,7 @@ func (m *Model) listRow(ns *model.Namespace, width int, selected bool) string {
 		}
 	}
 	nameW := width - 2 - displaywidth.String(right) - 1
-	name := cut(model.Visible(ns.DisplayName()), max(1, nameW))
+	name := cutName(model.Visible(ns.DisplayName()), max(1, nameW))
 	pad := strings.Repeat(" ", max(1, width-2-displaywidth.String(name)-displaywidth.String(right)))
 	marker := "  "
 	if selected {

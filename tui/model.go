@@ -68,6 +68,10 @@ type Model struct {
 	chg  changes // the change keys' changer and this session's history
 	labs Labs    // the L key; nil when not wired
 
+	// detailOf is what the detail table was built for, to keep its cursor
+	// on the same row when it is built again.
+	detailOf detailOf
+
 	status    string
 	statusErr bool
 	quitting  bool

@@ -139,3 +139,13 @@ func cut(s string, width int) string {
 	}
 	return ansi.Truncate(s, width, "…")
 }
+
+// cutName cuts a namespace's shown name to width. A mount path is cut at
+// its start: /run/docker/netns/… are alike but for their ends.
+func cutName(s string, width int) string {
+	w := displaywidth.String(s)
+	if w <= width || !strings.HasPrefix(s, "/") || width < 2 {
+		return cut(s, width)
+	}
+	return "…" + ansi.TruncateLeft(s, w-width+1, "")
+}

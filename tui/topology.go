@@ -1,7 +1,11 @@
 package tui
 
 import (
+	"errors"
 	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/lazyns/lazyns/model"
@@ -12,6 +16,8 @@ import (
 type topoPane struct {
 	linesPane
 	targets []model.TopoLine
+	// find is the text / looked for last; n looks for the next line.
+	find string
 }
 
 func (m *Model) openTopology() tea.Cmd {
@@ -37,10 +43,17 @@ func (p *topoPane) refresh(m *Model) {
 }
 
 func (p *topoPane) render(m *Model, height int) []string { return p.renderLines(m, height) }
-func (p *topoPane) actions() []string                    { return []string{ActFollow} }
+func (p *topoPane) actions() []string                    { return []string{ActFollow, ActFilter} }
 func (p *topoPane) close()                               {}
 
-func (p *topoPane) key(m *Model, _ tea.KeyPressMsg, act string) tea.Cmd {
+func (p *topoPane) key(m *Model, msg tea.KeyPressMsg, act string) tea.Cmd {
+	switch {
+	case act == ActFilter:
+		return p.askFind(m)
+	case msg.String() == "n" && p.find != "":
+		p.findNext(m, p.sc.cursor+1)
+		return nil
+	}
 	switch act {
 	case ActFollow:
 		return p.open(m)
@@ -90,4 +103,36 @@ func (p *topoPane) open(m *Model) tea.Cmd {
 		}
 	}
 	return cmd
+}
+
+// askFind asks for text to find in the tree (a namespace, an interface, an
+// address): with hundreds of namespaces scrolling is no way to get there.
+func (p *topoPane) askFind(m *Model) tea.Cmd {
+	d := NewDialog("Find in the topology", func(v map[string]string) (tea.Cmd, error) {
+		text := strings.TrimSpace(v["text"])
+		if text == "" {
+			return nil, errors.New("text: part of a namespace, interface or address")
+		}
+		p.find = text
+		p.findNext(m, p.sc.cursor)
+		return nil, nil
+	}, TextField("text", "find", "qrouter-e945, tap76de, 10.0.0.1", ""))
+	d.Text = "The cursor goes to the first line from here that contains it; n finds the next."
+	return m.OpenDialog(d)
+}
+
+// findNext moves the cursor to the first line at or after from (wrapping
+// around) whose text contains p.find, case-insensitively.
+func (p *topoPane) findNext(m *Model, from int) {
+	want := strings.ToLower(p.find)
+	n := len(p.lines)
+	for i := 0; i < n; i++ {
+		at := (from + i) % n
+		if strings.Contains(strings.ToLower(ansi.Strip(p.lines[at])), want) {
+			p.sc.to(at)
+			m.setStatus("", false)
+			return
+		}
+	}
+	m.setStatus("nothing in the topology contains "+model.Visible(p.find), true)
 }

@@ -68,6 +68,14 @@ func TestListAndShowJSON(t *testing.T) {
 			if o["named"] != true || o["path"] != "/run/netns/"+ns {
 				t.Errorf("list entry %v", o)
 			}
+			// The same objects as show --json: links as ip -j shows them.
+			links, _ := o["links"].([]any)
+			if len(links) != 3 {
+				t.Errorf("list --json links %v, want lo, v0 and v1", o["links"])
+			}
+			if _, ok := o["routes"].([]any); !ok {
+				t.Errorf("list --json has no routes array: %v", o)
+			}
 		}
 	}
 	if !found {

@@ -21,14 +21,20 @@ lo) and the container holding an unnamed one.`,
   lazyns list --json | jq -r '.[] | select(.empty) | .name'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			// Links are all a list shows, so nothing else is read.
-			sys, snap, err := a.snapshot(nsops.ReadOptions{Full: func(*model.Namespace) bool { return false }})
+			// Links are all the text list shows, so nothing else is read;
+			// the JSON is the same array as show --json (PRODUCT.md), so a
+			// jq filter works on either.
+			opt := nsops.ReadOptions{Full: func(*model.Namespace) bool { return false }}
+			if asJSON {
+				opt.Full = nil
+			}
+			sys, snap, err := a.snapshot(opt)
 			if err != nil {
 				return err
 			}
 			nss := pointers(snap)
 			if asJSON {
-				if _, err := a.stdout.Write(sys.JSON(nss, false)); err != nil {
+				if _, err := a.stdout.Write(sys.JSON(nss, true)); err != nil {
 					return err
 				}
 				return a.warnPrivileges(nss)

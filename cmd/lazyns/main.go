@@ -114,7 +114,8 @@ func argsAreUsage(cmd *cobra.Command) {
 	if check := cmd.Args; check != nil {
 		cmd.Args = func(c *cobra.Command, args []string) error {
 			if err := check(c, args); err != nil {
-				return usageError{err}
+				// cobra says "accepts 2 arg(s), received 1": add what to type.
+				return usageError{fmt.Errorf("%s: %w (usage: %s; see: %s --help)", c.Name(), err, c.UseLine(), c.CommandPath())}
 			}
 			return nil
 		}
