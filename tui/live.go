@@ -162,14 +162,56 @@ func (m *Model) gotChange(c model.Change) tea.Cmd {
 	if c.Namespaces {
 		cmds = append(cmds, m.requestSnapshot())
 	}
-	if c.Ns != (model.NsKey{}) && m.snap != nil && m.snap.Find(c.Ns) != nil {
-		ctx, src, snap, key := m.ctx, m.src, m.snap, c.Ns
-		cmds = append(cmds, func() tea.Msg {
-			ns, err := src.Reread(ctx, snap, key)
-			return nsMsg{key, ns, err}
-		})
+	if c.Ns != (model.NsKey{}) {
+		cmds = append(cmds, m.rereadPaced(c.Ns))
 	}
 	return tea.Batch(cmds...)
+}
+
+// pacedMsg is a reread started by a change, with how long it took.
+type pacedMsg struct {
+	nsMsg
+	took time.Duration
+}
+
+type rereadTickMsg struct{ key model.NsKey }
+
+// rereadPaced reads a namespace again after a change in it. While one read
+// of it is under way, further changes only ask for one more, which starts
+// a few read-times after it: a namespace with a thousand links and a
+// neighbour storm would otherwise keep a core busy rereading it.
+func (m *Model) rereadPaced(key model.NsKey) tea.Cmd {
+	if m.snap == nil || m.snap.Find(key) == nil {
+		return nil
+	}
+	if m.rereading[key] {
+		m.rereadAgain[key] = true
+		return nil
+	}
+	m.rereading[key] = true
+	ctx, src, snap := m.ctx, m.src, m.snap
+	return func() tea.Msg {
+		start := time.Now()
+		ns, err := src.Reread(ctx, snap, key)
+		return pacedMsg{nsMsg{key, ns, err}, time.Since(start)}
+	}
+}
+
+func (m *Model) gotPaced(msg pacedMsg) tea.Cmd {
+	delete(m.rereading, msg.key)
+	m.gotNamespace(msg.nsMsg)
+	if !m.rereadAgain[msg.key] {
+		return nil
+	}
+	delete(m.rereadAgain, msg.key)
+	m.rereading[msg.key] = true // until the tick starts the next read
+	key := msg.key
+	return tea.Tick(min(max(3*msg.took, 100*time.Millisecond), 2*time.Second), func(time.Time) tea.Msg { return rereadTickMsg{key} })
+}
+
+func (m *Model) rereadTick(msg rereadTickMsg) tea.Cmd {
+	delete(m.rereading, msg.key)
+	return m.rereadPaced(msg.key)
 }
 
 // gotNamespace replaces one namespace after a reread. An error means it

@@ -72,6 +72,9 @@ type Model struct {
 	// on the same row when it is built again.
 	detailOf detailOf
 
+	// rereading and rereadAgain pace rereads after changes (live.go).
+	rereading, rereadAgain map[model.NsKey]bool
+
 	status    string
 	statusErr bool
 	quitting  bool
@@ -91,6 +94,9 @@ func New(src Source, runner Runner, opt Options) *Model {
 		progCh: make(chan progressMsg, 1),
 		extra:  map[model.NsKey]*lazyTabs{},
 		help:   help.New(),
+
+		rereading:   map[model.NsKey]bool{},
+		rereadAgain: map[model.NsKey]bool{},
 	}
 	if m.host == "" {
 		m.host, _ = os.Hostname()

@@ -36,6 +36,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.gotWatcher(msg)
 	case changeMsg:
 		return m.gotChange(msg.c)
+	case pacedMsg:
+		return m.gotPaced(msg)
+	case rereadTickMsg:
+		return m.rereadTick(msg)
 	case reloadMsg:
 		return m.loadSnapshot()
 	case tickMsg:
