@@ -86,6 +86,9 @@ func (s *System) addRoute(spec model.RouteSpec) error {
 			return said(err, "a route to %s already exists in %s%s", spec.Dst, model.NsLabel(spec.Ns), tableSuffix(spec.Table))
 		}
 		if errors.Is(err, unix.ENETUNREACH) {
+			if dev := downLinkWithSubnetOf(h, r.Gw); dev != "" {
+				return said(err, "gateway %s is on the subnet of %s, which is down in %s: bring %s up first", spec.Gateway, model.Visible(dev), model.NsLabel(spec.Ns), model.Visible(dev))
+			}
 			return said(err, "gateway %s is not on any subnet of %s: add an address on its subnet first", spec.Gateway, model.NsLabel(spec.Ns))
 		}
 		if err != nil {
@@ -236,4 +239,27 @@ func toRule(spec model.RuleSpec) *netlink.Rule {
 		r.Family = netlink.FAMILY_V6
 	}
 	return r
+}
+
+// downLinkWithSubnetOf names a link that is down but has an address whose
+// subnet holds gw: the kernel then calls the gateway unreachable, and the
+// fix is to bring the link up, not to add an address.
+func downLinkWithSubnetOf(h *netlink.Handle, gw net.IP) string {
+	if gw == nil {
+		return ""
+	}
+	addrs, err := h.AddrList(nil, netlink.FAMILY_ALL)
+	if err != nil {
+		return ""
+	}
+	for _, a := range addrs {
+		if a.IPNet == nil || !a.IPNet.Contains(gw) {
+			continue
+		}
+		l, err := h.LinkByIndex(a.LinkIndex)
+		if err == nil && l.Attrs().Flags&net.FlagUp == 0 {
+			return l.Attrs().Name
+		}
+	}
+	return ""
 }
