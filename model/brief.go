@@ -209,7 +209,12 @@ func WriteShow(w io.Writer, ns *Namespace, names *Names, paint Paint) {
 	if len(ns.Rules) > 0 {
 		fmt.Fprintln(w, paint(RoleHeader, "  rules"))
 		for i := range ns.Rules {
-			fmt.Fprintf(w, "    %s\n", RuleText(&ns.Rules[i], names))
+			// ip rule, then ip -6 rule: the family says which is which.
+			fam := "inet "
+			if ns.Rules[i].Family == AF_INET6 {
+				fam = "inet6"
+			}
+			fmt.Fprintf(w, "    %s %s\n", paint(RoleDim, fam), RuleText(&ns.Rules[i], names))
 		}
 	}
 	if len(ns.Neighbours) > 0 {

@@ -96,9 +96,15 @@ func neighTable(ns *model.Namespace) *table {
 }
 
 func rulesTable(ns *model.Namespace, names *model.Names) *table {
-	t := &table{head: []string{"RULE"}, empty: "no rules"}
+	// Both families are listed (ip rule, then ip -6 rule), and their
+	// default rules read alike: the first column says which is which.
+	t := &table{head: []string{"FAMILY", "RULE"}, empty: "no rules"}
 	for i := range ns.Rules {
-		t.add(row{cells: []cell{{model.RuleText(&ns.Rules[i], names), roleWords}}})
+		fam := "inet"
+		if ns.Rules[i].Family == model.AF_INET6 {
+			fam = "inet6"
+		}
+		t.add(row{cells: []cell{{fam, model.RoleDim}, {model.RuleText(&ns.Rules[i], names), roleWords}}})
 	}
 	return t
 }
