@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/lazyns/lazyns/nsops"
 	"os"
 	"strings"
 	"unicode"
@@ -105,12 +106,26 @@ func completeLab(_ *cobra.Command, args []string, _ string) ([]string, cobra.She
 	return nil, cobra.ShellCompDirectiveNoFileComp
 }
 
-// completeLabNames completes the NAME of lab subcommands (lab up NAME).
-func completeLabNames(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+// completeLabNames completes the NAME of lab subcommands (lab up NAME);
+// lab down offers only the labs that are up.
+func completeLabNames(cmd *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
 	if len(args) > 0 {
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
-	return labNames, cobra.ShellCompDirectiveNoFileComp
+	if cmd.Name() != "down" {
+		return labNames, cobra.ShellCompDirectiveNoFileComp
+	}
+	dir := nsops.DefaultLabDir
+	if f := cmd.Flag("state-dir"); f != nil {
+		dir = f.Value.String()
+	}
+	var up []string
+	for _, name := range labNames {
+		if nsops.LabIsUp(dir, name) {
+			up = append(up, name)
+		}
+	}
+	return up, cobra.ShellCompDirectiveNoFileComp
 }
 
 func (a *app) namespaceNames(prefix string) []string {

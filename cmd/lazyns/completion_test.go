@@ -177,3 +177,19 @@ func TestFishCompletesFromNetnsDir(t *testing.T) {
 		t.Errorf("fish: lazyns show qr<TAB>: %v %q", err, out)
 	}
 }
+
+// lab down completes only the labs whose record says they are up.
+func TestCompleteLabDownOffersLabsThatAreUp(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "router.json"), []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, out, _ := lazyns(t, "__complete", "lab", "down", "--state-dir", dir, "")
+	if got := strings.Fields(out); len(got) != 2 || got[0] != "router" {
+		t.Errorf("lab down completes %q, want router only", out)
+	}
+	_, out, _ = lazyns(t, "__complete", "lab", "up", "--state-dir", dir, "")
+	if !strings.Contains(out, "veth") || !strings.Contains(out, "openstack") {
+		t.Errorf("lab up completes %q, want every lab", out)
+	}
+}
