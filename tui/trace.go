@@ -83,7 +83,12 @@ func (m *Model) gotTrace(msg traceMsg) {
 		return
 	}
 	p.trace = msg.t
-	p.title = p.heading(msg.t.Verdict)
+	verdict := msg.t.Verdict
+	if r := msg.t.Reply; msg.t.Verdict == model.VerdictDelivered && r != nil && r.Verdict != model.VerdictDelivered {
+		// ping needs the way back too: say at once when only it fails.
+		verdict += ", reply " + r.Verdict
+	}
+	p.title = p.heading(verdict)
 	p.raw = model.TraceLines(msg.t, nil, m.st.Paint)
 	p.sc = scroller{}
 	p.resize(m.width, m.layout().bodyH)
