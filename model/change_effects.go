@@ -34,13 +34,27 @@ func DeleteNetnsEffects(ns *Namespace) []string {
 
 // DeleteLinkEffects says what deleting link l of ns brings about.
 func DeleteLinkEffects(ns *Namespace, l *Link) []string {
+	return DeleteLinkEffectsIn(nil, ns, l)
+}
+
+// DeleteLinkEffectsIn is DeleteLinkEffects with the snapshot to look the
+// peer up in, so the peer's addresses, which go with it, are named too.
+func DeleteLinkEffectsIn(snap *Snapshot, ns *Namespace, l *Link) []string {
 	var out []string
 	if l.Peer != nil {
 		where := Visible(l.Peer.NsName)
 		if l.Peer.Ns == ns.Key {
 			where = "the same namespace"
 		}
-		out = append(out, fmt.Sprintf("its peer %s in %s vanishes too", Visible(l.Peer.Name), where))
+		gone := fmt.Sprintf("its peer %s in %s vanishes too", Visible(l.Peer.Name), where)
+		if snap != nil {
+			if pns := snap.Find(l.Peer.Ns); pns != nil {
+				if p := pns.Link(l.Peer.Index); p != nil && len(p.Addrs) > 0 {
+					gone += ", with " + strings.Join(cidrsOf(p), ", ")
+				}
+			}
+		}
+		out = append(out, gone)
 	} else if l.IsVeth() {
 		out = append(out, "its peer (in a namespace not seen) vanishes too")
 	}
@@ -52,13 +66,17 @@ func DeleteLinkEffects(ns *Namespace, l *Link) []string {
 		out = append(out, fmt.Sprintf("its %d ports are detached: %s", len(ports), strings.Join(names, ", ")))
 	}
 	if len(l.Addrs) > 0 {
-		cidrs := make([]string, len(l.Addrs))
-		for i := range l.Addrs {
-			cidrs[i] = l.Addrs[i].CIDR()
-		}
-		out = append(out, "its addresses go: "+strings.Join(cidrs, ", "))
+		out = append(out, "its addresses go: "+strings.Join(cidrsOf(l), ", "))
 	}
 	return out
+}
+
+func cidrsOf(l *Link) []string {
+	cidrs := make([]string, len(l.Addrs))
+	for i := range l.Addrs {
+		cidrs[i] = l.Addrs[i].CIDR()
+	}
+	return cidrs
 }
 
 func countProcs(procs []Proc) string {

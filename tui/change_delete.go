@@ -31,7 +31,7 @@ func (m *Model) deleteLinkConfirm() tea.Cmd {
 	}
 	ref := model.LinkRef{Ns: here, Name: l.Name}
 	q := "Delete " + model.Visible(l.Name) + " in " + model.Visible(ns.DisplayName()) + "?" +
-		bullets(model.DeleteLinkEffects(ns, l), "nothing else goes with it") + "\n\n$ " + ref.DeleteCmds()[0].String()
+		bullets(model.DeleteLinkEffectsIn(m.snap, ns, l), "nothing else goes with it") + "\n\n$ " + ref.DeleteCmds()[0].String()
 	sc := within(here)
 	if l.Peer != nil {
 		sc = everything // the peer vanishes from its own namespace
