@@ -5,6 +5,7 @@
 package pty
 
 import (
+	"io"
 	"strings"
 
 	"github.com/clipperhouse/displaywidth"
@@ -42,6 +43,9 @@ type Options struct {
 	Color bool
 	// Shell is the shell's path; "" means $SHELL, else bash, else sh.
 	Shell string
+	// Live, for Run, gets the output as it comes, besides the returned copy,
+	// so a screen can show a long-running command (ping) as it goes.
+	Live io.Writer
 }
 
 // template picks the prompt template: the option, the environment, the default.

@@ -60,7 +60,11 @@ func Run(ctx context.Context, ns *model.Namespace, command string, opt Options) 
 	read := make(chan struct{})
 	go func() {
 		defer close(read)
-		n, _ := io.Copy(&out, io.LimitReader(ptmx, MaxOutput))
+		var dst io.Writer = &out
+		if opt.Live != nil {
+			dst = io.MultiWriter(&out, opt.Live)
+		}
+		n, _ := io.Copy(dst, io.LimitReader(ptmx, MaxOutput))
 		if n == MaxOutput {
 			close(full)
 		}

@@ -128,10 +128,13 @@ func (r *fakeRunner) Shell(ns *model.Namespace) (tea.ExecCommand, error) {
 	return &fakeExec{}, nil
 }
 
-func (r *fakeRunner) Run(_ context.Context, ns *model.Namespace, command string) ([]byte, int, error) {
+func (r *fakeRunner) Run(_ context.Context, ns *model.Namespace, command string, live io.Writer) ([]byte, int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.runs = append(r.runs, ns.DisplayName()+": "+command)
+	if live != nil {
+		_, _ = live.Write(r.out)
+	}
 	return r.out, r.code, nil
 }
 

@@ -3,8 +3,11 @@ package tui
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/lazyns/lazyns/model"
@@ -91,10 +94,58 @@ func (m *Model) runCommand(ns *model.Namespace, line string) tea.Cmd {
 	p.linesPane.title = p.heading("running…")
 	m.pane = p
 	id, runner := m.execID, m.runner
-	return func() tea.Msg {
-		out, code, err := runner.Run(ctx, ns, line)
+	p.live = &liveOutput{}
+	run := func() tea.Msg {
+		out, code, err := runner.Run(ctx, ns, line, p.live)
 		return execDoneMsg{id, out, code, err}
 	}
+	return tea.Batch(run, outputTick(id))
+}
+
+// liveOutput is what a running command has printed so far: written by the
+// runner's goroutine, read by the UI on a tick.
+type liveOutput struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (l *liveOutput) Write(b []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.buf = append(l.buf, b...)
+	return len(b), nil
+}
+
+func (l *liveOutput) snapshot() []byte {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return slices.Clone(l.buf)
+}
+
+type outputTickMsg struct{ id int }
+
+func outputTick(id int) tea.Cmd {
+	return tea.Tick(250*time.Millisecond, func(time.Time) tea.Msg { return outputTickMsg{id} })
+}
+
+// outputTicked shows what the running command has printed so far, while
+// it runs (ping prints a line a second; waiting for its end shows nothing).
+func (m *Model) outputTicked(msg outputTickMsg) tea.Cmd {
+	p, ok := m.pane.(*outputPane)
+	if !ok || p.id != msg.id || p.done {
+		return nil
+	}
+	if out := p.live.snapshot(); len(out) != p.shown {
+		p.shown = len(out)
+		atEnd := p.sc.cursor >= p.sc.n-p.sc.height
+		p.lines = terminalText(out)
+		p.sc.set(len(p.lines), p.sc.height)
+		if atEnd {
+			// Follow the output as tail -f does, unless scrolled back.
+			p.sc.to(len(p.lines) - 1)
+		}
+	}
+	return outputTick(msg.id)
 }
 
 func (m *Model) execDone(msg execDoneMsg) {
@@ -102,6 +153,7 @@ func (m *Model) execDone(msg execDoneMsg) {
 	if !ok || p.id != msg.id {
 		return // the pane was closed: the answer is for no one
 	}
+	p.done = true
 	p.lines = terminalText(msg.out)
 	switch {
 	case msg.err != nil:
@@ -119,6 +171,9 @@ type outputPane struct {
 	cancel  context.CancelFunc
 	command string
 	ns      string
+	live    *liveOutput
+	shown   int // bytes of live output on screen
+	done    bool
 }
 
 func (p *outputPane) heading(state string) string {

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"io"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/lazyns/lazyns/model"
@@ -37,6 +38,7 @@ type Runner interface {
 	// Shell is handed to tea.Exec: the UI steps aside while it runs.
 	Shell(ns *model.Namespace) (tea.ExecCommand, error)
 	// Run runs one shell command line on a pty and returns what it printed
-	// (colours kept) and its exit code.
-	Run(ctx context.Context, ns *model.Namespace, command string) (output []byte, code int, err error)
+	// (colours kept) and its exit code; live, when not nil, gets the output
+	// as it comes.
+	Run(ctx context.Context, ns *model.Namespace, command string, live io.Writer) (output []byte, code int, err error)
 }

@@ -55,6 +55,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return nil
 	case shellDoneMsg:
 		return m.shellDone(msg)
+	case outputTickMsg:
+		return m.outputTicked(msg)
 	case execDoneMsg:
 		m.execDone(msg)
 		return nil

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"os"
 
 	tea "charm.land/bubbletea/v2"
@@ -22,6 +23,6 @@ func (r *runner) Shell(ns *model.Namespace) (tea.ExecCommand, error) {
 	return pty.NewShell(ns, pty.Options{Prompt: r.a.uiOptions().Prompt, Color: r.a.color(os.Stdout)})
 }
 
-func (r *runner) Run(ctx context.Context, ns *model.Namespace, command string) ([]byte, int, error) {
-	return pty.Run(ctx, ns, command, pty.Options{})
+func (r *runner) Run(ctx context.Context, ns *model.Namespace, command string, live io.Writer) ([]byte, int, error) {
+	return pty.Run(ctx, ns, command, pty.Options{Live: live})
 }

@@ -26,7 +26,7 @@ func TestRunner(t *testing.T) {
 	t.Setenv("LAZYNS_PROMPT", "<{ns}> ")
 	r := newRunner(a)
 
-	out, code, err := r.Run(context.Background(), ns, "readlink /proc/self/ns/net; exit 2")
+	out, code, err := r.Run(context.Background(), ns, "readlink /proc/self/ns/net; exit 2", nil)
 	if err != nil || code != 2 || string(out) != nstest.NetnsInode(t, "/run/netns/"+name)+"\n" {
 		t.Errorf("Run: %q, code %d, err %v", out, code, err)
 	}

@@ -53,7 +53,7 @@ func TestNoLeakRefreshesShellsExecs(t *testing.T) {
 		}
 	}
 	exec := func() {
-		out, code, err := run.Run(context.Background(), ns, "ip -o link show v0")
+		out, code, err := run.Run(context.Background(), ns, "ip -o link show v0", nil)
 		if err != nil || code != 0 || !bytes.Contains(out, []byte("v0@")) {
 			t.Fatalf("exec: %v exit %d %q", err, code, out)
 		}
