@@ -111,7 +111,7 @@ DEMO_LAB ?= bridge
 demo: build
 	@out=$$(./bin/lazyns lab up $(DEMO_LAB) 2>&1); rc=$$?; echo "$$out"; \
 	  case "$$out" in *"already up"*) ;; *) [ $$rc -eq 0 ] || exit $$rc;; esac
-	./bin/lazyns
+	./bin/lazyns --filter lz-
 	@printf 'Take the %s lab down? [Y/n] ' '$(DEMO_LAB)'; read answer; \
 	  case "$$answer" in n*|N*) echo 'Later: make demo-clean';; *) ./bin/lazyns lab down $(DEMO_LAB);; esac
 

@@ -36,3 +36,12 @@ func TestOutputShowsWhileRunning(t *testing.T) {
 		t.Error("a tick for another command went on")
 	}
 }
+
+// --filter opens the UI with the list already filtered.
+func TestStartFiltered(t *testing.T) {
+	h := newHarness(t, Options{Filter: "qdhcp"})
+	scr := h.screen()
+	if !strings.Contains(scr, "filter: qdhcp") || len(h.m.shown) != 1 || !strings.HasPrefix(h.selected(), "qdhcp-") {
+		t.Errorf("shown %d, selected %q:\n%s", len(h.m.shown), h.selected(), scr)
+	}
+}

@@ -110,6 +110,7 @@ func New(src Source, runner Runner, opt Options) *Model {
 	// The terminal's own cursor: a drawn one blinks, and a blink is a
 	// redraw twice a second.
 	m.filter.SetVirtualCursor(false)
+	m.filter.SetValue(opt.Filter)
 	m.loading = true
 	return m
 }

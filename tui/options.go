@@ -21,4 +21,6 @@ type Options struct {
 	Refresh time.Duration
 	// Hostname is shown in the header; empty means os.Hostname.
 	Hostname string
+	// Filter is the namespace filter the UI starts with (--filter).
+	Filter string
 }

@@ -21,6 +21,8 @@ type app struct {
 	readOnly bool
 	netnsDir string
 	noColor  bool
+	// uiFilter is the UI's starting filter (--filter).
+	uiFilter string
 	// cfg holds the config-only flags and the effective settings (config.go).
 	cfg configFlags
 

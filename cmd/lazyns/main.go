@@ -94,6 +94,7 @@ a path to a namespace file (anything containing a slash).`,
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
 	root.SetVersionTemplate("lazyns {{.Version}}\n")
+	root.Flags().StringVar(&a.uiFilter, "filter", "", "open the UI with the namespace list filtered (part of a name, interface or address)")
 	f := root.PersistentFlags()
 	f.BoolVar(&a.readOnly, "read-only", false, "refuse every change to the kernel")
 	f.StringVar(&a.netnsDir, "netns-dir", "/run/netns", "directory of named namespaces")

@@ -25,6 +25,7 @@ func startUI(a *app) error {
 		return err
 	}
 	opt := a.uiOptions()
+	opt.Filter = a.uiFilter
 	opt.NoColor = opt.NoColor || !a.color(out)
 	chg, err := newChanger(a)
 	if err != nil {
