@@ -27,6 +27,14 @@ const (
 	RoleHeader
 )
 
+// RoleNames name the roles a user may colour ([colors] in the config file,
+// tui.Options.Colors).
+var RoleNames = map[string]Role{
+	"name": RoleName, "ifname": RoleIfname, "up": RoleUp, "down": RoleDown,
+	"mac": RoleMAC, "inet": RoleInet, "inet6": RoleInet6, "dim": RoleDim,
+	"warn": RoleWarn, "header": RoleHeader,
+}
+
 // Paint colours s for its role; NoPaint leaves it alone.
 type Paint func(r Role, s string) string
 

@@ -34,17 +34,9 @@ type Styles struct {
 	roles [model.RoleHeader + 1]lipgloss.Style
 }
 
-// ColorRoles are the names of the text roles Options.Colors may colour
-// (the [colors] of the config file).
-var ColorRoles = map[string]model.Role{
-	"name": model.RoleName, "ifname": model.RoleIfname, "up": model.RoleUp, "down": model.RoleDown,
-	"mac": model.RoleMAC, "inet": model.RoleInet, "inet6": model.RoleInet6, "dim": model.RoleDim,
-	"warn": model.RoleWarn, "header": model.RoleHeader,
-}
-
 // NewStyles builds the styles for a terminal with a dark or light
 // background; noColor keeps only bold, faint and reverse, which NO_COLOR
-// allows. colors, by ColorRoles name, replace the colours of ip -c; "" is
+// allows. colors, by model.RoleNames name, replace the colours of ip -c; "" is
 // the terminal's own colour.
 func NewStyles(noColor, dark bool, colors map[string]string) Styles {
 	s := Styles{
@@ -111,7 +103,7 @@ func NewStyles(noColor, dark bool, colors map[string]string) Styles {
 	s.roles[model.RoleInet6] = plain.Foreground(ansi(4))
 	s.roles[model.RoleWarn] = plain.Bold(true).Foreground(ansi(1))
 	for name, c := range colors {
-		r, ok := ColorRoles[name]
+		r, ok := model.RoleNames[name]
 		if !ok {
 			continue
 		}

@@ -8,20 +8,6 @@ import (
 	"github.com/lazyns/lazyns/model"
 )
 
-// colorRoles are the names [colors] accepts: one per kind of text (model.Role).
-var colorRoles = map[string]model.Role{
-	"name":   model.RoleName,
-	"ifname": model.RoleIfname,
-	"up":     model.RoleUp,
-	"down":   model.RoleDown,
-	"mac":    model.RoleMAC,
-	"inet":   model.RoleInet,
-	"inet6":  model.RoleInet6,
-	"dim":    model.RoleDim,
-	"warn":   model.RoleWarn,
-	"header": model.RoleHeader,
-}
-
 // defaultColors are the colours of ip -c; "" is the terminal's own colour
 // (names and headers are bold, dim text faint).
 var defaultColors = map[string]string{
@@ -71,8 +57,8 @@ func (a *app) colorOf(role string) string {
 // uiColors are the effective [colors] by role name, in lipgloss.Color form
 // ("" is the terminal's own colour), for the UI's styles.
 func (a *app) uiColors() map[string]string {
-	out := make(map[string]string, len(colorRoles))
-	for role := range colorRoles {
+	out := make(map[string]string, len(model.RoleNames))
+	for role := range model.RoleNames {
 		out[role] = a.colorOf(role)
 	}
 	return out

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/lazyns/lazyns/model"
 	"os"
 	"regexp"
 	"sort"
@@ -213,8 +214,8 @@ func (f *configFile) check() error {
 		}
 	}
 	for _, role := range sortedKeys(f.Colors) {
-		if _, ok := colorRoles[role]; !ok {
-			return f.errorf("colors."+role, "unknown colour %q in [colors] (known: %s)", role, strings.Join(sortedKeys(colorRoles), ", "))
+		if _, ok := model.RoleNames[role]; !ok {
+			return f.errorf("colors."+role, "unknown colour %q in [colors] (known: %s)", role, strings.Join(sortedKeys(model.RoleNames), ", "))
 		}
 		if _, err := parseColor(f.Colors[role]); err != nil {
 			return f.errorf("colors."+role, "colors.%s: %v", role, err)

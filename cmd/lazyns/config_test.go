@@ -342,7 +342,7 @@ func TestConfigRefreshAndUIColors(t *testing.T) {
 			t.Errorf("refresh = %q: %v, want %v", refresh, got, want)
 		}
 		colors := a.uiColors()
-		if colors["up"] != "10" || colors["inet"] != "#abcdef" || colors["down"] != "1" || colors["name"] != "" || len(colors) != len(colorRoles) {
+		if colors["up"] != "10" || colors["inet"] != "#abcdef" || colors["down"] != "1" || colors["name"] != "" || len(colors) != len(model.RoleNames) {
 			t.Errorf("UI colours: %v", colors)
 		}
 	}

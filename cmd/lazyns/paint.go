@@ -28,7 +28,7 @@ func sgr(c string) string {
 // colours of the config file's [colors] where it sets them.
 func (a *app) colorPaint() model.Paint {
 	codes := map[model.Role]string{}
-	for name, role := range colorRoles {
+	for name, role := range model.RoleNames {
 		code := ""
 		if c := a.colorOf(name); c != "" {
 			code = sgr(c)
