@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/lazyns/lazyns/model"
 	"os"
 	"regexp"
 	"sort"
 	"strings"
 
+	"github.com/lazyns/lazyns/model"
 	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
 )
