@@ -1,11 +1,11 @@
 package main
 
 import (
-	"github.com/lazyns/lazyns/nsops"
 	"os"
 	"strings"
 	"unicode"
 
+	"github.com/lazyns/lazyns/nsops"
 	"github.com/spf13/cobra"
 )
 

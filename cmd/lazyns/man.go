@@ -3,12 +3,12 @@ package main
 import (
 	"bytes"
 	"fmt"
-	"github.com/lazyns/lazyns/tui"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/lazyns/lazyns/tui"
 	"github.com/spf13/cobra"
 	"github.com/spf13/cobra/doc"
 )
