@@ -29,9 +29,6 @@ func (m *Model) viewHelp(height int) []string {
 			}
 			k := b.Help().Key
 			desc := b.Help().Desc
-			if _, ok := actionHandlers[a]; changeActions[a] && !ok {
-				desc += " (not yet)"
-			}
 			entries = append(entries, m.st.Help.FullKey.Render(k)+strings.Repeat(" ", keyW-displaywidth.String(k)+2)+
 				m.st.Help.FullDesc.Render(desc))
 		}

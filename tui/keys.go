@@ -35,13 +35,13 @@ var actionDesc = map[string]string{
 // actNumberTab stands for the fixed keys 1…7 in the help screen.
 const actNumberTab = "number-tab"
 
-// changeActions are the keys of the change, trace and lab features, which
-// this build of the explorer does not provide yet.
-var changeActions = map[string]bool{}
+// extraActions are the keys of the change, trace and lab features: each
+// registers its handler with onAction (extend.go).
+var extraActions = map[string]bool{}
 
 func init() {
 	for _, a := range actionGroups[3].actions {
-		changeActions[a] = true
+		extraActions[a] = true
 	}
 }
 

@@ -17,9 +17,7 @@ type Tracer interface {
 	Trace(ctx context.Context, from model.NsKey, dst, src net.IP) (*model.Trace, error)
 }
 
-// The trace is no longer a feature to come: T works wherever the Source can
-// trace. (keys.go's init, which runs first, marked it "not yet".)
-func init() { delete(changeActions, ActTrace) }
+func init() { onAction(ActTrace, (*Model).tracePrompt) }
 
 type traceMsg struct {
 	id  int

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"strings"
 	"testing"
 	"time"
 
@@ -127,13 +126,10 @@ func TestTraceWithoutTracer(t *testing.T) {
 	}
 }
 
-func TestTraceHelpNoLongerSaysNotYet(t *testing.T) {
-	m := New(newFakeSource(fakeSnapshot()), nil, Options{NoColor: true})
-	defer m.Close()
-	if changeActions[ActTrace] {
-		t.Fatal("trace is still marked as not available")
-	}
-	if got := strings.Join(m.viewHelp(40), "\n"); !strings.Contains(got, "trace") || strings.Contains(got, "trace (not yet)") {
-		t.Errorf("help:\n%s", got)
+func TestEveryExtraActionHasAHandler(t *testing.T) {
+	for act := range extraActions {
+		if actionHandlers[act] == nil {
+			t.Errorf("%s has a key but no handler", act)
+		}
 	}
 }

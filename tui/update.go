@@ -171,12 +171,10 @@ func (m *Model) act(act string) tea.Cmd {
 		return m.shell()
 	case ActExec:
 		return m.execPrompt()
-	case ActTrace:
-		return m.tracePrompt()
 	case "":
 		return nil
 	}
-	if changeActions[act] {
+	if extraActions[act] {
 		return m.extraAction(act)
 	}
 	if m.focus == focusList {
