@@ -122,16 +122,18 @@ type Lab struct {
 	Name    string
 	Summary string
 	Plan    func(LabOptions) (*LabPlan, error)
+	// Sized labs take LabOptions.Routers (--routers).
+	Sized bool
 }
 
 // Labs lists the practice topologies, by name.
 func Labs() []Lab {
 	labs := []Lab{
-		{"veth", "two namespaces joined by a veth pair, 10.0.1.1/24 and 10.0.1.2/24, lo up", vethLab},
-		{"bridge", "a bridge in the host with two namespaces plugged in by veths", bridgeLab},
-		{"bridge-in-ns", "a bridge inside one namespace joining three namespaces", bridgeInNsLab},
-		{"router", "two subnets joined by a namespace that forwards between them, with default routes", routerLab},
-		{"openstack", "a miniature network node: qrouter-/qdhcp- namespaces with qr-, qg- and tap ports on integration bridges (--routers N)", openstackLab},
+		{"veth", "two namespaces joined by a veth pair, 10.0.1.1/24 and 10.0.1.2/24, lo up", vethLab, false},
+		{"bridge", "a bridge in the host with two namespaces plugged in by veths", bridgeLab, false},
+		{"bridge-in-ns", "a bridge inside one namespace joining three namespaces", bridgeInNsLab, false},
+		{"router", "two subnets joined by a namespace that forwards between them, with default routes", routerLab, false},
+		{"openstack", "a miniature network node: qrouter-/qdhcp- namespaces with qr-, qg- and tap ports on integration bridges (--routers N)", openstackLab, true},
 	}
 	return labs
 }

@@ -30,9 +30,6 @@ type Labs interface {
 	LabDown(name string) error
 }
 
-// MaxLabRouters bounds the size asked for in the dialog.
-const MaxLabRouters = model.MaxLabRouters
-
 // SetLabs makes the L key build and remove labs.
 func (m *Model) SetLabs(l Labs) { m.labs = l }
 
@@ -103,8 +100,8 @@ func (m *Model) labDialog() tea.Cmd {
 		routers := 0
 		if r := strings.TrimSpace(v["routers"]); r != "" {
 			n, err := strconv.Atoi(r)
-			if err != nil || n < 1 || n > MaxLabRouters {
-				return nil, fmt.Errorf("routers: a number from 1 to %d", MaxLabRouters)
+			if err != nil || n < 1 || n > model.MaxLabRouters {
+				return nil, fmt.Errorf("routers: a number from 1 to %d", model.MaxLabRouters)
 			}
 			if !lab.Routers {
 				return nil, fmt.Errorf("routers: only the openstack lab takes a size; leave it empty")

@@ -82,7 +82,7 @@ func labPlan(name string, lf *labFlags, routers int, routersSet bool) (*model.La
 	if err != nil {
 		return nil, usageError{err}
 	}
-	if routersSet && name != "openstack" {
+	if routersSet && !lab.Sized {
 		return nil, usageError{fmt.Errorf("--routers is for the openstack lab")}
 	}
 	if routersSet && (routers < 1 || routers > model.MaxLabRouters) {

@@ -31,7 +31,7 @@ func (l uiLabs) Labs() []tui.LabInfo {
 	var out []tui.LabInfo
 	for _, lab := range model.Labs() {
 		_, isUp := up[lab.Name]
-		out = append(out, tui.LabInfo{Name: lab.Name, Summary: lab.Summary, Up: isUp, Routers: lab.Name == "openstack"})
+		out = append(out, tui.LabInfo{Name: lab.Name, Summary: lab.Summary, Up: isUp, Routers: lab.Sized})
 	}
 	return out
 }
