@@ -130,7 +130,7 @@ func BenchmarkJSON(b *testing.B) {
 	names := DefaultNames()
 	b.ReportAllocs()
 	for b.Loop() {
-		out, err := JSON(nss, names, true)
+		out, err := JSON(nss, names)
 		if err != nil {
 			b.Fatal(err)
 		}

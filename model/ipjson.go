@@ -9,11 +9,11 @@ import (
 // object per namespace whose links, routes, rules and neighbours use the
 // field names and value forms of `ip -j`, so a jq filter written for
 // iproute2 works unchanged.
-func JSON(nss []*Namespace, names *Names, full bool) ([]byte, error) {
+func JSON(nss []*Namespace, names *Names) ([]byte, error) {
 	w := &jsonWriter{b: make([]byte, 0, 2048*len(nss)+2)}
 	w.beginArray("")
 	for _, ns := range nss {
-		w.namespace(ns, names, full)
+		w.namespace(ns, names)
 	}
 	w.endArray()
 	return append(w.b, '\n'), nil
@@ -21,9 +21,9 @@ func JSON(nss []*Namespace, names *Names, full bool) ([]byte, error) {
 
 // NamespaceJSON is one namespace's object, for writing many in parallel
 // and joining them with JoinJSON.
-func NamespaceJSON(ns *Namespace, names *Names, full bool) []byte {
+func NamespaceJSON(ns *Namespace, names *Names) []byte {
 	w := &jsonWriter{b: make([]byte, 0, 2048)}
-	w.namespace(ns, names, full)
+	w.namespace(ns, names)
 	return w.b
 }
 
@@ -44,7 +44,7 @@ func JoinJSON(objects [][]byte) []byte {
 	return append(b, ']', '\n')
 }
 
-func (w *jsonWriter) namespace(ns *Namespace, names *Names, full bool) {
+func (w *jsonWriter) namespace(ns *Namespace, names *Names) {
 	w.beginObject("")
 	w.str("name", ns.DisplayName())
 	w.bool("named", ns.Named())
@@ -68,11 +68,6 @@ func (w *jsonWriter) namespace(ns *Namespace, names *Names, full bool) {
 	}
 	if ns.Err != "" {
 		w.str("error", ns.Err)
-	}
-	if !full {
-		w.int("links", int64(len(ns.Links)))
-		w.endObject()
-		return
 	}
 	w.beginArray("links")
 	for i := range ns.Links {

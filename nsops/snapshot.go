@@ -267,10 +267,10 @@ func fdLimit() int {
 }
 
 // JSON writes the show --json document, namespaces encoded in parallel.
-func (s *System) JSON(nss []*model.Namespace, full bool) []byte {
+func (s *System) JSON(nss []*model.Namespace) []byte {
 	objects := make([][]byte, len(nss))
 	s.forEach(context.Background(), len(nss), func(i int) {
-		objects[i] = model.NamespaceJSON(nss[i], s.Names, full)
+		objects[i] = model.NamespaceJSON(nss[i], s.Names)
 	})
 	return model.JoinJSON(objects)
 }

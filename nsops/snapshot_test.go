@@ -149,7 +149,7 @@ func TestSnapshotAgreesWithIP(t *testing.T) {
 	check := func(ns *model.Namespace, path string) {
 		t.Helper()
 		enter := enterArgs(path)
-		b, err := model.JSON([]*model.Namespace{ns}, sys.Names, true)
+		b, err := model.JSON([]*model.Namespace{ns}, sys.Names)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -176,7 +176,7 @@ func TestSnapshotAgreesWithIP(t *testing.T) {
 	// The host has interfaces this test did not make, whose neighbours
 	// change on their own: compare only our links there.
 	host := snap.Host()
-	b, _ := model.JSON([]*model.Namespace{host}, sys.Names, true)
+	b, _ := model.JSON([]*model.Namespace{host}, sys.Names)
 	var got []map[string]any
 	_ = json.Unmarshal(b, &got)
 	for _, name := range []string{tp.hostBr, tp.hostVeth} {

@@ -68,7 +68,7 @@ iproute2 work unchanged; each veth also has "peer": {"netns", "ifname",
 				nss = pointers(snap)
 			}
 			if asJSON {
-				if _, err := a.stdout.Write(sys.JSON(nss, true)); err != nil {
+				if _, err := a.stdout.Write(sys.JSON(nss)); err != nil {
 					return err
 				}
 				return a.warnPrivileges(nss)
