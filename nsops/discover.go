@@ -247,31 +247,43 @@ func (r *procReader) read(pid int) procInfo {
 		return p
 	}
 	p.ino, _ = parseNsLink(string(r.link[:n]), "net")
-	fdDir, err := unix.Open(base+"/fd", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	r.fdLinks(pid, "net", func(fd int, ino uint64) {
+		if ino != p.ino {
+			p.fdIno = append(p.fdIno, fdRef{fd: fd, ino: ino})
+		}
+	})
+	return p
+}
+
+// fdLinks calls fn for each descriptor of pid that links to a "kind:[ino]"
+// object (net namespaces, sockets), with raw syscalls and reused buffers:
+// a scan of every process runs on each discovery.
+func (r *procReader) fdLinks(pid int, kind string, fn func(fd int, ino uint64)) {
+	fdDir, err := unix.Open("/proc/"+strconv.Itoa(pid)+"/fd", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
-		return p
+		return
 	}
 	defer unix.Close(fdDir)
+	prefix := kind + ":["
 	var names []string
 	for {
 		n, err := unix.ReadDirent(fdDir, r.dents[:])
 		if err != nil || n <= 0 {
-			break
+			return
 		}
 		_, _, names = unix.ParseDirent(r.dents[:n], -1, names[:0])
 		for _, name := range names {
 			n, err := unix.Readlinkat(fdDir, name, r.link[:])
-			if err != nil || n < 6 || string(r.link[:5]) != "net:[" {
+			if err != nil || n <= len(prefix) || string(r.link[:len(prefix)]) != prefix {
 				continue
 			}
-			ino, ok := parseNsLink(string(r.link[:n]), "net")
+			ino, ok := parseNsLink(string(r.link[:n]), kind)
 			fd, err := strconv.Atoi(name)
-			if ok && err == nil && ino != p.ino {
-				p.fdIno = append(p.fdIno, fdRef{fd: fd, ino: ino})
+			if ok && err == nil {
+				fn(fd, ino)
 			}
 		}
 	}
-	return p
 }
 
 // containers names the container behind each unnamed namespace, from the

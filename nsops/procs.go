@@ -92,26 +92,5 @@ func eachProcNs(fn func(pid int, ino uint64)) error {
 
 // socketInodes calls fn with the inode of every socket pid holds open.
 func (r *procReader) socketInodes(pid int, fn func(ino uint64)) {
-	fdDir, err := unix.Open("/proc/"+strconv.Itoa(pid)+"/fd", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		return
-	}
-	defer unix.Close(fdDir)
-	var names []string
-	for {
-		n, err := unix.ReadDirent(fdDir, r.dents[:])
-		if err != nil || n <= 0 {
-			return
-		}
-		_, _, names = unix.ParseDirent(r.dents[:n], -1, names[:0])
-		for _, name := range names {
-			n, err := unix.Readlinkat(fdDir, name, r.link[:])
-			if err != nil || n < 9 || string(r.link[:8]) != "socket:[" {
-				continue
-			}
-			if ino, ok := parseNsLink(string(r.link[:n]), "socket"); ok {
-				fn(ino)
-			}
-		}
-	}
+	r.fdLinks(pid, "socket", func(_ int, ino uint64) { fn(ino) })
 }
