@@ -357,6 +357,12 @@ func TestTraceEnds(t *testing.T) {
 			tp.down("host", "vb")
 			tp.port[tp.ns("host").Key] = map[int]uint8{tp.ns("host").LinkByName("vb").Index: BrStateDisabled}
 		}, "a", "10.0.5.2", VerdictDropped, "host", "link down: vb in host is down"},
+		// The port is up but lost its carrier: STP calls it disabled, and
+		// the cause to name is the far end.
+		{"bridge port's far end down", hostBridge, func(tp *topo) {
+			tp.down("b", "eth0")
+			tp.port[tp.ns("host").Key] = map[int]uint8{tp.ns("host").LinkByName("vb").Index: BrStateDisabled}
+		}, "a", "10.0.5.2", VerdictDropped, "b", "veth peer down: eth0 in b, the other end of vb in host, is down"},
 		{"bridge down", hostBridge, func(tp *topo) { tp.down("host", "br0") },
 			"a", "10.0.5.2", VerdictDropped, "host", "link down: bridge br0 in host is down"},
 		// a's end could not be resolved; the host's end knows it.

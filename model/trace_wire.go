@@ -117,6 +117,19 @@ func (s *wireSearch) depart(b wireBranch, ns *Namespace, l *Link) {
 	}
 }
 
+// peerDown reports whether l is a veth whose other end is known and down.
+func (s *wireSearch) peerDown(ns *Namespace, l *Link) bool {
+	if !l.IsVeth() || l.Peer == nil {
+		return false
+	}
+	if pns := s.snap.Find(l.Peer.Ns); pns != nil {
+		if p := pns.Link(l.Peer.Index); p != nil {
+			return !p.Up()
+		}
+	}
+	return false
+}
+
 // pointingAt finds the veth whose resolved peer is l in ns.
 func (s *wireSearch) pointingAt(ns *Namespace, l *Link) (*Namespace, *Link) {
 	for i := range s.snap.Namespaces {
@@ -168,9 +181,9 @@ func (s *wireSearch) bridge(b wireBranch, ns *Namespace, br *Link, from *Link) {
 			continue
 		}
 		pb := b
-		// A port that is down is "disabled" to STP too; depart names the
-		// plainer cause.
-		if st, ok := s.state(ns.Key).PortState[p.Index]; ok && st != BrStateForwarding && p.Up() {
+		// A port that is down, or a veth port whose other end is down, is
+		// "disabled" to STP too; depart names the plainer cause.
+		if st, ok := s.state(ns.Key).PortState[p.Index]; ok && st != BrStateForwarding && p.Up() && !s.peerDown(ns, p) {
 			pb = pb.block(ns, fmt.Sprintf("bridge port not forwarding: %s on %s in %s is %s",
 				Visible(p.Name), Visible(br.Name), Visible(ns.DisplayName()), BrStateName(st)))
 		}
