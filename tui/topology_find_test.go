@@ -41,3 +41,17 @@ func TestTopologyFind(t *testing.T) {
 		t.Errorf("status %q", h.m.status)
 	}
 }
+
+// ? opens help over a pane too, and closing it leaves the pane as it was.
+func TestHelpFromAPane(t *testing.T) {
+	h := newHarness(t, Options{})
+	h.keys("t")
+	h.keys("?")
+	if !h.m.showHelp || !strings.Contains(h.screen(), "MOVE") {
+		t.Fatalf("? in the topology view shows no help:\n%s", h.screen())
+	}
+	h.keys("?")
+	if _, ok := h.m.pane.(*topoPane); h.m.showHelp || !ok {
+		t.Errorf("after help: showHelp %v, pane %T", h.m.showHelp, h.m.pane)
+	}
+}

@@ -113,6 +113,10 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 	}
+	if act == ActHelp {
+		// Help is there from every screen, a pane's included.
+		return m.act(act)
+	}
 	if m.pane != nil {
 		if act == ActQuit || msg.String() == "esc" {
 			m.pane.close()
