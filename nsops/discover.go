@@ -222,7 +222,7 @@ func (d *discovery) processes() {
 	}
 }
 
-// ReadComm returns a process's command name, or "" if it is gone.
+// readComm returns a process's command name, or "" if it is gone.
 func readComm(pid int) string {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/comm")
 	if err != nil {
