@@ -12,8 +12,9 @@ import (
 
 // ReadOnlyStatusScript prints, from inside a shell or command, its
 // capability sets (for CapSets and the assertions below), its
-// no_new_privs and LAZYNS_READ_ONLY.
-const ReadOnlyStatusScript = `grep -e '^Cap' -e NoNewPrivs /proc/self/status; echo "LAZYNS_READ_ONLY=<$LAZYNS_READ_ONLY>"`
+// no_new_privs and LAZYNS_READ_ONLY, from a line of its own (a terminal
+// may have written escapes before).
+const ReadOnlyStatusScript = `echo; grep -e '^Cap' -e NoNewPrivs /proc/self/status; echo "LAZYNS_READ_ONLY=<$LAZYNS_READ_ONLY>"`
 
 // CapSets reads the Cap* lines of a /proc/PID/status text: CapBnd,
 // CapEff, CapPrm, CapInh and CapAmb to their bits.
