@@ -103,3 +103,12 @@ func AssertThreadsCapable(t testing.TB) {
 		AssertFullCaps(t, fmt.Sprintf("thread %s of the test process", tid), status)
 	}
 }
+
+// CapBitsScript prints, for a screen rather than a parser, whether the
+// bounding and effective sets hold CAP_NET_ADMIN (12), CAP_SYS_ADMIN (21)
+// and CAP_NET_RAW (13); a read-only process prints ReadOnlyCapBits.
+const CapBitsScript = `for s in CapBnd CapEff; do v=0x$(awk -v s=$s: '$1 == s {print $2}' /proc/self/status); ` +
+	`echo "$s net_admin=$((v >> 12 & 1)) sys_admin=$((v >> 21 & 1)) net_raw=$((v >> 13 & 1))"; done`
+
+// ReadOnlyCapBits are the lines CapBitsScript prints in a read-only process.
+var ReadOnlyCapBits = []string{"CapBnd net_admin=0 sys_admin=0 net_raw=1", "CapEff net_admin=0 sys_admin=0 net_raw=1"}
