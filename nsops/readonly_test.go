@@ -15,26 +15,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// startEntered runs a shell script in ns through an Entry, read-only or
-// not, and returns its output and how it ended.
-func startEntered(t *testing.T, ns *model.Namespace, readOnly bool, script string) (string, error) {
-	t.Helper()
-	e, err := Enter(ns)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	e.ReadOnly = readOnly
-	var out bytes.Buffer
-	cmd := exec.Command("sh", "-c", script)
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := e.Start(cmd.Start); err != nil {
-		t.Fatal(err)
-	}
-	err = cmd.Wait()
-	return out.String(), err
-}
-
 // linkExists tells whether ip -n ns link show name finds the link.
 func linkExists(ns, name string) bool {
 	return exec.Command("ip", "-n", ns, "link", "show", name).Run() == nil
