@@ -131,7 +131,8 @@ func TestShellReadOnlyOnTerminal(t *testing.T) {
 	name := nstest.Netns(t)
 	bin := buildBinary(t)
 	veth := nstest.Name("ro")
-	s := newTmux(t, 120, 30, "env SHELL=/bin/bash LAZYNS_NETNS= LAZYNS_READ_ONLY= PS1='outer$ ' /bin/sh")
+	// A home of its own: root's ~/.bashrc may take seconds (pyenv init).
+	s := newTmux(t, 120, 30, "env HOME="+t.TempDir()+" SHELL=/bin/bash LAZYNS_NETNS= LAZYNS_READ_ONLY= PS1='outer$ ' /bin/sh")
 	s.waitFor("outer$")
 	s.keys(bin+" --read-only shell "+name, "Enter")
 	s.waitFor("READ-ONLY [netns " + name + "]")
