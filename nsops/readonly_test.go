@@ -15,11 +15,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// linkExists tells whether ip -n ns link show name finds the link.
-func linkExists(ns, name string) bool {
-	return exec.Command("ip", "-n", ns, "link", "show", name).Run() == nil
-}
-
 // A read-only entry starts processes that the kernel refuses changes from:
 // no link made, lo left down, no sysctl written, in a named namespace and
 // in the host's; CAP_NET_RAW kept. The same entry not read-only changes
@@ -55,7 +50,7 @@ exit 0`)
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
-	if linkExists(name, veth) || linkExists(name, peer) {
+	if nstest.LinkExists(name, veth) || nstest.LinkExists(name, peer) {
 		t.Errorf("read-only made %s in %s", veth, name)
 	}
 	if lo := nstest.IP(t, "-n", name, "-o", "link", "show", "lo"); strings.Contains(lo, "UP") || !strings.Contains(lo, "mtu 65536") {
@@ -77,7 +72,7 @@ exit 0`)
 		t.Fatalf("%v\n%s", err, out)
 	}
 	nstest.AssertReadOnlyCaps(t, out)
-	if !strings.Contains(out, "Operation not permitted") || !strings.Contains(out, "Read-only file system") || linkExists("", hostVeth) {
+	if !strings.Contains(out, "Operation not permitted") || !strings.Contains(out, "Read-only file system") || nstest.LinkExists("", hostVeth) {
 		t.Errorf("host, read-only: %s made or a sysctl written:\n%s", hostVeth, out)
 	}
 
@@ -87,7 +82,7 @@ exit 0`)
 		t.Fatalf("%v\n%s", err, out)
 	}
 	nstest.AssertFullCaps(t, "a command not read-only", out)
-	if !linkExists(name, veth) {
+	if !nstest.LinkExists(name, veth) {
 		t.Errorf("not read-only, %s was not made:\n%s", veth, out)
 	}
 
@@ -179,7 +174,7 @@ func TestReadOnlyLeavesLazynsCapable(t *testing.T) {
 
 	veth := nstest.Name("cv")
 	out, err := startEntered(t, ns, false, nstest.ReadOnlyStatusScript+"; ip link add "+veth+" type veth peer name "+nstest.Name("cp"))
-	if err != nil || !linkExists(name, veth) {
+	if err != nil || !nstest.LinkExists(name, veth) {
 		t.Errorf("after read-only commands, a change failed: %v\n%s", err, out)
 	}
 	nstest.AssertFullCaps(t, "a command started after read-only ones", out)

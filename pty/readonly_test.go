@@ -3,7 +3,6 @@ package pty
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -39,7 +38,7 @@ ping -c1 -W1 127.0.0.1 >/dev/null && echo pinged`
 		}
 	}
 	// lo stayed down, so not even loopback answers.
-	if strings.Contains(text, "made") || strings.Contains(text, "pinged") || exec.Command("ip", "-n", name, "link", "show", veth).Run() == nil {
+	if strings.Contains(text, "made") || strings.Contains(text, "pinged") || nstest.LinkExists(name, veth) {
 		t.Errorf("read-only changed %s:\n%s", name, text)
 	}
 
@@ -83,7 +82,7 @@ func TestShellReadOnly(t *testing.T) {
 			if !strings.Contains(out, "LAZYNS_READ_ONLY=<1>") || !strings.Contains(out, "Operation not permitted") {
 				t.Errorf("inside the read-only shell:\n%s", out)
 			}
-			if exec.Command("ip", "-n", name, "link", "show", veth).Run() == nil {
+			if nstest.LinkExists(name, veth) {
 				t.Errorf("a read-only shell made %s", veth)
 			}
 		})

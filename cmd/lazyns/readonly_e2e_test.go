@@ -104,7 +104,7 @@ exit 0`
 	}
 	assertGainsNothing(t, out, "suid")
 	assertGainsNothing(t, out, "fcap")
-	if linkExists(a, veth) {
+	if nstest.LinkExists(a, veth) {
 		t.Errorf("lazyns --read-only exec made %s in %s", veth, a)
 	}
 	if lo := nstest.IP(t, "-n", a, "-o", "link", "show", "lo"); !strings.Contains(lo, ",UP") {
@@ -116,11 +116,6 @@ exit 0`
 		t.Fatalf("in-process: exit %d, %s", code, errs)
 	}
 	nstest.AssertReadOnlyCaps(t, out)
-}
-
-// linkExists tells whether ip -n ns link show name finds the link.
-func linkExists(ns, name string) bool {
-	return exec.Command("ip", "-n", ns, "link", "show", name).Run() == nil
 }
 
 // lazyns --read-only shell on a terminal: READ-ONLY in the prompt, the
@@ -142,7 +137,7 @@ func TestShellReadOnlyOnTerminal(t *testing.T) {
 	}
 	s.keys("exit", "Enter")
 	s.waitFor("exit\nouter$")
-	if linkExists(name, veth) {
+	if nstest.LinkExists(name, veth) {
 		t.Errorf("a read-only shell made %s", veth)
 	}
 }
@@ -173,7 +168,7 @@ func TestUIReadOnlyShellAndExec(t *testing.T) {
 			t.Errorf("x under --read-only: the output lacks %q:\n%s", want, screen)
 		}
 	}
-	if linkExists(a, veth) {
+	if nstest.LinkExists(a, veth) {
 		t.Errorf("x under --read-only made %s in %s", veth, a)
 	}
 	s.keys("Escape")
