@@ -29,6 +29,10 @@ func TestEnterReadOnly(t *testing.T) {
 	name := nstest.Netns(t)
 	ns := locateForTest(t, name)
 	veth, peer := nstest.Name("ro"), nstest.Name("rp")
+	// A namespace the read-only command must fail to make; removed at the
+	// end should it have been made.
+	newNs := nstest.Name("rn")
+	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", newNs).Run() })
 	rpFilter := strings.TrimSpace(nstest.Sh(t, "ip netns exec "+name+" cat /proc/sys/net/ipv4/conf/lo/rp_filter"))
 
 	out, err := startEntered(t, ns, true, nstest.ReadOnlyStatusScript+`
@@ -36,7 +40,7 @@ ip link add `+veth+` type veth peer name `+peer+`
 ip link set lo up
 echo 2 > /proc/sys/net/ipv4/conf/lo/rp_filter
 echo 1 > /sys/class/net/lo/mtu
-ip netns add `+nstest.Name("rn")+`
+ip netns add `+newNs+`
 exit 0`)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
@@ -52,6 +56,9 @@ exit 0`)
 	}
 	if nstest.LinkExists(name, veth) || nstest.LinkExists(name, peer) {
 		t.Errorf("read-only made %s in %s", veth, name)
+	}
+	if _, err := os.Stat("/run/netns/" + newNs); err == nil {
+		t.Errorf("read-only made the namespace %s", newNs)
 	}
 	if lo := nstest.IP(t, "-n", name, "-o", "link", "show", "lo"); strings.Contains(lo, "UP") || !strings.Contains(lo, "mtu 65536") {
 		t.Errorf("read-only changed lo: %s", lo)
