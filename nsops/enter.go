@@ -33,6 +33,10 @@ type Entry struct {
 	// failed): like ip netns exec, the process still starts. It is called
 	// before the process starts, from another goroutine than Start's.
 	Warn func(string)
+	// ReadOnly starts processes that cannot change the kernel, whatever
+	// they run (see ReadOnlyCapNames and readOnlyMounts): lazyns's
+	// --read-only, kept by the kernel rather than by lazyns.
+	ReadOnly bool
 }
 
 // Enter opens the namespace for entering; Close releases it.
@@ -66,13 +70,38 @@ func (e *Entry) Close() error { return e.file.Close() }
 // Rather than re-executing lazyns as a helper, this keeps the mounts
 // exactly as ip netns exec makes them (Go's own Unshareflags would make /
 // private instead of a slave of the host's mounts).
+//
+// The same thread is where a read-only entry drops capabilities: they are
+// the thread's own, the child inherits them at fork, and no other
+// goroutine ever runs on the thread. Go's SysProcAttr can raise ambient
+// capabilities but not shrink the bounding set, and a re-executed lazyns
+// dropping them before execve would cost a second program start for
+// every command.
 func (e *Entry) Start(start func() error) error {
+	return onThrowawayThread(func() error {
+		if err := e.enterThread(); err != nil {
+			return err
+		}
+		if e.ReadOnly {
+			if err := dropReadOnlyCaps(); err != nil {
+				return fmt.Errorf("read-only in %s: %w", model.Visible(e.ns.DisplayName()), err)
+			}
+		}
+		keepFdsHome()
+		return start()
+	})
+}
+
+// onThrowawayThread runs fn on a locked OS thread that ends with it, so
+// whatever fn does to the thread (namespaces, root, capabilities) reaches
+// no other goroutine.
+func onThrowawayThread(fn func() error) error {
 	errc := make(chan error, 1)
-	go e.startOnThrowawayThread(start, errc)
+	go throwaway(fn, errc)
 	return <-errc
 }
 
-func (e *Entry) startOnThrowawayThread(start func() error, errc chan<- error) {
+func throwaway(fn func() error, errc chan<- error) {
 	runtime.LockOSThread()
 	if unix.Gettid() == unix.Getpid() {
 		// The main thread never ends: when its locked goroutine exits the
@@ -80,19 +109,15 @@ func (e *Entry) startOnThrowawayThread(start func() error, errc chan<- error) {
 		// another goroutine, which therefore gets another thread, does the
 		// work.
 		inner := make(chan error, 1)
-		go e.startOnThrowawayThread(start, inner)
+		go throwaway(fn, inner)
 		err := <-inner
 		runtime.UnlockOSThread()
 		errc <- err
 		return
 	}
-	// Deliberately no UnlockOSThread: see Start.
-	if err := e.enterThread(); err != nil {
-		errc <- err
-		return
-	}
-	keepFdsHome()
-	errc <- start()
+	// Deliberately no UnlockOSThread: the runtime ends the thread when
+	// this goroutine returns.
+	errc <- fn()
 }
 
 // closeRangeCloexec is CLOSE_RANGE_CLOEXEC (linux/close_range.h).
@@ -160,7 +185,8 @@ func (e *Entry) Exec(argv []string, env []string) error {
 
 // enterThread moves the locked calling thread into the namespace and, for
 // any namespace but the host's, into a private mount namespace set up like
-// ip netns exec's.
+// ip netns exec's; a read-only entry gets one for the host's too, for its
+// read-only mounts.
 func (e *Entry) enterThread() error {
 	name := model.Visible(e.ns.DisplayName())
 	// The network namespace first: sysfs is mounted for the namespace of
@@ -169,7 +195,7 @@ func (e *Entry) enterThread() error {
 	if err := unix.Setns(int(e.file.Fd()), unix.CLONE_NEWNET); err != nil {
 		return fmt.Errorf("enter namespace %s: %w%s", name, os.NewSyscallError("setns", err), privilegeHint(err))
 	}
-	if e.ns.Host {
+	if e.ns.Host && !e.ReadOnly {
 		return nil
 	}
 	// CLONE_NEWNS also gives the thread its own root and working directory.
@@ -180,8 +206,13 @@ func (e *Entry) enterThread() error {
 	if err := unix.Mount("", "/", "", unix.MS_SLAVE|unix.MS_REC, ""); err != nil {
 		return fmt.Errorf(`"mount --make-rslave /" for %s: %w`, name, os.NewSyscallError("mount", err))
 	}
-	e.remountSys()
-	e.bindEtc()
+	if !e.ns.Host {
+		e.remountSys()
+		e.bindEtc()
+	}
+	if e.ReadOnly {
+		return e.readOnlyMounts()
+	}
 	return nil
 }
 

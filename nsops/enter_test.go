@@ -33,14 +33,26 @@ func locateForTest(t *testing.T, arg string) *model.Namespace {
 }
 
 // runEntered runs a shell script inside ns through Entry.Start and returns
-// its output.
+// its output, failing the test if it fails.
 func runEntered(t *testing.T, ns *model.Namespace, script string, warn ...func(string)) string {
+	t.Helper()
+	out, err := startEntered(t, ns, false, script, warn...)
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", script, err, out)
+	}
+	return out
+}
+
+// startEntered runs a shell script in ns through an Entry, read-only or
+// not, and returns its output and how it ended.
+func startEntered(t *testing.T, ns *model.Namespace, readOnly bool, script string, warn ...func(string)) (string, error) {
 	t.Helper()
 	e, err := Enter(ns)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer e.Close()
+	e.ReadOnly = readOnly
 	for _, w := range warn {
 		e.Warn = w
 	}
@@ -50,10 +62,8 @@ func runEntered(t *testing.T, ns *model.Namespace, script string, warn ...func(s
 	if err := e.Start(cmd.Start); err != nil {
 		t.Fatal(err)
 	}
-	if err := cmd.Wait(); err != nil {
-		t.Fatalf("%s: %v\n%s", script, err, out.String())
-	}
-	return out.String()
+	err = cmd.Wait()
+	return out.String(), err
 }
 
 func TestEnterNamedLikeIPNetnsExec(t *testing.T) {

@@ -6,6 +6,7 @@ package pty
 
 import (
 	"io"
+	"os"
 	"strings"
 
 	"github.com/clipperhouse/displaywidth"
@@ -22,6 +23,14 @@ const PromptEnv = "LAZYNS_PROMPT"
 // NetnsEnv holds, inside a lazyns shell or command, the display name of the
 // namespace it runs in.
 const NetnsEnv = "LAZYNS_NETNS"
+
+// ReadOnlyEnv is 1 inside a shell or command started read-only, so that
+// scripts can tell and a lazyns started there is read-only too.
+const ReadOnlyEnv = "LAZYNS_READ_ONLY"
+
+// readOnlyMark starts the prompt of a read-only shell, in the words of the
+// UI's badge.
+const readOnlyMark = "READ-ONLY "
 
 // promptColor is the colour of the prompt prefix (bold cyan).
 const promptColor = "\x1b[1;36m"
@@ -46,6 +55,22 @@ type Options struct {
 	// Live, for Run, gets the output as it comes, besides the returned copy,
 	// so a screen can show a long-running command (ping) as it goes.
 	Live io.Writer
+	// ReadOnly starts the shell or command unable to change the kernel
+	// (nsops.Entry.ReadOnly), with READ-ONLY in the prompt and
+	// LAZYNS_READ_ONLY=1 in the environment.
+	ReadOnly bool
+}
+
+// Environ is lazyns's environment for a shell or command in ns: with
+// LAZYNS_NETNS naming it and, when readOnly, LAZYNS_READ_ONLY=1, each
+// replacing any value from outside (programs differ on which of two
+// copies of a variable they read).
+func Environ(ns *model.Namespace, readOnly bool) []string {
+	env := setEnv(os.Environ(), NetnsEnv, ns.DisplayName())
+	if readOnly {
+		env = setEnv(env, ReadOnlyEnv, "1")
+	}
+	return env
 }
 
 // template picks the prompt template: the option, the environment, the default.

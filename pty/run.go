@@ -38,9 +38,10 @@ func Run(ctx context.Context, ns *model.Namespace, command string, opt Options) 
 		return nil, -1, err
 	}
 	defer entry.Close()
+	entry.ReadOnly = opt.ReadOnly
 
 	cmd := exec.Command(shell, "-c", command)
-	cmd.Env = setEnv(os.Environ(), NetnsEnv, ns.DisplayName())
+	cmd.Env = Environ(ns, opt.ReadOnly)
 	devnull, err := os.Open(os.DevNull)
 	if err != nil {
 		return nil, -1, err

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strings"
 	"syscall"
 
 	"github.com/lazyns/lazyns/model"
@@ -38,10 +39,14 @@ func NewShell(ns *model.Namespace, opt Options) (*Shell, error) {
 	} else if _, err := exec.LookPath(path); err != nil {
 		return nil, fmt.Errorf("shell %s not found: install it or choose another", model.Visible(path))
 	}
+	prompt := PromptText(opt.template(os.Getenv), ns.DisplayName())
+	if opt.ReadOnly {
+		prompt = readOnlyMark + prompt
+	}
 	return &Shell{
 		ns:     ns,
 		path:   path,
-		prompt: PromptText(opt.template(os.Getenv), ns.DisplayName()),
+		prompt: prompt,
 		opt:    opt,
 		stdin:  os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
 	}, nil
@@ -67,7 +72,7 @@ func (s *Shell) Run() error {
 		fmt.Fprintf(s.stderr, "lazyns: this terminal is already in a lazyns shell in %s; starting one in %s inside it (exit returns to %s)\n",
 			model.Visible(outer), name, model.Visible(outer))
 	}
-	start, err := prepareShell(s.path, s.prompt, s.opt.Color, setEnv(os.Environ(), NetnsEnv, s.ns.DisplayName()))
+	start, err := prepareShell(s.path, s.prompt, s.opt.Color, Environ(s.ns, s.opt.ReadOnly))
 	if err != nil {
 		return err
 	}
@@ -75,12 +80,17 @@ func (s *Shell) Run() error {
 	if !start.prompted {
 		fmt.Fprintf(s.stderr, "lazyns: cannot set the prompt of %s; $%s says where you are (%s)\n", model.Visible(s.path), NetnsEnv, name)
 	}
+	if s.opt.ReadOnly {
+		fmt.Fprintf(s.stderr, "lazyns: read-only shell: the kernel refuses changes made from it (it runs without %s)\n",
+			strings.Join(nsops.ReadOnlyCapNames(), ", "))
+	}
 
 	entry, err := nsops.Enter(s.ns)
 	if err != nil {
 		return err
 	}
 	defer entry.Close()
+	entry.ReadOnly = s.opt.ReadOnly
 	entry.Warn = func(w string) { fmt.Fprintf(s.stderr, "lazyns: warning: %s\n", w) }
 	cmd := &exec.Cmd{Path: s.path, Args: start.args, Env: start.env}
 	ptmx, err := startOnPty(entry, cmd, windowSize(s.stdout, s.stdin))

@@ -32,6 +32,14 @@ lazyns is replaced by the command, as ip netns exec is: its standard input,
 output and error, its terminal, its signals and its exit status are the
 command's own. LAZYNS_NETNS holds the namespace's name inside.
 
+With --read-only the command runs without CAP_NET_ADMIN, CAP_SYS_ADMIN and
+CAP_SYS_MODULE, and nothing it starts gets them back (not sudo, not a setuid
+or file-capability program), with /proc/sys and /sys read-only: the kernel
+refuses its changes to the network ("Operation not permitted", "Read-only
+file system"), and the reads that ask for CAP_NET_ADMIN too (nft list,
+iptables -L, conntrack -L, ip xfrm). ping, tcpdump and ss -p still work.
+LAZYNS_READ_ONLY=1 inside, so a lazyns started there is read-only too.
+
 A command that is not found exits 127, one that cannot be run 126.`,
 		Example: `  lazyns exec blue -- ip addr
   lazyns exec pid:1234 -- ss -tlnp
@@ -84,7 +92,8 @@ func (a *app) execIn(ns *model.Namespace, argv []string) error {
 	}
 	defer entry.Close()
 	entry.Warn = func(w string) { fmt.Fprintf(a.stderr, "lazyns: warning: %s\n", w) }
-	env := append(os.Environ(), pty.NetnsEnv+"="+ns.DisplayName())
+	entry.ReadOnly = a.readOnly
+	env := pty.Environ(ns, a.readOnly)
 	if a.stdin == io.Reader(os.Stdin) && a.stdout == io.Writer(os.Stdout) && a.stderr == io.Writer(os.Stderr) {
 		err = entry.Exec(argv, env)
 	} else {

@@ -11,7 +11,9 @@ import (
 	"github.com/lazyns/lazyns/tui"
 )
 
-// runner starts shells and commands for the UI's s and x keys.
+// runner starts shells and commands for the UI's s and x keys; under
+// --read-only they cannot change the network, as lazyns shell's and
+// exec's cannot.
 type runner struct{ a *app }
 
 // newRunner is the UI's Runner. The shell's prompt template is the
@@ -20,9 +22,9 @@ type runner struct{ a *app }
 func newRunner(a *app) tui.Runner { return &runner{a: a} }
 
 func (r *runner) Shell(ns *model.Namespace) (tea.ExecCommand, error) {
-	return pty.NewShell(ns, pty.Options{Prompt: r.a.uiOptions().Prompt, Color: r.a.color(os.Stdout)})
+	return pty.NewShell(ns, pty.Options{Prompt: r.a.uiOptions().Prompt, Color: r.a.color(os.Stdout), ReadOnly: r.a.readOnly})
 }
 
 func (r *runner) Run(ctx context.Context, ns *model.Namespace, command string, live io.Writer) ([]byte, int, error) {
-	return pty.Run(ctx, ns, command, pty.Options{Live: live})
+	return pty.Run(ctx, ns, command, pty.Options{Live: live, ReadOnly: r.a.readOnly})
 }

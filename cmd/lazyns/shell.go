@@ -24,7 +24,10 @@ never run, whatever it contains. LAZYNS_NETNS holds it inside the shell.
 The prefix comes from a template, shown as it is written, with {ns} standing
 for the name: --prompt, else $LAZYNS_PROMPT, else the config file's prompt,
 else "[netns {ns}] ". Exit the shell to come back; lazyns exits with the
-shell's status.`,
+shell's status.
+
+With --read-only the prompt starts with READ-ONLY, and the shell and all it
+starts cannot change the network (see lazyns exec --help).`,
 		Example: `  lazyns shell blue
   lazyns shell pid:1234 --prompt '({ns}) '
   LAZYNS_PROMPT='{ns}: ' lazyns shell host`,
@@ -34,7 +37,7 @@ shell's status.`,
 			if err != nil {
 				return err
 			}
-			sh, err := pty.NewShell(ns, pty.Options{Prompt: a.uiOptions().Prompt, Color: a.color(a.stdout)})
+			sh, err := pty.NewShell(ns, pty.Options{Prompt: a.uiOptions().Prompt, Color: a.color(a.stdout), ReadOnly: a.readOnly})
 			if err != nil {
 				return err
 			}

@@ -82,7 +82,8 @@ func TestShellOnTerminal(t *testing.T) {
 	nstest.RequireRoot(t)
 	name := nstest.Netns(t)
 	bin := buildBinary(t)
-	s := newTmux(t, 100, 30, "env SHELL=/bin/bash LAZYNS_NETNS= PS1='outer$ ' /bin/sh")
+	// A home of its own: root's ~/.bashrc may take seconds (pyenv init).
+	s := newTmux(t, 100, 30, "env HOME="+t.TempDir()+" SHELL=/bin/bash LAZYNS_NETNS= PS1='outer$ ' /bin/sh")
 	s.waitFor("outer$")
 	s.keys("stty -g > before.stty; "+bin+" shell "+name, "Enter")
 	s.waitFor("[netns " + name + "]")
@@ -127,7 +128,7 @@ func TestShellFromBubbleTea(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", prog, "../../pty/testdata/teaexec").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	s := newTmux(t, 100, 30, "env SHELL=/bin/bash LAZYNS_NETNS= "+prog+" "+name)
+	s := newTmux(t, 100, 30, "env HOME="+t.TempDir()+" SHELL=/bin/bash LAZYNS_NETNS= "+prog+" "+name)
 	s.waitFor("teaexec " + name)
 	s.keys("a", "s")
 	s.waitFor("[netns " + name + "]")

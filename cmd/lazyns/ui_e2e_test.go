@@ -7,11 +7,9 @@ import (
 	"github.com/lazyns/lazyns/nsops/nstest"
 )
 
-// uiPair starts the explorer in tmux with two namespaces of the test's own
-// joined by a veth pair (va in a, vb in b), from a shell that saved the
-// terminal's settings in before.stty.
-func uiPair(t *testing.T) (s *tmuxServer, a, b, va, vb string) {
-	nstest.RequireRoot(t)
+// vethPair makes two namespaces of the test's own joined by a veth pair,
+// up: va (10.88.0.1/24) in a, vb (10.88.0.2/24) in b.
+func vethPair(t *testing.T) (a, b, va, vb string) {
 	a, b = nstest.Netns(t), nstest.Netns(t)
 	va, vb = nstest.Name("va"), nstest.Name("vb")
 	nstest.IP(t, "link", "add", va, "netns", a, "type", "veth", "peer", "name", vb, "netns", b)
@@ -19,10 +17,18 @@ func uiPair(t *testing.T) (s *tmuxServer, a, b, va, vb string) {
 	nstest.IP(t, "-n", b, "addr", "add", "10.88.0.2/24", "dev", vb)
 	nstest.IP(t, "-n", a, "link", "set", va, "up")
 	nstest.IP(t, "-n", b, "link", "set", vb, "up")
+	return a, b, va, vb
+}
+
+// uiPair starts the explorer in tmux, with flags, on a vethPair, from a
+// shell that saved the terminal's settings in before.stty.
+func uiPair(t *testing.T, flags ...string) (s *tmuxServer, a, b, va, vb string) {
+	nstest.RequireRoot(t)
+	a, b, va, vb = vethPair(t)
 	bin := buildBinary(t)
 	s = newTmux(t, 120, 40, "env SHELL=/bin/sh PS1='outer$ ' LAZYNS_NETNS= /bin/sh")
 	s.waitFor("outer$")
-	s.keys("stty -g > before.stty; "+bin+"; echo EXIT=$?", "Enter")
+	s.keys("stty -g > before.stty; "+strings.Join(append([]string{bin}, flags...), " ")+"; echo EXIT=$?", "Enter")
 	// The list's title, not "namespaces": the loading line says that too.
 	s.waitFor("NAMESPACES")
 	return s, a, b, va, vb

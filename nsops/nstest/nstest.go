@@ -152,3 +152,13 @@ func OpenFDs(t testing.TB) int {
 	}
 	return len(fds)
 }
+
+// LinkExists tells whether ip -n ns link show name finds the link ("" for
+// the host's namespace).
+func LinkExists(ns, name string) bool {
+	args := []string{"link", "show", name}
+	if ns != "" {
+		args = append([]string{"-n", ns}, args...)
+	}
+	return exec.Command("ip", args...).Run() == nil
+}
