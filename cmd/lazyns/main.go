@@ -19,6 +19,7 @@ var (
 )
 
 func main() {
+	arg0 = os.Args[0]
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
