@@ -224,8 +224,9 @@ func (s ForwardingSpec) Cmds() []Cmd {
 
 // VethIntoSpec is what a form makes in one go: a veth whose end Name stays
 // in Ns (optionally a port of Bridge there, optionally with Addr), and
-// whose peer PeerName goes into PeerNs with PeerAddr; both ends up, and
-// lo up in PeerNs. All of it happens, or none of it.
+// whose peer PeerName goes into PeerNs with PeerAddr; both ends up, and lo
+// up in both namespaces (not the host's: it is up, and lazyns leaves it
+// alone). All of it happens, or none of it.
 type VethIntoSpec struct {
 	Ns, Name, Bridge, Addr     string
 	PeerNs, PeerName, PeerAddr string
@@ -250,10 +251,22 @@ func (s VethIntoSpec) Cmds() []Cmd {
 	}
 	cmds = append(cmds, LinkStateSpec{Ns: s.Ns, Name: s.Name, Up: true}.Cmds()...)
 	cmds = append(cmds, LinkStateSpec{Ns: s.PeerNs, Name: s.PeerName, Up: true}.Cmds()...)
-	if s.PeerNs != "" && s.PeerNs != s.Ns {
-		cmds = append(cmds, LinkStateSpec{Ns: s.PeerNs, Name: "lo", Up: true}.Cmds()...)
+	for _, ns := range s.LoUp() {
+		cmds = append(cmds, LinkStateSpec{Ns: ns, Name: "lo", Up: true}.Cmds()...)
 	}
 	return cmds
+}
+
+// LoUp are the namespaces whose lo the pair brings up: each end's, once,
+// but not the host's.
+func (s VethIntoSpec) LoUp() []string {
+	var out []string
+	for _, ns := range []string{s.Ns, s.PeerNs} {
+		if ns != "" && (len(out) == 0 || out[0] != ns) {
+			out = append(out, ns)
+		}
+	}
+	return out
 }
 
 // RuleSpec is a policy rule in Ns: traffic from prefix From looks up

@@ -66,6 +66,30 @@ func TestVethIntoCmds(t *testing.T) {
 	}
 }
 
+// lo comes up in each end's namespace, once, and never in the host's.
+func TestVethIntoLoUp(t *testing.T) {
+	for _, c := range []struct {
+		ns, peer string
+		want     []string
+	}{
+		{"red", "blue", []string{"ip -n red link set dev lo up", "ip -n blue link set dev lo up"}},
+		{"", "blue", []string{"ip -n blue link set dev lo up"}},
+		{"red", "", []string{"ip -n red link set dev lo up"}},
+		{"red", "red", []string{"ip -n red link set dev lo up"}},
+		{"", "", nil},
+	} {
+		var got []string
+		for _, cmd := range (VethIntoSpec{Ns: c.ns, Name: "v0", PeerNs: c.peer, PeerName: "v1"}).Cmds() {
+			if strings.Contains(cmd.String(), " lo ") {
+				got = append(got, cmd.String())
+			}
+		}
+		if strings.Join(got, "\n") != strings.Join(c.want, "\n") {
+			t.Errorf("veth from %q to %q: lo commands %q, want %q", c.ns, c.peer, got, c.want)
+		}
+	}
+}
+
 func TestHistoryScript(t *testing.T) {
 	var h History
 	h.Record(NetnsSpec{"a b"}.AddCmds()...)

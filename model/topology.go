@@ -131,12 +131,30 @@ func onBridge(ns *Namespace, l *Link) bool {
 
 // TopoLine is one line of the topology as text. Ns and Link name the
 // interface the line starts with (Link is 0 on lines about no interface),
-// so a viewer can jump to it.
+// so a viewer can jump to it. A line about a veth names its other end too,
+// from byte FarAt of Text on (0: no other end): FarNs and FarLink, zero
+// when that end is in a namespace lazyns cannot see.
 type TopoLine struct {
 	// Text is made visible (see Visible) and painted with the Paint given.
 	Text string
 	Ns   NsKey
 	Link int
+
+	FarAt   int
+	FarNs   NsKey
+	FarLink int
+}
+
+// endKey names the interface of end (its namespace and ifindex); zero
+// when end is nil or its namespace unseen.
+func endKey(end *TopoEnd) (NsKey, int) {
+	if end == nil || end.Ns == nil {
+		return NsKey{}, 0
+	}
+	if end.Link == nil {
+		return end.Ns.Key, 0
+	}
+	return end.Ns.Key, end.Link.Index
 }
 
 // unwiredShown bounds how many unwired namespaces are named, a line each:
@@ -148,12 +166,16 @@ func (t *Topology) Lines(p Paint) []TopoLine {
 	var out []TopoLine
 	add := func(text string, end *TopoEnd) {
 		l := TopoLine{Text: text}
-		if end != nil && end.Ns != nil {
-			l.Ns = end.Ns.Key
-			if end.Link != nil {
-				l.Link = end.Link.Index
-			}
-		}
+		l.Ns, l.Link = endKey(end)
+		out = append(out, l)
+	}
+	// addPair adds a line about a veth: near's text, then far's.
+	addPair := func(prefix, near string, nearEnd *TopoEnd, far *TopoEnd) {
+		l := TopoLine{Text: prefix + near + " ⇄ "}
+		l.FarAt = len(l.Text)
+		l.Text += endText(far, true, p)
+		l.Ns, l.Link = endKey(nearEnd)
+		l.FarNs, l.FarLink = endKey(far)
 		out = append(out, l)
 	}
 	if len(t.Bridges) > 0 {
@@ -171,8 +193,10 @@ func (t *Topology) Lines(p Paint) []TopoLine {
 			pf, _ := branch(j == len(b.Ports)-1)
 			text := endText(&port.TopoEnd, false, p)
 			if port.Peer != nil {
-				text += " ⇄ " + endText(port.Peer, true, p)
-			} else if port.Link.Kind != "" {
+				addPair(rest+pf, text, &port.TopoEnd, port.Peer)
+				continue
+			}
+			if port.Link.Kind != "" {
 				text += "  " + p(RoleDim, Visible(port.Link.Kind))
 			}
 			add(rest+pf+text, &port.TopoEnd)
@@ -184,7 +208,7 @@ func (t *Topology) Lines(p Paint) []TopoLine {
 	for i := range t.Pairs {
 		pair := &t.Pairs[i]
 		first, _ := branch(i == len(t.Pairs)-1)
-		add(first+endText(&pair.A, true, p)+" ⇄ "+endText(&pair.B, true, p), &pair.A)
+		addPair(first, endText(&pair.A, true, p), &pair.A, &pair.B)
 	}
 	if n := len(t.Unwired); n > 0 {
 		head := strconv.Itoa(n) + " namespace"

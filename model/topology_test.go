@@ -140,6 +140,55 @@ func TestTopologyLinesNameTheirInterface(t *testing.T) {
 	}
 }
 
+// A line about a veth says where its other end's text starts and which
+// interface that is, so a viewer can open the end a search found.
+func TestTopologyLinesNameTheirOtherEnd(t *testing.T) {
+	s := topoSnapshot()
+	want := map[string]struct {
+		far  string
+		ns   NsKey
+		link int
+	}{
+		"tapd1 ⇄":       {"qdhcp-dae14f7d-0000-4000-8000-000000000001 tapd1 10.0.0.2/24 fd00::2/64", NsKey{Ino: 2}, 2},
+		"host qg-1":     {"qrouter-e945b6b1 qg-1 172.24.4.10/24", NsKey{Ino: 3}, 2},
+		"red r2b":       {"blue b2r", NsKey{Ino: 5}, 2},
+		"host ghost0":   {"nsid 2 #9", NsKey{}, 0}, // a namespace lazyns cannot see
+		"host br-int":   {"", NsKey{}, 0},
+		"vx0 DOWN":      {"", NsKey{}, 0},
+		"idle03":        {"", NsKey{}, 0},
+		"veth pairs":    {"", NsKey{}, 0},
+		"└─ … 2 more":   {"", NsKey{}, 0},
+		"bridges":       {"", NsKey{}, 0},
+		"10 namespaces": {"", NsKey{}, 0},
+	}
+	for _, paint := range []Paint{NoPaint, func(r Role, s string) string { return "\x1b[1m" + s + "\x1b[0m" }} {
+		seen := map[string]bool{}
+		for _, l := range BuildTopology(s).Lines(paint) {
+			plain := stripTestPaint(l.Text)
+			for prefix, w := range want {
+				if !strings.HasPrefix(strings.TrimLeft(plain, "├└─│ "), prefix) && !strings.HasPrefix(plain, prefix) {
+					continue
+				}
+				seen[prefix] = true
+				far := ""
+				if l.FarAt > 0 {
+					far = stripTestPaint(l.Text[l.FarAt:])
+				}
+				if far != w.far || l.FarNs != w.ns || l.FarLink != w.link {
+					t.Errorf("%q: far end %q in %v link %d, want %q in %v link %d", plain, far, l.FarNs, l.FarLink, w.far, w.ns, w.link)
+				}
+			}
+		}
+		if len(seen) != len(want) {
+			t.Errorf("lines found %v of %d", seen, len(want))
+		}
+	}
+}
+
+func stripTestPaint(s string) string {
+	return strings.NewReplacer("\x1b[1m", "", "\x1b[0m", "").Replace(s)
+}
+
 func TestTopologyPaintsByRole(t *testing.T) {
 	s := topoSnapshot()
 	paint := func(r Role, s string) string { return fmt.Sprintf("<%d>%s", r, s) }

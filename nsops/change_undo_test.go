@@ -39,7 +39,7 @@ func TestVethIntoAllOrNothing(t *testing.T) {
 	state := func() string { return kernelState(t, []string{blue}, br, h) }
 	before := state()
 
-	for _, step := range []string{"master", "addr", "peer addr", "up", "peer up", "lo up"} {
+	for _, step := range []string{"master", "addr", "peer addr", "up", "peer up", "peer lo up"} {
 		failAt(t, step, nil)
 		_, err := s.VethInto(spec)
 		wantErr(t, err, "injected failure at "+step)
@@ -80,6 +80,41 @@ func TestVethIntoAllOrNothing(t *testing.T) {
 	}
 	if a := addrsOf(far); len(a) != 1 || a[0] != "10.0.1.1/24" {
 		t.Fatalf("peer addresses %v", a)
+	}
+}
+
+// Between two namespaces, lo comes up in both (a fresh namespace's lo is
+// down, and nothing answers on 127.0.0.1 there); a failure after the first
+// lo up takes that lo down again.
+func TestVethIntoBringsUpLoOnBothSides(t *testing.T) {
+	s := changeSystem(t)
+	red, blue := nstest.Netns(t), nstest.Netns(t)
+	spec := model.VethIntoSpec{Ns: red, Name: "r0", Addr: "10.0.7.1/24", PeerNs: blue, PeerName: "b0", PeerAddr: "10.0.7.2/24"}
+	state := func() string { return kernelState(t, []string{red, blue}) }
+	before := state()
+	for _, step := range []string{"lo up", "peer lo up"} {
+		failAt(t, step, nil)
+		_, err := s.VethInto(spec)
+		wantErr(t, err, "injected failure at "+step)
+		settle(t, before, state)
+	}
+	stepHook = nil
+	cmds, err := s.VethInto(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ns := range []string{red, blue} {
+		if !hasFlag(linkIn(t, ns, "lo"), "UP") {
+			t.Errorf("lo is not up in %s", ns)
+		}
+		if want := "ip -n " + ns + " link set dev lo up"; !strings.Contains(cmdStrings(cmds), want) {
+			t.Errorf("the commands do not say %q:\n%s", want, cmdStrings(cmds))
+		}
+	}
+	// lo up in both is what the commands say: run again by hand, they
+	// build the same.
+	if out, err := exec.Command("ip", "netns", "exec", red, "ping", "-c1", "-W1", "127.0.0.1").CombinedOutput(); err != nil {
+		t.Errorf("ping 127.0.0.1 in %s: %v\n%s", red, err, out)
 	}
 }
 

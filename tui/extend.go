@@ -13,13 +13,27 @@ func onAction(act string, f func(m *Model) tea.Cmd) { actionHandlers[act] = f }
 // readOnlyActions change nothing, so they work under --read-only.
 var readOnlyActions = map[string]bool{ActHistory: true, ActTrace: true}
 
-// extraAction runs a registered action, refusing changes when read-only.
+// extraAction runs a registered action, refusing changes when read-only
+// or without the privileges they need.
 func (m *Model) extraAction(act string) tea.Cmd {
-	f := actionHandlers[act]
-	switch {
-	case m.opt.ReadOnly && !readOnlyActions[act]:
-		m.setStatus(actionDesc[act]+": lazyns runs read-only (--read-only or read_only in the config)", true)
+	if why := m.refusal(act); why != "" {
+		m.setStatus(actionDesc[act]+": "+why, true)
 		return nil
 	}
-	return f(m)
+	return actionHandlers[act](m)
+}
+
+// refusal is why act may not run, or "" when it may: changes are refused
+// when lazyns runs read-only, and when it lacks the privileges they take
+// (the kernel would refuse them one by one, after a form was filled in).
+func (m *Model) refusal(act string) string {
+	switch {
+	case readOnlyActions[act]:
+		return ""
+	case m.opt.ReadOnly:
+		return "lazyns runs read-only (--read-only or read_only in the config)"
+	case m.opt.Unprivileged != "":
+		return "not root: a change " + m.opt.Unprivileged
+	}
+	return ""
 }

@@ -9,15 +9,24 @@ import (
 
 // newVethForm makes a veth pair (v): each end's name and namespace, and
 // optionally a bridge for the first end and an address for each; both
-// ends come up, and lo in the peer's namespace.
+// ends come up, and lo in both namespaces.
 func (m *Model) newVethForm() tea.Cmd {
-	// Both ends start in the selected namespace; in the host when a change
-	// cannot name it (unnamed, stale): the form shows which.
+	// The first end starts in the selected namespace, or in the host when
+	// a change cannot name it (unnamed, stale): the form shows which. A
+	// pair joins two namespaces, so the peer starts in another one: the
+	// host, or from the host the next namespace.
 	here := ""
 	if ns := m.Selected(); ns != nil && ns.Named() && !ns.Stale {
 		here = ns.Name
 	}
 	nss := m.nsChoices()
+	peer := nss.index(here) + 1
+	if here != "" {
+		peer = nss.index("")
+	}
+	if peer >= len(nss.names) {
+		peer = 0
+	}
 	name := model.FreeLinkName(m.snap, "veth")
 	bridges := "none"
 	if bs := model.Bridges(m.snap, here); len(bs) > 0 {
@@ -29,9 +38,9 @@ func (m *Model) newVethForm() tea.Cmd {
 		TextField("bridge", "bridge", bridges, ""),
 		TextField("address", "address", "none, or 10.0.1.1/24", ""),
 		TextField("peer name", "peer name", "veth1", model.FreeLinkName(m.snap, "veth", name)),
-		ChoiceField("peer namespace", "peer namespace", nss.labels, nss.index(here)),
+		ChoiceField("peer namespace", "peer namespace", nss.labels, peer),
 		TextField("peer address", "peer address", "none, or 10.0.1.2/24", ""))
-	d.Text = "Both ends come up, and lo in the peer's namespace."
+	d.Text = "Both ends come up, and lo in both namespaces."
 	d.Submit = func(v map[string]string) (tea.Cmd, error) {
 		spec := model.VethIntoSpec{
 			Ns: nss.chosen(d, "namespace"), Name: v["name"], Bridge: v["bridge"], Addr: v["address"],

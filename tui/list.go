@@ -112,10 +112,11 @@ func (m *Model) viewList(width, height int) []string {
 	if m.snap != nil && len(m.shown) == 0 {
 		lines = append(lines, fit(m.st.Paint(model.RoleDim, "  nothing matches"), width))
 	}
-	for len(lines) < height {
+	note := m.listNote(width, height)
+	for len(lines) < height-len(note) {
 		lines = append(lines, strings.Repeat(" ", width))
 	}
-	return lines
+	return append(lines, note...)
 }
 
 // listRow is "▸ name…  badges N ifs", the name cut to what is left.

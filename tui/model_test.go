@@ -129,6 +129,14 @@ func TestFilterIndex(t *testing.T) {
 		"no-such-thing":  nil,
 		"172.17.0.3/16":  {"pid 4242 (nginx)"},
 		"  dae14f7d-8a ": {dhcpName},
+		// A whole address matches that address, not every one it starts.
+		"172.24.4.1":     {"host"},
+		"172.24.4.1/24":  {"host"},
+		"172.24.4.1/16":  nil,
+		"172.24.4.":      {"host", routerName},
+		"2001:db8::1":    nil,
+		"2001:DB8:0::10": {routerName},
+		"10.0.0.2":       {dhcpName},
 	}
 	for q, want := range cases {
 		if got := names(q); !reflect.DeepEqual(got, want) {

@@ -44,7 +44,7 @@ func (m *Model) mouse(msg tea.MouseMsg) tea.Cmd {
 		}
 		if mouse.X < l.listW {
 			m.focus = focusList
-			if i := m.list.offset + y - 1; y >= 1 && i < len(m.shown) {
+			if i := m.list.offset + y - 1; y >= 1 && y <= m.list.height && i < len(m.shown) {
 				return m.moveList(func(s *scroller) { s.to(i) })
 			}
 			return nil

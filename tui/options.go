@@ -23,4 +23,9 @@ type Options struct {
 	Hostname string
 	// Filter is the namespace filter the UI starts with (--filter).
 	Filter string
+	// Unprivileged is what lazyns lacks to see inside other namespaces and
+	// change any ("needs root (or CAP_SYS_ADMIN and CAP_NET_ADMIN)", as
+	// nsops.Privileges says), "" when it has it all. The change keys are
+	// then hidden and refused, and the header says what the list is.
+	Unprivileged string
 }

@@ -18,13 +18,18 @@ type topoPane struct {
 	targets []model.TopoLine
 	// find is the text / looked for last; n looks for the next line.
 	find string
+	// found is the line find landed on, and far whether the text found
+	// there is about the line's other end (a port's peer, a pair's second
+	// end): enter on that line opens the namespace the text belongs to.
+	found int
+	far   bool
 }
 
 func (m *Model) openTopology() tea.Cmd {
 	if m.snap == nil {
 		return nil
 	}
-	p := &topoPane{linesPane: linesPane{cursor: true}}
+	p := &topoPane{linesPane: linesPane{cursor: true}, found: -1}
 	p.refresh(m)
 	m.pane = p
 	return nil
@@ -37,6 +42,17 @@ func (p *topoPane) refresh(m *Model) {
 	p.lines = make([]string, len(p.targets))
 	for i := range p.targets {
 		p.lines[i] = p.targets[i].Text
+	}
+	// The tree may have changed under the line found: what it is about
+	// is that line's text now.
+	if p.found >= 0 {
+		if p.found >= len(p.targets) {
+			p.found = -1
+		} else if ok, far := p.findIn(p.found); !ok {
+			p.found = -1
+		} else {
+			p.far = far
+		}
 	}
 	p.title = "TOPOLOGY  " + strconv.Itoa(len(m.snap.Namespaces)) + " namespaces  ·  enter opens the namespace of a line"
 	p.sc.set(len(p.lines), p.sc.height)
@@ -82,6 +98,13 @@ func (p *topoPane) open(m *Model) tea.Cmd {
 		return nil
 	}
 	t := p.targets[p.sc.cursor]
+	if p.far && p.found == p.sc.cursor {
+		if t.FarNs == (model.NsKey{}) {
+			m.setStatus("lazyns cannot see the namespace of "+model.Visible(p.find)+"'s end", true)
+			return nil
+		}
+		t.Ns, t.Link = t.FarNs, t.FarLink
+	}
 	if t.Ns == (model.NsKey{}) {
 		m.setStatus("this line names no namespace", false)
 		return nil
@@ -117,22 +140,35 @@ func (p *topoPane) askFind(m *Model) tea.Cmd {
 		p.findNext(m, p.sc.cursor)
 		return nil, nil
 	}, TextField("text", "find", "qrouter-e945, tap76de, 10.0.0.1", ""))
-	d.Text = "The cursor goes to the first line from here that contains it; n finds the next."
+	d.Text = "The cursor goes to the first line from here that contains it; n finds the next; enter opens the namespace the text belongs to."
 	return m.OpenDialog(d)
 }
 
 // findNext moves the cursor to the first line at or after from (wrapping
-// around) whose text contains p.find, case-insensitively.
+// around) whose text contains p.find, case-insensitively, and notes which
+// end of the line the text is about.
 func (p *topoPane) findNext(m *Model, from int) {
-	want := strings.ToLower(p.find)
 	n := len(p.lines)
 	for i := 0; i < n; i++ {
 		at := (from + i) % n
-		if strings.Contains(strings.ToLower(ansi.Strip(p.lines[at])), want) {
+		if ok, far := p.findIn(at); ok {
 			p.sc.to(at)
+			p.found, p.far = at, far
 			m.setStatus("", false)
 			return
 		}
 	}
+	p.found = -1
 	m.setStatus("nothing in the topology contains "+model.Visible(p.find), true)
+}
+
+// findIn reports whether line at contains p.find, and whether it is first
+// found in the part about the line's other end.
+func (p *topoPane) findIn(at int) (ok, far bool) {
+	t := &p.targets[at]
+	pos := strings.Index(strings.ToLower(ansi.Strip(t.Text)), strings.ToLower(p.find))
+	if pos < 0 {
+		return false, false
+	}
+	return true, t.FarAt > 0 && pos >= len(strings.ToLower(ansi.Strip(t.Text[:t.FarAt])))
 }

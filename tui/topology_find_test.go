@@ -55,3 +55,46 @@ func TestHelpFromAPane(t *testing.T) {
 		t.Errorf("after help: showHelp %v, pane %T", h.m.showHelp, h.m.pane)
 	}
 }
+
+// enter on a line found with / opens the namespace the found text belongs
+// to: a port's peer, or a pair's second end, when the text is about it.
+func TestTopologyEnterOpensWhatWasFound(t *testing.T) {
+	cases := []struct {
+		find, ns, link string
+		moves          []string // keys between finding and enter
+	}{
+		{find: "ns-dae14f7d", ns: dhcpName, link: "ns-dae14f7d-11"},
+		{find: "QDHCP-dae14f7d", ns: dhcpName, link: "ns-dae14f7d-11"},
+		{find: "tapdae14f7d", ns: "host", link: "tapdae14f7d-11"},
+		{find: "10.99.0.2", ns: "pid 1234 (dnsmasq)", link: "eth0"},
+		{find: "veth1234", ns: "host", link: "veth1234"},
+		{find: "br-int", ns: "host", link: "br-int"},
+		// Off the found line, enter opens the line's own namespace again.
+		{find: "ns-dae14f7d", ns: "host", link: "tap76de6d23-a8", moves: []string{"k"}},
+		{find: "ns-dae14f7d", ns: dhcpName, link: "ns-dae14f7d-11", moves: []string{"k", "j"}},
+	}
+	for _, c := range cases {
+		t.Run(c.find+strings.Join(c.moves, ""), func(t *testing.T) {
+			h := newHarness(t, Options{})
+			h.keys("t", "/")
+			for _, k := range c.find {
+				h.keys(string(k))
+			}
+			h.keys("enter")
+			h.keys(c.moves...)
+			h.keys("enter")
+			if h.m.pane != nil {
+				t.Fatalf("enter left the topology open (status %q)", h.m.status)
+			}
+			r := h.m.cursorRow()
+			ns := h.m.Selected()
+			if h.selected() != c.ns || r == nil || ns.Link(r.link) == nil || ns.Link(r.link).Name != c.link {
+				got := ""
+				if r != nil && ns.Link(r.link) != nil {
+					got = ns.Link(r.link).Name
+				}
+				t.Errorf("opened %q with %q selected, want %q with %q", h.selected(), got, c.ns, c.link)
+			}
+		})
+	}
+}

@@ -35,7 +35,7 @@ func (m *Model) layout() layout {
 // relayout fits every scroller to the current size; Update calls it last.
 func (m *Model) relayout() {
 	l := m.layout()
-	m.list.set(len(m.shown), l.bodyH-1)
+	m.list.set(len(m.shown), l.bodyH-1-len(m.listNote(l.listW, l.bodyH)))
 	if m.detail != nil {
 		m.rows.set(len(m.detail.rows), l.rowsH)
 	}
@@ -114,7 +114,11 @@ func (m *Model) viewHeader() string {
 		if n == 1 {
 			noun = " namespace"
 		}
-		parts = append(parts, strconv.Itoa(n)+noun)
+		count := strconv.Itoa(n) + noun
+		if u := m.unreadable(); u > 0 {
+			count += " (" + strconv.Itoa(u) + " unreadable)"
+		}
+		parts = append(parts, count)
 	}
 	if f := m.filter.Value(); f != "" {
 		parts = append(parts, "filter: "+model.Visible(f))
@@ -123,6 +127,9 @@ func (m *Model) viewHeader() string {
 	right := "? help "
 	if m.opt.ReadOnly {
 		right = m.st.ReadOnly.Render(" READ-ONLY ") + "  " + right
+	}
+	if m.opt.Unprivileged != "" {
+		right = m.st.ReadOnly.Render(" NOT ROOT ") + "  " + right
 	}
 	rw := ansi.StringWidth(right)
 	left = fit(left, max(0, m.width-rw))
@@ -199,14 +206,63 @@ func (m *Model) footerKeys() (keys, tail []key.Binding) {
 	return keys, tail
 }
 
-// changeKeys are those of acts that a feature provides and read-only
-// allows.
+// changeKeys are those of acts that a feature provides and that may run
+// (see refusal).
 func (m *Model) changeKeys(acts ...string) []string {
 	var out []string
 	for _, a := range acts {
-		if _, ok := actionHandlers[a]; ok && (!m.opt.ReadOnly || readOnlyActions[a]) {
+		if _, ok := actionHandlers[a]; ok && m.refusal(a) == "" {
 			out = append(out, a)
 		}
+	}
+	return out
+}
+
+// unreadable counts the namespaces lazyns found but could not read for
+// want of privileges; 0 when it has them all.
+func (m *Model) unreadable() int {
+	if m.opt.Unprivileged == "" || m.snap == nil {
+		return 0
+	}
+	n := 0
+	for i := range m.snap.Namespaces {
+		if ns := &m.snap.Namespaces[i]; !ns.Stale && ns.Err != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// onlyOwnReadable reports whether, without privileges, nothing beyond the
+// namespace lazyns runs in could be read: the list alone would look like a
+// host without namespaces, or one of names with nothing in them.
+func (m *Model) onlyOwnReadable() bool {
+	if m.opt.Unprivileged == "" || m.snap == nil {
+		return false
+	}
+	for i := range m.snap.Namespaces {
+		if ns := &m.snap.Namespaces[i]; !ns.Host && !ns.Stale && ns.Err == "" {
+			return false
+		}
+	}
+	return true
+}
+
+// listNote is what the foot of the list (width × height, title
+// included) says when onlyOwnReadable, after a blank line: why, and what
+// would show the rest. It is nil otherwise, and when it would leave the
+// list fewer than three rows.
+func (m *Model) listNote(width, height int) []string {
+	if !m.onlyOwnReadable() {
+		return nil
+	}
+	text := "Only the namespace lazyns runs in can be read: seeing more " + m.opt.Unprivileged + "."
+	out := []string{strings.Repeat(" ", width)}
+	for _, l := range strings.Split(ansi.Wrap(text, max(1, width-2), " "), "\n") {
+		out = append(out, fit(m.st.Paint(model.RoleDim, "  "+l), width))
+	}
+	if height-1-len(out) < 3 {
+		return nil
 	}
 	return out
 }

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -16,6 +18,60 @@ import (
 )
 
 func init() { register(newLabCmd) }
+
+// arg0 is the path lazyns was run as, set by main; "" when run in-process
+// (tests), where hints say "lazyns".
+var arg0 string
+
+// selfName is how the lab's hints name this lazyns, so that what they
+// print runs as printed.
+func selfName() string {
+	if arg0 == "" {
+		return "lazyns"
+	}
+	return selfCommand(arg0)
+}
+
+// selfCommand is the command that runs this binary again, given the path
+// it was run as (os.Args[0]): that name when it is on PATH and leads to
+// this binary ("lazyns" once installed), else the path made absolute
+// ("make run" leaves the binary in bin/, which is not on PATH).
+func selfCommand(runAs string) string {
+	exe, err := os.Executable()
+	if err != nil {
+		exe = runAs
+	}
+	for _, name := range []string{runAs, "lazyns"} {
+		if strings.Contains(name, "/") {
+			continue
+		}
+		if p, err := exec.LookPath(name); err == nil && sameFile(p, exe) {
+			return model.ShellQuote(name)
+		}
+	}
+	path := exe
+	if strings.Contains(runAs, "/") {
+		if abs, err := filepath.Abs(runAs); err == nil && sameFile(abs, exe) {
+			path = abs
+		}
+	}
+	return model.ShellQuote(path)
+}
+
+func sameFile(a, b string) bool {
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(sa, sb)
+}
+
+// selfHint is a hint of the lab plans ("lazyns shell lz-veth-red …") with
+// this binary's command in place of "lazyns".
+func selfHint(hint string) string {
+	if rest, ok := strings.CutPrefix(hint, "lazyns "); ok {
+		return selfName() + " " + rest
+	}
+	return hint
+}
 
 // labFlags are shared by the lab subcommands; prefix and state dir are
 // hidden, for tests that must not touch a user's labs.
@@ -121,7 +177,7 @@ run them with bash to build the same topology by hand).`,
 				return nil
 			}
 			if missing := nsops.Privileges(); missing != "" {
-				return fmt.Errorf("lab up %s %s; or read its commands with: lazyns lab up %s --print", plan.Lab, missing, plan.Lab)
+				return fmt.Errorf("lab up %s %s; or read its commands with: %s lab up %s --print", plan.Lab, missing, selfName(), plan.Lab)
 			}
 			sys, err := a.system()
 			if err != nil {
@@ -136,6 +192,9 @@ run them with bash to build the same topology by hand).`,
 			if progress != nil && len(plan.Units) > 0 {
 				fmt.Fprint(a.stderr, "\r\033[K")
 			}
+			if errors.Is(err, nsops.ErrLabUp) {
+				return fmt.Errorf("lab %s is already up (take it down with: %s lab down %s)", plan.Lab, selfName(), plan.Lab)
+			}
 			if err != nil {
 				return err
 			}
@@ -146,9 +205,9 @@ run them with bash to build the same topology by hand).`,
 			}
 			fmt.Fprintf(a.stdout, "lab %s is up: %d namespaces, %d links in the host (%s)\n", plan.Lab, nsCount, linkCount, time.Since(start).Round(time.Millisecond))
 			if plan.Try != "" {
-				fmt.Fprintf(a.stdout, "try: %s\n", plan.Try)
+				fmt.Fprintf(a.stdout, "try: %s\n", selfHint(plan.Try))
 			}
-			fmt.Fprintf(a.stdout, "remove it with: lazyns lab down %s\n", plan.Lab)
+			fmt.Fprintf(a.stdout, "remove it with: %s lab down %s\n", selfName(), plan.Lab)
 			return nil
 		},
 	}

@@ -19,6 +19,7 @@ var (
 )
 
 func main() {
+	arg0 = os.Args[0]
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
@@ -74,8 +75,10 @@ and where each veth's other end lives.
 Run without a command to open the terminal UI.
 
 NS, wherever a command takes one, is a name under the netns directory, "host"
-for the namespace lazyns runs in, "pid:PID" for the namespace of a process, or
-a path to a namespace file (anything containing a slash).`,
+for the namespace lazyns runs in, "pid:PID" for the namespace of a process, a
+path to a namespace file (anything containing a slash), or a part of a name
+that no other name contains, in any case (8c35c77a for qrouter-8c35c77a-…); a
+whole name wins, and a part of several names lists them and exits 2.`,
 		Example: `  lazyns                        # the terminal UI
   lazyns list                   # one line per namespace
   lazyns show qrouter-e945b6b1 --json | jq '.[].links[].ifname'`,

@@ -93,7 +93,9 @@ func TestEveryCommandWithoutPrivileges(t *testing.T) {
 
 // The terminal UI started as nobody shows what it can read, marks what it
 // cannot, says on its status line what it needs, and says it again for a
-// namespace it cannot read.
+// namespace it cannot read. The header says NOT ROOT and counts what it
+// could not read, the list says why it is bare, the footer offers no
+// change key, and a change key says why not.
 func TestUIStartWithoutPrivileges(t *testing.T) {
 	nstest.RequireRoot(t)
 	nstest.RequireTool(t, "setpriv")
@@ -103,13 +105,27 @@ func TestUIStartWithoutPrivileges(t *testing.T) {
 	ns := nstest.Netns(t)
 	bin := buildBinary(t)
 	s := newTmux(t, 120, 40, "setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/tmp "+bin+"; echo lazyns-exited-$?; sleep 30")
-	s.waitFor(ns)
-	s.waitFor("unreadable")
 	s.waitFor("could not be read: " + privilegeNeed)
-	// The namespaces it cannot read say why when selected.
+	screen := s.waitFor("Only the namespace lazyns runs in")
+	lines := strings.Split(strings.TrimRight(screen, "\n"), "\n")
+	if head := lines[0]; !strings.Contains(head, "NOT ROOT") || !strings.Contains(head, "unreadable)") {
+		t.Errorf("header %q", head)
+	}
+	if foot := lines[len(lines)-1]; strings.Contains(foot, "v veth") || strings.Contains(foot, "n new ns") || !strings.Contains(foot, "q quit") {
+		t.Errorf("footer %q", foot)
+	}
+	s.keys("v")
+	s.waitFor("new veth pair: not root: a change " + privilegeNeed)
+	if strings.Contains(s.screen(), "New veth pair") {
+		t.Fatalf("the veth form opened:\n%s", s.screen())
+	}
+	// The namespaces it cannot read are marked, and say why when selected.
+	// (Found with the filter: other tests' namespaces may fill the list.)
 	s.keys("/")
 	s.keys("-l", ns)
 	s.keys("Enter")
+	s.waitFor("▸ " + ns)
+	s.waitFor("unreadable")
 	s.waitFor("needs root")
 	s.keys("q")
 	s.waitFor("lazyns-exited-")

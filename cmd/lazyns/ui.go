@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/term"
+	"github.com/lazyns/lazyns/nsops"
 	"github.com/lazyns/lazyns/tui"
 )
 
@@ -26,6 +27,7 @@ func startUI(a *app) error {
 	}
 	opt := a.uiOptions()
 	opt.Filter = a.uiFilter
+	opt.Unprivileged = nsops.Privileges()
 	opt.NoColor = opt.NoColor || !a.color(out)
 	chg, err := newChanger(a)
 	if err != nil {
