@@ -1,4 +1,4 @@
-package model
+package trace
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/exp/golden"
+	"github.com/lazyns/lazyns/model"
 )
 
 // traceCases are traces of every verdict, with a reply delivered and one
@@ -24,7 +25,7 @@ func traceCases(t *testing.T) []struct {
 	leaves := router(t)
 	leaves.link("r", "eth0", "")
 	leaves.addr("r", "eth0", "192.0.2.10/24")
-	leaves.route("r", "default", "192.0.2.1", "eth0", RTN_UNICAST)
+	leaves.route("r", "default", "192.0.2.1", "eth0", model.RTN_UNICAST)
 	fwdOff := router(t)
 	fwdOff.fwd["r"] = false
 	return []struct {
@@ -43,13 +44,13 @@ func traceCases(t *testing.T) []struct {
 // them.
 func TestTraceOutputGolden(t *testing.T) {
 	var js, text bytes.Buffer
-	mark := func(r Role, s string) string { return fmt.Sprintf("<%d>%s</>", r, s) }
+	mark := func(r model.Role, s string) string { return fmt.Sprintf("<%d>%s</>", r, s) }
 	for _, c := range traceCases(t) {
 		fmt.Fprintf(&js, "# %s\n", c.name)
-		js.Write(TraceJSON(c.tr, c.ping))
+		js.Write(JSON(c.tr, c.ping))
 		fmt.Fprintf(&text, "# %s\n", c.name)
-		WriteTrace(&text, c.tr, c.ping, NoPaint)
-		WriteTrace(&text, c.tr, nil, mark)
+		Write(&text, c.tr, c.ping, model.NoPaint)
+		Write(&text, c.tr, nil, mark)
 	}
 	t.Run("json", func(t *testing.T) { golden.RequireEqual(t, js.Bytes()) })
 	t.Run("text", func(t *testing.T) { golden.RequireEqual(t, text.Bytes()) })
