@@ -235,7 +235,7 @@ func (w *jsonWriter) route(r *Route, names *Names) {
 	}
 	if r.Via != nil {
 		w.beginObject("via")
-		w.str("family", FamilyName(familyOf(r.Via)))
+		w.str("family", FamilyName(FamilyOf(r.Via)))
 		w.str("host", r.Via.String())
 		w.endObject()
 	}
@@ -287,7 +287,8 @@ func (w *jsonWriter) route(r *Route, names *Names) {
 	w.endObject()
 }
 
-func familyOf(ip net.IP) int {
+// FamilyOf is the AF_* of an address: AF_INET for IPv4, else AF_INET6.
+func FamilyOf(ip net.IP) int {
 	if ip.To4() != nil {
 		return AF_INET
 	}

@@ -118,6 +118,9 @@ func (a *Addr) CIDR() string {
 	return a.Local.String() + "/" + strconv.Itoa(a.PrefixLen)
 }
 
+// Network is the subnet the address is on: its prefix, host bits zero.
+func (a *Addr) Network() *net.IPNet { return network(a.Local, a.PrefixLen, a.Family) }
+
 var operStates = []string{"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", "TESTING", "DORMANT", "UP"}
 
 // OperStateName is the operational state as ip prints it.

@@ -83,8 +83,13 @@ func (r *Route) Prefix() *net.IPNet {
 	if r.DstLen == 0 || r.Dst == nil {
 		return nil
 	}
-	bits := hostLen(r.Family)
-	return &net.IPNet{IP: r.Dst.Mask(net.CIDRMask(r.DstLen, bits)), Mask: net.CIDRMask(r.DstLen, bits)}
+	return network(r.Dst, r.DstLen, r.Family)
+}
+
+// network is the prefix of length ones that holds ip, of the family's size.
+func network(ip net.IP, ones, family int) *net.IPNet {
+	mask := net.CIDRMask(ones, hostLen(family))
+	return &net.IPNet{IP: ip.Mask(mask), Mask: mask}
 }
 
 func hostLen(family int) int {

@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/lazyns/lazyns/model"
+	"github.com/lazyns/lazyns/model/trace"
 	"github.com/vishvananda/netlink/nl"
 	"golang.org/x/sys/unix"
 )
@@ -25,7 +26,7 @@ type Tracer struct {
 	sys   *System
 	snap  *model.Snapshot
 	open  map[model.NsKey]*tracerNs
-	state map[model.NsKey]model.NsState
+	state map[model.NsKey]trace.NsState
 }
 
 type tracerNs struct {
@@ -35,7 +36,7 @@ type tracerNs struct {
 
 // NewTracer prepares to trace over snap, a snapshot this System read.
 func (s *System) NewTracer(snap *model.Snapshot) *Tracer {
-	return &Tracer{sys: s, snap: snap, open: map[model.NsKey]*tracerNs{}, state: map[model.NsKey]model.NsState{}}
+	return &Tracer{sys: s, snap: snap, open: map[model.NsKey]*tracerNs{}, state: map[model.NsKey]trace.NsState{}}
 }
 
 // Close releases every socket and namespace file the tracer opened.
@@ -50,8 +51,8 @@ func (t *Tracer) Close() {
 }
 
 // Trace follows a packet from the namespace from to dst; src may be nil.
-func (t *Tracer) Trace(from model.NsKey, dst, src net.IP) (*model.Trace, error) {
-	return model.TraceRoute(model.TraceRequest{Snap: t.snap, From: from, Dst: dst, Src: src,
+func (t *Tracer) Trace(from model.NsKey, dst, src net.IP) (*trace.Trace, error) {
+	return trace.Follow(trace.Request{Snap: t.snap, From: from, Dst: dst, Src: src,
 		Names: t.sys.Names, Lookup: t.Lookup, State: t.State})
 }
 
@@ -85,16 +86,16 @@ func (t *Tracer) ns(k model.NsKey) (*model.Namespace, *tracerNs, error) {
 // `ip route get DST [from SRC] [iif IIF]` does, and then for the table
 // entry that matched (`ip route get fibmatch`). A refusal is an answer
 // (RouteResult.Fail), not an error.
-func (t *Tracer) Lookup(k model.NsKey, q model.RouteQuery) (model.RouteResult, error) {
+func (t *Tracer) Lookup(k model.NsKey, q trace.RouteQuery) (trace.RouteResult, error) {
 	ns, o, err := t.ns(k)
 	if err != nil {
-		return model.RouteResult{}, err
+		return trace.RouteResult{}, err
 	}
 	iif := 0
 	if q.Iif != "" {
 		l := ns.LinkByName(q.Iif)
 		if l == nil {
-			return model.RouteResult{}, fmt.Errorf("no device %s in %s", model.Visible(q.Iif), model.Visible(ns.DisplayName()))
+			return trace.RouteResult{}, fmt.Errorf("no device %s in %s", model.Visible(q.Iif), model.Visible(ns.DisplayName()))
 		}
 		iif = l.Index
 	}
@@ -108,11 +109,11 @@ func (t *Tracer) Lookup(k model.NsKey, q model.RouteQuery) (model.RouteResult, e
 	if err != nil {
 		var errno syscall.Errno
 		if errors.As(err, &errno) {
-			return model.RouteResult{Fail: routeFail(errno), Detail: errno.Error()}, nil
+			return trace.RouteResult{Fail: routeFail(errno), Detail: errno.Error()}, nil
 		}
-		return model.RouteResult{}, fmt.Errorf("ask %s for a route to %s: %w", model.Visible(ns.DisplayName()), q.Dst, err)
+		return trace.RouteResult{}, fmt.Errorf("ask %s for a route to %s: %w", model.Visible(ns.DisplayName()), q.Dst, err)
 	}
-	res := model.RouteResult{Type: answer.Type, Table: answer.Table, OutIndex: answer.DevIndex, Out: answer.Dev,
+	res := trace.RouteResult{Type: answer.Type, Table: answer.Table, OutIndex: answer.DevIndex, Out: answer.Dev,
 		Gateway: answer.Gateway, PrefSrc: answer.PrefSrc}
 	if match, err := routeGet(o.conn, q, iif, unix.RTM_F_LOOKUP_TABLE|unix.RTM_F_FIB_MATCH, devName); err == nil {
 		res.Match = &match
@@ -121,7 +122,7 @@ func (t *Tracer) Lookup(k model.NsKey, q model.RouteQuery) (model.RouteResult, e
 }
 
 // routeGet sends one RTM_GETROUTE and parses the answer.
-func routeGet(c *conn, q model.RouteQuery, iif int, flags uint32, devName func(int) string) (model.Route, error) {
+func routeGet(c *conn, q trace.RouteQuery, iif int, flags uint32, devName func(int) string) (model.Route, error) {
 	family, dst := unix.AF_INET, q.Dst.To4()
 	if dst == nil {
 		family, dst = unix.AF_INET6, q.Dst.To16()
@@ -159,33 +160,33 @@ func routeGet(c *conn, q model.RouteQuery, iif int, flags uint32, devName func(i
 }
 
 // routeFail names the kernel's refusals (fib_props in net/ipv4/fib_semantics.c).
-func routeFail(e syscall.Errno) model.RouteFail {
+func routeFail(e syscall.Errno) trace.RouteFail {
 	switch e {
 	case unix.ENETUNREACH:
-		return model.RouteNone
+		return trace.RouteNone
 	case unix.EHOSTUNREACH:
-		return model.RouteUnreachable
+		return trace.RouteUnreachable
 	case unix.EINVAL:
-		return model.RouteBlackhole
+		return trace.RouteBlackhole
 	case unix.EACCES:
-		return model.RouteProhibit
+		return trace.RouteProhibit
 	case unix.EXDEV:
-		return model.RouteRPFilter
+		return trace.RouteRPFilter
 	}
-	return model.RouteOther
+	return trace.RouteOther
 }
 
 // State reads whether namespace k forwards IPv4 and IPv6 and the STP state
 // of its bridge ports.
-func (t *Tracer) State(k model.NsKey) (model.NsState, error) {
+func (t *Tracer) State(k model.NsKey) (trace.NsState, error) {
 	if st, ok := t.state[k]; ok {
 		return st, nil
 	}
 	ns, o, err := t.ns(k)
 	if err != nil {
-		return model.NsState{}, err
+		return trace.NsState{}, err
 	}
-	var st model.NsState
+	var st trace.NsState
 	// /proc/sys/net shows the namespace of the thread that opens the file,
 	// so the files are opened from a thread inside it.
 	read := func() error {

@@ -9,12 +9,13 @@ import (
 	"strings"
 
 	"github.com/lazyns/lazyns/model"
+	"github.com/lazyns/lazyns/model/trace"
 )
 
 // Ping sends one ICMP echo from namespace k to dst (from src, when given)
 // with the system's ping, and reports whether a reply came within a second.
 // Unlike the rest of a trace it sends a real packet.
-func (t *Tracer) Ping(k model.NsKey, dst, src net.IP) (*model.PingResult, error) {
+func (t *Tracer) Ping(k model.NsKey, dst, src net.IP) (*trace.PingResult, error) {
 	path, err := exec.LookPath("ping")
 	if err != nil {
 		return nil, errors.New("--ping needs the ping program (apt-get install iputils-ping)")
@@ -45,7 +46,7 @@ func (t *Tracer) Ping(k model.NsKey, dst, src net.IP) (*model.PingResult, error)
 	if err != nil && !errors.As(err, &exit) {
 		return nil, fmt.Errorf("ping in %s: %w", model.Visible(ns.DisplayName()), err)
 	}
-	res := &model.PingResult{Replied: err == nil}
+	res := &trace.PingResult{Replied: err == nil}
 	if !res.Replied {
 		res.Output = pingWhy(out.String())
 	}

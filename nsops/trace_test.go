@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/lazyns/lazyns/model"
+	"github.com/lazyns/lazyns/model/trace"
 	"github.com/lazyns/lazyns/nsops/nstest"
 )
 
@@ -82,7 +83,7 @@ func (l *traceLab) tracer() (*Tracer, func(name string) model.NsKey) {
 }
 
 // trace traces from the namespace from to dst (from src, when given).
-func (l *traceLab) trace(from, dst, src string) *model.Trace {
+func (l *traceLab) trace(from, dst, src string) *trace.Trace {
 	l.t.Helper()
 	tr, key := l.tracer()
 	var srcIP net.IP
@@ -99,17 +100,17 @@ func (l *traceLab) trace(from, dst, src string) *model.Trace {
 // expect checks the verdict, where it ended and the reason, and that a
 // real ping in the same state agrees: a reply exactly when the packet and
 // its reply are delivered.
-func (l *traceLab) expect(from, dst, verdict, where, reason string) *model.Trace {
+func (l *traceLab) expect(from, dst string, verdict trace.Verdict, where, reason string) *trace.Trace {
 	l.t.Helper()
 	return l.expectFrom(from, "", dst, verdict, where, reason)
 }
 
 // expectFrom is expect with a source address (--from, ping -I).
-func (l *traceLab) expectFrom(from, src, dst, verdict, where, reason string) *model.Trace {
+func (l *traceLab) expectFrom(from, src, dst string, verdict trace.Verdict, where, reason string) *trace.Trace {
 	l.t.Helper()
 	tr := l.trace(from, dst, src)
 	var b strings.Builder
-	model.WriteTrace(&b, tr, nil, model.NoPaint)
+	trace.Write(&b, tr, nil, model.NoPaint)
 	if tr.Verdict != verdict || tr.NsName != where || !strings.Contains(tr.Reason, reason) {
 		l.t.Fatalf("trace %s → %s: got %s in %s, want %s in %s with %q\n%s", from, dst, tr.Verdict, tr.NsName, verdict, where, reason, b.String())
 	}
@@ -118,7 +119,7 @@ func (l *traceLab) expectFrom(from, src, dst, verdict, where, reason string) *mo
 		args = append(args, "-I", src)
 	}
 	err := exec.Command("ip", append(args, dst)...).Run()
-	if replied := err == nil; replied != (tr.Answered() == model.VerdictDelivered) {
+	if replied := err == nil; replied != (tr.Answered() == trace.Delivered) {
 		l.t.Fatalf("trace says %s (round trip %s) but ping replied=%v\n%s", verdict, tr.Answered(), replied, b.String())
 	}
 	return tr
@@ -130,7 +131,7 @@ func TestTraceKernelVeth(t *testing.T) {
 	l.veth(a, "a0", b, "b0")
 	l.ip("-n", a, "addr", "add", "10.231.1.1/24", "dev", "a0")
 	l.ip("-n", b, "addr", "add", "10.231.1.2/24", "dev", "b0")
-	tr := l.expect(a, "10.231.1.2", model.VerdictDelivered, b, "10.231.1.2 is an address of "+b)
+	tr := l.expect(a, "10.231.1.2", trace.Delivered, b, "10.231.1.2 is an address of "+b)
 	if len(tr.Hops) != 2 || tr.Hops[0].Out != "a0" || tr.Hops[1].In != "b0" {
 		t.Fatalf("hops %+v", tr.Hops)
 	}
@@ -142,14 +143,14 @@ func TestTraceKernelVeth(t *testing.T) {
 	}
 	// The far end down: the veth's other end is named.
 	l.ip("-n", b, "link", "set", "b0", "down")
-	l.expect(a, "10.231.1.2", model.VerdictDropped, b, "veth peer down: b0 in "+b)
+	l.expect(a, "10.231.1.2", trace.Dropped, b, "veth peer down: b0 in "+b)
 	// No route at all.
-	l.expect(a, "10.232.0.1", model.VerdictDropped, a, "no route to 10.232.0.1 in "+a)
+	l.expect(a, "10.232.0.1", trace.Dropped, a, "no route to 10.232.0.1 in "+a)
 	// Its own address, with the loopback down.
-	l.expect(a, "10.231.1.1", model.VerdictDelivered, a, "")
+	l.expect(a, "10.231.1.1", trace.Delivered, a, "")
 	l.ip("-n", a, "link", "set", "lo", "down")
-	l.expect(a, "10.231.1.1", model.VerdictDropped, a, "link down: lo in "+a+" is down")
-	l.expect(a, "127.0.0.1", model.VerdictDropped, a, "link down: lo in "+a+" is down")
+	l.expect(a, "10.231.1.1", trace.Dropped, a, "link down: lo in "+a+" is down")
+	l.expect(a, "127.0.0.1", trace.Dropped, a, "link down: lo in "+a+" is down")
 }
 
 func TestTraceKernelHostBridge(t *testing.T) {
@@ -171,7 +172,7 @@ func TestTraceKernelHostBridge(t *testing.T) {
 		l.ip("-n", ns, "link", "set", "eth0", "up")
 		l.ip("-n", ns, "addr", "add", []string{"10.231.5.1/24", "10.231.5.2/24"}[i], "dev", "eth0")
 	}
-	tr := l.expect(a, "10.231.5.2", model.VerdictDelivered, b, "")
+	tr := l.expect(a, "10.231.5.2", trace.Delivered, b, "")
 	wire := strings.Join(tr.Hops[0].Wire, " → ")
 	if want := "eth0 (" + a + ") → " + va + " (host) → " + br + " (host) → " + vb + " (host) → eth0 (" + b + ")"; wire != want {
 		t.Errorf("wire %q, want %q", wire, want)
@@ -183,7 +184,7 @@ func TestTraceKernelHostBridge(t *testing.T) {
 	l.ip("link", "set", vb, "nomaster")
 	l.ip("link", "set", br, "type", "bridge", "stp_state", "1", "forward_delay", "3000")
 	l.ip("link", "set", vb, "master", br)
-	l.expect(a, "10.231.5.2", model.VerdictDropped, "host", "bridge port not forwarding: "+vb+" on "+br+" in host is l")
+	l.expect(a, "10.231.5.2", trace.Dropped, "host", "bridge port not forwarding: "+vb+" on "+br+" in host is l")
 }
 
 // router builds a — r — b where r forwards, and the way to b's far network
@@ -209,7 +210,7 @@ func routerLab(t *testing.T) (l *traceLab, a, r, b string) {
 
 func TestTraceKernelRouter(t *testing.T) {
 	l, a, r, b := routerLab(t)
-	tr := l.expect(a, "10.231.3.3", model.VerdictDelivered, b, "")
+	tr := l.expect(a, "10.231.3.3", trace.Delivered, b, "")
 	var got []string
 	for _, h := range tr.Hops {
 		got = append(got, h.NsName+":"+h.In+">"+h.Out)
@@ -221,9 +222,9 @@ func TestTraceKernelRouter(t *testing.T) {
 		t.Errorf("router hop %+v", h)
 	}
 	// The rule matters: traffic that starts in r itself misses table 200.
-	l.expect(r, "10.231.3.3", model.VerdictDropped, r, "no route to 10.231.3.3 in "+r)
+	l.expect(r, "10.231.3.3", trace.Dropped, r, "no route to 10.231.3.3 in "+r)
 	// An explicit source works as the kernel's own choice.
-	if tr := l.trace(a, "10.231.3.3", "10.231.1.1"); tr.Verdict != model.VerdictDelivered {
+	if tr := l.trace(a, "10.231.3.3", "10.231.1.1"); tr.Verdict != trace.Delivered {
 		t.Errorf("with --from: %s %s", tr.Verdict, tr.Reason)
 	}
 }
@@ -235,9 +236,9 @@ func TestTraceKernelRPFilter(t *testing.T) {
 	// the answer is what cannot come back.
 	l.ip("-n", a, "addr", "add", "10.231.99.1/32", "dev", "lo")
 	nstest.Sh(t, "ip netns exec "+r+" sysctl -qw net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.ra.rp_filter=1")
-	l.expectFrom(a, "10.231.99.1", "10.231.3.3", model.VerdictDropped, r, "the reverse-path filter of "+r+" (rp_filter=1, strict) drops it: its way back to 10.231.99.1 is not through ra")
+	l.expectFrom(a, "10.231.99.1", "10.231.3.3", trace.Dropped, r, "the reverse-path filter of "+r+" (rp_filter=1, strict) drops it: its way back to 10.231.99.1 is not through ra")
 	nstest.Sh(t, "ip netns exec "+r+" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.ra.rp_filter=0")
-	tr := l.expectFrom(a, "10.231.99.1", "10.231.3.3", model.VerdictDelivered, b, "")
+	tr := l.expectFrom(a, "10.231.99.1", "10.231.3.3", trace.Delivered, b, "")
 	if tr.Reply == nil || tr.Reply.NsName != r || !strings.Contains(tr.Reply.Reason, "no route to 10.231.99.1 in "+r) {
 		t.Fatalf("reply %+v", tr.Reply)
 	}
@@ -246,8 +247,8 @@ func TestTraceKernelRPFilter(t *testing.T) {
 func TestTraceKernelReplyDropped(t *testing.T) {
 	l, a, _, b := routerLab(t)
 	l.ip("-n", b, "route", "del", "default")
-	tr := l.expect(a, "10.231.2.2", model.VerdictDelivered, b, "")
-	if tr.Reply == nil || tr.Reply.Verdict != model.VerdictDropped || !strings.Contains(tr.Reply.Reason, "no route to 10.231.1.1 in "+b) {
+	tr := l.expect(a, "10.231.2.2", trace.Delivered, b, "")
+	if tr.Reply == nil || tr.Reply.Verdict != trace.Dropped || !strings.Contains(tr.Reply.Reason, "no route to 10.231.1.1 in "+b) {
 		t.Fatalf("reply %+v", tr.Reply)
 	}
 }
@@ -255,13 +256,13 @@ func TestTraceKernelReplyDropped(t *testing.T) {
 func TestTraceKernelForwardingOff(t *testing.T) {
 	l, a, r, _ := routerLab(t)
 	l.forward(r, false)
-	l.expect(a, "10.231.3.3", model.VerdictDropped, r, "forwarding off: "+r+" would have to forward the packet, but net.ipv4.ip_forward is 0")
+	l.expect(a, "10.231.3.3", trace.Dropped, r, "forwarding off: "+r+" would have to forward the packet, but net.ipv4.ip_forward is 0")
 	// The router's own far address is still delivered: no forwarding needed.
-	l.expect(a, "10.231.2.254", model.VerdictDelivered, r, "")
+	l.expect(a, "10.231.2.254", trace.Delivered, r, "")
 	// Forwarding on, but not for what arrives on ra.
 	l.forward(r, true)
 	nstest.Sh(t, "ip netns exec "+r+" sysctl -qw net.ipv4.conf.ra.forwarding=0")
-	l.expect(a, "10.231.3.3", model.VerdictDropped, r, "forwarding off on ra: "+r+" does not forward what arrives there")
+	l.expect(a, "10.231.3.3", trace.Dropped, r, "forwarding off on ra: "+r+" does not forward what arrives there")
 }
 
 func TestTraceKernelLoop(t *testing.T) {
@@ -269,7 +270,7 @@ func TestTraceKernelLoop(t *testing.T) {
 	// r sends 10.231.9.0/24 back to a, and a, forwarding, sends it to r.
 	l.ip("-n", r, "route", "add", "10.231.9.0/24", "via", "10.231.1.1", "table", "200")
 	l.forward(a, true)
-	l.expect(a, "10.231.9.9", model.VerdictDropped, a, "a loop: the packet comes back to "+a)
+	l.expect(a, "10.231.9.9", trace.Dropped, a, "a loop: the packet comes back to "+a)
 }
 
 func TestTraceKernelRejectRoutes(t *testing.T) {
@@ -277,12 +278,12 @@ func TestTraceKernelRejectRoutes(t *testing.T) {
 	l.ip("-n", r, "route", "add", "blackhole", "10.231.7.0/24", "table", "200")
 	l.ip("-n", r, "route", "add", "prohibit", "10.231.8.0/24", "table", "200")
 	l.ip("-n", r, "route", "add", "unreachable", "10.231.6.0/24", "table", "200")
-	tr := l.expect(a, "10.231.7.1", model.VerdictDropped, r, "a blackhole route matches 10.231.7.1 in "+r)
+	tr := l.expect(a, "10.231.7.1", trace.Dropped, r, "a blackhole route matches 10.231.7.1 in "+r)
 	if tr.Hops[1].Route != "blackhole 10.231.7.0/24 table 200" {
 		t.Errorf("route %q", tr.Hops[1].Route)
 	}
-	l.expect(a, "10.231.8.1", model.VerdictDropped, r, "a prohibit route matches")
-	l.expect(a, "10.231.6.1", model.VerdictDropped, r, "an unreachable route matches")
+	l.expect(a, "10.231.8.1", trace.Dropped, r, "a prohibit route matches")
+	l.expect(a, "10.231.6.1", trace.Dropped, r, "an unreachable route matches")
 }
 
 func TestTraceKernelReadsForwarding(t *testing.T) {
@@ -342,14 +343,14 @@ func TestTraceKernelBridgeInNamespace(t *testing.T) {
 	l.ip("-n", h3, "route", "add", "default", "via", "10.231.53.1")
 	l.forward(sw, true)
 
-	tr := l.expect(h3, "10.231.52.12", model.VerdictDelivered, h2, "")
+	tr := l.expect(h3, "10.231.52.12", trace.Delivered, h2, "")
 	if got, want := strings.Join(tr.Hops[1].Wire, " → "), "br0 ("+sw+") → p2 ("+sw+") → e0 ("+h2+")"; got != want {
 		t.Errorf("wire %q, want %q", got, want)
 	}
-	l.expect(h1, "10.231.52.12", model.VerdictDelivered, h2, "")
-	l.expect(h1, "10.231.52.1", model.VerdictDelivered, sw, "")
-	l.expect(h1, "10.231.52.99", model.VerdictDropped, h1, "nothing behind e0 in "+h1+" has the address 10.231.52.99")
-	l.expect(h3, "10.231.52.99", model.VerdictDropped, sw, "nothing behind br0 in "+sw+" has the address 10.231.52.99")
+	l.expect(h1, "10.231.52.12", trace.Delivered, h2, "")
+	l.expect(h1, "10.231.52.1", trace.Delivered, sw, "")
+	l.expect(h1, "10.231.52.99", trace.Dropped, h1, "nothing behind e0 in "+h1+" has the address 10.231.52.99")
+	l.expect(h3, "10.231.52.99", trace.Dropped, sw, "nothing behind br0 in "+sw+" has the address 10.231.52.99")
 }
 
 func TestTraceKernelIPv6(t *testing.T) {
@@ -369,10 +370,10 @@ func TestTraceKernelIPv6(t *testing.T) {
 			time.Sleep(50 * time.Millisecond)
 		}
 	}
-	tr := l.expect(a, "fd31:2::2", model.VerdictDelivered, b, "")
+	tr := l.expect(a, "fd31:2::2", trace.Delivered, b, "")
 	if tr.Src.String() != "fd31:1::1" || tr.Hops[1].Command != "ip -n "+r+" route get fd31:2::2 from fd31:1::1 iif ra" {
 		t.Errorf("src %v, router hop %+v", tr.Src, tr.Hops[1])
 	}
 	nstest.Sh(t, "ip netns exec "+r+" sysctl -qw net.ipv6.conf.all.forwarding=0")
-	l.expect(a, "fd31:2::2", model.VerdictDropped, r, "forwarding off: "+r+" would have to forward the packet, but net.ipv6.conf.all.forwarding is 0")
+	l.expect(a, "fd31:2::2", trace.Dropped, r, "forwarding off: "+r+" would have to forward the packet, but net.ipv6.conf.all.forwarding is 0")
 }

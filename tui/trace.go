@@ -8,20 +8,21 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/lazyns/lazyns/model"
+	"github.com/lazyns/lazyns/model/trace"
 )
 
 // Tracer is what a Source offers when it can trace a packet (the
 // cmd/lazyns adapter does, through nsops). A Source without it makes T say
 // so. Tracing only reads, so it works read-only.
 type Tracer interface {
-	Trace(ctx context.Context, from model.NsKey, dst, src net.IP) (*model.Trace, error)
+	Trace(ctx context.Context, from model.NsKey, dst, src net.IP) (*trace.Trace, error)
 }
 
 func init() { onAction(ActTrace, (*Model).tracePrompt) }
 
 type traceMsg struct {
 	id  int
-	t   *model.Trace
+	t   *trace.Trace
 	err error
 }
 
@@ -44,7 +45,7 @@ func (m *Model) tracePrompt() tea.Cmd {
 	}
 	from, name := ns.Key, model.Visible(ns.DisplayName())
 	d := NewDialog("Trace a packet from "+name, func(v map[string]string) (tea.Cmd, error) {
-		dst, src, err := model.ParseTraceAddrs(v["dst"], v["src"])
+		dst, src, err := trace.ParseAddrs(v["dst"], v["src"])
 		if err != nil {
 			return nil, err
 		}
@@ -81,13 +82,13 @@ func (m *Model) gotTrace(msg traceMsg) {
 		return
 	}
 	p.trace = msg.t
-	verdict := msg.t.Verdict
-	if r := msg.t.Reply; msg.t.Verdict == model.VerdictDelivered && r != nil && r.Verdict != model.VerdictDelivered {
+	verdict := msg.t.Verdict.String()
+	if r := msg.t.Reply; msg.t.Verdict == trace.Delivered && r != nil && r.Verdict != trace.Delivered {
 		// ping needs the way back too: say at once when only it fails.
-		verdict += ", reply " + r.Verdict
+		verdict += ", reply " + r.Verdict.String()
 	}
 	p.title = p.heading(verdict)
-	p.raw = model.TraceLines(msg.t, nil, m.st.Paint)
+	p.raw = trace.Lines(msg.t, nil, m.st.Paint)
 	p.sc = scroller{}
 	p.resize(m.width, m.layout().bodyH)
 	p.sc.to(p.nextHead(-1)) // the first hop: enter opens where the packet starts
@@ -163,8 +164,8 @@ type tracePane struct {
 	cancel context.CancelFunc
 	from   string
 	dst    string
-	trace  *model.Trace
-	raw    []model.TraceLine
+	trace  *trace.Trace
+	raw    []trace.Line
 	// hops is the namespace of each line; the zero key for lines that
 	// belong to no hop. heads marks the first line of each hop, where up
 	// and down stop.

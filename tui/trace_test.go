@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 	"github.com/lazyns/lazyns/model"
+	"github.com/lazyns/lazyns/model/trace"
 )
 
 // traceSource is the fake source that can also trace: it answers with a
@@ -19,16 +20,16 @@ type traceSource struct {
 	asked []string
 }
 
-func (s *traceSource) Trace(_ context.Context, from model.NsKey, dst, src net.IP) (*model.Trace, error) {
+func (s *traceSource) Trace(_ context.Context, from model.NsKey, dst, src net.IP) (*trace.Trace, error) {
 	s.asked = append(s.asked, fmt.Sprintf("%v %v %v", from, dst, src))
 	return dhcpToRouter(), nil
 }
 
-func dhcpToRouter() *model.Trace {
-	return &model.Trace{
-		Verdict: model.VerdictDelivered, Reason: "10.0.0.1 is an address of " + routerName,
+func dhcpToRouter() *trace.Trace {
+	return &trace.Trace{
+		Verdict: trace.Delivered, Reason: "10.0.0.1 is an address of " + routerName,
 		Ns: kRouter, NsName: routerName, Dst: net.ParseIP("10.0.0.1"), Src: net.ParseIP("10.0.0.2"),
-		Hops: []model.Hop{
+		Hops: []trace.Hop{
 			{Ns: kDHCP, NsName: dhcpName, Out: "ns-dae14f7d-11", Table: "main",
 				Route:   "10.0.0.0/24 dev ns-dae14f7d-11 proto kernel scope link src 10.0.0.2 table main",
 				Wire:    []string{"ns-dae14f7d-11 (" + dhcpName + ")", "tapdae14f7d-11 (host)", "br-int (host)", "tap76de6d23-a8 (host)", "qr-76de6d23-a8 (" + routerName + ")"},
@@ -37,8 +38,8 @@ func dhcpToRouter() *model.Trace {
 				Route:   "local 10.0.0.1 dev qr-76de6d23-a8 proto kernel scope host src 10.0.0.1 table main",
 				Command: "ip -n " + routerName + " route get 10.0.0.1 from 10.0.0.2 iif qr-76de6d23-a8"},
 		},
-		Reply: &model.Trace{Verdict: model.VerdictDelivered, Reason: "10.0.0.2 is an address of " + dhcpName,
-			Ns: kDHCP, NsName: dhcpName, Hops: []model.Hop{{NsName: routerName}, {NsName: dhcpName}}},
+		Reply: &trace.Trace{Verdict: trace.Delivered, Reason: "10.0.0.2 is an address of " + dhcpName,
+			Ns: kDHCP, NsName: dhcpName, Hops: []trace.Hop{{NsName: routerName}, {NsName: dhcpName}}},
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"net"
 
 	"github.com/lazyns/lazyns/model"
+	"github.com/lazyns/lazyns/model/trace"
 	"github.com/lazyns/lazyns/nsops"
 	"github.com/lazyns/lazyns/tui"
 	"github.com/spf13/cobra"
@@ -46,7 +47,7 @@ Exit status: 0 delivered (and answered) or leaves, 1 dropped either way.`,
   lazyns trace blue 192.0.2.7 --json | jq -r .reason`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			dst, src, err := model.ParseTraceAddrs(args[1], from)
+			dst, src, err := trace.ParseAddrs(args[1], from)
 			if err != nil {
 				return usageError{err}
 			}
@@ -74,27 +75,27 @@ Exit status: 0 delivered (and answered) or leaves, 1 dropped either way.`,
 			tracer := sys.NewTracer(snap)
 			defer tracer.Close()
 			t, err := tracer.Trace(start.Key, dst, src)
-			if errors.Is(err, model.ErrSrcNotLocal) {
+			if errors.Is(err, trace.ErrSrcNotLocal) {
 				return usageError{fmt.Errorf("--from %w", err)}
 			}
 			if err != nil {
 				return err
 			}
-			var pr *model.PingResult
+			var pr *trace.PingResult
 			if ping {
 				if pr, err = tracer.Ping(start.Key, dst, src); err != nil {
 					return err
 				}
 			}
 			if asJSON {
-				_, err = a.stdout.Write(model.TraceJSON(t, pr))
+				_, err = a.stdout.Write(trace.JSON(t, pr))
 			} else {
-				model.WriteTrace(a.stdout, t, pr, a.paint(a.stdout))
+				trace.Write(a.stdout, t, pr, a.paint(a.stdout))
 			}
 			if err != nil {
 				return err
 			}
-			if t.Answered() == model.VerdictDropped {
+			if t.Answered() == trace.Dropped {
 				return exitError{code: 1}
 			}
 			return nil
@@ -110,7 +111,7 @@ var _ tui.Tracer = nsSource{}
 
 // Trace is the UI's T: a trace over a fresh read of the host, so the path
 // follows the kernel as it is now rather than the snapshot on screen.
-func (s nsSource) Trace(ctx context.Context, from model.NsKey, dst, src net.IP) (*model.Trace, error) {
+func (s nsSource) Trace(ctx context.Context, from model.NsKey, dst, src net.IP) (*trace.Trace, error) {
 	snap, err := s.sys.Snapshot(ctx, nsops.ReadOptions{})
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/lazyns/lazyns/model"
+	"github.com/lazyns/lazyns/model/trace"
 	"github.com/lazyns/lazyns/nsops/nstest"
 	"github.com/lazyns/lazyns/tui"
 )
@@ -92,7 +93,7 @@ func TestTraceCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	tr, err := src.(tui.Tracer).Trace(context.Background(), start.Key, net.ParseIP("10.233.0.2"), nil)
-	if err != nil || tr.Verdict != model.VerdictDelivered || tr.NsName != b {
+	if err != nil || tr.Verdict != trace.Delivered || tr.NsName != b {
 		t.Fatalf("UI trace: %v %+v", err, tr)
 	}
 }

@@ -1,4 +1,4 @@
-package model
+package trace
 
 import (
 	"bytes"
@@ -7,41 +7,43 @@ import (
 	"net"
 	"strings"
 	"testing"
+
+	"github.com/lazyns/lazyns/model"
 )
 
 // topo builds snapshots for trace tests. Namespaces are looked up by name
 // each time, so appending never leaves a stale pointer behind.
 type topo struct {
 	t    *testing.T
-	snap *Snapshot
+	snap *model.Snapshot
 	fwd  map[string]bool
-	port map[NsKey]map[int]uint8
+	port map[model.NsKey]map[int]uint8
 	fail map[string]RouteFail // "ns dst" → a refusal the fake kernel gives
 	rpf  map[string]map[string]int
 }
 
 func newTopo(t *testing.T) *topo {
-	return &topo{t: t, snap: &Snapshot{}, fwd: map[string]bool{}, port: map[NsKey]map[int]uint8{}, fail: map[string]RouteFail{}, rpf: map[string]map[string]int{}}
+	return &topo{t: t, snap: &model.Snapshot{}, fwd: map[string]bool{}, port: map[model.NsKey]map[int]uint8{}, fail: map[string]RouteFail{}, rpf: map[string]map[string]int{}}
 }
 
-func (tp *topo) ns(name string) *Namespace {
+func (tp *topo) ns(name string) *model.Namespace {
 	for i := range tp.snap.Namespaces {
 		if tp.snap.Namespaces[i].Name == name || (name == "host" && tp.snap.Namespaces[i].Host) {
 			return &tp.snap.Namespaces[i]
 		}
 	}
-	ns := Namespace{Key: NsKey{Dev: 4, Ino: uint64(4026531000 + len(tp.snap.Namespaces))}, Name: name}
+	ns := model.Namespace{Key: model.NsKey{Dev: 4, Ino: uint64(4026531000 + len(tp.snap.Namespaces))}, Name: name}
 	if name == "host" {
 		ns.Name, ns.Host = "", true
 	}
-	ns.Links = []Link{{Index: 1, Name: "lo", Flags: IFF_UP | IFF_LOOPBACK | IFF_RUNNING}}
+	ns.Links = []model.Link{{Index: 1, Name: "lo", Flags: model.IFF_UP | model.IFF_LOOPBACK | model.IFF_RUNNING}}
 	tp.snap.Namespaces = append(tp.snap.Namespaces, ns)
 	return &tp.snap.Namespaces[len(tp.snap.Namespaces)-1]
 }
 
-func (tp *topo) link(nsName, name, kind string) *Link {
+func (tp *topo) link(nsName, name, kind string) *model.Link {
 	ns := tp.ns(nsName)
-	ns.Links = append(ns.Links, Link{Index: len(ns.Links) + 1, Name: name, Kind: kind, Flags: IFF_UP | IFF_RUNNING | IFF_BROADCAST, NetNsID: NoNsID})
+	ns.Links = append(ns.Links, model.Link{Index: len(ns.Links) + 1, Name: name, Kind: kind, Flags: model.IFF_UP | model.IFF_RUNNING | model.IFF_BROADCAST, NetNsID: model.NoNsID})
 	return &ns.Links[len(ns.Links)-1]
 }
 
@@ -49,8 +51,8 @@ func (tp *topo) veth(nsA, a, nsB, b string) {
 	la := tp.link(nsA, a, "veth")
 	lb := tp.link(nsB, b, "veth")
 	na, nb := tp.ns(nsA), tp.ns(nsB)
-	la.Peer = &PeerRef{Ns: nb.Key, Index: lb.Index, Name: b, NsName: nb.DisplayName()}
-	lb.Peer = &PeerRef{Ns: na.Key, Index: la.Index, Name: a, NsName: na.DisplayName()}
+	la.Peer = &model.PeerRef{Ns: nb.Key, Index: lb.Index, Name: b, NsName: nb.DisplayName()}
+	lb.Peer = &model.PeerRef{Ns: na.Key, Index: la.Index, Name: a, NsName: na.DisplayName()}
 }
 
 func (tp *topo) master(nsName, port, bridge string) {
@@ -60,7 +62,7 @@ func (tp *topo) master(nsName, port, bridge string) {
 
 func (tp *topo) down(nsName, dev string) {
 	ns := tp.ns(nsName)
-	ns.LinkByName(dev).Flags &^= IFF_UP | IFF_RUNNING
+	ns.LinkByName(dev).Flags &^= model.IFF_UP | model.IFF_RUNNING
 }
 
 // addr puts cidr on dev and its connected route in the main table, as the
@@ -73,16 +75,16 @@ func (tp *topo) addr(nsName, dev, cidr string) {
 	ns := tp.ns(nsName)
 	l := ns.LinkByName(dev)
 	ones, _ := n.Mask.Size()
-	l.Addrs = append(l.Addrs, Addr{Family: familyOf(ip), Local: ip, PrefixLen: ones})
+	l.Addrs = append(l.Addrs, model.Addr{Family: model.FamilyOf(ip), Local: ip, PrefixLen: ones})
 	if l.Up() {
-		ns.Routes = append(ns.Routes, Route{Family: familyOf(ip), Type: RTN_UNICAST, Dst: n.IP, DstLen: ones, Table: TableMain,
+		ns.Routes = append(ns.Routes, model.Route{Family: model.FamilyOf(ip), Type: model.RTN_UNICAST, Dst: n.IP, DstLen: ones, Table: model.TableMain,
 			Protocol: 2, Scope: 253, DevIndex: l.Index, Dev: dev, PrefSrc: ip})
 	}
 }
 
 func (tp *topo) route(nsName, dst, via, dev string, typ uint8) {
 	ns := tp.ns(nsName)
-	r := Route{Family: AF_INET, Type: typ, Table: TableMain, Protocol: 3}
+	r := model.Route{Family: model.AF_INET, Type: typ, Table: model.TableMain, Protocol: 3}
 	if dst != "default" {
 		_, n, err := net.ParseCIDR(dst)
 		if err != nil {
@@ -103,16 +105,16 @@ func (tp *topo) route(nsName, dst, via, dev string, typ uint8) {
 
 // lookup is a small stand-in for the kernel: local addresses, then the
 // longest prefix in the main table, refusals for the reject types.
-func (tp *topo) lookup(k NsKey, q RouteQuery) (RouteResult, error) {
+func (tp *topo) lookup(k model.NsKey, q RouteQuery) (RouteResult, error) {
 	ns := tp.snap.Find(k)
 	if f, ok := tp.fail[ns.Name+" "+q.Dst.String()]; ok {
 		return RouteResult{Fail: f, Detail: "refused"}, nil
 	}
 	if ownsAddrUp(ns, q.Dst) {
-		return RouteResult{Type: RTN_LOCAL, Table: TableLocal, Out: "lo", OutIndex: 1,
-			Match: &Route{Family: familyOf(q.Dst), Type: RTN_LOCAL, Dst: q.Dst, DstLen: 32, Table: TableLocal, Protocol: 2, Scope: 254, Dev: "lo"}}, nil
+		return RouteResult{Type: model.RTN_LOCAL, Table: model.TableLocal, Out: "lo", OutIndex: 1,
+			Match: &model.Route{Family: model.FamilyOf(q.Dst), Type: model.RTN_LOCAL, Dst: q.Dst, DstLen: 32, Table: model.TableLocal, Protocol: 2, Scope: 254, Dev: "lo"}}, nil
 	}
-	var best *Route
+	var best *model.Route
 	for i := range ns.Routes {
 		r := &ns.Routes[i]
 		if p := r.Prefix(); (p == nil || p.Contains(q.Dst)) && (best == nil || r.DstLen > best.DstLen) {
@@ -123,11 +125,11 @@ func (tp *topo) lookup(k NsKey, q RouteQuery) (RouteResult, error) {
 		return RouteResult{Fail: RouteNone, Detail: "network is unreachable"}, nil
 	}
 	switch best.Type {
-	case RTN_BLACKHOLE:
+	case model.RTN_BLACKHOLE:
 		return RouteResult{Fail: RouteBlackhole}, nil
-	case RTN_UNREACHABLE:
+	case model.RTN_UNREACHABLE:
 		return RouteResult{Fail: RouteUnreachable}, nil
-	case RTN_PROHIBIT:
+	case model.RTN_PROHIBIT:
 		return RouteResult{Fail: RouteProhibit}, nil
 	}
 	res := RouteResult{Type: best.Type, Table: best.Table, OutIndex: best.DevIndex, Out: best.Dev, Gateway: best.Gateway, Match: best}
@@ -137,7 +139,7 @@ func (tp *topo) lookup(k NsKey, q RouteQuery) (RouteResult, error) {
 	return res, nil
 }
 
-func (tp *topo) state(k NsKey) (NsState, error) {
+func (tp *topo) state(k model.NsKey) (NsState, error) {
 	ns := tp.snap.Find(k)
 	rpf := tp.rpf[ns.Name]
 	if rpf == nil {
@@ -148,18 +150,18 @@ func (tp *topo) state(k NsKey) (NsState, error) {
 
 func (tp *topo) trace(from, dst string) *Trace {
 	tp.t.Helper()
-	tr, err := TraceRoute(TraceRequest{Snap: tp.snap, From: tp.ns(from).Key, Dst: net.ParseIP(dst), Lookup: tp.lookup, State: tp.state})
+	tr, err := Follow(Request{Snap: tp.snap, From: tp.ns(from).Key, Dst: net.ParseIP(dst), Lookup: tp.lookup, State: tp.state})
 	if err != nil {
 		tp.t.Fatal(err)
 	}
 	return tr
 }
 
-func expect(t *testing.T, tr *Trace, verdict, ns, reason string) {
+func expect(t *testing.T, tr *Trace, verdict Verdict, ns, reason string) {
 	t.Helper()
 	if tr.Verdict != verdict || tr.NsName != ns || !strings.Contains(tr.Reason, reason) {
 		var b bytes.Buffer
-		WriteTrace(&b, tr, nil, NoPaint)
+		Write(&b, tr, nil, model.NoPaint)
 		t.Fatalf("got %s in %s (%s), want %s in %s containing %q\n%s", tr.Verdict, tr.NsName, tr.Reason, verdict, ns, reason, b.String())
 	}
 }
@@ -175,7 +177,7 @@ func vethPair(t *testing.T) *topo {
 
 func TestTraceVethDelivered(t *testing.T) {
 	tr := vethPair(t).trace("a", "10.0.1.2")
-	expect(t, tr, VerdictDelivered, "b", "10.0.1.2 is an address of b")
+	expect(t, tr, Delivered, "b", "10.0.1.2 is an address of b")
 	if len(tr.Hops) != 2 {
 		t.Fatalf("hops = %+v", tr.Hops)
 	}
@@ -199,7 +201,7 @@ func TestTraceVethDelivered(t *testing.T) {
 
 func TestTraceLocalInStart(t *testing.T) {
 	tr := vethPair(t).trace("a", "10.0.1.1")
-	expect(t, tr, VerdictDelivered, "a", "address of a")
+	expect(t, tr, Delivered, "a", "address of a")
 	if len(tr.Hops) != 1 {
 		t.Fatalf("hops = %+v", tr.Hops)
 	}
@@ -208,10 +210,10 @@ func TestTraceLocalInStart(t *testing.T) {
 func TestTraceLoopbackDown(t *testing.T) {
 	tp := vethPair(t)
 	tp.down("a", "lo")
-	expect(t, tp.trace("a", "10.0.1.1"), VerdictDropped, "a", "link down: lo in a is down, and packets to the namespace's own addresses go through it")
-	expect(t, tp.trace("a", "127.0.0.1"), VerdictDropped, "a", "link down: lo in a is down")
+	expect(t, tp.trace("a", "10.0.1.1"), Dropped, "a", "link down: lo in a is down, and packets to the namespace's own addresses go through it")
+	expect(t, tp.trace("a", "127.0.0.1"), Dropped, "a", "link down: lo in a is down")
 	// Arriving from outside, the loopback plays no part.
-	expect(t, tp.trace("b", "10.0.1.1"), VerdictDelivered, "a", "")
+	expect(t, tp.trace("b", "10.0.1.1"), Delivered, "a", "")
 }
 
 func TestTraceNearEndDown(t *testing.T) {
@@ -220,12 +222,12 @@ func TestTraceNearEndDown(t *testing.T) {
 	tp.down("a", "a0")
 	tp.addr("a", "a0", "10.0.1.1/24") // down: no connected route
 	tp.addr("b", "b0", "10.0.1.2/24")
-	expect(t, tp.trace("a", "10.0.1.2"), VerdictDropped, "a", "link down: a0 in a is down")
+	expect(t, tp.trace("a", "10.0.1.2"), Dropped, "a", "link down: a0 in a is down")
 }
 
 func TestTraceNoRoute(t *testing.T) {
 	tr := vethPair(t).trace("a", "192.0.2.9")
-	expect(t, tr, VerdictDropped, "a", "no route to 192.0.2.9 in a")
+	expect(t, tr, Dropped, "a", "no route to 192.0.2.9 in a")
 	if tr.Command != "ip -n a route get 192.0.2.9" {
 		t.Errorf("command %q", tr.Command)
 	}
@@ -246,7 +248,7 @@ func hostBridge(t *testing.T) *topo {
 
 func TestTraceHostBridge(t *testing.T) {
 	tr := hostBridge(t).trace("a", "10.0.5.2")
-	expect(t, tr, VerdictDelivered, "b", "")
+	expect(t, tr, Delivered, "b", "")
 	if got := strings.Join(tr.Hops[0].Wire, " → "); got != "eth0 (a) → va (host) → br0 (host) → vb (host) → eth0 (b)" {
 		t.Errorf("wire %q", got)
 	}
@@ -259,12 +261,12 @@ func TestTraceToBridgeAddress(t *testing.T) {
 	tp := hostBridge(t)
 	tp.addr("host", "br0", "10.0.5.254/24")
 	tr := tp.trace("a", "10.0.5.254")
-	expect(t, tr, VerdictDelivered, "host", "")
+	expect(t, tr, Delivered, "host", "")
 	if tr.Hops[1].In != "br0" {
 		t.Errorf("ingress %q, want br0", tr.Hops[1].In)
 	}
 	// And back out of the host's own bridge.
-	expect(t, tp.trace("host", "10.0.5.2"), VerdictDelivered, "b", "")
+	expect(t, tp.trace("host", "10.0.5.2"), Delivered, "b", "")
 }
 
 // router: a 10.0.1.1 — r (10.0.1.254, 10.0.2.254) — b 10.0.2.2, default
@@ -277,15 +279,15 @@ func router(t *testing.T) *topo {
 	tp.addr("r", "ra", "10.0.1.254/24")
 	tp.addr("r", "rb", "10.0.2.254/24")
 	tp.addr("b", "b0", "10.0.2.2/24")
-	tp.route("a", "default", "10.0.1.254", "a0", RTN_UNICAST)
-	tp.route("b", "default", "10.0.2.254", "b0", RTN_UNICAST)
+	tp.route("a", "default", "10.0.1.254", "a0", model.RTN_UNICAST)
+	tp.route("b", "default", "10.0.2.254", "b0", model.RTN_UNICAST)
 	tp.fwd["r"] = true
 	return tp
 }
 
 func TestTraceRouter(t *testing.T) {
 	tr := router(t).trace("a", "10.0.2.2")
-	expect(t, tr, VerdictDelivered, "b", "")
+	expect(t, tr, Delivered, "b", "")
 	var names []string
 	for _, h := range tr.Hops {
 		names = append(names, h.NsName+":"+h.In+">"+h.Out)
@@ -299,7 +301,7 @@ func TestTraceRouter(t *testing.T) {
 	if tr.Hops[1].Command != "ip -n r route get 10.0.2.2 from 10.0.1.1 iif ra" {
 		t.Errorf("router command %q", tr.Hops[1].Command)
 	}
-	if r := tr.Reply; r == nil || r.Verdict != VerdictDelivered || r.NsName != "a" || len(r.Hops) != 3 ||
+	if r := tr.Reply; r == nil || r.Verdict != Delivered || r.NsName != "a" || len(r.Hops) != 3 ||
 		r.Hops[0].Command != "ip -n b route get 10.0.1.1 from 10.0.2.2" {
 		t.Errorf("reply %+v", tr.Reply)
 	}
@@ -311,12 +313,12 @@ func TestTraceReplyDropped(t *testing.T) {
 	b := tp.ns("b")
 	b.Routes = b.Routes[:len(b.Routes)-1]
 	tr := tp.trace("a", "10.0.2.2")
-	expect(t, tr, VerdictDelivered, "b", "")
-	if tr.Answered() != VerdictDropped || tr.Reply.NsName != "b" || !strings.Contains(tr.Reply.Reason, "no route to 10.0.1.1 in b") {
+	expect(t, tr, Delivered, "b", "")
+	if tr.Answered() != Dropped || tr.Reply.NsName != "b" || !strings.Contains(tr.Reply.Reason, "no route to 10.0.1.1 in b") {
 		t.Fatalf("reply %+v", tr.Reply)
 	}
 	var buf bytes.Buffer
-	WriteTrace(&buf, tr, &PingResult{}, NoPaint)
+	Write(&buf, tr, &PingResult{}, model.NoPaint)
 	for _, want := range []string{"reply dropped in b: no route to 10.0.1.1 in b", "by hand   ip -n b route get 10.0.1.1 from 10.0.2.2"} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("text lacks %q:\n%s", want, buf.String())
@@ -330,62 +332,71 @@ func TestTraceReplyDropped(t *testing.T) {
 func TestTraceForwardingOff(t *testing.T) {
 	tp := router(t)
 	tp.fwd["r"] = false
-	expect(t, tp.trace("a", "10.0.2.2"), VerdictDropped, "r", "forwarding off: r would have to forward the packet, but net.ipv4.ip_forward is 0 there")
+	expect(t, tp.trace("a", "10.0.2.2"), Dropped, "r", "forwarding off: r would have to forward the packet, but net.ipv4.ip_forward is 0 there")
 	// Its own addresses it still answers for.
-	expect(t, tp.trace("a", "10.0.2.254"), VerdictDelivered, "r", "")
+	expect(t, tp.trace("a", "10.0.2.254"), Delivered, "r", "")
 }
 
 // TestTraceEnds changes one thing in a working topology and checks where
 // and why the trace then ends.
 func TestTraceEnds(t *testing.T) {
 	for _, c := range []struct {
-		name        string
-		build       func(*testing.T) *topo
-		change      func(*topo)
-		from, dst   string
-		verdict, ns string
-		reason      string
+		name      string
+		build     func(*testing.T) *topo
+		change    func(*topo)
+		from, dst string
+		verdict   Verdict
+		ns        string
+		reason    string
 	}{
 		{"veth peer down", vethPair, func(tp *topo) { tp.down("b", "b0") },
-			"a", "10.0.1.2", VerdictDropped, "b", "veth peer down: b0 in b, the other end of a0 in a"},
+			"a", "10.0.1.2", Dropped, "b", "veth peer down: b0 in b, the other end of a0 in a"},
 		{"nobody has the next hop", vethPair, func(*topo) {},
-			"a", "10.0.1.7", VerdictDropped, "a", "nothing behind a0 in a has the address 10.0.1.7"},
+			"a", "10.0.1.7", Dropped, "a", "nothing behind a0 in a has the address 10.0.1.7"},
 		{"bridge port blocking", hostBridge, func(tp *topo) {
 			tp.port[tp.ns("host").Key] = map[int]uint8{tp.ns("host").LinkByName("vb").Index: BrStateBlocking}
-		}, "a", "10.0.5.2", VerdictDropped, "host", "bridge port not forwarding: vb on br0 in host is blocking"},
+		}, "a", "10.0.5.2", Dropped, "host", "bridge port not forwarding: vb on br0 in host is blocking"},
 		{"bridge port down", hostBridge, func(tp *topo) {
 			tp.down("host", "vb")
 			tp.port[tp.ns("host").Key] = map[int]uint8{tp.ns("host").LinkByName("vb").Index: BrStateDisabled}
-		}, "a", "10.0.5.2", VerdictDropped, "host", "link down: vb in host is down"},
+		}, "a", "10.0.5.2", Dropped, "host", "link down: vb in host is down"},
 		// The port is up but lost its carrier: STP calls it disabled, and
 		// the cause to name is the far end.
 		{"bridge port's far end down", hostBridge, func(tp *topo) {
 			tp.down("b", "eth0")
 			tp.port[tp.ns("host").Key] = map[int]uint8{tp.ns("host").LinkByName("vb").Index: BrStateDisabled}
-		}, "a", "10.0.5.2", VerdictDropped, "b", "veth peer down: eth0 in b, the other end of vb in host, is down"},
+		}, "a", "10.0.5.2", Dropped, "b", "veth peer down: eth0 in b, the other end of vb in host, is down"},
 		{"bridge down", hostBridge, func(tp *topo) { tp.down("host", "br0") },
-			"a", "10.0.5.2", VerdictDropped, "host", "link down: bridge br0 in host is down"},
+			"a", "10.0.5.2", Dropped, "host", "link down: bridge br0 in host is down"},
 		// a's end could not be resolved; the host's end knows it.
 		{"one-sided peer", hostBridge, func(tp *topo) { tp.ns("a").LinkByName("eth0").Peer = nil },
-			"a", "10.0.5.2", VerdictDelivered, "b", ""},
+			"a", "10.0.5.2", Delivered, "b", ""},
 		// r sends 10.9.0.0/16 back to a, and a (forwarding) sends it to r.
 		{"loop", router, func(tp *topo) {
-			tp.route("r", "10.9.0.0/16", "10.0.1.1", "ra", RTN_UNICAST)
+			tp.route("r", "10.9.0.0/16", "10.0.1.1", "ra", model.RTN_UNICAST)
 			tp.fwd["a"] = true
-		}, "b", "10.9.1.1", VerdictDropped, "r", "a loop: the packet comes back to r"},
+		}, "b", "10.9.1.1", Dropped, "r", "a loop: the packet comes back to r"},
 		{"rp_filter before 6.13", router, func(tp *topo) {
 			tp.fail["r 10.0.2.2"] = RouteRPFilter
 			tp.rpf["r"] = map[string]int{"all": 0, "ra": 1}
-		}, "a", "10.0.2.2", VerdictDropped, "r", "the reverse-path filter of r (rp_filter=1, strict) drops it: its way back to 10.0.1.1 is not through ra"},
+		}, "a", "10.0.2.2", Dropped, "r", "the reverse-path filter of r (rp_filter=1, strict) drops it: its way back to 10.0.1.1 is not through ra"},
 		// From 6.13 a failed source check reads EINVAL, as a blackhole does.
 		{"rp_filter loose", router, func(tp *topo) {
 			tp.fail["r 10.0.2.2"] = RouteBlackhole
 			tp.rpf["r"] = map[string]int{"all": 2}
-		}, "a", "10.0.2.2", VerdictDropped, "r", "(rp_filter=2, loose) drops it: it has no way back to 10.0.1.1"},
+		}, "a", "10.0.2.2", Dropped, "r", "(rp_filter=2, loose) drops it: it has no way back to 10.0.1.1"},
 		{"forwarding off on one device", router, func(tp *topo) { tp.fail["r 10.0.2.2"] = RouteUnreachable },
-			"a", "10.0.2.2", VerdictDropped, "r", "forwarding off on ra: r does not forward what arrives there (net.ipv4.conf.ra.forwarding is 0)"},
+			"a", "10.0.2.2", Dropped, "r", "forwarding off on ra: r does not forward what arrives there (net.ipv4.conf.ra.forwarding is 0)"},
 		{"martian", router, func(tp *topo) { tp.fail["r 10.0.2.2"] = RouteBlackhole },
-			"a", "10.0.2.2", VerdictDropped, "r", "r drops it as martian: the source 10.0.1.1 is not one it accepts on ra"},
+			"a", "10.0.2.2", Dropped, "r", "r drops it as martian: the source 10.0.1.1 is not one it accepts on ra"},
+		// The kernel names a device the snapshot no longer has.
+		{"route's device gone", vethPair, func(tp *topo) {
+			a := tp.ns("a")
+			a.Routes = append(a.Routes, model.Route{Family: model.AF_INET, Type: model.RTN_UNICAST, Table: model.TableMain,
+				Dst: net.IP{192, 0, 2, 0}, DstLen: 24, DevIndex: 99, Dev: "gone0"})
+		}, "a", "192.0.2.9", Dropped, "a", "the route's device gone0 is not in the snapshot (it changed meanwhile; trace again)"},
+		{"untraced route type", vethPair, func(tp *topo) { tp.route("a", "192.0.2.0/24", "", "a0", model.RTN_BROADCAST) },
+			"a", "192.0.2.9", Dropped, "a", "the route is of type broadcast, which trace does not follow"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			tp := c.build(t)
@@ -397,16 +408,16 @@ func TestTraceEnds(t *testing.T) {
 
 func TestTraceRejectRoutes(t *testing.T) {
 	for typ, want := range map[uint8]string{
-		RTN_BLACKHOLE:   "a blackhole route matches 10.7.0.1 in a",
-		RTN_UNREACHABLE: "an unreachable route matches 10.7.0.1 in a",
-		RTN_PROHIBIT:    "a prohibit route matches 10.7.0.1 in a",
+		model.RTN_BLACKHOLE:   "a blackhole route matches 10.7.0.1 in a",
+		model.RTN_UNREACHABLE: "an unreachable route matches 10.7.0.1 in a",
+		model.RTN_PROHIBIT:    "a prohibit route matches 10.7.0.1 in a",
 	} {
 		tp := router(t)
 		tp.route("a", "10.7.0.0/16", "", "", typ)
 		tr := tp.trace("a", "10.7.0.1")
-		expect(t, tr, VerdictDropped, "a", want)
-		if wantRoute := RouteTypeName(typ) + " 10.7.0.0/16 table main"; tr.Hops[0].Route != wantRoute {
-			t.Errorf("%s: route %q, want %q", RouteTypeName(typ), tr.Hops[0].Route, wantRoute)
+		expect(t, tr, Dropped, "a", want)
+		if wantRoute := model.RouteTypeName(typ) + " 10.7.0.0/16 table main"; tr.Hops[0].Route != wantRoute {
+			t.Errorf("%s: route %q, want %q", model.RouteTypeName(typ), tr.Hops[0].Route, wantRoute)
 		}
 	}
 }
@@ -415,24 +426,24 @@ func TestTraceLeavesHost(t *testing.T) {
 	tp := router(t)
 	tp.link("r", "eth0", "")
 	tp.addr("r", "eth0", "192.0.2.10/24")
-	tp.route("r", "default", "192.0.2.1", "eth0", RTN_UNICAST)
+	tp.route("r", "default", "192.0.2.1", "eth0", model.RTN_UNICAST)
 	tr := tp.trace("a", "198.51.100.7")
-	expect(t, tr, VerdictLeaves, "r", "leaves the host through eth0 (device) in r towards 192.0.2.1")
+	expect(t, tr, Leaves, "r", "leaves the host through eth0 (device) in r towards 192.0.2.1")
 	if tr.Device != "eth0" {
 		t.Errorf("device %q", tr.Device)
 	}
-	lines := TraceLines(tr, nil, NoPaint)
+	lines := Lines(tr, nil, model.NoPaint)
 	if last := lines[len(lines)-1].Text; last != "leaves the host through eth0 (device) in r towards 192.0.2.1" {
 		t.Errorf("verdict line %q", last)
 	}
 	tp.link("host", "vx0", "vxlan")
 	tp.addr("host", "vx0", "10.200.0.1/24")
-	expect(t, tp.trace("host", "10.200.0.9"), VerdictLeaves, "host", "vx0 (vxlan)")
+	expect(t, tp.trace("host", "10.200.0.9"), Leaves, "host", "vx0 (vxlan)")
 }
 
 func TestTraceSrcNotLocal(t *testing.T) {
 	tp := vethPair(t)
-	_, err := TraceRoute(TraceRequest{Snap: tp.snap, From: tp.ns("a").Key, Dst: net.ParseIP("10.0.1.2"), Src: net.ParseIP("10.0.1.2"), Lookup: tp.lookup, State: tp.state})
+	_, err := Follow(Request{Snap: tp.snap, From: tp.ns("a").Key, Dst: net.ParseIP("10.0.1.2"), Src: net.ParseIP("10.0.1.2"), Lookup: tp.lookup, State: tp.state})
 	if !errors.Is(err, ErrSrcNotLocal) {
 		t.Fatalf("err = %v", err)
 	}
@@ -455,7 +466,7 @@ func TestTraceJSONAndText(t *testing.T) {
 			Via   *string `json:"via"`
 		} `json:"hops"`
 	}
-	if err := json.Unmarshal(TraceJSON(tr, nil), &doc); err != nil {
+	if err := json.Unmarshal(JSON(tr, nil), &doc); err != nil {
 		t.Fatal(err)
 	}
 	if doc.Verdict != "delivered" || doc.Netns != "b\x1b[31m" || len(doc.Hops) != 3 {
@@ -465,7 +476,7 @@ func TestTraceJSONAndText(t *testing.T) {
 		t.Errorf("hops %+v", doc.Hops)
 	}
 	var b bytes.Buffer
-	WriteTrace(&b, tr, &PingResult{Replied: false}, NoPaint)
+	Write(&b, tr, &PingResult{Replied: false}, model.NoPaint)
 	text := b.String()
 	if strings.Contains(text, "\x1b") {
 		t.Errorf("raw escape in text:\n%q", text)
@@ -482,20 +493,20 @@ func TestTraceJSONAndText(t *testing.T) {
 func TestTraceWrongPermanentNeighbour(t *testing.T) {
 	for _, tc := range []struct {
 		mac     string
-		verdict string
-	}{{"02:00:00:00:00:99", VerdictDropped}, {"02:00:00:00:00:b0", VerdictDelivered}} {
+		verdict Verdict
+	}{{"02:00:00:00:00:99", Dropped}, {"02:00:00:00:00:b0", Delivered}} {
 		tp := vethPair(t)
 		b0 := tp.ns("b").LinkByName("b0")
 		b0.MAC, _ = net.ParseMAC("02:00:00:00:00:b0")
 		a := tp.ns("a")
 		lladdr, _ := net.ParseMAC(tc.mac)
-		a.Neighbours = append(a.Neighbours, Neighbour{Family: AF_INET, Dst: net.ParseIP("10.0.1.2").To4(),
+		a.Neighbours = append(a.Neighbours, model.Neighbour{Family: model.AF_INET, Dst: net.ParseIP("10.0.1.2").To4(),
 			DevIndex: a.LinkByName("a0").Index, Dev: "a0", LLAddr: lladdr, State: nudPermanent})
 		tr := tp.trace("a", "10.0.1.2")
-		if tc.verdict == VerdictDropped {
-			expect(t, tr, VerdictDropped, "a", "the permanent neighbour entry for 10.0.1.2 on a0 in a says 02:00:00:00:00:99")
+		if tc.verdict == Dropped {
+			expect(t, tr, Dropped, "a", "the permanent neighbour entry for 10.0.1.2 on a0 in a says 02:00:00:00:00:99")
 		} else {
-			expect(t, tr, VerdictDelivered, "b", "10.0.1.2 is an address of b")
+			expect(t, tr, Delivered, "b", "10.0.1.2 is an address of b")
 		}
 	}
 }

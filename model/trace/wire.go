@@ -1,8 +1,10 @@
-package model
+package trace
 
 import (
 	"fmt"
 	"net"
+
+	"github.com/lazyns/lazyns/model"
 )
 
 // crossing is what lies between a namespace's egress device and the next
@@ -11,32 +13,32 @@ import (
 type crossing struct {
 	path []string
 	// owner is the namespace that has the next hop, entered on ownerIn.
-	owner   *Namespace
+	owner   *model.Namespace
 	ownerIn string
 	// exit is a device through which the frame leaves the host.
 	exit     string
 	exitKind string
-	exitNs   *Namespace
+	exitNs   *model.Namespace
 	// blocked is why the way to owner or exit is shut, at blockedNs.
 	blocked   string
-	blockedNs *Namespace
+	blockedNs *model.Namespace
 }
 
 // wireBranch is one way a frame can go while the wire is searched.
 type wireBranch struct {
 	path      []string
 	blocked   string
-	blockedNs *Namespace
+	blockedNs *model.Namespace
 }
 
-func (b wireBranch) with(ns *Namespace, dev string) wireBranch {
+func (b wireBranch) with(ns *model.Namespace, dev string) wireBranch {
 	p := make([]string, len(b.path), len(b.path)+1)
 	copy(p, b.path)
 	b.path = append(p, dev+" ("+ns.DisplayName()+")")
 	return b
 }
 
-func (b wireBranch) block(ns *Namespace, why string) wireBranch {
+func (b wireBranch) block(ns *model.Namespace, why string) wireBranch {
 	if b.blocked == "" {
 		b.blocked, b.blockedNs = why, ns
 	}
@@ -44,8 +46,8 @@ func (b wireBranch) block(ns *Namespace, why string) wireBranch {
 }
 
 type wireSearch struct {
-	snap  *Snapshot
-	state func(NsKey) NsState
+	snap  *model.Snapshot
+	state func(model.NsKey) NsState
 	nh    net.IP
 	seen  map[wireLink]bool
 	// The first of each kind found, open ways before shut ones.
@@ -54,13 +56,13 @@ type wireSearch struct {
 }
 
 type wireLink struct {
-	ns    NsKey
+	ns    model.NsKey
 	index int
 }
 
 // crossWire follows the frame from out, the egress device in ns, to the
 // namespace that owns nh, or out of the host.
-func crossWire(snap *Snapshot, state func(NsKey) NsState, ns *Namespace, out *Link, nh net.IP) crossing {
+func crossWire(snap *model.Snapshot, state func(model.NsKey) NsState, ns *model.Namespace, out *model.Link, nh net.IP) crossing {
 	s := &wireSearch{snap: snap, state: state, nh: nh, seen: map[wireLink]bool{}}
 	if out.Kind == "bridge" {
 		s.seen[wireLink{ns.Key, out.Index}] = true
@@ -77,19 +79,19 @@ func crossWire(snap *Snapshot, state func(NsKey) NsState, ns *Namespace, out *Li
 }
 
 // depart sends the frame out of l in ns.
-func (s *wireSearch) depart(b wireBranch, ns *Namespace, l *Link) {
+func (s *wireSearch) depart(b wireBranch, ns *model.Namespace, l *model.Link) {
 	if s.seen[wireLink{ns.Key, l.Index}] {
 		return
 	}
 	s.seen[wireLink{ns.Key, l.Index}] = true
 	b = b.with(ns, l.Name)
 	if !l.Up() {
-		b = b.block(ns, fmt.Sprintf("link down: %s in %s is down", Visible(l.Name), Visible(ns.DisplayName())))
+		b = b.block(ns, fmt.Sprintf("link down: %s in %s is down", model.Visible(l.Name), model.Visible(ns.DisplayName())))
 	}
 	switch {
 	case l.IsVeth():
-		var peerNs *Namespace
-		var peer *Link
+		var peerNs *model.Namespace
+		var peer *model.Link
 		if l.Peer != nil {
 			if peerNs = s.snap.Find(l.Peer.Ns); peerNs != nil {
 				peer = peerNs.Link(l.Peer.Index)
@@ -106,19 +108,19 @@ func (s *wireSearch) depart(b wireBranch, ns *Namespace, l *Link) {
 		}
 		if !peer.Up() {
 			b = b.block(peerNs, fmt.Sprintf("veth peer down: %s in %s, the other end of %s in %s, is down",
-				Visible(peer.Name), Visible(peerNs.DisplayName()), Visible(l.Name), Visible(ns.DisplayName())))
+				model.Visible(peer.Name), model.Visible(peerNs.DisplayName()), model.Visible(l.Name), model.Visible(ns.DisplayName())))
 		}
 		s.arrive(b, peerNs, peer)
 	case l.Kind == "bridge":
 		s.bridge(b, ns, l, nil)
-	case l.Flags&IFF_LOOPBACK != 0:
+	case l.Flags&model.IFF_LOOPBACK != 0:
 	default:
 		s.leave(b, ns, l, l.KindLabel())
 	}
 }
 
 // peerDown reports whether l is a veth whose other end is known and down.
-func (s *wireSearch) peerDown(ns *Namespace, l *Link) bool {
+func (s *wireSearch) peerDown(ns *model.Namespace, l *model.Link) bool {
 	if !l.IsVeth() || l.Peer == nil {
 		return false
 	}
@@ -131,7 +133,7 @@ func (s *wireSearch) peerDown(ns *Namespace, l *Link) bool {
 }
 
 // pointingAt finds the veth whose resolved peer is l in ns.
-func (s *wireSearch) pointingAt(ns *Namespace, l *Link) (*Namespace, *Link) {
+func (s *wireSearch) pointingAt(ns *model.Namespace, l *model.Link) (*model.Namespace, *model.Link) {
 	for i := range s.snap.Namespaces {
 		other := &s.snap.Namespaces[i]
 		for j := range other.Links {
@@ -144,12 +146,12 @@ func (s *wireSearch) pointingAt(ns *Namespace, l *Link) (*Namespace, *Link) {
 }
 
 // arrive receives the frame on l in ns.
-func (s *wireSearch) arrive(b wireBranch, ns *Namespace, l *Link) {
+func (s *wireSearch) arrive(b wireBranch, ns *model.Namespace, l *model.Link) {
 	s.seen[wireLink{ns.Key, l.Index}] = true
 	if m := ns.Master(l); m != nil && m.Kind == "bridge" {
 		if st, ok := s.state(ns.Key).PortState[l.Index]; ok && st != BrStateForwarding {
 			b = b.block(ns, fmt.Sprintf("bridge port not forwarding: %s on %s in %s is %s",
-				Visible(l.Name), Visible(m.Name), Visible(ns.DisplayName()), BrStateName(st)))
+				model.Visible(l.Name), model.Visible(m.Name), model.Visible(ns.DisplayName()), BrStateName(st)))
 		}
 		b = b.with(ns, l.Name)
 		if s.seen[wireLink{ns.Key, m.Index}] {
@@ -157,7 +159,7 @@ func (s *wireSearch) arrive(b wireBranch, ns *Namespace, l *Link) {
 		}
 		s.seen[wireLink{ns.Key, m.Index}] = true
 		if !m.Up() {
-			b = b.block(ns, fmt.Sprintf("link down: bridge %s in %s is down", Visible(m.Name), Visible(ns.DisplayName())))
+			b = b.block(ns, fmt.Sprintf("link down: bridge %s in %s is down", model.Visible(m.Name), model.Visible(ns.DisplayName())))
 		}
 		s.bridge(b.with(ns, m.Name), ns, m, l)
 		return
@@ -172,7 +174,7 @@ func (s *wireSearch) arrive(b wireBranch, ns *Namespace, l *Link) {
 
 // bridge floods the frame from port from (nil: from the bridge device
 // itself) to the bridge's own stack and its other ports.
-func (s *wireSearch) bridge(b wireBranch, ns *Namespace, br *Link, from *Link) {
+func (s *wireSearch) bridge(b wireBranch, ns *model.Namespace, br *model.Link, from *model.Link) {
 	if from != nil && ownsAddrUp(ns, s.nh) {
 		s.found(b, ns, br.Name)
 	}
@@ -185,13 +187,13 @@ func (s *wireSearch) bridge(b wireBranch, ns *Namespace, br *Link, from *Link) {
 		// "disabled" to STP too; depart names the plainer cause.
 		if st, ok := s.state(ns.Key).PortState[p.Index]; ok && st != BrStateForwarding && p.Up() && !s.peerDown(ns, p) {
 			pb = pb.block(ns, fmt.Sprintf("bridge port not forwarding: %s on %s in %s is %s",
-				Visible(p.Name), Visible(br.Name), Visible(ns.DisplayName()), BrStateName(st)))
+				model.Visible(p.Name), model.Visible(br.Name), model.Visible(ns.DisplayName()), BrStateName(st)))
 		}
 		s.depart(pb, ns, p)
 	}
 }
 
-func (s *wireSearch) found(b wireBranch, ns *Namespace, in string) {
+func (s *wireSearch) found(b wireBranch, ns *model.Namespace, in string) {
 	w := &crossing{path: b.path, owner: ns, ownerIn: in, blocked: b.blocked, blockedNs: b.blockedNs}
 	if b.blocked == "" && s.owner == nil {
 		s.owner = w
@@ -200,37 +202,11 @@ func (s *wireSearch) found(b wireBranch, ns *Namespace, in string) {
 	}
 }
 
-func (s *wireSearch) leave(b wireBranch, ns *Namespace, l *Link, kind string) {
+func (s *wireSearch) leave(b wireBranch, ns *model.Namespace, l *model.Link, kind string) {
 	w := &crossing{path: b.path, exit: l.Name, exitKind: kind, exitNs: ns, blocked: b.blocked, blockedNs: b.blockedNs}
 	if b.blocked == "" && s.exit == nil {
 		s.exit = w
 	} else if b.blocked != "" && s.exitShut == nil {
 		s.exitShut = w
 	}
-}
-
-func linkHas(l *Link, ip net.IP) bool {
-	for _, a := range l.Addrs {
-		if a.Local.Equal(ip) {
-			return true
-		}
-	}
-	return false
-}
-
-// ownsAddrUp reports whether ns has ip on a link that is up: the kernel
-// answers ARP for any of its local addresses, whichever device asks, but
-// takes the local routes of a down device away.
-func ownsAddrUp(ns *Namespace, ip net.IP) bool {
-	for i := range ns.Links {
-		if !ns.Links[i].Up() {
-			continue
-		}
-		for _, a := range ns.Links[i].Addrs {
-			if a.Local.Equal(ip) {
-				return true
-			}
-		}
-	}
-	return false
 }
