@@ -45,9 +45,10 @@ Namespaces are read a few at a time and written as they are read, in the
 order lazyns list shows them, so the output starts at once and memory stays
 small however many namespaces there are.
 
-As with ip, -4 and -6 keep one family; rule lists IPv4 rules unless given -6,
-and route lists every table of both families. A namespace that cannot be read
-is named on stderr, and the exit status is 1.`,
+As with ip, -4 and -6 keep one family (link lists every link either way);
+rule lists IPv4 rules unless given -6, and route lists every table of both
+families. A namespace that cannot be read is named on stderr, and the exit
+status is 1; one that vanishes while the list is read is left out.`,
 		Example: `  lazyns ip addr | jq -r '.[] | select(.addr_info[]?.local == "10.0.0.5") | "\(.netns) \(.ifname)"'
   lazyns ip route qrouter-e945b6b1 | jq '.[] | select(.dst == "default")'
   lazyns ip -6 rule | jq -r '.[] | "\(.netns) \(.priority) \(.table)"'
