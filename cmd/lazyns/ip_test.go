@@ -89,7 +89,29 @@ func TestIPMatchesIP(t *testing.T) {
 			what := "lazyns " + strings.Join(l.Lazyns, " ") + " in " + ns
 			sameAsIP(t, what, nstest.IPJSONOf(t, ns, l.IP...), byNs[ns])
 		}
+		if l.Lazyns[0] == "link" {
+			mustShow(t, byNs[p.A], "d0", `"flags":["BROADCAST","MULTICAST","M-DOWN"]`, `"group":"default","link_type"`)
+			mustShow(t, byNs[p.A], "d1", `"flags":["BROADCAST","MULTICAST","M-DOWN"]`, `"txqlen":500`)
+		}
 	}
+}
+
+// mustShow checks that the case the pair was built for came out: the
+// object of link name holds each of parts.
+func mustShow(t *testing.T, objects []json.RawMessage, name string, parts ...string) {
+	t.Helper()
+	for _, o := range objects {
+		if !bytes.Contains(o, []byte(`"ifname":"`+name+`"`)) {
+			continue
+		}
+		for _, part := range parts {
+			if !bytes.Contains(o, []byte(part)) {
+				t.Errorf("%s lacks %s: %s", name, part, o)
+			}
+		}
+		return
+	}
+	t.Errorf("no link %s", name)
 }
 
 // With no NS, lazyns ip lists every namespace, each one's objects
