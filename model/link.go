@@ -61,7 +61,13 @@ type Link struct {
 	// one), or NoNsID.
 	NetNsID int
 	Alias   string
-	Addrs   []Addr
+	// AltNames are the link's alternative names (IFLA_ALT_IFNAME).
+	AltNames []string
+	// PermAddr is the hardware's own address (IFLA_PERM_ADDRESS), where the
+	// driver knows one.
+	PermAddr  net.HardwareAddr
+	ProtoDown bool
+	Addrs     []Addr
 	// Peer is the other end of a veth, once resolved.
 	Peer *PeerRef
 }
@@ -210,35 +216,40 @@ const (
 	IFA_F_STABLE_PRIVACY = 0x800
 )
 
-// AddrFlagNames lists the address flags as ip -j names its boolean keys:
-// a missing PERMANENT reads "dynamic", SECONDARY on IPv6 reads "temporary".
+// AddrFlagNames lists the address flags as ip -j names its boolean keys,
+// in ip's order: a missing PERMANENT reads "dynamic" (where PERMANENT
+// would be), SECONDARY on IPv6 reads "temporary".
 func AddrFlagNames(family int, flags uint32) []string {
 	var out []string
-	if flags&IFA_F_PERMANENT == 0 {
-		out = append(out, "dynamic")
-	}
 	names := []struct {
 		bit  uint32
 		name string
 	}{
 		{IFA_F_SECONDARY, "secondary"}, {IFA_F_NODAD, "nodad"}, {IFA_F_OPTIMISTIC, "optimistic"},
 		{IFA_F_DADFAILED, "dadfailed"}, {IFA_F_HOMEADDRESS, "home"}, {IFA_F_DEPRECATED, "deprecated"},
-		{IFA_F_TENTATIVE, "tentative"}, {IFA_F_MANAGETEMPADDR, "mngtmpaddr"},
+		{IFA_F_TENTATIVE, "tentative"}, {IFA_F_PERMANENT, "dynamic"}, {IFA_F_MANAGETEMPADDR, "mngtmpaddr"},
 		{IFA_F_NOPREFIXROUTE, "noprefixroute"}, {IFA_F_MCAUTOJOIN, "autojoin"},
 		{IFA_F_STABLE_PRIVACY, "stable-privacy"},
 	}
 	for _, n := range names {
-		if flags&n.bit == 0 {
-			continue
-		}
-		if n.bit == IFA_F_SECONDARY && family == AF_INET6 {
+		switch {
+		case n.bit == IFA_F_PERMANENT:
+			if flags&n.bit == 0 {
+				out = append(out, n.name)
+			}
+		case flags&n.bit == 0:
+		case n.bit == IFA_F_SECONDARY && family == AF_INET6:
 			out = append(out, "temporary")
-			continue
+		default:
+			out = append(out, n.name)
 		}
-		out = append(out, n.name)
 	}
 	return out
 }
+
+// addrFlagsKnown are the bits AddrFlagNames names; ip writes any others
+// as "ifa_flags" in hex.
+const addrFlagsKnown = 0xfff
 
 // Address families, as in <sys/socket.h>.
 const (

@@ -152,26 +152,37 @@ type Rule struct {
 	DstLen   int
 	Tos      uint8
 	// Action is the FR_ACT_* action: 1 means "look up Table".
-	Action            uint8
-	Table             uint32
-	Mark              uint32
-	HasMark           bool
-	Mask              uint32
-	HasMask           bool
-	Iif               string
-	Oif               string
-	Goto              uint32
+	Action  uint8
+	Table   uint32
+	Mark    uint32
+	HasMark bool
+	Mask    uint32
+	HasMask bool
+	Iif     string
+	Oif     string
+	// IifDetached and OifDetached: the rule names a device that is not in
+	// the namespace (FIB_RULE_IIF_DETACHED, FIB_RULE_OIF_DETACHED).
+	IifDetached bool
+	OifDetached bool
+	Goto        uint32
+	// HasGoto tells goto 0 from a goto rule without a target; Unresolved
+	// is a goto whose target rule does not exist (FIB_RULE_UNRESOLVED).
+	HasGoto           bool
+	Unresolved        bool
 	SuppressPrefixlen int32
 	SuppressIfgroup   int32
 	L3mdev            bool
 	Protocol          uint8
 	IPProto           uint8
+	HasIPProto        bool
 	UIDStart, UIDEnd  uint32
 	HasUID            bool
 	SportStart        uint16
 	SportEnd          uint16
+	HasSport          bool
 	DportStart        uint16
 	DportEnd          uint16
+	HasDport          bool
 }
 
 // FR_ACT_* rule actions.
@@ -193,6 +204,8 @@ type Neighbour struct {
 	LLAddr   net.HardwareAddr
 	State    uint16
 	Flags    uint8
+	// Protocol is who made the entry (NDA_PROTOCOL), 0 when unsaid.
+	Protocol uint8
 }
 
 // NeighStateNames lists NUD_* states as ip does.
@@ -218,6 +231,9 @@ func NeighStateNames(state uint16) []string {
 type Names struct {
 	Tables map[uint32]string
 	Protos map[uint8]string
+	// IPProtos are /etc/protocols' names (tcp, udp…), as ip rule prints
+	// a rule's ipproto.
+	IPProtos map[uint8]string
 }
 
 // DefaultNames are iproute2's built-in names.
@@ -237,6 +253,15 @@ func (n *Names) Table(t uint32) string {
 		return s
 	}
 	return strconv.FormatUint(uint64(t), 10)
+}
+
+// IPProto is an IP protocol's name, or ipproto-N as iproute2 writes one
+// /etc/protocols does not name.
+func (n *Names) IPProto(p uint8) string {
+	if s, ok := n.IPProtos[p]; ok {
+		return s
+	}
+	return "ipproto-" + strconv.Itoa(int(p))
 }
 
 // Proto is the route protocol's name, or its number.

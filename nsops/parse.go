@@ -18,6 +18,10 @@ import (
 
 var native = nl.NativeEndian()
 
+// ndaProtocol is NDA_PROTOCOL from <linux/neighbour.h> (Linux 5.1), which
+// x/sys does not name.
+const ndaProtocol = 12
+
 func attrString(b []byte) string {
 	if i := bytes.IndexByte(b, 0); i >= 0 {
 		b = b[:i]
@@ -90,7 +94,8 @@ func parseLink(m []byte) (model.Link, error) {
 	l.Flags = native.Uint32(m[8:12])
 	for _, a := range attrs {
 		v := a.Value
-		switch a.Attr.Type {
+		// IFLA_PROP_LIST comes marked NLA_F_NESTED; the others do not.
+		switch a.Attr.Type &^ unix.NLA_F_NESTED {
 		case unix.IFLA_IFNAME:
 			l.Name = attrString(v)
 		case unix.IFLA_ADDRESS:
@@ -122,6 +127,20 @@ func parseLink(m []byte) (model.Link, error) {
 			l.Alias = attrString(v)
 		case unix.IFLA_LINK_NETNSID:
 			l.NetNsID = int(int32(attrU32(v)))
+		case unix.IFLA_PERM_ADDRESS:
+			l.PermAddr = cloneMAC(v)
+		case unix.IFLA_PROTO_DOWN:
+			l.ProtoDown = len(v) > 0 && v[0] != 0
+		case unix.IFLA_PROP_LIST:
+			props, err := routeAttrs(v)
+			if err != nil {
+				return l, err
+			}
+			for _, p := range props {
+				if p.Attr.Type == unix.IFLA_ALT_IFNAME {
+					l.AltNames = append(l.AltNames, attrString(p.Value))
+				}
+			}
 		case unix.IFLA_LINKINFO:
 			info, err := routeAttrs(v)
 			if err != nil {
@@ -300,7 +319,11 @@ func parseRule(m []byte) (model.Rule, error) {
 	r.Tos = m[3]
 	r.Table = uint32(m[4])
 	r.Action = m[7]
-	r.Invert = native.Uint32(m[8:12])&unix.FIB_RULE_INVERT != 0
+	flags := native.Uint32(m[8:12])
+	r.Invert = flags&unix.FIB_RULE_INVERT != 0
+	r.IifDetached = flags&unix.FIB_RULE_IIF_DETACHED != 0
+	r.OifDetached = flags&unix.FIB_RULE_OIF_DETACHED != 0
+	r.Unresolved = flags&unix.FIB_RULE_UNRESOLVED != 0
 	for _, a := range attrs {
 		v := a.Value
 		switch a.Attr.Type {
@@ -313,7 +336,7 @@ func parseRule(m []byte) (model.Rule, error) {
 		case unix.FRA_OIFNAME:
 			r.Oif = attrString(v)
 		case unix.FRA_GOTO:
-			r.Goto = attrU32(v)
+			r.Goto, r.HasGoto = attrU32(v), true
 		case unix.FRA_PRIORITY:
 			r.Priority = attrU32(v)
 		case unix.FRA_FWMARK:
@@ -334,7 +357,7 @@ func parseRule(m []byte) (model.Rule, error) {
 			}
 		case unix.FRA_IP_PROTO:
 			if len(v) > 0 {
-				r.IPProto = v[0]
+				r.IPProto, r.HasIPProto = v[0], true
 			}
 		case unix.FRA_UID_RANGE:
 			if len(v) >= 8 {
@@ -342,11 +365,11 @@ func parseRule(m []byte) (model.Rule, error) {
 			}
 		case unix.FRA_SPORT_RANGE:
 			if len(v) >= 4 {
-				r.SportStart, r.SportEnd = native.Uint16(v[0:2]), native.Uint16(v[2:4])
+				r.SportStart, r.SportEnd, r.HasSport = native.Uint16(v[0:2]), native.Uint16(v[2:4]), true
 			}
 		case unix.FRA_DPORT_RANGE:
 			if len(v) >= 4 {
-				r.DportStart, r.DportEnd = native.Uint16(v[0:2]), native.Uint16(v[2:4])
+				r.DportStart, r.DportEnd, r.HasDport = native.Uint16(v[0:2]), native.Uint16(v[2:4]), true
 			}
 		}
 	}
@@ -369,6 +392,10 @@ func parseNeigh(m []byte, devName func(int) string) (model.Neighbour, error) {
 			n.Dst = cloneIP(a.Value)
 		case unix.NDA_LLADDR:
 			n.LLAddr = cloneMAC(a.Value)
+		case ndaProtocol:
+			if len(a.Value) > 0 {
+				n.Protocol = a.Value[0]
+			}
 		}
 	}
 	if n.DevIndex != 0 {

@@ -15,12 +15,37 @@ import (
 // (Linux 4.20), which x/sys does not name.
 const rtextFilterSkipStats = 1 << 3
 
+// Parts picks which of a namespace's tables a read fills.
+type Parts uint8
+
+const (
+	PartLinks Parts = 1 << iota
+	PartAddrs
+	PartRoutes
+	PartRules
+	PartNeighbours
+
+	PartAll = PartLinks | PartAddrs | PartRoutes | PartRules | PartNeighbours
+)
+
 // readInto fills ns with everything its namespace holds, through c.
-func readInto(c *conn, ns *model.Namespace) error {
+func readInto(c *conn, ns *model.Namespace) error { return readParts(c, ns, PartAll) }
+
+// readParts fills the parts of ns that want names, through c. Addresses,
+// routes and neighbours name their links, so asking for them reads the
+// links too.
+func readParts(c *conn, ns *model.Namespace, want Parts) error {
+	if want&(PartAddrs|PartRoutes|PartNeighbours) != 0 {
+		want |= PartLinks
+	}
 	// A dump that kept being interrupted still holds its last reading; the
 	// rest is read too, and the namespace says which parts may be stale.
 	var unsettled []string
-	step := func(what string, err error) error {
+	step := func(part Parts, what string, read func() error) error {
+		if want&part == 0 {
+			return nil
+		}
+		err := read()
 		if errors.Is(err, errDumpInconsistent) {
 			unsettled = append(unsettled, what)
 			return nil
@@ -30,7 +55,7 @@ func readInto(c *conn, ns *model.Namespace) error {
 		}
 		return nil
 	}
-	if err := step("links", readLinks(c, ns)); err != nil {
+	if err := step(PartLinks, "links", func() error { return readLinks(c, ns) }); err != nil {
 		return err
 	}
 	names := make(map[int]string, len(ns.Links))
@@ -43,16 +68,16 @@ func readInto(c *conn, ns *model.Namespace) error {
 		}
 		return "if" + strconv.Itoa(i)
 	}
-	if err := step("addresses", readAddrs(c, ns)); err != nil {
+	if err := step(PartAddrs, "addresses", func() error { return readAddrs(c, ns) }); err != nil {
 		return err
 	}
-	if err := step("routes", readRoutes(c, ns, devName)); err != nil {
+	if err := step(PartRoutes, "routes", func() error { return readRoutes(c, ns, devName) }); err != nil {
 		return err
 	}
-	if err := step("rules", readRules(c, ns)); err != nil {
+	if err := step(PartRules, "rules", func() error { return readRules(c, ns) }); err != nil {
 		return err
 	}
-	if err := step("neighbours", readNeighbours(c, ns, devName)); err != nil {
+	if err := step(PartNeighbours, "neighbours", func() error { return readNeighbours(c, ns, devName) }); err != nil {
 		return err
 	}
 	if len(unsettled) > 0 {

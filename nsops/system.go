@@ -51,7 +51,7 @@ func New(netnsDir string) (*System, error) {
 	}
 	return &System{
 		NetnsDir: filepath.Clean(netnsDir),
-		Names:    LoadNames("/etc/iproute2"),
+		Names:    loadHostNames(),
 		Workers:  4,
 		host:     model.NsKey{Dev: st.Dev, Ino: st.Ino},
 		self:     f,
@@ -63,6 +63,30 @@ func (s *System) HostKey() model.NsKey { return s.host }
 
 // Close releases what New opened.
 func (s *System) Close() error { return s.self.Close() }
+
+// loadHostNames are the names ip uses on this host: iproute2's tables and
+// protocols, and /etc/protocols for a rule's ipproto.
+func loadHostNames() *model.Names {
+	n := LoadNames("/etc/iproute2")
+	n.IPProtos = readProtocols("/etc/protocols")
+	return n
+}
+
+// readProtocols maps IP protocol numbers to their names in path, the first
+// name given for a number winning, as getprotobynumber(3) answers.
+func readProtocols(path string) map[uint8]string {
+	names := map[uint8]string{}
+	eachNameLine(path, func(fields []string) {
+		id, err := strconv.ParseUint(fields[1], 10, 8)
+		if err != nil {
+			return
+		}
+		if _, seen := names[uint8(id)]; !seen {
+			names[uint8(id)] = fields[0]
+		}
+	})
+	return names
+}
 
 // LoadNames reads iproute2's table and protocol names from dir (rt_tables,
 // rt_protos and their .d directories) over the built-in ones.
@@ -85,23 +109,30 @@ func readNameFiles(base string, set func(uint64, string)) {
 		files = append(files, more...)
 	}
 	for _, path := range files {
-		f, err := os.Open(path)
-		if err != nil {
-			continue
-		}
-		sc := bufio.NewScanner(f)
-		for sc.Scan() {
-			fields := strings.Fields(sc.Text())
-			if len(fields) < 2 || strings.HasPrefix(fields[0], "#") {
-				continue
-			}
+		eachNameLine(path, func(fields []string) {
 			id, err := strconv.ParseUint(fields[0], 0, 32)
-			if err != nil {
-				continue
+			if err == nil {
+				set(id, fields[1])
 			}
-			set(id, fields[1])
+		})
+	}
+}
+
+// eachNameLine calls fn with the fields of each line of the file at path
+// that has two or more and is no comment; a file that cannot be read has
+// no lines.
+func eachNameLine(path string, fn func(fields []string)) {
+	f, err := os.Open(path)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) >= 2 && !strings.HasPrefix(fields[0], "#") {
+			fn(fields)
 		}
-		f.Close()
 	}
 }
 

@@ -33,27 +33,17 @@ iproute2 work unchanged; each veth also has "peer": {"netns", "ifname",
 				want = map[model.NsKey]bool{}
 				opt.Full = func(ns *model.Namespace) bool { return want[ns.Key] }
 			}
-			sys, err := a.system()
+			sys, snap, located, err := a.discoverNamed(args)
 			if err != nil {
 				return err
 			}
-			snap, err := sys.Discover()
-			if err != nil {
-				return err
-			}
-			var nss []*model.Namespace
-			if len(args) > 0 {
-				located, err := a.locate(sys, snap, args)
-				if err != nil {
-					return err
-				}
-				for _, ns := range located {
-					want[ns.Key] = true
-				}
+			for _, ns := range located {
+				want[ns.Key] = true
 			}
 			if err := sys.Read(cmdContext(cmd), snap, opt); err != nil {
 				return err
 			}
+			var nss []*model.Namespace
 			if len(args) > 0 {
 				// Reading may drop namespaces that vanished: look them up again.
 				for _, s := range args {
@@ -85,4 +75,22 @@ iproute2 work unchanged; each veth also has "peer": {"netns", "ifname",
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON in ip -j form (see README: JSON)")
 	return cmd
+}
+
+// discoverNamed finds every namespace, without reading them, and those
+// the NS arguments name; an argument naming none is a usage error.
+func (a *app) discoverNamed(args []string) (*nsops.System, *model.Snapshot, []*model.Namespace, error) {
+	sys, err := a.system()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	snap, err := sys.Discover()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	located, err := a.locate(sys, snap, args)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return sys, snap, located, nil
 }

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/lazyns/lazyns/nsops/nstest"
+)
+
+// fieldDiffs says how ours differs from ip's object, field by field.
+func fieldDiffs(ip, ours map[string]any) []string {
+	var diffs []string
+	for k, v := range ip {
+		if ov, ok := ours[k]; !ok {
+			diffs = append(diffs, fmt.Sprintf("%s missing (ip: %v)", k, v))
+		} else if !reflect.DeepEqual(v, ov) {
+			diffs = append(diffs, fmt.Sprintf("%s: ip %v, lazyns %v", k, v, ov))
+		}
+	}
+	for k, v := range ours {
+		if _, ok := ip[k]; !ok {
+			diffs = append(diffs, fmt.Sprintf("%s extra (lazyns: %v)", k, v))
+		}
+	}
+	slices.Sort(diffs)
+	return diffs
+}
+
+// show --json's lists are ip's objects field for field, with only the
+// documented additions: linkmode and ifalias (from ip link), linkinfo and
+// peer on links, family on rules.
+func TestShowJSONMatchesIP(t *testing.T) {
+	cleanConfigEnv(t)
+	p := nstest.BuildIPPair(t)
+	code, stdout, stderr := lazyns(t, "show", "--json", p.A, p.B)
+	if code != 0 {
+		t.Fatalf("lazyns show --json: exit %d: %s", code, stderr)
+	}
+	var shown []struct {
+		Name                             string
+		Links, Routes, Rules, Neighbours []map[string]any
+	}
+	if err := json.Unmarshal([]byte(stdout), &shown); err != nil || len(shown) != 2 {
+		t.Fatalf("show --json: %v (%d namespaces)", err, len(shown))
+	}
+	ipObjects := func(ns string, args ...string) []map[string]any {
+		var v []map[string]any
+		if err := json.Unmarshal([]byte(nstest.IPJSONOf(t, ns, args...)), &v); err != nil {
+			t.Fatalf("ip -n %s -j %v: %v", ns, args, err)
+		}
+		return v
+	}
+	same := func(what string, ip, ours []map[string]any, extras ...string) {
+		t.Helper()
+		if len(ip) != len(ours) {
+			t.Errorf("%s: ip lists %d, show --json %d", what, len(ip), len(ours))
+			return
+		}
+		for i := range ip {
+			o := maps.Clone(ours[i])
+			for _, k := range extras {
+				delete(o, k)
+			}
+			if d := fieldDiffs(ip[i], o); len(d) > 0 {
+				t.Errorf("%s %d: %s", what, i, strings.Join(d, "; "))
+			}
+		}
+	}
+	for _, ns := range shown {
+		same(ns.Name+" links", ipObjects(ns.Name, "addr"), ns.Links, "linkmode", "ifalias", "linkinfo", "peer")
+		same(ns.Name+" routes", ipObjects(ns.Name, "route", "show", "table", "all"), ns.Routes)
+		same(ns.Name+" neighbours", ipObjects(ns.Name, "neigh"), ns.Neighbours)
+		byFamily := map[string][]map[string]any{}
+		for _, r := range ns.Rules {
+			f, _ := r["family"].(string)
+			byFamily[f] = append(byFamily[f], r)
+		}
+		if len(byFamily["inet"])+len(byFamily["inet6"]) != len(ns.Rules) {
+			t.Errorf("%s: a rule without family inet or inet6: %v", ns.Name, ns.Rules)
+		}
+		same(ns.Name+" IPv4 rules", ipObjects(ns.Name, "rule"), byFamily["inet"], "family")
+		same(ns.Name+" IPv6 rules", ipObjects(ns.Name, "-6", "rule"), byFamily["inet6"], "family")
+	}
+}
