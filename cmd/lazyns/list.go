@@ -43,7 +43,7 @@ lo) and the container holding an unnamed one.`,
 			return a.warnPrivileges(nss)
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (see README: JSON)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON (see docs/json.md)")
 	return cmd
 }
 

@@ -20,9 +20,10 @@ each namespace, and for every veth the namespace and interface of its other end.
 
 With --json, prints an array with one object per namespace. Inside "links",
 "routes", "rules" and "neighbours" the objects use the field names and value
-forms of ip -j (addresses in each link's "addr_info"), so jq filters written for
-iproute2 work unchanged; each veth also has "peer": {"netns", "ifname",
-"ifindex"}.`,
+forms of ip -j (addresses in each link's "addr_info"), so a jq filter written for
+iproute2 works on each namespace's lists (.[].links[]); each veth also has
+"peer": {"netns", "ifname", "ifindex"}, and each rule its "family". For ip -j's
+own arrays across every namespace, see lazyns ip.`,
 		Example: `  lazyns show blue
   lazyns show host pid:1234 --json
   lazyns show --json | jq '.[] | {name, peers: [.links[].peer | select(.)]}'`,
@@ -73,7 +74,7 @@ iproute2 work unchanged; each veth also has "peer": {"netns", "ifname",
 			return a.warnPrivileges(nss)
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON in ip -j form (see README: JSON)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON in ip -j form (see docs/json.md)")
 	return cmd
 }
 
