@@ -27,7 +27,8 @@ const (
 // the given link type (layers.LinkTypeEthernet or layers.LinkTypeRaw; see
 // LinkTypeOf) as target sees them. The empty expression accepts every
 // packet. The program accepts a packet by returning 262144 (the bytes to
-// keep) and drops it by returning 0. Errors are *Error.
+// keep) and drops it by returning 0. A mistake in the expression is an
+// *Error; a link type other than the two is a plain error.
 func Compile(expr string, link layers.LinkType, target Target) ([]bpf.RawInstruction, error) {
 	if link != layers.LinkTypeEthernet && link != layers.LinkTypeRaw {
 		return nil, fmt.Errorf("filter: link type %v is not supported (only Ethernet and raw IP)", link)

@@ -75,6 +75,16 @@ func TestRawLinkErrors(t *testing.T) {
 	}
 }
 
+func TestValidate(t *testing.T) {
+	if err := Validate("host 10.0.0.1 and port 53"); err != nil {
+		t.Errorf("a good filter: %v", err)
+	}
+	var fe *Error
+	if err := Validate("port http"); !errors.As(err, &fe) || fe.Word != "http" {
+		t.Errorf("a bad filter: %#v", err)
+	}
+}
+
 func TestEmptyAcceptsAll(t *testing.T) {
 	for _, expr := range []string{"", "  \t"} {
 		prog, err := Compile(expr, layers.LinkTypeEthernet, Socket)

@@ -5,10 +5,7 @@
 // delay and releases them by their capture time.
 package timeorder
 
-import (
-	"container/heap"
-	"time"
-)
+import "time"
 
 // Buffer holds items until no earlier one can still arrive: an item
 // captured at t is released once the clock reads t + Delay. An item that
@@ -19,7 +16,7 @@ type Buffer[T any] struct {
 	at       func(T) time.Time
 	h        items[T]
 	seq      uint64
-	released time.Time
+	released int64 // capture time of the latest item released, Unix ns
 	late     uint64
 }
 
@@ -31,18 +28,19 @@ func New[T any](delay time.Duration, at func(T) time.Time) *Buffer[T] {
 
 // Push adds an item.
 func (b *Buffer[T]) Push(v T) {
-	t := b.at(v)
-	if !b.released.IsZero() && t.Before(b.released) {
+	t := b.at(v).UnixNano()
+	if b.released != 0 && t < b.released {
 		b.late++
 	}
 	b.seq++
-	heap.Push(&b.h, item[T]{v: v, t: t, seq: b.seq})
+	b.h = append(b.h, item[T]{v: v, t: t, seq: b.seq})
+	b.h.up(len(b.h) - 1)
 }
 
 // Release appends to dst, in capture order, the items due by now.
 func (b *Buffer[T]) Release(now time.Time, dst []T) []T {
-	due := now.Add(-b.delay)
-	for len(b.h) > 0 && !b.h[0].t.After(due) {
+	due := now.Add(-b.delay).UnixNano()
+	for len(b.h) > 0 && b.h[0].t <= due {
 		dst = b.pop(dst)
 	}
 	return dst
@@ -58,10 +56,13 @@ func (b *Buffer[T]) Drain(dst []T) []T {
 }
 
 func (b *Buffer[T]) pop(dst []T) []T {
-	it := heap.Pop(&b.h).(item[T])
-	if it.t.After(b.released) {
-		b.released = it.t
-	}
+	it := b.h[0]
+	last := len(b.h) - 1
+	b.h[0] = b.h[last]
+	b.h[last] = item[T]{} // let the held value go
+	b.h = b.h[:last]
+	b.h.down(0)
+	b.released = max(b.released, it.t)
 	return append(dst, it.v)
 }
 
@@ -74,26 +75,44 @@ func (b *Buffer[T]) Late() uint64 { return b.late }
 
 type item[T any] struct {
 	v   T
-	t   time.Time
+	t   int64  // capture time, Unix ns: cheaper to compare than time.Time
 	seq uint64 // arrival order breaks ties, so one socket's order holds
 }
 
+// items is a binary min-heap by capture time (container/heap would box
+// each item into an interface: an allocation per packet).
 type items[T any] []item[T]
 
-func (h items[T]) Len() int { return len(h) }
-func (h items[T]) Less(i, j int) bool {
-	if h[i].t.Equal(h[j].t) {
+func (h items[T]) less(i, j int) bool {
+	if h[i].t == h[j].t {
 		return h[i].seq < h[j].seq
 	}
-	return h[i].t.Before(h[j].t)
+	return h[i].t < h[j].t
 }
-func (h items[T]) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *items[T]) Push(x any)   { *h = append(*h, x.(item[T])) }
-func (h *items[T]) Pop() any {
-	old := *h
-	it := old[len(old)-1]
-	var zero item[T]
-	old[len(old)-1] = zero
-	*h = old[:len(old)-1]
-	return it
+
+func (h items[T]) up(i int) {
+	for i > 0 {
+		parent := (i - 1) / 2
+		if !h.less(i, parent) {
+			return
+		}
+		h[i], h[parent] = h[parent], h[i]
+		i = parent
+	}
+}
+
+func (h items[T]) down(i int) {
+	for {
+		small := i
+		for _, c := range [2]int{2*i + 1, 2*i + 2} {
+			if c < len(h) && h.less(c, small) {
+				small = c
+			}
+		}
+		if small == i {
+			return
+		}
+		h[i], h[small] = h[small], h[i]
+		i = small
+	}
 }

@@ -80,3 +80,34 @@ func TestHoldsForTheDelayAndCountsLate(t *testing.T) {
 		t.Errorf("drain = %v", got)
 	}
 }
+
+// TestSteadyStateDoesNotAllocate: once the buffer has grown to the number
+// of packets a delay holds, pushing and releasing costs no allocation.
+func TestSteadyStateDoesNotAllocate(t *testing.T) {
+	b := New(time.Millisecond, func(p pkt) time.Time { return p.t })
+	now := time.Unix(1700000000, 0)
+	out := make([]pkt, 0, 16)
+	step := func() {
+		now = now.Add(100 * time.Microsecond)
+		b.Push(pkt{0, now})
+		out = b.Release(now, out[:0])
+	}
+	for range 100 {
+		step()
+	}
+	if n := testing.AllocsPerRun(1000, step); n != 0 {
+		t.Errorf("%.1f allocations per packet", n)
+	}
+}
+
+func BenchmarkPushRelease(b *testing.B) {
+	buf := New(10*time.Millisecond, func(p pkt) time.Time { return p.t })
+	now := time.Unix(1700000000, 0)
+	out := make([]pkt, 0, 16)
+	b.ReportAllocs()
+	for b.Loop() {
+		now = now.Add(10 * time.Microsecond) // 100k packets/s: 1000 held
+		buf.Push(pkt{0, now})
+		out = buf.Release(now, out[:0])
+	}
+}
