@@ -144,12 +144,10 @@ func (d *decoder) ipv6(b []byte, data []byte, length int) []byte {
 // TCP and UDP, or without them (nil) after an IPv6 extension header, as
 // tcpdump does.
 func (d *decoder) transport(b []byte, proto layers.IPProtocol, payload []byte, length int, src, dst []byte, v4 bool) []byte {
+	// IPv6 printed its addresses before its extension headers.
 	addrs := func(b []byte) []byte {
 		if v4 {
-			b = appendIP(b, src)
-			b = append(b, " > "...)
-			b = appendIP(b, dst)
-			b = append(b, ": "...)
+			return appendAddrs(b, src, dst)
 		}
 		return b
 	}

@@ -7,6 +7,18 @@ import (
 	"github.com/gopacket/gopacket/layers"
 )
 
+// appendAddrs writes "src > dst: ", or nothing when the addresses are
+// not to be shown (nil).
+func appendAddrs(b []byte, src, dst []byte) []byte {
+	if src == nil {
+		return b
+	}
+	b = appendIP(b, src)
+	b = append(b, " > "...)
+	b = appendIP(b, dst)
+	return append(b, ": "...)
+}
+
 // appendEndpoints writes "src.sport > dst.dport: ", or the ports alone when
 // the addresses are not to be shown (after IPv6 extension headers).
 func appendEndpoints(b []byte, src, dst []byte, sport, dport uint16) []byte {
@@ -34,13 +46,7 @@ var tcpOptionNames = map[layers.TCPOptionKind]string{
 // numbers, window, options, payload length.
 func (d *decoder) tcpPrint(b []byte, data []byte, length int, src, dst []byte) []byte {
 	if len(data) < 4 {
-		if src != nil {
-			b = appendIP(b, src)
-			b = append(b, " > "...)
-			b = appendIP(b, dst)
-			b = append(b, ": "...)
-		}
-		return trunc(b, "tcp")
+		return trunc(appendAddrs(b, src, dst), "tcp")
 	}
 	b = appendEndpoints(b, src, dst, binary.BigEndian.Uint16(data), binary.BigEndian.Uint16(data[2:]))
 	t := &d.tcp

@@ -8,13 +8,7 @@ import (
 // printers a namespace lab needs: DNS and mDNS, DHCP, VXLAN.
 func (d *decoder) udpPrint(b []byte, data []byte, length int, src, dst []byte) []byte {
 	if len(data) < 8 {
-		if src != nil {
-			b = appendIP(b, src)
-			b = append(b, " > "...)
-			b = appendIP(b, dst)
-			b = append(b, ": "...)
-		}
-		return trunc(b, "udp")
+		return trunc(appendAddrs(b, src, dst), "udp")
 	}
 	u := &d.udp
 	if err := u.DecodeFromBytes(data, nodf); err != nil {

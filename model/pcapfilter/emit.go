@@ -2,7 +2,7 @@ package pcapfilter
 
 import (
 	"fmt"
-	"reflect"
+	"slices"
 
 	"golang.org/x/net/bpf"
 )
@@ -71,7 +71,7 @@ func (e *emitter) cond(c cond, t, f label, inA []bpf.Instruction) {
 			e.ja(f)
 		}
 	case atom:
-		if inA == nil || !reflect.DeepEqual(inA, c.load) {
+		if inA == nil || !slices.Equal(inA, c.load) {
 			e.plain(c.load...)
 		}
 		e.jump(c.test, c.val, t, f)
