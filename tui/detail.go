@@ -133,7 +133,7 @@ func (m *Model) follow() tea.Cmd {
 		}
 	}
 	m.setStatus("followed to "+model.Visible(peer.NsName)+" "+model.Visible(peer.Name), false)
-	return tea.Batch(m.refocus(), m.loadLazy())
+	return m.loadLazy()
 }
 
 // nameLines is the selected namespace's full name, wrapped to the pane,
