@@ -16,8 +16,10 @@ func benchModel(b *testing.B) *Model {
 	return m
 }
 
-func BenchmarkUpdateMove(b *testing.B) {
-	m := benchModel(b)
+func BenchmarkUpdateMove(b *testing.B) { benchMoves(b, benchModel(b)) }
+
+// benchMoves moves the list cursor down and up, 500 rows each way.
+func benchMoves(b *testing.B, m *Model) {
 	down, up := press("j"), press("k")
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
@@ -66,15 +68,7 @@ func BenchmarkSnapshot(b *testing.B) {
 func BenchmarkUpdateMoveWatched(b *testing.B) {
 	m := benchModel(b)
 	m.Update(watchMsg{w: &fakeWatcher{ch: make(chan model.Change)}})
-	down, up := press("j"), press("k")
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		if i%1000 < 500 {
-			m.Update(down)
-		} else {
-			m.Update(up)
-		}
-	}
+	benchMoves(b, m)
 }
 
 // BenchmarkReread is one namespace read again after a change, as a row's
