@@ -32,4 +32,7 @@ type Change struct {
 	// Ns is the namespace whose links, addresses, routes or neighbours
 	// changed; zero when only the set of namespaces changed.
 	Ns NsKey
+	// Rows are other namespaces, followed less closely (the rows of a list
+	// on screen), in which interfaces came or went.
+	Rows []NsKey
 }

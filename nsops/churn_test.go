@@ -147,6 +147,11 @@ func TestEverythingUnderChurn(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 		return true
 	})
+	run("rows", func(snap *model.Snapshot) bool {
+		w.Rows(churning(snap))
+		time.Sleep(5 * time.Millisecond)
+		return true
+	})
 	run("trace", func(snap *model.Snapshot) bool {
 		tr := sys.NewTracer(snap)
 		defer tr.Close()

@@ -101,6 +101,10 @@ func TestEverySwitchStaysHome(t *testing.T) {
 			w.Focus(pick(i, nsA, nsB))
 			return nil
 		}},
+		"watch rows": {600, func(i int) error {
+			w.Rows([]*model.Namespace{pick(i+1, nsA, nsB), pick(i/3, nsA, nsB)})
+			return nil
+		}},
 		"reread": {600, func(i int) error {
 			_, err := sys.Reread(ctx, snap, pick(i, nsA, nsB).Key)
 			return err

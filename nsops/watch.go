@@ -2,6 +2,7 @@ package nsops
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -24,10 +25,11 @@ const minGap = 250 * time.Millisecond
 const procRescan = 3 * time.Second
 
 // Watcher follows the kernel: namespaces appearing and vanishing (inotify
-// on the netns directory, a slow rescan of /proc for unnamed ones) and the
-// links, addresses, routes, rules and neighbours of one focused namespace
-// (rtnetlink multicast on a socket opened inside it). Everything waits in
-// blocking reads; bursts are coalesced into one Change.
+// on the netns directory, a slow rescan of /proc for unnamed ones),
+// everything in one focused namespace, and the interfaces of a few more
+// (the rows of a list on screen), each by rtnetlink multicast on a socket
+// opened inside it. Everything waits in blocking reads; bursts are
+// coalesced into one Change.
 type Watcher struct {
 	sys     *System
 	changes chan model.Change
@@ -38,7 +40,8 @@ type Watcher struct {
 
 	mu        sync.Mutex
 	wantFocus *model.Namespace
-	focusSet  bool
+	wantRows  []*model.Namespace
+	wanted    bool // Focus or Rows was called since the loop last looked
 	closeOnce sync.Once
 	closeErr  error
 
@@ -46,12 +49,11 @@ type Watcher struct {
 }
 
 // rawEvent is one uncoalesced event: a possible change in the set of
-// namespaces, or a change inside the focused one (gen tells a current
-// subscription from one already replaced).
+// namespaces, or something heard by a subscription (which the loop drops
+// if it has replaced that subscription meanwhile).
 type rawEvent struct {
 	namespaces bool
-	ns         model.NsKey
-	gen        int
+	sub        *subscription
 }
 
 // Watch starts watching until ctx ends or Close is called.
@@ -79,22 +81,66 @@ func (s *System) Watch(ctx context.Context) (*Watcher, error) {
 // Changes delivers coalesced changes; it is closed when the watcher stops.
 func (w *Watcher) Changes() <-chan model.Change { return w.changes }
 
-// Focus moves the netlink subscription to ns (nil: none). It returns at
-// once; changes in ns are reported from the moment the socket is open.
+// Focus follows everything in ns (nil: no namespace): its links,
+// addresses, routes, rules and neighbours, reported as Change.Ns. It
+// returns at once, so a UI may call it from its event loop; changes in ns
+// are reported from the moment the socket is open, and at once if ns was
+// read and its links or addresses already differ from the kernel's by
+// then (they changed while nobody watched). ns's links are compared
+// then: pass a namespace nobody changes afterwards (the UI replaces its
+// snapshots).
 func (w *Watcher) Focus(ns *model.Namespace) {
-	var cp *model.Namespace
-	if ns != nil {
-		// Only what opening it takes: the caller's namespace may change.
-		cp = &model.Namespace{Key: ns.Key, Name: ns.Name, Host: ns.Host, Path: ns.Path,
-			Mounts: ns.Mounts, Procs: ns.Procs}
+	w.mu.Lock()
+	w.wantFocus, w.wanted = forWatch(ns), true
+	w.mu.Unlock()
+	w.poke()
+}
+
+// Rows follows the interfaces of these namespaces, besides the focused
+// one: a namespace where one comes or goes is reported in Change.Rows.
+// Like Focus it returns at once, and reports at once a namespace whose
+// links already differ from the ones given.
+//
+// Only these few namespaces get a socket each (the rows a screen shows),
+// not every namespace: at ten thousand namespaces a socket in each would
+// be ten thousand descriptors, each keeping its namespace alive.
+func (w *Watcher) Rows(rows []*model.Namespace) {
+	want := make([]*model.Namespace, 0, len(rows))
+	for _, ns := range rows {
+		if c := forWatch(ns); c != nil {
+			want = append(want, c)
+		}
 	}
 	w.mu.Lock()
-	w.wantFocus, w.focusSet = cp, true
+	w.wantRows, w.wanted = want, true
 	w.mu.Unlock()
+	w.poke()
+}
+
+// forWatch keeps of ns what opening it takes and its links, so the
+// caller may move on to another snapshot; nil for none or a stale name.
+func forWatch(ns *model.Namespace) *model.Namespace {
+	if ns == nil || ns.Stale {
+		return nil
+	}
+	return &model.Namespace{Key: ns.Key, Name: ns.Name, Host: ns.Host, Path: ns.Path,
+		Mounts: ns.Mounts, Procs: ns.Procs, Links: ns.Links}
+}
+
+func (w *Watcher) poke() {
 	select {
 	case w.wake <- struct{}{}:
 	default:
 	}
+}
+
+// wish is what Focus and Rows last asked for, and whether anything was
+// asked since the last call.
+func (w *Watcher) wish() (focus *model.Namespace, rows []*model.Namespace, asked bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	asked, w.wanted = w.wanted, false
+	return w.wantFocus, w.wantRows, asked
 }
 
 // Close stops the watcher, closes its descriptors and waits for its
@@ -122,25 +168,11 @@ func (w *Watcher) emit(ev rawEvent) {
 	}
 }
 
-// loop coalesces events into Changes and owns the subscription.
+// loop coalesces events into Changes and owns the subscriptions.
 func (w *Watcher) loop(ctx context.Context) {
 	defer close(w.changes)
-	var (
-		sub     *subscription
-		gen     int
-		pending model.Change
-		have    bool
-		timer   *time.Timer
-		fire    <-chan time.Time
-		out     chan model.Change
-		sent    time.Time
-	)
-	defer func() {
-		sub.close()
-		if timer != nil {
-			timer.Stop()
-		}
-	}()
+	l := &watchLoop{w: w, subs: map[model.NsKey]*subscription{}}
+	defer l.stop()
 	for {
 		select {
 		case <-ctx.Done():
@@ -149,50 +181,127 @@ func (w *Watcher) loop(ctx context.Context) {
 		case <-w.done:
 			return
 		case <-w.wake:
-			w.mu.Lock()
-			want, set := w.wantFocus, w.focusSet
-			w.focusSet = false
-			w.mu.Unlock()
-			if !set || (want != nil && sub != nil && sub.key == want.Key) {
-				continue
-			}
-			sub.close()
-			sub = nil
-			gen++
-			if want != nil {
-				sub = w.subscribe(want, gen)
+			if focus, rows, asked := w.wish(); asked {
+				l.follow(focus, rows)
 			}
 		case ev := <-w.raw:
-			if !ev.namespaces && (sub == nil || ev.gen != gen) {
-				continue // from a subscription already replaced
-			}
-			if ev.namespaces {
-				pending.Namespaces = true
-				// A socket inside a deleted namespace keeps it alive:
-				// let go as soon as it is gone.
-				if sub != nil && !sub.stillThere() {
-					sub.close()
-					sub = nil
-					gen++
-				}
-			} else {
-				pending.Ns = ev.ns
-			}
-			if !have {
-				have = true
-				wait := max(coalesce, time.Until(sent.Add(minGap)))
-				if timer == nil {
-					timer = time.NewTimer(wait)
-				} else {
-					timer.Reset(wait)
-				}
-				fire = timer.C
-			}
-		case <-fire:
-			fire = nil
-			out = w.changes
-		case out <- pending:
-			pending, have, out, sent = model.Change{}, false, nil, time.Now()
+			l.event(ev)
+		case <-l.fire:
+			l.fire = nil
+			l.out = w.changes
+		case l.out <- l.pending:
+			l.pending, l.have, l.out, l.sent = model.Change{}, false, nil, time.Now()
 		}
+	}
+}
+
+// watchLoop is the loop's state: one subscription per namespace followed,
+// and the change being gathered.
+type watchLoop struct {
+	w       *Watcher
+	subs    map[model.NsKey]*subscription
+	pending model.Change
+	have    bool
+	timer   *time.Timer
+	fire    <-chan time.Time
+	out     chan model.Change
+	sent    time.Time
+}
+
+// follow opens and closes subscriptions until there is one for everything
+// in focus and one for the links of each row.
+func (l *watchLoop) follow(focus *model.Namespace, rows []*model.Namespace) {
+	want := make(map[model.NsKey]*model.Namespace, len(rows)+1)
+	for _, ns := range rows {
+		want[ns.Key] = ns
+	}
+	if focus != nil {
+		want[focus.Key] = focus
+	}
+	isFocus := func(key model.NsKey) bool { return focus != nil && focus.Key == key }
+	for key, s := range l.subs {
+		ns, ok := want[key]
+		if !ok || s.full != isFocus(key) {
+			s.close()
+			delete(l.subs, key)
+			continue
+		}
+		s.ns = ns // the newest way to open it, for stillThere
+	}
+	for key, ns := range want {
+		if l.subs[key] != nil {
+			continue
+		}
+		s, behind := l.w.subscribe(ns, isFocus(key))
+		if s == nil {
+			continue // gone, or not ours to enter; asked again with the next snapshot
+		}
+		l.subs[key] = s
+		if behind {
+			l.note(s)
+		}
+	}
+}
+
+func (l *watchLoop) event(ev rawEvent) {
+	if !ev.namespaces {
+		if l.subs[ev.sub.key] == ev.sub {
+			l.note(ev.sub)
+		}
+		return
+	}
+	l.pending.Namespaces = true
+	// A socket inside a deleted namespace keeps it alive: let go as soon
+	// as it is gone.
+	for key, s := range l.subs {
+		if !s.stillThere() {
+			s.close()
+			delete(l.subs, key)
+		}
+	}
+	l.arm()
+}
+
+// note adds what s heard to the change being gathered.
+func (l *watchLoop) note(s *subscription) {
+	switch {
+	case !s.full:
+		if !slices.Contains(l.pending.Rows, s.key) {
+			l.pending.Rows = append(l.pending.Rows, s.key)
+		}
+	case l.pending.Ns != s.key:
+		// The focus moved within one burst: the namespace focused before
+		// still changed.
+		if old := l.pending.Ns; old != (model.NsKey{}) && !slices.Contains(l.pending.Rows, old) {
+			l.pending.Rows = append(l.pending.Rows, old)
+		}
+		l.pending.Ns = s.key
+	}
+	l.arm()
+}
+
+// arm starts the wait before a gathered change goes out: coalesce after
+// the first event of a burst, and no sooner than minGap after the last
+// change sent.
+func (l *watchLoop) arm() {
+	if l.have {
+		return
+	}
+	l.have = true
+	wait := max(coalesce, time.Until(l.sent.Add(minGap)))
+	if l.timer == nil {
+		l.timer = time.NewTimer(wait)
+	} else {
+		l.timer.Reset(wait)
+	}
+	l.fire = l.timer.C
+}
+
+func (l *watchLoop) stop() {
+	for _, s := range l.subs {
+		s.close()
+	}
+	if l.timer != nil {
+		l.timer.Stop()
 	}
 }

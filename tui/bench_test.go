@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/lazyns/lazyns/model"
 )
 
 // benchModel is the explorer over 1000 namespaces at 120×40.
@@ -15,8 +16,10 @@ func benchModel(b *testing.B) *Model {
 	return m
 }
 
-func BenchmarkUpdateMove(b *testing.B) {
-	m := benchModel(b)
+func BenchmarkUpdateMove(b *testing.B) { benchMoves(b, benchModel(b)) }
+
+// benchMoves moves the list cursor down and up, 500 rows each way.
+func benchMoves(b *testing.B, m *Model) {
 	down, up := press("j"), press("k")
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
@@ -57,5 +60,31 @@ func BenchmarkSnapshot(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		m.Update(snapshotMsg{snap: snap})
+	}
+}
+
+// BenchmarkUpdateMoveWatched is a move with the watcher told what is on
+// screen after it (watchScreen).
+func BenchmarkUpdateMoveWatched(b *testing.B) {
+	m := benchModel(b)
+	m.Update(watchMsg{w: &fakeWatcher{ch: make(chan model.Change)}})
+	benchMoves(b, m)
+}
+
+// BenchmarkReread is one namespace read again after a change, as a row's
+// or the focused namespace's change brings.
+func BenchmarkReread(b *testing.B) {
+	m := benchModel(b)
+	one := m.Snapshot().Namespaces[500]
+	changed := one
+	changed.Links = append([]model.Link(nil), one.Links...)
+	changed.Links[1].OperState = 2
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		ns := &one
+		if i%2 == 0 {
+			ns = &changed
+		}
+		m.Update(nsMsg{key: one.Key, ns: ns})
 	}
 }

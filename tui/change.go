@@ -170,7 +170,7 @@ func (m *Model) changeDone(msg changeDoneMsg) tea.Cmd {
 	if msg.freshAll == nil && (msg.read.all || msg.err != nil) {
 		return m.requestSnapshot()
 	}
-	return m.refocus()
+	return nil
 }
 
 // cmdStatus is "$ ip -n blue link set veth1 up  ✓ done": the first

@@ -111,7 +111,9 @@ func (m *Model) setTab(t int) tea.Cmd {
 // follow jumps from a veth on the Links tab to its peer: the namespace of
 // the other end, with that end selected.
 func (m *Model) follow() tea.Cmd {
-	if m.tab != tabLinks || m.rows.cursor >= len(m.detail.rows) {
+	// Before the first snapshot there is no table yet: enter, enter on a
+	// host still being read must not crash.
+	if m.tab != tabLinks || m.detail == nil || m.rows.cursor >= len(m.detail.rows) {
 		return nil
 	}
 	r := m.detail.rows[m.rows.cursor]
@@ -131,7 +133,7 @@ func (m *Model) follow() tea.Cmd {
 		}
 	}
 	m.setStatus("followed to "+model.Visible(peer.NsName)+" "+model.Visible(peer.Name), false)
-	return tea.Batch(m.refocus(), m.loadLazy())
+	return m.loadLazy()
 }
 
 // nameLines is the selected namespace's full name, wrapped to the pane,

@@ -92,15 +92,39 @@ func (f *fakeSource) Watch(context.Context) (Watcher, error) {
 type fakeWatcher struct {
 	mu      sync.Mutex
 	ch      chan model.Change
-	focused []model.NsKey
+	focused []model.NsKey // in the order asked; the zero key for none
+	rows    []model.NsKey // the last rows asked for
 	closed  bool
 }
 
 func (w *fakeWatcher) Changes() <-chan model.Change { return w.ch }
 func (w *fakeWatcher) Focus(ns *model.Namespace) {
 	w.mu.Lock()
+	defer w.mu.Unlock()
+	if ns == nil {
+		w.focused = append(w.focused, model.NsKey{})
+		return
+	}
 	w.focused = append(w.focused, ns.Key)
-	w.mu.Unlock()
+}
+func (w *fakeWatcher) Rows(rows []*model.Namespace) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.rows = w.rows[:0]
+	for _, ns := range rows {
+		w.rows = append(w.rows, ns.Key)
+	}
+}
+
+// lastFocus is what the watcher follows now: the last namespace it was
+// asked to focus on.
+func (w *fakeWatcher) lastFocus() model.NsKey {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if len(w.focused) == 0 {
+		return model.NsKey{}
+	}
+	return w.focused[len(w.focused)-1]
 }
 func (w *fakeWatcher) Close() error {
 	w.mu.Lock()

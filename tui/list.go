@@ -63,7 +63,7 @@ func (m *Model) selectionChanged(prev nsRef) tea.Cmd {
 	}
 	m.rows = scroller{height: m.rows.height}
 	m.rebuildDetail()
-	return tea.Batch(m.refocus(), m.loadLazy())
+	return m.loadLazy()
 }
 
 // setFilter filters the list by q.

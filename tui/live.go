@@ -87,7 +87,17 @@ func (m *Model) gotSnapshot(msg snapshotMsg) tea.Cmd {
 			m.setStatus(model.Visible(msg.snap.Warnings[0]), true)
 		}
 	}
-	cmds := []tea.Cmd{m.refocus()}
+	// A namespace that changed while the snapshot was read may be in it
+	// as it was before, over the reread that showed the change: read it
+	// again, or the screen would keep the old state until the next change.
+	// (When another snapshot follows, it starts after those changes.)
+	var cmds []tea.Cmd
+	for key := range m.changedWhileLoading {
+		delete(m.changedWhileLoading, key)
+		if !m.reload {
+			cmds = append(cmds, m.rereadPaced(key))
+		}
+	}
 	if m.reload {
 		// Namespaces changed again while reading. Under constant churn
 		// (a script adding hundreds) reading back to back would keep a
@@ -107,9 +117,14 @@ func reloadPause(took time.Duration) time.Duration {
 // setSnapshot puts snap on screen, keeping the selected namespace, tab
 // and row where they still exist.
 func (m *Model) setSnapshot(snap *model.Snapshot) {
+	m.showSnapshot(snap, newFilterIndex(snap))
+}
+
+// showSnapshot is setSnapshot with the filter index of snap already made.
+func (m *Model) showSnapshot(snap *model.Snapshot, index filterIndex) {
 	prev := m.selRef()
 	m.snap = snap
-	m.index = newFilterIndex(snap)
+	m.index = index
 	m.refilter(prev)
 	m.rebuildDetail()
 	if m.pane != nil {
@@ -149,7 +164,7 @@ func (m *Model) gotWatcher(msg watchMsg) tea.Cmd {
 		return nil
 	}
 	m.watcher = msg.w
-	return tea.Batch(waitChange(msg.w), m.refocus())
+	return waitChange(msg.w)
 }
 
 // gotChange reads again what the kernel says moved: the set of namespaces,
@@ -162,8 +177,14 @@ func (m *Model) gotChange(c model.Change) tea.Cmd {
 	if c.Namespaces {
 		cmds = append(cmds, m.requestSnapshot())
 	}
-	if c.Ns != (model.NsKey{}) {
-		cmds = append(cmds, m.rereadPaced(c.Ns))
+	for _, key := range append([]model.NsKey{c.Ns}, c.Rows...) {
+		if key == (model.NsKey{}) {
+			continue
+		}
+		if m.loading {
+			m.changedWhileLoading[key] = true
+		}
+		cmds = append(cmds, m.rereadPaced(key))
 	}
 	return tea.Batch(cmds...)
 }
@@ -228,20 +249,56 @@ func (m *Model) gotNamespace(msg nsMsg) {
 	}
 	next := &model.Snapshot{Namespaces: slices.Clone(m.snap.Namespaces), Warnings: m.snap.Warnings}
 	next.Namespaces[i] = *msg.ns
-	m.setSnapshot(next)
+	// Only this namespace's search text changes: indexing every namespace
+	// again was nine tenths of a reread's time at a thousand (each row on
+	// screen is read again when its interfaces change).
+	index := slices.Clone(m.index)
+	index[i] = searchText(&next.Namespaces[i])
+	m.showSnapshot(next, index)
 }
 
-// refocus narrows the watcher's per-namespace subscription to the
-// namespace on screen, when that changed.
-func (m *Model) refocus() tea.Cmd {
-	ns := m.Selected()
-	if m.watcher == nil || ns == nil || ns.Key == m.watched {
-		return nil
+// watchedScreen is what the watcher was last told is on screen: the
+// snapshot, the selected namespace and the list's rows.
+type watchedScreen struct {
+	snap  *model.Snapshot
+	focus *model.Namespace
+	rows  []*model.Namespace
+	next  []*model.Namespace // the rows on screen now, reused by each Update
+}
+
+// watchScreen points the watcher at what is on screen: everything in the
+// selected namespace and the interfaces of the list's rows. It is the one
+// place that decides what is watched, and runs after every Update, so no
+// path that moves the selection or the list (keys, the mouse, a filter,
+// a snapshot, a reread, following a veth, leaving a pane) can leave the
+// watcher behind. It tells the watcher at once, not from a command:
+// commands run concurrently, and two focus commands of quick keys ran in
+// the wrong order (issue 14: the watcher stayed on the namespace selected
+// before).
+func (m *Model) watchScreen() {
+	if m.watcher == nil {
+		return
 	}
-	m.watched = ns.Key
-	w := m.watcher
-	return func() tea.Msg {
-		w.Focus(ns)
-		return nil
+	focus := m.Selected()
+	if focus != nil && focus.Stale {
+		focus = nil
 	}
+	rows := m.watched.next[:0]
+	if m.snap != nil {
+		from, to := m.list.visible()
+		for _, pos := range m.shown[from:to] {
+			if ns := &m.snap.Namespaces[pos]; !ns.Stale {
+				rows = append(rows, ns)
+			}
+		}
+	}
+	m.watched.next = rows
+	if m.snap == m.watched.snap && focus == m.watched.focus && slices.Equal(rows, m.watched.rows) {
+		return
+	}
+	// A new snapshot goes too, with the same namespaces: the watcher opens
+	// anew what it could not open before, from the newest paths.
+	m.watched.snap, m.watched.focus, m.watched.rows = m.snap, focus, slices.Clone(rows)
+	m.watcher.Focus(focus)
+	m.watcher.Rows(rows)
 }

@@ -63,7 +63,7 @@ type Model struct {
 	execID int // the command whose output the pane waits for
 
 	watcher Watcher
-	watched model.NsKey
+	watched watchedScreen // what the watcher was last told is on screen
 
 	chg  changes // the change keys' changer and this session's history
 	labs Labs    // the L key; nil when not wired
@@ -74,6 +74,9 @@ type Model struct {
 
 	// rereading and rereadAgain pace rereads after changes (live.go).
 	rereading, rereadAgain map[model.NsKey]bool
+	// changedWhileLoading are namespaces that changed while a snapshot
+	// was being read: it may hold them as they were before.
+	changedWhileLoading map[model.NsKey]bool
 
 	status    string
 	statusErr bool
@@ -95,8 +98,9 @@ func New(src Source, runner Runner, opt Options) *Model {
 		extra:  map[model.NsKey]*lazyTabs{},
 		help:   help.New(),
 
-		rereading:   map[model.NsKey]bool{},
-		rereadAgain: map[model.NsKey]bool{},
+		rereading:           map[model.NsKey]bool{},
+		rereadAgain:         map[model.NsKey]bool{},
+		changedWhileLoading: map[model.NsKey]bool{},
 	}
 	if m.host == "" {
 		m.host, _ = os.Hostname()

@@ -20,15 +20,18 @@ type Source interface {
 	Reread(ctx context.Context, snap *model.Snapshot, key model.NsKey) (*model.Namespace, error)
 	Sockets(ctx context.Context, ns *model.Namespace) ([]model.Socket, error)
 	Processes(ctx context.Context, ns *model.Namespace) ([]model.Process, error)
-	// Watch reports changes until ctx ends. Focus narrows the per-namespace
-	// netlink subscription to the namespace on screen.
+	// Watch reports changes until ctx ends.
 	Watch(ctx context.Context) (Watcher, error)
 }
 
-// Watcher delivers coalesced changes; nsops.Watcher implements it.
+// Watcher delivers coalesced changes; nsops.Watcher implements it. Focus
+// and Rows say what is on screen: everything in the selected namespace
+// (nil: none), and the interfaces of the list's rows. The UI calls them
+// from Update, so they must return at once.
 type Watcher interface {
 	Changes() <-chan model.Change
 	Focus(ns *model.Namespace)
+	Rows(rows []*model.Namespace)
 	Close() error
 }
 

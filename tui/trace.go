@@ -233,5 +233,5 @@ func (p *tracePane) open(m *Model) tea.Cmd {
 	if ns := m.Selected(); ns != nil {
 		m.setStatus("trace: opened "+model.Visible(ns.DisplayName()), false)
 	}
-	return tea.Batch(m.refocus(), m.loadLazy())
+	return m.loadLazy()
 }

@@ -9,6 +9,7 @@ import (
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
 	m.relayout()
+	m.watchScreen()
 	return m, cmd
 }
 
