@@ -3,13 +3,14 @@ package nsops
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
-	"strconv"
-	"sync"
+	"strings"
 	"sync/atomic"
 
 	"github.com/lazyns/lazyns/model"
+	"github.com/lazyns/lazyns/nsops/discover"
 	"golang.org/x/sys/unix"
 )
 
@@ -42,8 +43,10 @@ type opened struct {
 }
 
 // Read fills the namespaces of a discovered snapshot, in parallel, then
-// resolves every veth's peer. A namespace that is gone before it could be
-// opened is dropped; one that cannot be read keeps its error.
+// resolves every veth's peer. One that cannot be read keeps its error (the
+// list marks it unreadable). One that is gone before it could be opened —
+// every file that held it gone, or now another namespace's — is dropped,
+// and named in the snapshot's warnings: nothing vanishes without a word.
 func (s *System) Read(ctx context.Context, snap *model.Snapshot, opt ReadOptions) error {
 	n := len(snap.Namespaces)
 	open := make([]opened, n)
@@ -120,12 +123,18 @@ func (s *System) Read(ctx context.Context, snap *model.Snapshot, opt ReadOptions
 	s.resolveNsIDs(ctx, snap, open, index, func(model.PeerQuery) bool { return true })
 
 	kept := snap.Namespaces[:0]
+	var vanished []string
 	for i := range snap.Namespaces {
-		if !gone[i] {
-			kept = append(kept, snap.Namespaces[i])
+		if gone[i] {
+			vanished = append(vanished, snap.Namespaces[i].DisplayName())
+			continue
 		}
+		kept = append(kept, snap.Namespaces[i])
 	}
 	snap.Namespaces = kept
+	if len(vanished) > 0 {
+		snap.Warnings = append(snap.Warnings, goneWarning(vanished))
+	}
 	model.ResolvePeers(snap)
 	return ctx.Err()
 }
@@ -186,31 +195,23 @@ func (s *System) dial(k model.NsKey, f *os.File) (*conn, error) {
 	return dialNamespace(int(f.Fd()))
 }
 
+// goneWarning names namespaces that went away while they were read, the
+// first few of them.
+func goneWarning(names []string) string {
+	const shown = 3
+	list := strings.Join(names[:min(len(names), shown)], ", ")
+	if len(names) > shown {
+		list += fmt.Sprintf(" and %d more", len(names)-shown)
+	}
+	if len(names) == 1 {
+		return "namespace " + list + " went away while it was read"
+	}
+	return fmt.Sprintf("%d namespaces went away while they were read: %s", len(names), list)
+}
+
 // forEach calls fn(0..n-1) on a bounded pool of goroutines.
 func (s *System) forEach(ctx context.Context, n int, fn func(i int)) {
-	workers := s.Workers
-	if workers < 1 {
-		workers = 1
-	}
-	if workers > n {
-		workers = n
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx.Err() == nil {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				fn(i)
-			}
-		}()
-	}
-	wg.Wait()
+	discover.ForEach(ctx, s.Workers, n, func(_, i int) { fn(i) })
 }
 
 var errVanished = errors.New("the namespace is gone")
@@ -218,13 +219,8 @@ var errVanished = errors.New("the namespace is gone")
 // openNamespace opens a file of the namespace and checks it is still the
 // one discovered: a name can be deleted and made again, a pid reused.
 func openNamespace(ns *model.Namespace) (*os.File, error) {
-	paths := []string{ns.Path}
-	for _, p := range ns.Procs {
-		paths = append(paths, "/proc/"+strconv.Itoa(p.Pid)+"/ns/net")
-	}
-	paths = append(paths, ns.Mounts...)
 	var firstErr error
-	for _, path := range paths {
+	for _, path := range ns.Paths() {
 		f, err := os.Open(path)
 		if err != nil {
 			if firstErr == nil || errors.Is(firstErr, fs.ErrNotExist) {
