@@ -19,7 +19,7 @@ func discovered(t *testing.T, cfg Config) *discovery {
 		t.Fatal(err)
 	}
 	d.mounted(mounts)
-	scan := d.scan()
+	scan := d.scan(mounts)
 	d.processes(scan)
 	d.fds(scan)
 	return d

@@ -64,7 +64,7 @@ func Run(cfg Config) (*model.Snapshot, error) {
 		return nil, err
 	}
 	d.mounted(mounts)
-	scan := d.scan()
+	scan := d.scan(mounts)
 	d.processes(scan)
 	d.fds(scan)
 	d.containers()

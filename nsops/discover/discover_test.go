@@ -13,7 +13,7 @@ import (
 // testdata/README.md). Its nsfs device is fixtureDev.
 const (
 	fixtureRoot = "testdata/host"
-	fixtureDev  = 4
+	fixtureDev  = 12345 // no real device: a fixture link must never reach a real namespace
 	hostIno     = 4026531840
 	dockerID    = "6bb35eb5f09a55490853e960d7f1cf0d0c5a8483c980187809a02506830392eb"
 )

@@ -14,17 +14,23 @@ type fdRef struct {
 }
 
 // netnsFds lists pid's descriptors on network namespaces other than own
-// (its own namespace is known through it already). nsfsDev is the device
-// every namespace file has.
+// (its own namespace is known through it already).
 //
 // Most descriptors say what they are in their link's text: "net:[…]" is a
-// namespace, "socket:[…]", "pipe:[…]" and "anon_inode:…" are not. One
-// opened by a path (a name under /run/netns, a bind mount elsewhere) reads
-// as that path, or as "/" once the name is deleted: those are checked for
-// what they are, first by device (one stat, no open), then by file system
-// and namespace type. Devices and /proc or /sys files are never namespaces.
-func (r *ProcReader) netnsFds(pid int, own, nsfsDev uint64) []fdRef {
+// namespace; "socket:[…]", "pipe:[…]", "anon_inode:…", a device or a
+// plain file is not. One opened by a path (a name under /run/netns) reads
+// as that path while it is mounted, and as "/" once the name is deleted:
+// "/" (and a text too long to tell) is checked for what it is — same
+// device as nsfs (one stat, no open), then nsfs's magic and the net type
+// by ioctl. A mount point of the host's is the namespace mounted there
+// when the process sees the host's mounts; in another mount namespace the
+// same path may be another namespace, so it is checked too. Checking every
+// path a process holds open would cost a stat per log file on every
+// reload; a name mounted only in another mount namespace is missed, as
+// its mount is.
+func (r *ProcReader) netnsFds(pid int, own uint64, h *fdHints) []fdRef {
 	var out []fdRef
+	sameMounts := -1 // unknown until a mount point is met
 	r.eachFd(pid, func(dir int, name string, link []byte) {
 		var ino uint64
 		var ok bool
@@ -33,11 +39,25 @@ func (r *ProcReader) netnsFds(pid int, own, nsfsDev uint64) []fdRef {
 			ino, ok = ParseNsLink(string(link), "net")
 		case len(link) == 0 || link[0] != '/':
 			return // socket:[…], pipe:[…], anon_inode:…, other namespaces
-		case hasAnyPrefix(link, "/dev/", "/proc/", "/sys/", "/memfd:"):
-			return
 		default:
+			at, isMount := h.mounted[string(link)]
+			if !isMount && len(link) != 1 && len(link) != len(r.link) {
+				return // a file, a device: not "/", no mount point, not cut short
+			}
+			if isMount {
+				if sameMounts < 0 {
+					sameMounts = 0
+					if r.mntNs(pid) == h.mntNs && h.mntNs != "" {
+						sameMounts = 1
+					}
+				}
+				if sameMounts == 1 {
+					ino, ok = at, true
+					break
+				}
+			}
 			var st unix.Stat_t
-			if unix.Fstatat(dir, name, &st, 0) != nil || st.Dev != nsfsDev {
+			if unix.Fstatat(dir, name, &st, 0) != nil || st.Dev != h.nsfsDev {
 				return
 			}
 			ino, ok = netNsAt(dir, name)
@@ -52,13 +72,20 @@ func (r *ProcReader) netnsFds(pid int, own, nsfsDev uint64) []fdRef {
 	return out
 }
 
-func hasAnyPrefix(b []byte, prefixes ...string) bool {
-	for _, p := range prefixes {
-		if len(b) >= len(p) && string(b[:len(p)]) == p {
-			return true
-		}
+// fdHints is what netnsFds needs to know about the host.
+type fdHints struct {
+	nsfsDev uint64            // the device of every namespace file
+	mounted map[string]uint64 // network namespace mount points, by path
+	mntNs   string            // the host's mount namespace, "mnt:[…]"
+}
+
+// mntNs is the text of pid's mount namespace link, or "".
+func (r *ProcReader) mntNs(pid int) string {
+	n, err := unix.Readlink(r.path(pid, "/ns/mnt"), r.link[:])
+	if err != nil {
+		return ""
 	}
-	return false
+	return string(r.link[:n])
 }
 
 // fds records the namespaces held open by a descriptor: a namespace no

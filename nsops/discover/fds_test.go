@@ -10,10 +10,14 @@ import (
 
 // pid 100 holds a namespace whose last process exited (fd 3 and fd 10)
 // among sockets, pipes, devices, its own namespace, a mount namespace, a
-// plain file and "/" — only the first is a namespace held by descriptor.
+// plain file and "/" (the real root here, no namespace).
 func TestFds(t *testing.T) {
 	d := newDiscovery(fixture())
-	scan := d.scan()
+	mounts, err := d.readMounts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	scan := d.scan(mounts)
 	d.processes(scan)
 	d.fds(scan)
 	ns := d.byIno[4026532900]
@@ -42,20 +46,46 @@ func TestFds(t *testing.T) {
 	if d.byIno[4026532999] != nil {
 		t.Errorf("lazyns's own descriptor was taken for a holder")
 	}
-	if len(d.byIno) != 9 {
-		t.Errorf("%d namespaces from processes and descriptors, want 9", len(d.byIno))
+	// A descriptor on a name's mount point ("/run/netns/with space", held
+	// by pid 100, which sees the host's mounts) holds that namespace.
+	if ws := d.byIno[4026532449]; ws == nil || !reflect.DeepEqual(ws.FdHolders, []string{"100/11"}) {
+		t.Errorf("the namespace mounted at /run/netns/with space: %+v", ws)
+	}
+	if len(d.byIno) != 10 {
+		t.Errorf("%d namespaces from processes and descriptors, want 10", len(d.byIno))
 	}
 }
 
+// Paths are looked at only when they are "/" or a mount point of a
+// network namespace, and then by what they are, unless the process sees
+// the host's mounts: its descriptor on a mount point is that namespace.
 func TestNetnsFdsSkipsWhatNeedsNoLook(t *testing.T) {
 	r := NewProcReader(fixtureRoot)
-	got := r.netnsFds(100, hostIno, fixtureDev)
-	slices.SortFunc(got, func(a, b fdRef) int { return a.fd - b.fd })
+	sorted := func(refs []fdRef) []fdRef {
+		slices.SortFunc(refs, func(a, b fdRef) int { return a.fd - b.fd })
+		return refs
+	}
+	// /etc/hostname as a mount point, seen from an unknown mount
+	// namespace: looked at, and no namespace.
+	h := &fdHints{nsfsDev: fixtureDev, mounted: map[string]uint64{"/etc/hostname": 4026532448}}
 	want := []fdRef{{3, 4026532900}, {10, 4026532900}}
-	if !reflect.DeepEqual(got, want) {
+	if got := sorted(r.netnsFds(100, hostIno, h)); !reflect.DeepEqual(got, want) {
 		t.Errorf("netnsFds = %v, want %v", got, want)
 	}
-	if got := r.netnsFds(424242, hostIno, fixtureDev); got != nil {
+	// Seen from the host's mount namespace, a mount point needs no look
+	// (the fixture's link leads nowhere real).
+	h = &fdHints{nsfsDev: fixtureDev, mounted: map[string]uint64{"/run/netns/with space": 4026532449}, mntNs: "mnt:[4026531841]"}
+	want = []fdRef{{3, 4026532900}, {10, 4026532900}, {11, 4026532449}}
+	if got := sorted(r.netnsFds(100, hostIno, h)); !reflect.DeepEqual(got, want) {
+		t.Errorf("from the host's mounts: netnsFds = %v, want %v", got, want)
+	}
+	// A container (its own mount namespace) holding its /run/netns/blue:
+	// not the host's blue, and here no namespace at all.
+	h.mounted["/run/netns/blue"] = 4026532448
+	if got := r.netnsFds(28587, 4026532377, h); got != nil {
+		t.Errorf("a container's path was taken for the host's mount: %v", got)
+	}
+	if got := r.netnsFds(424242, hostIno, h); got != nil {
 		t.Errorf("a process that is gone has descriptors %v", got)
 	}
 }

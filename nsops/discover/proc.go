@@ -65,7 +65,7 @@ func ForEach(ctx context.Context, workers, n int, fn func(worker, i int)) {
 // each goroutine its own.
 type ProcReader struct {
 	proc  string // the /proc to read: "/proc" on a host
-	link  [64]byte
+	link  [256]byte
 	dents [8192]byte
 	file  [8192]byte
 }
@@ -118,8 +118,11 @@ func (r *ProcReader) Stat(pid int) (comm string, start uint64, ok bool) {
 // Cmdline returns pid's arguments, whole however long; nil when it is
 // gone or a kernel thread.
 func (r *ProcReader) Cmdline(pid int) []string {
-	b, err := os.ReadFile(r.path(pid, "/cmdline"))
-	if err != nil || len(b) == 0 {
+	b := r.read(pid, "/cmdline")
+	if len(b) == len(r.file) {
+		b, _ = os.ReadFile(r.path(pid, "/cmdline")) // longer than the buffer
+	}
+	if len(b) == 0 {
 		return nil
 	}
 	return strings.Split(strings.TrimSuffix(string(b), "\x00"), "\x00")
@@ -151,7 +154,8 @@ func (r *ProcReader) read(pid int, rest string) []byte {
 }
 
 // eachFd calls fn with each descriptor of pid and the start of its link's
-// text (at most 64 bytes); dir is the open /proc/PID/fd, for *at calls.
+// text (all of it unless it fills the reader's buffer); dir is the open
+// /proc/PID/fd, for *at calls.
 func (r *ProcReader) eachFd(pid int, fn func(dir int, name string, link []byte)) {
 	dir, err := unix.Open(r.path(pid, "/fd"), unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {

@@ -3,6 +3,7 @@ package discover
 import (
 	"context"
 	"math"
+	"os"
 	"sort"
 
 	"github.com/lazyns/lazyns/model"
@@ -16,13 +17,20 @@ type procScan struct {
 }
 
 // scan reads every process once, on the worker pool: its namespace link
-// and its descriptors. A process that exits or is not ours to read is
+// and its descriptors (mounts are the nsfs mounts, for fds.go). A process that exits or is not ours to read is
 // skipped.
-func (d *discovery) scan() []procScan {
+func (d *discovery) scan(mounts []nsMount) []procScan {
 	pids, err := ListPids(d.cfg.Root, d.cfg.Self)
 	if err != nil {
 		d.warn("processes: %v", err)
 		return nil
+	}
+	hints := &fdHints{nsfsDev: d.cfg.Host.Dev, mounted: make(map[string]uint64, len(mounts))}
+	for _, m := range mounts {
+		hints.mounted[m.Path] = m.Ino
+	}
+	if self, err := os.Readlink(d.under("/proc/self/ns/mnt")); err == nil {
+		hints.mntNs = self
 	}
 	out := make([]procScan, len(pids))
 	readers := make([]*ProcReader, d.cfg.Workers)
@@ -37,7 +45,7 @@ func (d *discovery) scan() []procScan {
 			return
 		}
 		out[i].ino = ino
-		out[i].fds = r.netnsFds(pid, ino, d.cfg.Host.Dev)
+		out[i].fds = r.netnsFds(pid, ino, hints)
 	})
 	return out
 }

@@ -10,7 +10,7 @@ import (
 func TestProcesses(t *testing.T) {
 	d := newDiscovery(fixture())
 	d.add(hostIno, func(ns *model.Namespace) { ns.Host = true })
-	d.processes(d.scan())
+	d.processes(d.scan(nil))
 
 	// Two processes share a namespace; the one that made it (pid 300,
 	// started at tick 5000) comes first, though the joiner's pid is lower.
