@@ -95,14 +95,15 @@ func (n *Namespace) DisplayName() string {
 // them may be gone by the time someone opens it.
 func (n *Namespace) Paths() []string {
 	paths := make([]string, 0, 1+len(n.Mounts)+len(n.Procs)+len(n.FdHolders))
-	seen := make(map[string]bool, cap(paths))
+	if n.Path != "" {
+		paths = append(paths, n.Path)
+	}
+	// Path is one of the others; they are distinct among themselves.
 	add := func(p string) {
-		if p != "" && !seen[p] {
-			seen[p] = true
+		if p != n.Path {
 			paths = append(paths, p)
 		}
 	}
-	add(n.Path)
 	for _, m := range n.Mounts {
 		add(m)
 	}

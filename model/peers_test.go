@@ -2,6 +2,7 @@ package model
 
 import (
 	"net"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -239,5 +240,18 @@ func TestPropagateNsIDs(t *testing.T) {
 	}
 	if len(PeerQueries(s)) != 0 {
 		t.Errorf("nothing should be left to ask: %v", PeerQueries(s))
+	}
+}
+
+// Every file that opens a namespace, its path first and once.
+func TestPaths(t *testing.T) {
+	ns := Namespace{Path: "/run/docker/netns/8ac5354a1392", Mounts: []string{"/run/docker/netns/8ac5354a1392"},
+		Procs: []Proc{{300, "sleep"}, {150, "sleep"}}, FdHolders: []string{"100/3"}}
+	want := []string{"/run/docker/netns/8ac5354a1392", "/proc/300/ns/net", "/proc/150/ns/net", "/proc/100/fd/3"}
+	if got := ns.Paths(); !reflect.DeepEqual(got, want) {
+		t.Errorf("Paths = %q, want %q", got, want)
+	}
+	if got := (&Namespace{}).Paths(); len(got) != 0 {
+		t.Errorf("a namespace with nothing holding it opens at %q", got)
 	}
 }

@@ -11,13 +11,7 @@ func discovered(t *testing.T, cfg Config) *discovery {
 	t.Helper()
 	d := newDiscovery(cfg)
 	d.add(hostIno, func(ns *model.Namespace) { ns.Host = true })
-	mounts, err := d.readMounts()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := d.named(mounts); err != nil {
-		t.Fatal(err)
-	}
+	mounts := namedOn(t, d)
 	d.mounted(mounts)
 	scan := d.scan(mounts)
 	d.processes(scan)

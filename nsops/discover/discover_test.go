@@ -36,6 +36,26 @@ func newDiscovery(cfg Config) *discovery {
 	return &discovery{cfg: cfg, byIno: map[uint64]*model.Namespace{}}
 }
 
+// mountsOf reads the fixture's nsfs mounts, as Run does first.
+func mountsOf(t *testing.T, d *discovery) []nsMount {
+	t.Helper()
+	mounts, err := d.readMounts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mounts
+}
+
+// named runs the named pass on the fixture's mounts and returns them.
+func namedOn(t *testing.T, d *discovery) []nsMount {
+	t.Helper()
+	mounts := mountsOf(t, d)
+	if err := d.named(mounts); err != nil {
+		t.Fatal(err)
+	}
+	return mounts
+}
+
 func byIno(t *testing.T, snap *model.Snapshot, ino uint64) *model.Namespace {
 	t.Helper()
 	for i := range snap.Namespaces {

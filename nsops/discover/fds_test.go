@@ -13,11 +13,7 @@ import (
 // plain file and "/" (the real root here, no namespace).
 func TestFds(t *testing.T) {
 	d := newDiscovery(fixture())
-	mounts, err := d.readMounts()
-	if err != nil {
-		t.Fatal(err)
-	}
-	scan := d.scan(mounts)
+	scan := d.scan(mountsOf(t, d))
 	d.processes(scan)
 	d.fds(scan)
 	ns := d.byIno[4026532900]

@@ -7,14 +7,7 @@ import (
 
 func TestMounted(t *testing.T) {
 	d := newDiscovery(fixture())
-	mounts, err := d.readMounts()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := d.named(mounts); err != nil {
-		t.Fatal(err)
-	}
-	d.mounted(mounts)
+	d.mounted(namedOn(t, d))
 	docker := d.byIno[4026532377]
 	if docker == nil || !reflect.DeepEqual(docker.Mounts, []string{"/run/docker/netns/8ac5354a1392"}) ||
 		docker.Path != "/run/docker/netns/8ac5354a1392" {

@@ -4,13 +4,7 @@ import "testing"
 
 func TestNamed(t *testing.T) {
 	d := newDiscovery(fixture())
-	mounts, err := d.readMounts()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := d.named(mounts); err != nil {
-		t.Fatal(err)
-	}
+	namedOn(t, d)
 	want := map[string]uint64{
 		"blue":       4026532448,
 		"with space": 4026532449, // mountinfo writes it with\040space
@@ -45,10 +39,7 @@ func TestNamedThroughLinkedDir(t *testing.T) {
 	cfg := fixture()
 	cfg.NetnsDir = "/var/run/netns"
 	d := newDiscovery(cfg)
-	mounts, _ := d.readMounts()
-	if err := d.named(mounts); err != nil {
-		t.Fatal(err)
-	}
+	mounts := namedOn(t, d)
 	for _, ns := range d.order {
 		if ns.Name == "blue" && (ns.Stale || ns.Key.Ino != 4026532448 || ns.Path != "/var/run/netns/blue") {
 			t.Errorf("blue through /var/run/netns: stale=%v %v %q", ns.Stale, ns.Key, ns.Path)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -150,7 +151,9 @@ func listContainers(socket string, timeout time.Duration) (map[string]string, er
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("%s: %s", socket, resp.Status)
 	}
-	return parseContainerList(json.NewDecoder(resp.Body))
+	// A list of thousands of containers is a few MB; anything beyond is no
+	// runtime's answer.
+	return parseContainerList(json.NewDecoder(io.LimitReader(resp.Body, 64<<20)))
 }
 
 // parseContainerList reads GET /containers/json: [{"Id", "Names": ["/web1"]}].
