@@ -195,9 +195,9 @@ func mustReadlink(t *testing.T, path string) string {
 	return link
 }
 
-// A namespace that discovery found but that is gone before it is read is
-// named in the snapshot's warnings, not dropped without a word.
-func TestVanishedNamespaceIsNamedInWarnings(t *testing.T) {
+// A namespace that is gone before it is read (its last process exited,
+// its last descriptor closed) is dropped without a word, as one deleted.
+func TestGoneNamespaceIsDropped(t *testing.T) {
 	sys, err := New(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -211,6 +211,7 @@ func TestVanishedNamespaceIsNamedInWarnings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	before := len(snap.Namespaces)
 	snap.Namespaces = append(snap.Namespaces,
 		model.Namespace{Key: model.NsKey{Dev: sys.HostKey().Dev, Ino: 1}, Procs: []model.Proc{{Pid: gone.Process.Pid, Comm: "true"}}},
 		model.Namespace{Key: model.NsKey{Dev: sys.HostKey().Dev, Ino: 2}, FdHolders: []string{strconv.Itoa(gone.Process.Pid) + "/3"}})
@@ -219,11 +220,57 @@ func TestVanishedNamespaceIsNamedInWarnings(t *testing.T) {
 	if err := sys.Read(ctx, snap, ReadOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if findIno(snap, 1) != nil || findIno(snap, 2) != nil {
-		t.Errorf("namespaces that are gone are still listed")
+	if findIno(snap, 1) != nil || findIno(snap, 2) != nil || len(snap.Namespaces) > before {
+		t.Errorf("namespaces that are gone are still listed: %d, was %d", len(snap.Namespaces), before)
 	}
-	want := fmt.Sprintf("2 namespaces went away while they were read: pid %d (true), fd %d/3", gone.Process.Pid, gone.Process.Pid)
-	if len(snap.Warnings) == 0 || snap.Warnings[len(snap.Warnings)-1] != want {
-		t.Errorf("warnings %q, want the last to be %q", snap.Warnings, want)
+}
+
+// A namespace the host still has but that cannot be opened through the
+// files discovery named (as when it named /proc/HOLDER/N for a descriptor)
+// is kept, marked unreadable with the reason, in the snapshot, in lazyns
+// list and in show --json, and a reread keeps it too.
+func TestUnopenableNamespaceStaysMarked(t *testing.T) {
+	nstest.RequireRoot(t)
+	nstest.RequireTool(t, "unshare")
+	holder := startProcess(t, "unshare", "-n", "sleep", "600")
+	pid := holder.Process.Pid
+	waitNsChanged(t, pid)
+	ino := inodeOf(t, "/proc/"+strconv.Itoa(pid)+"/ns/net")
+	sys, err := New("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sys.Close()
+	snap, err := sys.Discover()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ns := findIno(snap, ino)
+	if ns == nil {
+		t.Fatal("the namespace of unshare is missing")
+	}
+	wrong := "/proc/" + strconv.Itoa(pid) + "/3"
+	ns.Path, ns.Procs, ns.FdHolders, ns.Mounts = wrong, nil, nil, nil
+	if err := sys.Read(context.Background(), snap, ReadOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ns = findIno(snap, ino)
+	if ns == nil {
+		t.Fatal("a namespace the host still has vanished from the snapshot")
+	}
+	if !strings.Contains(ns.Err, wrong) || !strings.Contains(ns.Err, "still has it") {
+		t.Errorf("error %q, want why (%s) and that it is still there", ns.Err, wrong)
+	}
+	var list bytes.Buffer
+	model.WriteList(&list, []*model.Namespace{ns}, model.NoPaint)
+	if !strings.Contains(list.String(), "unreadable") {
+		t.Errorf("lazyns list does not mark it:\n%s", list.String())
+	}
+	if doc := string(sys.JSON([]*model.Namespace{ns})); !strings.Contains(doc, `"error":"could not be opened`) {
+		t.Errorf("show --json does not say why:\n%s", doc)
+	}
+	again, err := sys.Reread(context.Background(), snap, ns.Key)
+	if err != nil || again == nil || !strings.Contains(again.Err, "still has it") {
+		t.Errorf("reread: %+v, %v; want it kept, marked", again, err)
 	}
 }

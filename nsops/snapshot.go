@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"strings"
+	"slices"
 	"sync/atomic"
 
 	"github.com/lazyns/lazyns/model"
@@ -44,13 +44,15 @@ type opened struct {
 
 // Read fills the namespaces of a discovered snapshot, in parallel, then
 // resolves every veth's peer. One that cannot be read keeps its error (the
-// list marks it unreadable). One that is gone before it could be opened —
-// every file that held it gone, or now another namespace's — is dropped,
-// and named in the snapshot's warnings: nothing vanishes without a word.
+// list marks it unreadable). One that seems gone before it could be opened
+// — every file that held it gone, or now another namespace's — is dropped
+// if a new look at the host confirms it; if the host still has it, it is
+// kept with the reason it could not be opened: a namespace lazyns found
+// never vanishes without a word.
 func (s *System) Read(ctx context.Context, snap *model.Snapshot, opt ReadOptions) error {
 	n := len(snap.Namespaces)
 	open := make([]opened, n)
-	gone := make([]bool, n)
+	gone := make([]error, n)
 	defer func() {
 		for _, o := range open {
 			o.conn.Close()
@@ -76,7 +78,7 @@ func (s *System) Read(ctx context.Context, snap *model.Snapshot, opt ReadOptions
 		}
 		f, err := openNamespace(ns)
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, errVanished) {
-			gone[i] = true
+			gone[i] = err
 			return
 		}
 		if err != nil {
@@ -109,6 +111,7 @@ func (s *System) Read(ctx context.Context, snap *model.Snapshot, opt ReadOptions
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	s.confirmGone(snap.Namespaces, gone)
 
 	index := make(map[model.NsKey]int, n)
 	for i := range snap.Namespaces {
@@ -123,18 +126,12 @@ func (s *System) Read(ctx context.Context, snap *model.Snapshot, opt ReadOptions
 	s.resolveNsIDs(ctx, snap, open, index, func(model.PeerQuery) bool { return true })
 
 	kept := snap.Namespaces[:0]
-	var vanished []string
 	for i := range snap.Namespaces {
-		if gone[i] {
-			vanished = append(vanished, snap.Namespaces[i].DisplayName())
-			continue
+		if gone[i] == nil {
+			kept = append(kept, snap.Namespaces[i])
 		}
-		kept = append(kept, snap.Namespaces[i])
 	}
 	snap.Namespaces = kept
-	if len(vanished) > 0 {
-		snap.Warnings = append(snap.Warnings, goneWarning(vanished))
-	}
 	model.ResolvePeers(snap)
 	return ctx.Err()
 }
@@ -195,18 +192,31 @@ func (s *System) dial(k model.NsKey, f *os.File) (*conn, error) {
 	return dialNamespace(int(f.Fd()))
 }
 
-// goneWarning names namespaces that went away while they were read, the
-// first few of them.
-func goneWarning(names []string) string {
-	const shown = 3
-	list := strings.Join(names[:min(len(names), shown)], ", ")
-	if len(names) > shown {
-		list += fmt.Sprintf(" and %d more", len(names)-shown)
+// confirmGone looks at the host again when namespaces seemed gone as they
+// were opened (gone[i] is why): one another process deleted meanwhile is
+// gone, but one the host still has could not be opened through the files
+// discovery named — it stays, marked unreadable with the reason, and
+// gone[i] is cleared. Only a read that lost a race pays for the look.
+func (s *System) confirmGone(nss []model.Namespace, gone []error) {
+	if !slices.ContainsFunc(gone, func(err error) bool { return err != nil }) {
+		return
 	}
-	if len(names) == 1 {
-		return "namespace " + list + " went away while it was read"
+	now, err := s.Discover()
+	for i, why := range gone {
+		if why == nil {
+			continue
+		}
+		ns := &nss[i]
+		switch {
+		case err != nil:
+			ns.Err = fmt.Sprintf("could not be opened (%v), and the host could not be looked at again: %v", why, err)
+		case now.Find(ns.Key) != nil:
+			ns.Err = fmt.Sprintf("could not be opened (%v), though the host still has it", why)
+		default:
+			continue
+		}
+		gone[i] = nil
 	}
-	return fmt.Sprintf("%d namespaces went away while they were read: %s", len(names), list)
 }
 
 // forEach calls fn(0..n-1) on a bounded pool of goroutines.
