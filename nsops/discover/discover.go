@@ -6,10 +6,14 @@
 //   - mounts.go: nsfs bind mounts elsewhere (/run/docker/netns/…)
 //   - procs.go: the namespace of every process
 //   - fds.go: open descriptors on a namespace (a name deleted while held)
-//   - containers.go: the container, pod or Mininet host behind a namespace
+//   - containers.go: the container, pod or Mininet host behind a namespace,
+//     named by names.go from the runtime's API socket or its state on disk
 //
-// Everything is read through Config.Root, so the tests run on fake /proc
-// trees under testdata without root.
+// proc.go holds what they share: one list of pids, one process reader,
+// one worker pool, and one read of every process (procs.go's scan) for
+// both the process and the descriptor pass. Everything is read through
+// Config.Root, so the tests run on a fake host under testdata, without
+// root.
 package discover
 
 import (
