@@ -56,8 +56,9 @@ func Badges(ns *Namespace) []string {
 	if !ns.Named() && !ns.Host && !ns.Stale {
 		b = append(b, "unnamed")
 	}
-	if ns.Container != "" {
-		b = append(b, ns.Container)
+	if ns.Container != nil && ns.Named() {
+		// An unnamed namespace is called by its container already.
+		b = append(b, ns.Container.Label())
 	}
 	switch {
 	case ns.Err != "" && len(ns.Links) > 0:

@@ -61,8 +61,17 @@ func (w *jsonWriter) namespace(ns *Namespace, names *Names) {
 	if ns.Empty() {
 		w.bool("empty", true)
 	}
-	if ns.Container != "" {
-		w.str("container", ns.Container)
+	if c := ns.Container; c != nil {
+		w.beginObject("container")
+		w.str("runtime", c.Runtime)
+		w.str("id", c.ID)
+		if c.Name != "" {
+			w.str("name", c.Name)
+		}
+		if c.Pod != "" {
+			w.str("pod", c.Pod)
+		}
+		w.endObject()
 	}
 	if len(ns.Mounts) > 0 {
 		w.strs("mounts", ns.Mounts)

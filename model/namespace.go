@@ -6,6 +6,7 @@ package model
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -38,12 +39,16 @@ type Namespace struct {
 	Path string
 	// Mounts are nsfs bind mounts of it outside the netns directory.
 	Mounts []string
-	// FdHolders are "PID/FD" pairs of processes holding it open by a descriptor.
+	// FdHolders are "PID/FD" pairs of processes holding it open by a
+	// descriptor (/proc/PID/fd/FD opens it).
 	FdHolders []string
-	Procs     []Proc
-	// Container names the container the first holding process belongs to,
-	// as its cgroup says ("docker 3f2a…"); empty when none.
-	Container string
+	// Procs are the processes inside it, the one that has been there
+	// longest first (the rest by age too), so the first stays the same
+	// while others join and leave; the host's are in pid order.
+	Procs []Proc
+	// Container is who holds it, as the cgroup (or command line) of its
+	// first process says; nil when nothing does.
+	Container *Container
 
 	Links      []Link
 	Routes     []Route
@@ -59,15 +64,18 @@ type Namespace struct {
 // Named reports whether the namespace has a name under the netns directory.
 func (n *Namespace) Named() bool { return n.Name != "" }
 
-// DisplayName is how a person refers to the namespace: its name, "host", the
-// first process holding it, or where it is mounted. It may contain any byte
-// the kernel allows; pass it through Visible before writing it to a terminal.
+// DisplayName is how a person refers to the namespace: its name, "host",
+// the container holding it ("docker web1", "mininet h1"), the process that
+// has held it longest, or where it is mounted. It may contain any byte the
+// kernel allows; pass it through Visible before writing it to a terminal.
 func (n *Namespace) DisplayName() string {
 	switch {
 	case n.Name != "":
 		return n.Name
 	case n.Host:
 		return "host"
+	case n.Container != nil:
+		return n.Container.Label()
 	case len(n.Procs) > 0:
 		p := n.Procs[0]
 		if p.Comm == "" {
@@ -80,6 +88,41 @@ func (n *Namespace) DisplayName() string {
 		return "fd " + n.FdHolders[0]
 	}
 	return n.Key.String()
+}
+
+// Paths are the files that open the namespace, the best first: its Path,
+// its mounts, its processes' links and the descriptors holding it. Any of
+// them may be gone by the time someone opens it.
+func (n *Namespace) Paths() []string {
+	paths := make([]string, 0, 1+len(n.Mounts)+len(n.Procs)+len(n.FdHolders))
+	if n.Path != "" {
+		paths = append(paths, n.Path)
+	}
+	// Path is one of the others; they are distinct among themselves.
+	add := func(p string) {
+		if p != n.Path {
+			paths = append(paths, p)
+		}
+	}
+	for _, m := range n.Mounts {
+		add(m)
+	}
+	for _, p := range n.Procs {
+		add(ProcNsPath(p.Pid))
+	}
+	for _, h := range n.FdHolders {
+		add(FdPath(h))
+	}
+	return paths
+}
+
+// ProcNsPath is the namespace link of a process: /proc/PID/ns/net.
+func ProcNsPath(pid int) string { return "/proc/" + strconv.Itoa(pid) + "/ns/net" }
+
+// FdPath is the file of a "PID/FD" descriptor holder: /proc/PID/fd/FD.
+func FdPath(holder string) string {
+	pid, fd, _ := strings.Cut(holder, "/")
+	return "/proc/" + pid + "/fd/" + fd
 }
 
 // Pids lists the process ids inside the namespace.

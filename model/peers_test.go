@@ -2,6 +2,8 @@ package model
 
 import (
 	"net"
+	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -122,6 +124,11 @@ func TestDisplayNamesAndBadges(t *testing.T) {
 		{Namespace{Procs: []Proc{{99, ""}}}, "pid 99"},
 		{Namespace{Mounts: []string{"/run/docker/netns/abc"}}, "/run/docker/netns/abc"},
 		{Namespace{FdHolders: []string{"42/7"}}, "fd 42/7"},
+		{Namespace{Procs: []Proc{{5, "sleep"}}, Container: &Container{Runtime: "docker", ID: strings.Repeat("3f", 32)}}, "docker 3f3f3f3f3f3f"},
+		{Namespace{Procs: []Proc{{5, "sleep"}}, Container: &Container{Runtime: "docker", ID: strings.Repeat("3f", 32), Name: "web1"}}, "docker web1"},
+		{Namespace{Procs: []Proc{{5, "pause"}}, Container: &Container{Runtime: "containerd", ID: "ab", Name: "", Pod: "kube-system/coredns-5d78c9869d-abcde"}}, "pod kube-system/coredns-5d78c9869d-abcde"},
+		{Namespace{Procs: []Proc{{5, "bash"}}, Container: &Container{Runtime: "mininet", ID: "h1", Name: "h1"}}, "mininet h1"},
+		{Namespace{Name: "netns-a4a5815a", Procs: []Proc{{5, "sleep"}}, Container: &Container{Runtime: "podman", ID: "cd", Name: "web2"}}, "netns-a4a5815a"},
 		{Namespace{Key: NsKey{Ino: 5}}, "net:[5]"},
 	}
 	for _, c := range cases {
@@ -145,9 +152,15 @@ func TestDisplayNamesAndBadges(t *testing.T) {
 	if stale.Empty() || !contains(Badges(&stale), "stale") {
 		t.Errorf("stale: empty=%v badges=%v", stale.Empty(), Badges(&stale))
 	}
-	unnamed := Namespace{Procs: []Proc{{5, "sleep"}}, Container: "docker 0123456789ab"}
-	if b := Badges(&unnamed); !contains(b, "unnamed") || !contains(b, "docker 0123456789ab") {
-		t.Errorf("unnamed badges %v", b)
+	// An unnamed namespace is called by its container: no badge repeats it.
+	unnamed := Namespace{Procs: []Proc{{5, "sleep"}}, Container: &Container{Runtime: "docker", ID: "0123456789ab"}}
+	if b := Badges(&unnamed); !contains(b, "unnamed") || contains(b, "docker 0123456789ab") {
+		t.Errorf("unnamed badges %v, want unnamed and no container", b)
+	}
+	// A named one (podman names its namespaces netns-<uuid>) says it in a badge.
+	named := Namespace{Name: "netns-a4a5815a", Procs: []Proc{{5, "sleep"}}, Container: &Container{Runtime: "podman", ID: "cd", Name: "web2"}}
+	if b := Badges(&named); !contains(b, "podman web2") {
+		t.Errorf("named badges %v, want podman web2", b)
 	}
 }
 
@@ -227,5 +240,18 @@ func TestPropagateNsIDs(t *testing.T) {
 	}
 	if len(PeerQueries(s)) != 0 {
 		t.Errorf("nothing should be left to ask: %v", PeerQueries(s))
+	}
+}
+
+// Every file that opens a namespace, its path first and once.
+func TestPaths(t *testing.T) {
+	ns := Namespace{Path: "/run/docker/netns/8ac5354a1392", Mounts: []string{"/run/docker/netns/8ac5354a1392"},
+		Procs: []Proc{{300, "sleep"}, {150, "sleep"}}, FdHolders: []string{"100/3"}}
+	want := []string{"/run/docker/netns/8ac5354a1392", "/proc/300/ns/net", "/proc/150/ns/net", "/proc/100/fd/3"}
+	if got := ns.Paths(); !reflect.DeepEqual(got, want) {
+		t.Errorf("Paths = %q, want %q", got, want)
+	}
+	if got := (&Namespace{}).Paths(); len(got) != 0 {
+		t.Errorf("a namespace with nothing holding it opens at %q", got)
 	}
 }

@@ -156,18 +156,49 @@ func FuzzParseNsArg(f *testing.F) {
 
 func TestContainerFromCgroup(t *testing.T) {
 	id := "3f2a9c1b7d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8"
-	cases := map[string]string{
-		"0::/system.slice/docker-" + id + ".scope\n":                                "docker 3f2a9c1b7d4e",
-		"12:pids:/docker/" + id + "\n":                                              "docker 3f2a9c1b7d4e",
-		"0::/system.slice/containerd.service/kubepods-x.slice:cri-containerd:" + id: "containerd 3f2a9c1b7d4e",
-		"0::/kubepods/besteffort/pod1234/" + id + "\n":                              "kubernetes 3f2a9c1b7d4e",
-		"0::/machine.slice/libpod-" + id + ".scope\n":                               "podman 3f2a9c1b7d4e",
-		"0::/system.slice/systemd-resolved.service\n":                               "systemd systemd-resolved.service",
-		"0::/user.slice/user-0.slice/session-1.scope\n":                             "",
+	cases := map[string]*Container{
+		"0::/system.slice/docker-" + id + ".scope\n":                                {"docker", id, "", ""},
+		"12:pids:/docker/" + id + "\n":                                              {"docker", id, "", ""},
+		"0::/system.slice/containerd.service/kubepods-x.slice:cri-containerd:" + id: {"containerd", id, "", ""},
+		"0::/kubepods/besteffort/pod1234/" + id + "\n":                              {"kubernetes", id, "", ""},
+		"0::/machine.slice/libpod-" + id + ".scope\n":                               {"podman", id, "", ""},
+		// podman 4.3 with the cgroupfs manager (no systemd), as read on a
+		// host running it: every hierarchy names libpod_parent.
+		"9:name=systemd:/libpod_parent/libpod-" + id + "\n0::/libpod_parent/libpod-" + id + "\n": {"podman", id, "", ""},
+		"0::/system.slice/systemd-resolved.service\n":                                            {"systemd", "systemd-resolved.service", "", ""},
+		"0::/user.slice/user-0.slice/session-1.scope\n":                                          nil,
+		"0::/machine.slice/libpod-conmon-" + id + ".scope\n":                                     nil,
 	}
 	for in, want := range cases {
-		if got := ContainerFromCgroup(in); got != want {
-			t.Errorf("ContainerFromCgroup(%q) = %q, want %q", in, got, want)
+		got := ContainerFromCgroup(in)
+		if (got == nil) != (want == nil) || (got != nil && *got != *want) {
+			t.Errorf("ContainerFromCgroup(%q) = %+v, want %+v", in, got, want)
+		}
+	}
+	if got := (&Container{Runtime: "docker", ID: id}).Label(); got != "docker 3f2a9c1b7d4e" {
+		t.Errorf("label of an unnamed docker container: %q", got)
+	}
+	if got := (&Container{Runtime: "systemd", ID: "systemd-resolved.service"}).Label(); got != "systemd systemd-resolved.service" {
+		t.Errorf("label of a unit: %q", got)
+	}
+}
+
+func TestMininetHost(t *testing.T) {
+	cases := []struct {
+		cmdline []string
+		want    string
+	}{
+		// Mininet 2.3's Node.startShell, after mnexec and env exec bash
+		{[]string{"bash", "--norc", "--noediting", "-is", "mininet:h1"}, "h1"},
+		{[]string{"bash", "--norc", "-is", "mininet:s1"}, "s1"},
+		{[]string{"mininet:h1"}, ""}, // the program itself is no argument
+		{[]string{"bash", "-c", "echo mininet"}, ""},
+		{[]string{"bash", "mininet:"}, ""},
+		{nil, ""},
+	}
+	for _, c := range cases {
+		if got := MininetHost(c.cmdline); got != c.want {
+			t.Errorf("MininetHost(%q) = %q, want %q", c.cmdline, got, c.want)
 		}
 	}
 }

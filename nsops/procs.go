@@ -3,12 +3,9 @@ package nsops
 import (
 	"context"
 	"os"
-	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/lazyns/lazyns/model"
-	"golang.org/x/sys/unix"
+	"github.com/lazyns/lazyns/nsops/discover"
 )
 
 // Processes lists the processes inside ns with their command lines, read
@@ -18,46 +15,23 @@ func (s *System) Processes(ctx context.Context, ns *model.Namespace) ([]model.Pr
 	if err != nil {
 		return nil, err
 	}
+	r := discover.NewProcReader("/")
 	out := make([]model.Process, 0, len(pids))
 	for _, pid := range pids {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		base := "/proc/" + strconv.Itoa(pid)
-		comm, err := os.ReadFile(base + "/comm")
-		if err != nil {
+		comm := r.Comm(pid)
+		if comm == "" {
 			continue // it exited
 		}
-		p := model.Process{Pid: pid, Comm: strings.TrimSuffix(string(comm), "\n")}
-		if b, err := os.ReadFile(base + "/cmdline"); err == nil && len(b) > 0 {
-			p.Cmdline = strings.Split(strings.TrimSuffix(string(b), "\x00"), "\x00")
-		}
-		out = append(out, p)
+		out = append(out, model.Process{Pid: pid, Comm: comm, Cmdline: r.Cmdline(pid)})
 	}
 	return out, nil
 }
 
 // listPids lists the processes on the host, in pid order, lazyns excluded.
-func listPids() ([]int, error) {
-	dir, err := os.Open("/proc")
-	if err != nil {
-		return nil, err
-	}
-	names, err := dir.Readdirnames(-1)
-	dir.Close()
-	if err != nil {
-		return nil, err
-	}
-	self := os.Getpid()
-	pids := make([]int, 0, len(names))
-	for _, n := range names {
-		if pid, err := strconv.Atoi(n); err == nil && pid != self {
-			pids = append(pids, pid)
-		}
-	}
-	sort.Ints(pids)
-	return pids, nil
-}
+func listPids() ([]int, error) { return discover.ListPids("/", os.Getpid()) }
 
 // pidsIn lists the processes whose network namespace is key.
 func pidsIn(key model.NsKey) ([]int, error) {
@@ -77,20 +51,11 @@ func eachProcNs(fn func(pid int, ino uint64)) error {
 	if err != nil {
 		return err
 	}
-	var r procReader
+	r := discover.NewProcReader("/")
 	for _, pid := range all {
-		n, err := unix.Readlink("/proc/"+strconv.Itoa(pid)+"/ns/net", r.link[:])
-		if err != nil {
-			continue
-		}
-		if ino, ok := parseNsLink(string(r.link[:n]), "net"); ok {
+		if ino, ok := r.NetNs(pid); ok {
 			fn(pid, ino)
 		}
 	}
 	return nil
-}
-
-// socketInodes calls fn with the inode of every socket pid holds open.
-func (r *procReader) socketInodes(pid int, fn func(ino uint64)) {
-	r.fdLinks(pid, "socket", func(_ int, ino uint64) { fn(ino) })
 }

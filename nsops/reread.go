@@ -31,6 +31,10 @@ func (s *System) Reread(ctx context.Context, snap *model.Snapshot, key model.NsK
 	}
 	f, err := openNamespace(ns)
 	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, errVanished) {
+		one, gone := []model.Namespace{*ns}, []error{err}
+		if s.confirmGone(one, gone); gone[0] == nil {
+			return &one[0], nil // still there, but not to be opened: marked
+		}
 		return nil, notFoundError{fmt.Sprintf("namespace %s is gone", model.Visible(old.DisplayName()))}
 	}
 	if err != nil {

@@ -3,13 +3,14 @@ package nsops
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
-	"strconv"
-	"sync"
+	"slices"
 	"sync/atomic"
 
 	"github.com/lazyns/lazyns/model"
+	"github.com/lazyns/lazyns/nsops/discover"
 	"golang.org/x/sys/unix"
 )
 
@@ -42,12 +43,16 @@ type opened struct {
 }
 
 // Read fills the namespaces of a discovered snapshot, in parallel, then
-// resolves every veth's peer. A namespace that is gone before it could be
-// opened is dropped; one that cannot be read keeps its error.
+// resolves every veth's peer. One that cannot be read keeps its error (the
+// list marks it unreadable). One that seems gone before it could be opened
+// — every file that held it gone, or now another namespace's — is dropped
+// if a new look at the host confirms it; if the host still has it, it is
+// kept with the reason it could not be opened: a namespace lazyns found
+// never vanishes without a word.
 func (s *System) Read(ctx context.Context, snap *model.Snapshot, opt ReadOptions) error {
 	n := len(snap.Namespaces)
 	open := make([]opened, n)
-	gone := make([]bool, n)
+	gone := make([]error, n)
 	defer func() {
 		for _, o := range open {
 			o.conn.Close()
@@ -73,7 +78,7 @@ func (s *System) Read(ctx context.Context, snap *model.Snapshot, opt ReadOptions
 		}
 		f, err := openNamespace(ns)
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, errVanished) {
-			gone[i] = true
+			gone[i] = err
 			return
 		}
 		if err != nil {
@@ -106,6 +111,7 @@ func (s *System) Read(ctx context.Context, snap *model.Snapshot, opt ReadOptions
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	s.confirmGone(snap.Namespaces, gone)
 
 	index := make(map[model.NsKey]int, n)
 	for i := range snap.Namespaces {
@@ -121,7 +127,7 @@ func (s *System) Read(ctx context.Context, snap *model.Snapshot, opt ReadOptions
 
 	kept := snap.Namespaces[:0]
 	for i := range snap.Namespaces {
-		if !gone[i] {
+		if gone[i] == nil {
 			kept = append(kept, snap.Namespaces[i])
 		}
 	}
@@ -186,31 +192,36 @@ func (s *System) dial(k model.NsKey, f *os.File) (*conn, error) {
 	return dialNamespace(int(f.Fd()))
 }
 
+// confirmGone looks at the host again when namespaces seemed gone as they
+// were opened (gone[i] is why): one another process deleted meanwhile is
+// gone, but one the host still has could not be opened through the files
+// discovery named — it stays, marked unreadable with the reason, and
+// gone[i] is cleared. Only a read that lost a race pays for the look.
+func (s *System) confirmGone(nss []model.Namespace, gone []error) {
+	if !slices.ContainsFunc(gone, func(err error) bool { return err != nil }) {
+		return
+	}
+	now, err := s.Discover()
+	for i, why := range gone {
+		if why == nil {
+			continue
+		}
+		ns := &nss[i]
+		switch {
+		case err != nil:
+			ns.Err = fmt.Sprintf("could not be opened (%v), and the host could not be looked at again: %v", why, err)
+		case now.Find(ns.Key) != nil:
+			ns.Err = fmt.Sprintf("could not be opened (%v), though the host still has it", why)
+		default:
+			continue
+		}
+		gone[i] = nil
+	}
+}
+
 // forEach calls fn(0..n-1) on a bounded pool of goroutines.
 func (s *System) forEach(ctx context.Context, n int, fn func(i int)) {
-	workers := s.Workers
-	if workers < 1 {
-		workers = 1
-	}
-	if workers > n {
-		workers = n
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx.Err() == nil {
-				i := int(next.Add(1)) - 1
-				if i >= n {
-					return
-				}
-				fn(i)
-			}
-		}()
-	}
-	wg.Wait()
+	discover.ForEach(ctx, s.Workers, n, func(_, i int) { fn(i) })
 }
 
 var errVanished = errors.New("the namespace is gone")
@@ -218,13 +229,8 @@ var errVanished = errors.New("the namespace is gone")
 // openNamespace opens a file of the namespace and checks it is still the
 // one discovered: a name can be deleted and made again, a pid reused.
 func openNamespace(ns *model.Namespace) (*os.File, error) {
-	paths := []string{ns.Path}
-	for _, p := range ns.Procs {
-		paths = append(paths, "/proc/"+strconv.Itoa(p.Pid)+"/ns/net")
-	}
-	paths = append(paths, ns.Mounts...)
 	var firstErr error
-	for _, path := range paths {
+	for _, path := range ns.Paths() {
 		f, err := os.Open(path)
 		if err != nil {
 			if firstErr == nil || errors.Is(firstErr, fs.ErrNotExist) {

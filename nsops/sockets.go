@@ -11,6 +11,7 @@ import (
 	"sort"
 
 	"github.com/lazyns/lazyns/model"
+	"github.com/lazyns/lazyns/nsops/discover"
 	"github.com/vishvananda/netlink/nl"
 	"golang.org/x/sys/unix"
 )
@@ -118,21 +119,21 @@ func attachHolders(ctx context.Context, key model.NsKey, socks []model.Socket) e
 	if err != nil {
 		return fmt.Errorf("processes: %w", err)
 	}
-	var r procReader
+	r := discover.NewProcReader("/")
 	scan := func(pids []int) {
 		for _, pid := range pids {
 			if ctx.Err() != nil {
 				return
 			}
 			comm := ""
-			r.socketInodes(pid, func(ino uint64) {
+			r.Sockets(pid, func(ino uint64) {
 				for _, i := range byIno[ino] {
 					sk := &socks[i]
 					if n := len(sk.Procs); n > 0 && sk.Procs[n-1].Pid == pid {
 						continue
 					}
 					if comm == "" {
-						comm = readComm(pid)
+						comm = r.Comm(pid)
 					}
 					sk.Procs = append(sk.Procs, model.Proc{Pid: pid, Comm: comm})
 				}

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/lazyns/lazyns/model"
+	"github.com/lazyns/lazyns/nsops/discover"
 	"golang.org/x/sys/unix"
 )
 
@@ -32,6 +33,8 @@ type System struct {
 	// self is the namespace file lazyns started in, kept open so the host
 	// namespace can always be reached, whatever a thread does.
 	self *os.File
+	// names remembers container names from one discovery to the next.
+	names *discover.Names
 }
 
 // New describes the host lazyns runs on. The host namespace is the one this
@@ -55,6 +58,7 @@ func New(netnsDir string) (*System, error) {
 		Workers:  4,
 		host:     model.NsKey{Dev: st.Dev, Ino: st.Ino},
 		self:     f,
+		names:    discover.NewNames("/"),
 	}, nil
 }
 

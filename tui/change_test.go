@@ -88,8 +88,9 @@ func wantCalls(t *testing.T, fc *fakeChanger, want ...string) {
 	}
 }
 
-// The fake snapshot's list: host, blue, evil, qdhcp, qrouter, pid 1234,
-// pid 4242, ghost. The host's links: lo, eth0, br-ex, br-int, tap76….
+// The fake snapshot's list: host, blue, evil, qdhcp, qrouter,
+// docker 3f2a9c1b7d0e, pid 1234, ghost. The host's links: lo, eth0, br-ex,
+// br-int, tap76….
 
 func TestFormsCallTheChanger(t *testing.T) {
 	cases := []struct {

@@ -302,7 +302,7 @@ func fakeSnapshot() *model.Snapshot {
 	dnsmasq := model.Namespace{Key: kDnsmasq, Procs: []model.Proc{{Pid: 1234, Comm: "dnsmasq"}}, Path: "/proc/1234/ns/net",
 		Links: []model.Link{lo(), link(2, "eth0", "veth", "02:42:ac:11:00:02", "10.99.0.2/24")}}
 	docker := model.Namespace{Key: kDocker, Procs: []model.Proc{{Pid: 4242, Comm: "nginx"}}, Path: "/proc/4242/ns/net",
-		Container: "docker 3f2a9c1b7d0e", Links: []model.Link{lo(), link(2, "eth0", "veth", "02:42:ac:11:00:03", "172.17.0.3/16")}}
+		Container: &model.Container{Runtime: "docker", ID: "3f2a9c1b7d0e"}, Links: []model.Link{lo(), link(2, "eth0", "veth", "02:42:ac:11:00:03", "172.17.0.3/16")}}
 	stale := model.Namespace{Name: "ghost", Stale: true, Path: "/run/netns/ghost"}
 	evil := model.Namespace{Key: kEvil, Name: evilName, Path: "/run/netns/evil",
 		Procs: []model.Proc{{Pid: 6666, Comm: "x\x1b[2J"}},

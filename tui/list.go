@@ -124,7 +124,7 @@ func (m *Model) listRow(ns *model.Namespace, width int, selected bool) string {
 	var marks []string
 	for _, b := range model.Badges(ns) {
 		// The container says more than "unnamed" in a narrow column.
-		if b != "host" && !(b == "unnamed" && ns.Container != "") {
+		if b != "host" && !(b == "unnamed" && ns.Container != nil) {
 			marks = append(marks, model.Visible(b))
 		}
 	}

@@ -127,7 +127,8 @@ func TestFilterIndex(t *testing.T) {
 		"2001:db8::10":   {routerName},
 		`evil\x1b[31m`:   {model.Visible(evilName)},
 		"no-such-thing":  nil,
-		"172.17.0.3/16":  {"pid 4242 (nginx)"},
+		"172.17.0.3/16":  {"docker 3f2a9c1b7d0e"},
+		"3f2a9c1b":       {"docker 3f2a9c1b7d0e"},
 		"  dae14f7d-8a ": {dhcpName},
 		// A whole address matches that address, not every one it starts.
 		"172.24.4.1":     {"host"},

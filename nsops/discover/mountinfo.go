@@ -1,4 +1,4 @@
-package nsops
+package discover
 
 import (
 	"bufio"
@@ -33,7 +33,7 @@ func parseNetnsMounts(r io.Reader) ([]nsMount, error) {
 		if len(f) < 5 {
 			continue
 		}
-		ino, ok := parseNsLink(f[3], "net")
+		ino, ok := ParseNsLink(f[3], "net")
 		if !ok {
 			continue
 		}
@@ -42,9 +42,10 @@ func parseNetnsMounts(r io.Reader) ([]nsMount, error) {
 	return out, sc.Err()
 }
 
-// parseNsLink reads the inode out of "net:[4026531840]" (the text of a
-// /proc/PID/ns/net link or an nsfs mount root).
-func parseNsLink(s, kind string) (uint64, bool) {
+// ParseNsLink reads the inode out of "net:[4026531840]" (the text of a
+// /proc/PID/ns/net link or an nsfs mount root); kind is the part before
+// the colon ("net", "socket").
+func ParseNsLink(s, kind string) (uint64, bool) {
 	if !strings.HasPrefix(s, kind+":[") || !strings.HasSuffix(s, "]") {
 		return 0, false
 	}

@@ -1,4 +1,4 @@
-package nsops
+package discover
 
 import (
 	"strings"
@@ -46,12 +46,12 @@ func TestUnescapeMountPath(t *testing.T) {
 }
 
 func TestParseNsLink(t *testing.T) {
-	if ino, ok := parseNsLink("net:[4026531840]", "net"); !ok || ino != 4026531840 {
+	if ino, ok := ParseNsLink("net:[4026531840]", "net"); !ok || ino != 4026531840 {
 		t.Errorf("got %d %v", ino, ok)
 	}
 	for _, bad := range []string{"mnt:[1]", "net:[x]", "net:[1", "socket:[5]", ""} {
-		if _, ok := parseNsLink(bad, "net"); ok {
-			t.Errorf("parseNsLink(%q) accepted", bad)
+		if _, ok := ParseNsLink(bad, "net"); ok {
+			t.Errorf("ParseNsLink(%q) accepted", bad)
 		}
 	}
 }
