@@ -81,7 +81,7 @@ func (s *System) loUp(ns string, undo *undoStack) error {
 		if l.Attrs().Flags&net.FlagUp != 0 {
 			return nil
 		}
-		had, err := h.AddrList(l, netlink.FAMILY_ALL)
+		had, err := linkAddrs(h, l)
 		if err != nil {
 			return err
 		}
@@ -93,7 +93,7 @@ func (s *System) loUp(ns string, undo *undoStack) error {
 				if err := h.LinkSetDown(l); err != nil {
 					return err
 				}
-				now, err := h.AddrList(l, netlink.FAMILY_ALL)
+				now, err := linkAddrs(h, l)
 				if err != nil {
 					return err
 				}
@@ -107,4 +107,9 @@ func (s *System) loUp(ns string, undo *undoStack) error {
 		})
 		return nil
 	})
+}
+
+// linkAddrs lists the addresses of link l, of every family.
+func linkAddrs(h *netlink.Handle, l netlink.Link) ([]netlink.Addr, error) {
+	return retried(func() ([]netlink.Addr, error) { return h.AddrList(l, netlink.FAMILY_ALL) })
 }

@@ -133,7 +133,7 @@ func (m *Model) listRow(ns *model.Namespace, width int, selected bool) string {
 	if len(marks) > 0 {
 		right = cut(strings.Join(marks, ","), max(7, width/3))
 		rightRole = model.RoleWarn
-		if !ns.Stale && ns.Err == "" {
+		if !ns.Stale && ns.Err == nil {
 			rightRole = model.RoleDim
 		}
 	}
@@ -152,7 +152,7 @@ func (m *Model) listRow(ns *model.Namespace, width int, selected bool) string {
 		return style.Render(fit(marker+name+pad+right, width))
 	}
 	nameRole := model.RoleName
-	if ns.Stale || ns.Err != "" {
+	if ns.Stale || ns.Err != nil {
 		nameRole = model.RoleWarn
 	}
 	return fit(marker+m.st.Paint(nameRole, name)+pad+m.st.Paint(rightRole, right), width)

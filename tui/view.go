@@ -226,7 +226,7 @@ func (m *Model) unreadable() int {
 	}
 	n := 0
 	for i := range m.snap.Namespaces {
-		if ns := &m.snap.Namespaces[i]; !ns.Stale && ns.Err != "" {
+		if ns := &m.snap.Namespaces[i]; !ns.Stale && ns.Err != nil {
 			n++
 		}
 	}
@@ -241,7 +241,7 @@ func (m *Model) onlyOwnReadable() bool {
 		return false
 	}
 	for i := range m.snap.Namespaces {
-		if ns := &m.snap.Namespaces[i]; !ns.Host && !ns.Stale && ns.Err == "" {
+		if ns := &m.snap.Namespaces[i]; !ns.Host && !ns.Stale && ns.Err == nil {
 			return false
 		}
 	}

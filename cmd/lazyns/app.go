@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 
 	"github.com/charmbracelet/x/term"
 	"github.com/lazyns/lazyns/model"
@@ -104,7 +103,7 @@ func privilegeNote(nss []*model.Namespace) string {
 		// Only refusals: a read that failed for another reason (a dump the
 		// kernel kept interrupting) shows its own error, and is not
 		// blamed on privileges.
-		if strings.HasPrefix(ns.Err, "permission denied") {
+		if errors.Is(ns.Err, model.ErrPermission) {
 			denied++
 		}
 	}

@@ -59,7 +59,7 @@ own arrays across every namespace, see lazyns ip.`,
 				nss = pointers(snap)
 			}
 			if asJSON {
-				if _, err := a.stdout.Write(sys.JSON(nss)); err != nil {
+				if _, err := a.stdout.Write(showJSON(sys, nss)); err != nil {
 					return err
 				}
 				return a.warnPrivileges(nss)
