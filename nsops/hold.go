@@ -93,7 +93,9 @@ func openNs(ns *model.Namespace) (netns.NsHandle, error) {
 }
 
 // isNamespace checks what h opened: the namespace of key, or any
-// namespace when key is zero.
+// namespace when key is zero. A key, not another handle: discovery names
+// namespaces by dev:inode without holding them, so NsHandle.Equal, which
+// compares two open handles, has nothing to compare with.
 func isNamespace(h netns.NsHandle, key model.NsKey) error {
 	if key == (model.NsKey{}) {
 		var fs unix.Statfs_t

@@ -83,6 +83,9 @@ func (s *System) Locate(snap *model.Snapshot, arg model.NsArg) (*model.Namespace
 			return nil, e
 		}
 	case model.ArgPid:
+		// The link names the namespace without opening it (netns.GetFromPid
+		// would hold a descriptor only to stat it), and its error names
+		// the file.
 		link, err := os.Readlink("/proc/" + strconv.Itoa(arg.Pid) + "/ns/net")
 		if err != nil {
 			if errors.Is(err, os.ErrNotExist) {
