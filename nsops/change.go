@@ -79,6 +79,12 @@ func linkByName(h *netlink.Handle, name string) (netlink.Link, error) {
 	return retried(func() (netlink.Link, error) { return h.LinkByName(name) })
 }
 
+// addrList lists the addresses of link l (nil: of every link), of every
+// family.
+func addrList(h *netlink.Handle, l netlink.Link) ([]netlink.Addr, error) {
+	return retried(func() ([]netlink.Addr, error) { return h.AddrList(l, netlink.FAMILY_ALL) })
+}
+
 // undoStack holds how to take back each step done so far, run last first
 // when the change fails. Each undo treats "already gone" as done.
 type undoStack []func()

@@ -248,7 +248,7 @@ func downLinkWithSubnetOf(h *netlink.Handle, gw net.IP) string {
 	if gw == nil {
 		return ""
 	}
-	addrs, err := retried(func() ([]netlink.Addr, error) { return h.AddrList(nil, netlink.FAMILY_ALL) })
+	addrs, err := addrList(h, nil)
 	if err != nil {
 		return ""
 	}

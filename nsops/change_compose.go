@@ -81,7 +81,7 @@ func (s *System) loUp(ns string, undo *undoStack) error {
 		if l.Attrs().Flags&net.FlagUp != 0 {
 			return nil
 		}
-		had, err := linkAddrs(h, l)
+		had, err := addrList(h, l)
 		if err != nil {
 			return err
 		}
@@ -93,7 +93,7 @@ func (s *System) loUp(ns string, undo *undoStack) error {
 				if err := h.LinkSetDown(l); err != nil {
 					return err
 				}
-				now, err := linkAddrs(h, l)
+				now, err := addrList(h, l)
 				if err != nil {
 					return err
 				}
@@ -107,9 +107,4 @@ func (s *System) loUp(ns string, undo *undoStack) error {
 		})
 		return nil
 	})
-}
-
-// linkAddrs lists the addresses of link l, of every family.
-func linkAddrs(h *netlink.Handle, l netlink.Link) ([]netlink.Addr, error) {
-	return retried(func() ([]netlink.Addr, error) { return h.AddrList(l, netlink.FAMILY_ALL) })
 }
