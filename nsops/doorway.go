@@ -46,6 +46,7 @@ func InNamespace(nsFd int, fn func() error) error {
 // inNewNamespace runs fn on an OS thread that has left for a brand-new
 // network namespace, then returns the thread to where it was. Something fn
 // does must keep the namespace (a bind mount), or it ends with the visit.
+// (netns.New would also open a handle on it, which nothing here needs.)
 func inNewNamespace(fn func() error) error {
 	return awayAndBack(func() error {
 		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
