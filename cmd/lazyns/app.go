@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/term"
+	"github.com/lazyns/lazyns/cmd/lazyns/internal/config"
 	"github.com/lazyns/lazyns/model"
 	"github.com/lazyns/lazyns/nsops"
 )
@@ -18,13 +19,14 @@ type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 
+	// The settings in effect (config.go), and the three every command
+	// looks at.
+	settings *config.Settings
 	readOnly bool
 	netnsDir string
 	noColor  bool
 	// uiFilter is the UI's starting filter (--filter).
 	uiFilter string
-	// cfg holds the config-only flags and the effective settings (config.go).
-	cfg configFlags
 
 	sys *nsops.System
 }
@@ -61,7 +63,7 @@ func (a *app) paint(w io.Writer) model.Paint {
 	if !a.color(w) {
 		return model.NoPaint
 	}
-	return a.colorPaint()
+	return a.effective().Paint()
 }
 
 // snapshot reads the host, warning on stderr about what it could not see.

@@ -9,11 +9,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lazyns/lazyns/cmd/lazyns/internal/clitest"
+	"github.com/lazyns/lazyns/cmd/lazyns/internal/config"
 	"github.com/lazyns/lazyns/nsops/nstest"
 )
 
 func TestCompletionScripts(t *testing.T) {
-	cleanConfigEnv(t)
+	clitest.CleanConfigEnv(t)
 	for _, shell := range []string{"bash", "zsh", "fish"} {
 		code, stdout, stderr := lazyns(t, "completion", shell)
 		if code != 0 || stderr != "" || !strings.Contains(stdout, "__complete") {
@@ -37,7 +39,7 @@ func TestCompletionScripts(t *testing.T) {
 		t.Errorf("completion tcsh: exit %d, want 2", code)
 	}
 	// The script must not depend on the config file: make install runs it.
-	bad := writeConfig(t, "nonsense = 1\n")
+	bad := clitest.WriteConfig(t, "nonsense = 1\n")
 	if code, _, stderr := lazyns(t, "--config", bad, "completion", "bash"); code != 0 {
 		t.Errorf("completion with a bad config: exit %d, %s", code, stderr)
 	}
@@ -98,7 +100,7 @@ printf '%s\n' "${COMPREPLY[@]}"`
 }
 
 func TestBashCompletesFromNetnsDir(t *testing.T) {
-	cleanConfigEnv(t)
+	clitest.CleanConfigEnv(t)
 	dir := t.TempDir()
 	for _, name := range []string{"qrouter-e945b6b1-54be", "qdhcp-dae14f7d", "blue", "bad\tname"} {
 		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o644); err != nil {
@@ -106,7 +108,7 @@ func TestBashCompletesFromNetnsDir(t *testing.T) {
 		}
 	}
 	bin := buildBinary(t)
-	env := []string{envNetnsDir + "=" + dir}
+	env := []string{config.EnvNetnsDir + "=" + dir}
 	if got := bashComplete(t, bin, env, "show", "qr"); !reflect.DeepEqual(got, []string{"qrouter-e945b6b1-54be"}) {
 		t.Errorf("lazyns show qr<TAB>: %q", got)
 	}
@@ -140,7 +142,7 @@ func TestBashCompletesFromNetnsDir(t *testing.T) {
 
 func TestBashCompletesTestNamespace(t *testing.T) {
 	nstest.RequireRoot(t)
-	cleanConfigEnv(t)
+	clitest.CleanConfigEnv(t)
 	name := nstest.Name("qr")
 	nstest.NetnsNamed(t, name)
 	bin := buildBinary(t)
@@ -162,7 +164,7 @@ func TestFishCompletesFromNetnsDir(t *testing.T) {
 	if err != nil {
 		t.Skip("no fish")
 	}
-	cleanConfigEnv(t)
+	clitest.CleanConfigEnv(t)
 	dir := t.TempDir()
 	for _, name := range []string{"qrouter-e945b6b1", "blue"} {
 		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o644); err != nil {
@@ -171,7 +173,7 @@ func TestFishCompletesFromNetnsDir(t *testing.T) {
 	}
 	bin := buildBinary(t)
 	cmd := exec.Command(fish, "--no-config", "-c", `lazyns completion fish | source; complete -C "lazyns show qr"`)
-	cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"), envNetnsDir+"="+dir)
+	cmd.Env = append(os.Environ(), "PATH="+filepath.Dir(bin)+":"+os.Getenv("PATH"), config.EnvNetnsDir+"="+dir)
 	out, err := cmd.CombinedOutput()
 	if err != nil || strings.TrimSpace(string(out)) != "qrouter-e945b6b1" {
 		t.Errorf("fish: lazyns show qr<TAB>: %v %q", err, out)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lazyns/lazyns/cmd/lazyns/internal/clitest"
 	"github.com/lazyns/lazyns/nsops/nstest"
 )
 
@@ -75,7 +76,7 @@ func sameAsIP(t *testing.T, what, ipOut string, ours []json.RawMessage) {
 // lazyns ip LIST A B, with "netns" taken out, is what ip -n A -j LIST and
 // ip -n B -j LIST print, byte for byte, for every listing and family.
 func TestIPMatchesIP(t *testing.T) {
-	cleanConfigEnv(t)
+	clitest.CleanConfigEnv(t)
 	p := nstest.BuildIPPair(t)
 	for _, l := range nstest.IPListings {
 		args := append(append([]string{"ip"}, l.Lazyns...), p.A, p.B)
@@ -117,7 +118,7 @@ func mustShow(t *testing.T, objects []json.RawMessage, name string, parts ...str
 // With no NS, lazyns ip lists every namespace, each one's objects
 // together, in the order of lazyns list.
 func TestIPAllNamespaces(t *testing.T) {
-	cleanConfigEnv(t)
+	clitest.CleanConfigEnv(t)
 	p := nstest.BuildIPPair(t)
 	code, stdout, stderr := lazyns(t, "ip", "link")
 	if code != 0 {
@@ -140,7 +141,7 @@ func TestIPAllNamespaces(t *testing.T) {
 }
 
 func TestIPUsageErrors(t *testing.T) {
-	cleanConfigEnv(t)
+	clitest.CleanConfigEnv(t)
 	for _, args := range [][]string{
 		{"ip", "bogus"},
 		{"ip", "-4", "-6", "addr"},
@@ -162,7 +163,7 @@ func TestIPUsageErrors(t *testing.T) {
 // The man pages and the shell completion, made from the command
 // definitions, know lazyns ip, its listings and their namespaces.
 func TestIPInManAndCompletion(t *testing.T) {
-	cleanConfigEnv(t)
+	clitest.CleanConfigEnv(t)
 	dir := t.TempDir()
 	if code, _, stderr := lazyns(t, "man", dir); code != 0 {
 		t.Fatalf("lazyns man: exit %d: %s", code, stderr)

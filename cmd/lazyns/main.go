@@ -98,10 +98,6 @@ whole name wins, and a part of several names lists them and exits 2.`,
 	root.SetErr(a.stderr)
 	root.SetVersionTemplate("lazyns {{.Version}}\n")
 	root.Flags().StringVar(&a.uiFilter, "filter", "", "open the UI with the namespace list filtered (part of a name, interface or address)")
-	f := root.PersistentFlags()
-	f.BoolVar(&a.readOnly, "read-only", false, "refuse every change to the kernel")
-	f.StringVar(&a.netnsDir, "netns-dir", "/run/netns", "directory of named namespaces")
-	f.BoolVar(&a.noColor, "no-color", false, "no colours (also when NO_COLOR is set)")
 	a.configure(root)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	for _, f := range subcommands {

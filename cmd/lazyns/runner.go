@@ -22,7 +22,7 @@ type runner struct{ a *app }
 func newRunner(a *app) tui.Runner { return &runner{a: a} }
 
 func (r *runner) Shell(ns *model.Namespace) (tea.ExecCommand, error) {
-	return pty.NewShell(ns, pty.Options{Prompt: r.a.uiOptions().Prompt, Color: r.a.color(os.Stdout), ReadOnly: r.a.readOnly})
+	return pty.NewShell(ns, pty.Options{Prompt: r.a.effective().Prompt.Val, Color: r.a.color(os.Stdout), ReadOnly: r.a.readOnly})
 }
 
 func (r *runner) Run(ctx context.Context, ns *model.Namespace, command string, live io.Writer) ([]byte, int, error) {

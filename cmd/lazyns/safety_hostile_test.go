@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
+	"github.com/lazyns/lazyns/cmd/lazyns/internal/clitest"
 	"github.com/lazyns/lazyns/model"
 	"github.com/lazyns/lazyns/nsops"
 	"github.com/lazyns/lazyns/nsops/nstest"
@@ -94,7 +95,7 @@ func TestHostileNamesEverywhere(t *testing.T) {
 			t.Errorf("lazyns %q: the interface is not shown escaped:\n%s", args, stdout)
 		}
 		if args[len(args)-1] == "--dot" {
-			renderDot(t, stdout) // valid Graphviz
+			clitest.RenderDot(t, stdout) // valid Graphviz
 		}
 	}
 

@@ -25,7 +25,7 @@ func startUI(a *app) error {
 	if err != nil {
 		return err
 	}
-	opt := a.uiOptions()
+	opt := a.effective().UIOptions()
 	opt.Filter = a.uiFilter
 	opt.Unprivileged = nsops.Privileges()
 	opt.NoColor = opt.NoColor || !a.color(out)

@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"fmt"
@@ -24,13 +24,13 @@ func sgr(c string) string {
 	return "38;5;" + c
 }
 
-// colorPaint colours text for list and show the way ip -c does, with the
+// Paint colours text for list and show the way ip -c does, with the
 // colours of the config file's [colors] where it sets them.
-func (a *app) colorPaint() model.Paint {
+func (s *Settings) Paint() model.Paint {
 	codes := map[model.Role]string{}
 	for name, role := range model.RoleNames {
 		code := ""
-		if c := a.colorOf(name); c != "" {
+		if c := s.Color(name); c != "" {
 			code = sgr(c)
 		}
 		switch role {

@@ -1,4 +1,4 @@
-package main
+package config
 
 import (
 	"fmt"
@@ -43,23 +43,19 @@ func parseColor(s string) (string, error) {
 	return "", fmt.Errorf(`%q is not a colour (a name such as "cyan" or "bright-red", a number 0-255, or "#rrggbb")`, s)
 }
 
-// colorOf is the effective colour of a role in lipgloss form.
-func (a *app) colorOf(role string) string {
-	c := defaultColors[role]
-	if a.cfg.eff != nil {
-		c = a.cfg.eff.colors[role].val
-	}
+// Color is the effective colour of a role in lipgloss form.
+func (s *Settings) Color(role string) string {
 	// Checked when read: a bad colour never gets this far.
-	parsed, _ := parseColor(c)
+	parsed, _ := parseColor(s.Colors[role].Val)
 	return parsed
 }
 
-// uiColors are the effective [colors] by role name, in lipgloss.Color form
+// UIColors are the effective [colors] by role name, in lipgloss.Color form
 // ("" is the terminal's own colour), for the UI's styles.
-func (a *app) uiColors() map[string]string {
+func (s *Settings) UIColors() map[string]string {
 	out := make(map[string]string, len(model.RoleNames))
 	for role := range model.RoleNames {
-		out[role] = a.colorOf(role)
+		out[role] = s.Color(role)
 	}
 	return out
 }
