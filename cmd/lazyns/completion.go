@@ -9,8 +9,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newCompletionCmd) }
-
 func newCompletionCmd(*app) *cobra.Command {
 	return &cobra.Command{
 		Use:   "completion bash|zsh|fish",

@@ -5,8 +5,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newConfigCmd) }
-
 // configure adds the settings' flags to root and loads the settings before
 // any command runs.
 func (a *app) configure(root *cobra.Command) {

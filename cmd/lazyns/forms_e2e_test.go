@@ -23,9 +23,6 @@ func TestFormsBuildTheBridgeTutorial(t *testing.T) {
 	nstest.RequireRoot(t)
 	nstest.RequireTool(t, "tmux")
 	nstest.RequireTool(t, "ping")
-	if runUI == nil {
-		t.Skip("the terminal UI is not in this build yet (cmd/lazyns/ui.go)")
-	}
 	ns1, ns2, br := nstest.Name("a"), nstest.Name("b"), nstest.Name("br")
 	v1, v2, e1, e2 := nstest.Name("v"), nstest.Name("v"), nstest.Name("e"), nstest.Name("e")
 	t.Cleanup(func() {
@@ -289,9 +286,6 @@ func (s *formsTmux) selectRow(name string) {
 func TestFormsReadOnly(t *testing.T) {
 	nstest.RequireRoot(t)
 	nstest.RequireTool(t, "tmux")
-	if runUI == nil {
-		t.Skip("the terminal UI is not in this build yet (cmd/lazyns/ui.go)")
-	}
 	ns := nstest.Netns(t)
 	before := nstest.IP(t, "-n", ns, "-d", "addr")
 	tm := newFormsTmux(t, 160, 40, buildBinary(t)+" --no-color --read-only")

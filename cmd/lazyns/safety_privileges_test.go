@@ -99,9 +99,6 @@ func TestEveryCommandWithoutPrivileges(t *testing.T) {
 func TestUIStartWithoutPrivileges(t *testing.T) {
 	nstest.RequireRoot(t)
 	nstest.RequireTool(t, "setpriv")
-	if runUI == nil {
-		t.Skip("the UI is not wired into the command yet (cmd/lazyns/ui.go)")
-	}
 	ns := nstest.Netns(t)
 	bin := buildBinary(t)
 	s := newTmux(t, 120, 40, "setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/tmp "+bin+"; echo lazyns-exited-$?; sleep 30")

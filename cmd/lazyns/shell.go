@@ -5,8 +5,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newShellCmd) }
-
 func newShellCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "shell NS [--prompt TEMPLATE]",

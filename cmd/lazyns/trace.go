@@ -13,8 +13,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newTraceCmd) }
-
 func newTraceCmd(a *app) *cobra.Command {
 	var from string
 	var asJSON, ping bool

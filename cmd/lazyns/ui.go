@@ -11,8 +11,6 @@ import (
 	"github.com/lazyns/lazyns/tui"
 )
 
-func init() { runUI = startUI }
-
 // startUI runs the explorer on the terminal until q. Bubble Tea puts the
 // terminal back (echo, canonical mode, main screen) however it ends.
 func startUI(a *app) error {
