@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/term"
+	"github.com/lazyns/lazyns/cmd/lazyns/internal/host"
 	"github.com/lazyns/lazyns/nsops"
 	"github.com/lazyns/lazyns/tui"
 )
@@ -19,7 +20,7 @@ func startUI(a *app) error {
 	if !inOK || !outOK || !term.IsTerminal(in.Fd()) || !term.IsTerminal(out.Fd()) {
 		return usageError{errors.New("the terminal UI needs a terminal; for text output use lazyns list or lazyns show")}
 	}
-	src, err := newSource(a)
+	sys, err := a.system()
 	if err != nil {
 		return err
 	}
@@ -31,13 +32,10 @@ func startUI(a *app) error {
 	if err != nil {
 		return err
 	}
-	m := tui.New(src, newRunner(a), opt)
+	run := host.Runner{Prompt: opt.Prompt, Color: a.color(os.Stdout), ReadOnly: a.readOnly}
+	m := tui.New(host.NewSource(sys), run, opt)
 	m.SetChanger(chg)
-	labs, err := newUILabs(a)
-	if err != nil {
-		return err
-	}
-	m.SetLabs(labs)
+	m.SetLabs(host.NewLabs(sys))
 	defer m.Close()
 	opts := []tea.ProgramOption{tea.WithInput(in), tea.WithOutput(out)}
 	if opt.NoColor {

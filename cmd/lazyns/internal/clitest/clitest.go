@@ -1,6 +1,7 @@
 // Package clitest holds what the tests of lazyns's command line share,
 // in-process and end to end: an environment free of the caller's config,
-// config files of their own, and a check of Graphviz output.
+// config files of their own, /etc/netns files, and a check of Graphviz
+// output.
 package clitest
 
 import (
@@ -52,4 +53,20 @@ func RenderDot(t testing.TB, graph string) {
 	if err := cmd.Run(); err != nil || errb.Len() > 0 {
 		t.Errorf("dot -Tsvg: %v %s", err, errb.String())
 	}
+}
+
+// EtcNetns makes /etc/netns/NAME/resolv.conf, removed at the end, and
+// returns the line it holds (exec and shell mount it over /etc).
+func EtcNetns(t testing.TB, name string) string {
+	t.Helper()
+	dir := filepath.Join("/etc/netns", name)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	line := "nameserver 192.0.2.53 # lazyns test " + name
+	if err := os.WriteFile(filepath.Join(dir, "resolv.conf"), []byte(line+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return line
 }

@@ -1,13 +1,12 @@
-package main
+package host
 
 import (
-	"bytes"
 	"context"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/lazyns/lazyns/nsops"
 	"github.com/lazyns/lazyns/nsops/nstest"
 )
 
@@ -15,12 +14,12 @@ import (
 func TestSource(t *testing.T) {
 	nstest.RequireRoot(t)
 	name := nstest.Netns(t)
-	a := &app{stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}
-	defer a.close()
-	src, err := newSource(a)
+	sys, err := nsops.New(nsops.DefaultNetnsDir)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer sys.Close()
+	src := NewSource(sys)
 	ctx := context.Background()
 	var calls atomic.Int32
 	snap, err := src.Snapshot(ctx, func(done, total int) { calls.Add(1) })

@@ -1,4 +1,4 @@
-package main
+package host
 
 import (
 	"context"
@@ -18,12 +18,9 @@ type uiLabs struct {
 
 var _ tui.Labs = uiLabs{}
 
-func newUILabs(a *app) (tui.Labs, error) {
-	sys, err := a.system()
-	if err != nil {
-		return nil, err
-	}
-	return uiLabs{sys: sys, prefix: model.DefaultLabPrefix, dir: nsops.DefaultLabDir}, nil
+// NewLabs are the labs the UI's L key builds through sys.
+func NewLabs(sys *nsops.System) tui.Labs {
+	return uiLabs{sys: sys, prefix: model.DefaultLabPrefix, dir: nsops.DefaultLabDir}
 }
 
 func (l uiLabs) Labs() []tui.LabInfo {

@@ -1,11 +1,9 @@
-package main
+package e2e
 
 import (
-	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -29,50 +27,6 @@ func TestShellPiped(t *testing.T) {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%q", want, out)
 		}
-	}
-}
-
-// tmuxServer is a tmux server of the test's own, gone at the end.
-type tmuxServer struct {
-	t      *testing.T
-	socket string
-}
-
-func newTmux(t *testing.T, width, height int, command string) *tmuxServer {
-	t.Helper()
-	nstest.RequireTool(t, "tmux")
-	s := &tmuxServer{t: t, socket: nstest.Name("tmux")}
-	t.Cleanup(func() { _ = exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
-	s.run("new-session", "-d", "-c", t.TempDir(), "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), command)
-	return s
-}
-
-func (s *tmuxServer) run(args ...string) string {
-	s.t.Helper()
-	out, err := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...).CombinedOutput()
-	if err != nil {
-		s.t.Fatalf("tmux %q: %v\n%s", args, err, out)
-	}
-	return string(out)
-}
-
-func (s *tmuxServer) keys(keys ...string) { s.run(append([]string{"send-keys"}, keys...)...) }
-
-func (s *tmuxServer) screen() string { return s.run("capture-pane", "-p") }
-
-func (s *tmuxServer) waitFor(want string) string {
-	s.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	for {
-		screen := s.screen()
-		if strings.Contains(screen, want) {
-			return screen
-		}
-		if ctx.Err() != nil {
-			s.t.Fatalf("never saw %q; the screen shows:\n%s", want, screen)
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }
 
@@ -125,7 +79,7 @@ func TestShellFromBubbleTea(t *testing.T) {
 	nstest.RequireRoot(t)
 	name := nstest.Netns(t)
 	prog := filepath.Join(t.TempDir(), "teaexec")
-	if out, err := exec.Command("go", "build", "-o", prog, "../../pty/testdata/teaexec").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", prog, "../../../pty/testdata/teaexec").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	s := newTmux(t, 100, 30, "env HOME="+t.TempDir()+" SHELL=/bin/bash LAZYNS_NETNS= "+prog+" "+name)

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"encoding/json"
@@ -20,9 +20,7 @@ func TestUIUnderChurn(t *testing.T) {
 	nstest.RequireRoot(t)
 	home := nstest.HomeNamespace(t)
 	churn := nstest.StartChurn(t)
-	a := testApp()
-	defer a.close()
-	d := newUIDriver(t, a, tui.Options{})
+	d := newUIDriver(t, newSystem(t), tui.Options{})
 	d.loaded()
 
 	keys := []string{"j", "]", "]", "j", "[", "k", "G", "]", "g", "tab", "]", "j", "tab", "t", "esc", "j", "j"}
@@ -93,9 +91,7 @@ func uiWhole(t *testing.T, ns *model.Namespace) {
 func TestUINamespaceOnScreenDeleted(t *testing.T) {
 	nstest.RequireRoot(t)
 	name := nstest.Netns(t)
-	a := testApp()
-	defer a.close()
-	d := newUIDriver(t, a, tui.Options{})
+	d := newUIDriver(t, newSystem(t), tui.Options{})
 	d.loaded()
 	d.pump(30*time.Second, func() bool { return d.has(name) })
 	d.selectNs(name)
@@ -123,14 +119,10 @@ func TestUILinkDeletedBeforeActing(t *testing.T) {
 	nstest.RequireRoot(t)
 	name, other := nstest.Netns(t), nstest.Netns(t)
 	nstest.IP(t, "-n", name, "link", "add", "v0", "type", "veth", "peer", "name", "v1", "netns", other)
-	a := testApp()
-	defer a.close()
-	d := newUIDriver(t, a, tui.Options{})
-	chg, err := newChanger(a)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.m.SetChanger(chg)
+	sys := newSystem(t)
+	d := newUIDriver(t, sys, tui.Options{})
+	// The System the UI reads through is its Changer, as in the binary.
+	d.m.SetChanger(sys)
 	d.loaded()
 	d.pump(30*time.Second, func() bool { return d.has(name) })
 	d.selectNs(name)

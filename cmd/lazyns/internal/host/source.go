@@ -1,4 +1,7 @@
-package main
+// Package host gives the terminal UI the host lazyns runs on: tui's
+// Source, Tracer, Runner and Labs over nsops and pty, as the binary wires
+// them (cmd/lazyns/ui.go) and the end-to-end tests drive them.
+package host
 
 import (
 	"context"
@@ -16,14 +19,8 @@ var (
 	_ tui.Watcher = (*nsops.Watcher)(nil)
 )
 
-// newSource gives the UI the host lazyns runs on.
-func newSource(a *app) (tui.Source, error) {
-	sys, err := a.system()
-	if err != nil {
-		return nil, err
-	}
-	return nsSource{sys: sys}, nil
-}
+// NewSource gives the UI the host sys reads; it is a tui.Tracer too.
+func NewSource(sys *nsops.System) tui.Source { return nsSource{sys: sys} }
 
 func (s nsSource) Snapshot(ctx context.Context, progress func(done, total int)) (*model.Snapshot, error) {
 	snap, err := s.sys.Snapshot(ctx, nsops.ReadOptions{Progress: progress})
@@ -32,7 +29,11 @@ func (s nsSource) Snapshot(ctx context.Context, progress func(done, total int)) 
 	}
 	// The UI shows the first warning on its status line: without
 	// privileges, say first what lazyns needs, as the commands do.
-	if note := privilegeNote(pointers(snap)); note != "" {
+	all := make([]*model.Namespace, len(snap.Namespaces))
+	for i := range snap.Namespaces {
+		all[i] = &snap.Namespaces[i]
+	}
+	if note := PrivilegeNote(all); note != "" {
 		snap.Warnings = append([]string{note}, snap.Warnings...)
 	}
 	return snap, nil

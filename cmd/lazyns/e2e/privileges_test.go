@@ -1,34 +1,12 @@
-package main
+package e2e
 
 import (
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/lazyns/lazyns/nsops/nstest"
 )
-
-// buildBinary builds lazyns once per test binary, into a directory any
-// user can read (setpriv runs it as nobody).
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "lazyns-bin-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	if err := os.Chmod(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(dir, "lazyns")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
 
 // Without privileges lazyns still shows the host (read without entering
 // any namespace), says in one line what it needs, and exits 1.

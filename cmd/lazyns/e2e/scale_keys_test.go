@@ -1,11 +1,12 @@
-package main
+package e2e
 
 import (
 	"fmt"
-	"os"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/lazyns/lazyns/cmd/lazyns/internal/host"
+	"github.com/lazyns/lazyns/nsops"
 	"github.com/lazyns/lazyns/tui"
 )
 
@@ -16,13 +17,13 @@ import (
 func (b *scaleBench) measureKeys() []benchRow {
 	t := b.t
 	t.Helper()
-	a := &app{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, netnsDir: benchNetnsDir}
-	defer a.close()
 	start := time.Now()
-	src, err := newSource(a)
+	sys, err := nsops.New(benchNetnsDir)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer sys.Close()
+	src := host.NewSource(sys)
 	d := &uiDriver{t: t, m: tui.New(src, nil, tui.Options{Theme: "dark", Hostname: "bench", NetnsDir: benchNetnsDir}),
 		msgs: make(chan tea.Msg, 64), done: make(chan struct{})}
 	defer func() {

@@ -1,18 +1,18 @@
-package main
+package e2e
 
 import (
-	"bytes"
 	"reflect"
-	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/lazyns/lazyns/cmd/lazyns/internal/host"
 	"github.com/lazyns/lazyns/model"
+	"github.com/lazyns/lazyns/nsops"
 	"github.com/lazyns/lazyns/tui"
 )
 
-// uiDriver runs the explorer over the real host (newSource) the way
+// uiDriver runs the explorer over the real host (host.NewSource) the way
 // Bubble Tea does — commands on goroutines, their messages back into
 // Update one at a time — but on the test's goroutine, so the test can
 // look at the model and its view between any two messages.
@@ -25,14 +25,10 @@ type uiDriver struct {
 	slowest time.Duration
 }
 
-func newUIDriver(t *testing.T, a *app, opt tui.Options) *uiDriver {
+func newUIDriver(t *testing.T, sys *nsops.System, opt tui.Options) *uiDriver {
 	t.Helper()
-	src, err := newSource(a)
-	if err != nil {
-		t.Fatal(err)
-	}
 	opt.Hostname, opt.NoColor, opt.Theme = "vm", true, "dark"
-	d := &uiDriver{t: t, m: tui.New(src, nil, opt), msgs: make(chan tea.Msg, 64), done: make(chan struct{})}
+	d := &uiDriver{t: t, m: tui.New(host.NewSource(sys), nil, opt), msgs: make(chan tea.Msg, 64), done: make(chan struct{})}
 	t.Cleanup(func() {
 		d.m.Close()
 		close(d.done)
@@ -42,8 +38,16 @@ func newUIDriver(t *testing.T, a *app, opt tui.Options) *uiDriver {
 	return d
 }
 
-func testApp() *app {
-	return &app{stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}
+// newSystem reads and changes the host as lazyns does with its defaults;
+// it is closed when the test ends.
+func newSystem(t *testing.T) *nsops.System {
+	t.Helper()
+	sys, err := nsops.New(nsops.DefaultNetnsDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sys.Close() })
+	return sys
 }
 
 // run starts a command; its message comes back through msgs.

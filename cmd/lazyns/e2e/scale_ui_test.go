@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/lazyns/lazyns/cmd/lazyns/internal/host"
 	"github.com/lazyns/lazyns/model"
 	"github.com/lazyns/lazyns/nsops"
 	"github.com/lazyns/lazyns/tui"
@@ -23,19 +24,20 @@ import (
 var countShown = regexp.MustCompile(`[0-9]+ namespaces?\b`)
 
 // TestScaleUIHelper is the UI as the binary opens it (tui.New over
-// newSource, run by Bubble Tea on the terminal) inside the test binary, so
-// that it can profile itself idle: run it in a terminal on a fixture with
+// host.NewSource, run by Bubble Tea on the terminal) inside the test
+// binary, so that it can profile itself idle: run it in a terminal on a
+// fixture with
 // LAZYNS_BENCH_UI=1 LAZYNS_BENCH_UI_PROFILE=cpu.prof (see the README).
 func TestScaleUIHelper(t *testing.T) {
 	if os.Getenv("LAZYNS_BENCH_UI") == "" {
 		t.Skip("a UI for profiling, run by hand in a terminal (LAZYNS_BENCH_UI=1)")
 	}
-	a := &app{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, netnsDir: benchNetnsDir}
-	defer a.close()
-	src, err := newSource(a)
+	sys, err := nsops.New(benchNetnsDir)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer sys.Close()
+	src := host.NewSource(sys)
 	m := tui.New(src, nil, tui.Options{Theme: "dark", NetnsDir: benchNetnsDir})
 	defer m.Close()
 	if path := os.Getenv("LAZYNS_BENCH_UI_PROFILE"); path != "" {

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/lazyns/lazyns/cmd/lazyns/internal/clitest"
+	"github.com/lazyns/lazyns/cmd/lazyns/internal/host"
 	"github.com/lazyns/lazyns/model"
 	"github.com/lazyns/lazyns/nsops"
 	"github.com/lazyns/lazyns/nsops/nstest"
@@ -146,16 +147,6 @@ func TestHostileNamesEverywhere(t *testing.T) {
 	}
 }
 
-// rawControl finds a control byte (but newline and tab) in s.
-func rawControl(s string) (byte, bool) {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f {
-			return c, true
-		}
-	}
-	return 0, false
-}
-
 // hostileState is what the kernel holds of the two namespaces: their
 // exact names, links (name, kind, peer, up) and addresses.
 func hostileState(t *testing.T, sys *nsops.System, names ...string) string {
@@ -189,9 +180,7 @@ func hostileState(t *testing.T, sys *nsops.System, names ...string) string {
 // as it prompts) and returns what the terminal got.
 func shellOutput(t *testing.T, ns *model.Namespace, lines string) string {
 	t.Helper()
-	a := testApp()
-	defer a.close()
-	sh, err := newRunner(a).Shell(ns)
+	sh, err := host.Runner{}.Shell(ns)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,9 +207,7 @@ func shellOutput(t *testing.T, ns *model.Namespace, lines string) string {
 // detail, topology) and checks no frame carries its bytes raw.
 func uiHostile(t *testing.T, nsName, unique, escNs string) {
 	t.Helper()
-	a := testApp()
-	defer a.close()
-	d := newUIDriver(t, a, tui.Options{Refresh: -1})
+	d := newUIDriver(t, newSystem(t), tui.Options{Refresh: -1})
 	d.loaded()
 	if !d.has(nsName) {
 		t.Fatal("the hostile namespace is not in the UI's snapshot")

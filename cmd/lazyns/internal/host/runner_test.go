@@ -1,12 +1,12 @@
-package main
+package host
 
 import (
 	"bytes"
 	"context"
-	"os"
 	"strings"
 	"testing"
 
+	"github.com/lazyns/lazyns/nsops"
 	"github.com/lazyns/lazyns/nsops/nstest"
 )
 
@@ -17,14 +17,18 @@ func TestRunner(t *testing.T) {
 	t.Setenv("SHELL", "/bin/sh")
 	t.Setenv("LAZYNS_NETNS", "")
 	name := nstest.Netns(t)
-	a := &app{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, noColor: true}
-	defer a.close()
-	ns, err := a.target(name)
+	sys, err := nsops.New(nsops.DefaultNetnsDir)
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer sys.Close()
+	ns, err := sys.Target(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// No prompt set: the shell takes $LAZYNS_PROMPT's, as lazyns shell does.
 	t.Setenv("LAZYNS_PROMPT", "<{ns}> ")
-	r := newRunner(a)
+	r := Runner{}
 
 	out, code, err := r.Run(context.Background(), ns, "readlink /proc/self/ns/net; exit 2", nil)
 	if err != nil || code != 2 || string(out) != nstest.NetnsInode(t, "/run/netns/"+name)+"\n" {

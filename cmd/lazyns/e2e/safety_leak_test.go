@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bytes"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/lazyns/lazyns/cmd/lazyns/internal/host"
 	"github.com/lazyns/lazyns/nsops/nstest"
 	"github.com/lazyns/lazyns/tui"
 )
@@ -23,9 +24,8 @@ func TestNoLeakRefreshesShellsExecs(t *testing.T) {
 	name, other := nstest.Netns(t), nstest.Netns(t)
 	nstest.IP(t, "-n", name, "link", "add", "v0", "type", "veth", "peer", "name", "v1", "netns", other)
 	t.Setenv("SHELL", "/bin/sh")
-	a := testApp()
-	defer a.close()
-	d := newUIDriver(t, a, tui.Options{Refresh: -1})
+	sys := newSystem(t)
+	d := newUIDriver(t, sys, tui.Options{Refresh: -1})
 	d.loaded()
 	d.pump(30*time.Second, func() bool { return d.has(name) })
 	d.selectNs(name)
@@ -38,15 +38,11 @@ func TestNoLeakRefreshesShellsExecs(t *testing.T) {
 		d.press("]") // the next tab reads its own (sockets, processes)
 		d.pump(2*time.Millisecond, nil)
 	}
-	sys, err := a.system()
-	if err != nil {
-		t.Fatal(err)
-	}
 	ns, err := sys.Target(name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	run := newRunner(a)
+	run := host.Runner{}
 	shell := func() {
 		if out := shellOutput(t, ns, "echo ran-$((6*7)); exit"); !strings.Contains(out, "ran-42") {
 			t.Fatalf("the shell did not run the line:\n%q", out)
