@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lazyns/lazyns/cmd/lazyns/internal/config"
 	"github.com/lazyns/lazyns/nsops/nstest"
 )
 
@@ -19,7 +20,13 @@ const privilegeNeed = "needs root (or CAP_SYS_ADMIN and CAP_NET_ADMIN)"
 func TestEveryCommandWithoutPrivileges(t *testing.T) {
 	nstest.RequireRoot(t)
 	nstest.RequireTool(t, "setpriv")
-	ns := nstest.Netns(t)
+	// The test's namespace is the only named one in a netns directory of
+	// its own: topo names only the first few namespaces it cannot see
+	// into, and other tests' namespaces under /run/netns would push it
+	// out of them.
+	netnsDir := nstest.NetnsDir(t)
+	ns := nstest.Name("ns")
+	nstest.NetnsIn(t, netnsDir, ns)
 	bin := buildBinary(t)
 	labDir := t.TempDir()
 	labPrefix := nstest.Name("")
@@ -57,7 +64,7 @@ func TestEveryCommandWithoutPrivileges(t *testing.T) {
 		} {
 			what := how.who + ": lazyns " + strings.Join(tc.args, " ")
 			cmd := exec.Command("setpriv", append(append(how.args, bin), tc.args...)...)
-			cmd.Env = append(os.Environ(), "SHELL=/bin/sh", "HOME="+home, "XDG_CONFIG_HOME="+home)
+			cmd.Env = append(os.Environ(), "SHELL=/bin/sh", "HOME="+home, "XDG_CONFIG_HOME="+home, config.EnvNetnsDir+"="+netnsDir)
 			var stdout, stderr strings.Builder
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			err := cmd.Run()
@@ -85,6 +92,9 @@ func TestEveryCommandWithoutPrivileges(t *testing.T) {
 	// Nothing was made: no namespace of the lab's, no record of it.
 	if out := nstest.IP(t, "netns", "list"); strings.Contains(out, labPrefix) {
 		t.Errorf("lab up without privileges made namespaces:\n%s", out)
+	}
+	if ents, _ := os.ReadDir(netnsDir); len(ents) != 1 {
+		t.Errorf("lab up without privileges made namespaces in %s: %v", netnsDir, ents)
 	}
 	if ents, _ := os.ReadDir(labDir); len(ents) != 0 {
 		t.Errorf("lab up without privileges left a record: %v", ents)
