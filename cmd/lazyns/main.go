@@ -1,5 +1,8 @@
 // Command lazyns is a terminal UI and command line for Linux network
-// namespaces. This package only wires flags to the other packages.
+// namespaces. This package holds the commands (one file each, listed in
+// commands below) and wires them to the other packages. The settings
+// are in internal/config, what the UI is given of the host in
+// internal/host, and the end-to-end and system tests in e2e.
 package main
 
 import (
