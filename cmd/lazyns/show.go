@@ -8,8 +8,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newShowCmd) }
-
 func newShowCmd(a *app) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{

@@ -7,8 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lazyns/lazyns/cmd/lazyns/internal/host"
 	"github.com/lazyns/lazyns/model"
 	"github.com/lazyns/lazyns/model/trace"
+	"github.com/lazyns/lazyns/nsops"
 	"github.com/lazyns/lazyns/nsops/nstest"
 	"github.com/lazyns/lazyns/tui"
 )
@@ -77,13 +79,12 @@ func TestTraceCommand(t *testing.T) {
 	}
 
 	// The UI's T goes through the source adapter.
-	app := &app{}
-	defer app.close()
-	src, err := newSource(app)
+	sys, err := nsops.New(nsops.DefaultNetnsDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sys, _ := app.system()
+	defer sys.Close()
+	src := host.NewSource(sys)
 	snap, err := sys.Discover()
 	if err != nil {
 		t.Fatal(err)
