@@ -89,6 +89,7 @@ func (w *jsonWriter) namespace(ns *Namespace, names *Names) {
 		w.neighbour(&ns.Neighbours[i])
 	}
 	w.endArray()
+	w.netfilter(ns)
 	w.endObject()
 }
 
