@@ -114,9 +114,10 @@ func XtablesBuiltin(table, chain string) (hook string, prio int, typ string, ok 
 
 // LooksIptablesNft reports whether an nftables table is one iptables
 // (nf_tables backend) made: an ip or ip6 table named as an iptables table,
-// whose base chains are all its built-in chains, on their hooks. nft's own
-// "managed by iptables-nft" warning looks for iptables's compat
-// expressions instead, and so misses tables whose rules needed none.
+// whose base chains are all its built-in chains, on their hooks (iptables
+// -N alone makes the table with no base chain). nft's own "managed by
+// iptables-nft" warning looks for iptables's compat expressions instead,
+// and so misses tables whose rules needed none.
 func LooksIptablesNft(t *FwTable) bool {
 	if t.Family != "ip" && t.Family != "ip6" {
 		return false
@@ -125,17 +126,14 @@ func LooksIptablesNft(t *FwTable) bool {
 	if !ok {
 		return false
 	}
-	base := 0
 	for i := range t.Chains {
 		c := &t.Chains[i]
 		if !c.Base() {
 			continue
 		}
-		want, ok := chains[c.Name]
-		if !ok || want.hook != c.Hook {
+		if want, ok := chains[c.Name]; !ok || want.hook != c.Hook {
 			return false
 		}
-		base++
 	}
-	return base > 0
+	return len(t.Chains) > 0
 }

@@ -116,7 +116,8 @@ func TestLooksIptablesNft(t *testing.T) {
 		{FwTable{Family: "ip", Name: "filter", Chains: []FwChain{base("input", "input")}}, false},
 		{FwTable{Family: "ip", Name: "filter", Chains: []FwChain{base("INPUT", "forward")}}, false},
 		{FwTable{Family: "ip", Name: "mine", Chains: []FwChain{base("INPUT", "input")}}, false},
-		{FwTable{Family: "ip", Name: "filter", Chains: []FwChain{{Name: "user"}}}, false},
+		{FwTable{Family: "ip", Name: "filter", Chains: []FwChain{{Name: "user"}}}, true},
+		{FwTable{Family: "ip", Name: "filter"}, false},
 	} {
 		if got := LooksIptablesNft(&c.t); got != c.want {
 			t.Errorf("%s %s %+v: %v", c.t.Family, c.t.Name, c.t.Chains, got)
