@@ -487,3 +487,45 @@ func TestSysctlsMatchSysctl(t *testing.T) {
 		t.Errorf("rp_filter in force on v1 (own 0, all 1): %d", v)
 	}
 }
+
+// Without the save tools, iptables-nft's tables still show (as nft lists
+// them) and iptables-legacy's are said to be in use, each with a note
+// naming the missing tool.
+func TestFirewallWithoutSaveTools(t *testing.T) {
+	nstest.RequireRoot(t)
+	nstest.RequireTool(t, "iptables-nft")
+	nstest.RequireTool(t, "iptables-legacy")
+	ns := nstest.Netns(t)
+	inNs(t, ns, "iptables-nft", "-A", "INPUT", "-p", "udp", "--dport", "9", "-j", "DROP")
+	inNs(t, ns, "iptables-legacy", "-t", "nat", "-A", "POSTROUTING", "-o", "e0", "-j", "MASQUERADE")
+	sys, err := New(DefaultNetnsDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sys.Close()
+	// Found nowhere: the namespace is read with the tools out of reach.
+	t.Setenv("PATH", t.TempDir())
+	n := readNamed(t, sys, ns)[ns]
+	fw := n.Netfilter.Firewall
+	tb := fwTable(t, n, "ip", "filter", model.FwIptablesNft)
+	if tb.TextFrom != "" || fwChain(t, tb, "INPUT").Rules[0].Text != "udp dport 9 counter packets 0 bytes 0 drop" {
+		t.Errorf("iptables-nft table without its tool: %+v", tb)
+	}
+	for _, want := range []string{
+		"ip filter: made by iptables-nft, shown as nft lists them (iptables-nft-save is not installed)",
+		"iptables-legacy tables are in use (ip nat), but iptables-legacy-save is not installed",
+	} {
+		found := false
+		for _, note := range fw.Notes {
+			found = found || strings.HasPrefix(note, want)
+		}
+		if !found {
+			t.Errorf("no note %q in %q", want, fw.Notes)
+		}
+	}
+	for _, tb := range fw.Tables {
+		if tb.Source == model.FwIptablesLegacy {
+			t.Errorf("legacy table %s shown without its tool", tb.Name)
+		}
+	}
+}
