@@ -295,13 +295,7 @@ func (d *nftDecoder) xtNAT(name string, flags xt.NatRangeFlags, minIP, maxIP net
 	}
 	n.Flags = natFlags(flags&xt.NatRangeProtoRandom != 0, flags&xt.NatRangeProtoRandomFully != 0,
 		flags&xt.NatRangePersistent != 0)
-	text := n.Kind
-	if to := n.To(); to != "" {
-		text += " to " + to
-	}
-	d.say("%s%s", text, flagsText(n.Flags))
-	d.r.NAT = n
-	d.r.Verdict.Kind = model.FwAccept
+	d.natStatement(n, n.Kind+" to", true)
 }
 
 func xtAddr(ip net.IP, family int) netip.Addr {
