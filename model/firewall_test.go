@@ -198,3 +198,31 @@ func TestFwNATText(t *testing.T) {
 		t.Errorf("masquerade maps %q", got)
 	}
 }
+
+func TestMovedRules(t *testing.T) {
+	fw := func(counts ...uint64) *Firewall {
+		c := FwChain{Name: "INPUT"}
+		for i, n := range counts {
+			c.Rules = append(c.Rules, FwRule{Handle: uint64(10 + i), Counters: &FwCounters{Packets: n}})
+		}
+		legacy := FwChain{Name: "INPUT", Rules: []FwRule{{Counters: &FwCounters{Packets: counts[0]}}}}
+		return &Firewall{Tables: []FwTable{
+			{Family: "ip", Name: "filter", Source: FwNftables, Chains: []FwChain{c}},
+			{Family: "ip", Name: "filter", Source: FwIptablesLegacy, Chains: []FwChain{legacy}},
+		}}
+	}
+	prev, cur := fw(1, 5, 7), fw(2, 5, 7)
+	// A rule inserted first in the chain takes no handle of another.
+	cur.Tables[0].Chains[0].Rules = append([]FwRule{{Handle: 99, Counters: &FwCounters{Packets: 50}}}, cur.Tables[0].Chains[0].Rules...)
+	got := MovedRules(prev, cur)
+	want := map[FwRuleRef]bool{
+		{Source: FwNftables, Family: "ip", Table: "filter", Chain: "INPUT", Handle: 10}:     true,
+		{Source: FwIptablesLegacy, Family: "ip", Table: "filter", Chain: "INPUT", Index: 0}: true,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("moved %v, want %v", got, want)
+	}
+	if len(MovedRules(nil, cur)) != 0 {
+		t.Error("rules moved without an earlier reading")
+	}
+}
