@@ -16,7 +16,9 @@ import (
 // Every code path that moves a thread into another namespace — sockets,
 // entering for a shell or exec, making and deleting a namespace, changes
 // made from inside one, trace's forwarding switches and ping, the
-// watcher's focus socket, and the reads' own netlink dial — driven thousands of times in
+// watcher's focus socket, the reads' own netlink dial, and the netfilter
+// read (settings from /proc/sys, its sockets, the save tools it runs
+// inside) — driven thousands of times in
 // all, concurrently with each other and with snapshots: afterwards every
 // thread of the process is in the namespace it started in.
 func TestEverySwitchStaysHome(t *testing.T) {
@@ -110,6 +112,23 @@ func TestEverySwitchStaysHome(t *testing.T) {
 			return err
 		}},
 	}
+	if _, err := exec.LookPath("iptables-nft"); err == nil {
+		// A table iptables made: reading it runs iptables-nft-save
+		// through an Entry, on threads thrown away.
+		nstest.Sh(t, "ip netns exec "+a+" iptables-nft -A INPUT -p udp --dport 9 -j DROP")
+	} else {
+		t.Log("no iptables-nft: the netfilter read's save tool path is not driven")
+	}
+	paths["netfilter read"] = struct {
+		n  int
+		fn func(i int) error
+	}{200, func(i int) error {
+		nf, err := sys.ReadNetfilter(ctx, pick(i, nsA, nsB), AllNetfilter)
+		if err == nil && len(nf.Errs) > 0 {
+			err = fmt.Errorf("%v", nf.Errs)
+		}
+		return err
+	}}
 	if _, err := exec.LookPath("ping"); err == nil {
 		nstest.IP(t, "-n", a, "link", "set", "lo", "up")
 		paths["trace ping"] = struct {
