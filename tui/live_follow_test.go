@@ -32,7 +32,7 @@ type asyncDriver struct {
 
 func newAsyncDriver(seed uint64) *asyncDriver {
 	src := newFakeSource(fakeSnapshot())
-	m := New(src, nil, Options{Hostname: "vm"})
+	m := New(Deps{Source: src}, Options{Hostname: "vm"})
 	d := &asyncDriver{m: m, src: src, rng: rand.New(rand.NewPCG(seed, 14)), late: make(chan tea.Msg, 256)}
 	sizes := [][2]int{{120, 40}, {80, 24}, {60, 8}, {100, 6}}
 	size := sizes[d.rng.IntN(len(sizes))]
@@ -105,7 +105,7 @@ func (d *asyncDriver) key() {
 	switch {
 	case d.m.dialog != nil:
 		choices = []string{"esc"}
-	case d.m.filtering:
+	case d.m.main.list.filtering:
 		choices = []string{"q", "d", "h", "c", "p", "r", "o", "u", "t", "e", "b", "l", "1", "0", ".", "-", "7",
 			"backspace", "backspace", "esc", "enter", "up", "down"}
 	case d.m.pane != nil:
@@ -114,7 +114,7 @@ func (d *asyncDriver) key() {
 		choices = []string{"/", "/", "/", "esc", "enter", "enter", "j", "k", "j", "g", "G", "pgdown", "pgup",
 			"tab", "shift+tab", "]", "[", "1", "2", "7", "t", "?", "ctrl+r"}
 	}
-	if d.m.dialog == nil && !d.m.filtering {
+	if d.m.dialog == nil && !d.m.main.list.filtering {
 		choices = append(choices, "click", "wheel")
 	}
 	k := choices[d.rng.IntN(len(choices))]
@@ -219,8 +219,8 @@ func (d *asyncDriver) wantFocus() model.NsKey {
 // wantRows are the namespaces of the list's rows on screen.
 func (d *asyncDriver) wantRows() []model.NsKey {
 	var keys []model.NsKey
-	from, to := d.m.list.visible()
-	for _, pos := range d.m.shown[from:to] {
+	from, to := d.m.main.list.sc.visible()
+	for _, pos := range d.m.main.list.shown[from:to] {
 		if ns := &d.m.snap.Namespaces[pos]; !ns.Stale {
 			keys = append(keys, ns.Key)
 		}

@@ -44,7 +44,11 @@ func dhcpToRouter() *trace.Trace {
 }
 
 func newTraceModel(t *testing.T, w, h int, src Source) (*teatest.TestModel, *Model) {
-	m := New(src, nil, Options{Hostname: "vm", NoColor: true, Theme: "dark"})
+	deps := Deps{Source: src}
+	if tracer, ok := src.(Tracer); ok {
+		deps.Tracer = tracer
+	}
+	m := New(deps, Options{Hostname: "vm", NoColor: true, Theme: "dark"})
 	t.Cleanup(m.Close)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
 	waitScreen(t, tm, "8 namespaces")
@@ -124,13 +128,5 @@ func TestTraceWithoutTracer(t *testing.T) {
 	waitScreen(t, tm, "trace: not available")
 	if m := finalModel(t, tm); m.dialog != nil || m.pane != nil {
 		t.Fatal("nothing should open without a tracer")
-	}
-}
-
-func TestEveryExtraActionHasAHandler(t *testing.T) {
-	for act := range extraActions {
-		if actionHandlers[act] == nil {
-			t.Errorf("%s has a key but no handler", act)
-		}
 	}
 }

@@ -125,12 +125,11 @@ func TestUILinkDeletedBeforeActing(t *testing.T) {
 	nstest.IP(t, "-n", name, "link", "add", "v0", "type", "veth", "peer", "name", "v1", "netns", other)
 	a := testApp()
 	defer a.close()
-	d := newUIDriver(t, a, tui.Options{})
 	chg, err := newChanger(a)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.m.SetChanger(chg)
+	d := newUIDriverChanging(t, a, tui.Options{}, chg)
 	d.loaded()
 	d.pump(30*time.Second, func() bool { return d.has(name) })
 	d.selectNs(name)

@@ -27,12 +27,19 @@ type uiDriver struct {
 
 func newUIDriver(t *testing.T, a *app, opt tui.Options) *uiDriver {
 	t.Helper()
+	return newUIDriverChanging(t, a, opt, nil)
+}
+
+// newUIDriverChanging is newUIDriver with the change keys acting through chg.
+func newUIDriverChanging(t *testing.T, a *app, opt tui.Options, chg tui.Changer) *uiDriver {
+	t.Helper()
 	src, err := newSource(a)
 	if err != nil {
 		t.Fatal(err)
 	}
 	opt.Hostname, opt.NoColor, opt.Theme = "vm", true, "dark"
-	d := &uiDriver{t: t, m: tui.New(src, nil, opt), msgs: make(chan tea.Msg, 64), done: make(chan struct{})}
+	m := tui.New(tui.Deps{Source: src, Tracer: src, Changer: chg}, opt)
+	d := &uiDriver{t: t, m: m, msgs: make(chan tea.Msg, 64), done: make(chan struct{})}
 	t.Cleanup(func() {
 		d.m.Close()
 		close(d.done)

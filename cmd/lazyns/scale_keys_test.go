@@ -23,7 +23,7 @@ func (b *scaleBench) measureKeys() []benchRow {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &uiDriver{t: t, m: tui.New(src, nil, tui.Options{Theme: "dark", Hostname: "bench", NetnsDir: benchNetnsDir}),
+	d := &uiDriver{t: t, m: tui.New(tui.Deps{Source: src, Tracer: src}, tui.Options{Theme: "dark", Hostname: "bench", NetnsDir: benchNetnsDir}),
 		msgs: make(chan tea.Msg, 64), done: make(chan struct{})}
 	defer func() {
 		d.m.Close()

@@ -36,7 +36,7 @@ func TestScaleUIHelper(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := tui.New(src, nil, tui.Options{Theme: "dark", NetnsDir: benchNetnsDir})
+	m := tui.New(tui.Deps{Source: src, Tracer: src}, tui.Options{Theme: "dark", NetnsDir: benchNetnsDir})
 	defer m.Close()
 	if path := os.Getenv("LAZYNS_BENCH_UI_PROFILE"); path != "" {
 		go profileIdle(t, path)

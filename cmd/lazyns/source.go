@@ -16,11 +16,11 @@ var (
 	_ tui.Watcher = (*nsops.Watcher)(nil)
 )
 
-// newSource gives the UI the host lazyns runs on.
-func newSource(a *app) (tui.Source, error) {
+// newSource gives the UI the host lazyns runs on; it traces too.
+func newSource(a *app) (nsSource, error) {
 	sys, err := a.system()
 	if err != nil {
-		return nil, err
+		return nsSource{}, err
 	}
 	return nsSource{sys: sys}, nil
 }

@@ -92,7 +92,7 @@ func TestTraceCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, err := src.(tui.Tracer).Trace(context.Background(), start.Key, net.ParseIP("10.233.0.2"), nil)
+	tr, err := tui.Tracer(src).Trace(context.Background(), start.Key, net.ParseIP("10.233.0.2"), nil)
 	if err != nil || tr.Verdict != trace.Delivered || tr.NsName != b {
 		t.Fatalf("UI trace: %v %+v", err, tr)
 	}

@@ -33,13 +33,11 @@ func startUI(a *app) error {
 	if err != nil {
 		return err
 	}
-	m := tui.New(src, newRunner(a), opt)
-	m.SetChanger(chg)
 	labs, err := newUILabs(a)
 	if err != nil {
 		return err
 	}
-	m.SetLabs(labs)
+	m := tui.New(tui.Deps{Source: src, Tracer: src, Runner: newRunner(a), Changer: chg, Labs: labs}, opt)
 	defer m.Close()
 	opts := []tea.ProgramOption{tea.WithInput(in), tea.WithOutput(out)}
 	if opt.NoColor {
