@@ -169,6 +169,12 @@ func moves[S any](move func(S, string) tea.Cmd, footed bool) []binding[S] {
 	}
 }
 
+// askHelp is the handler of ? on every screen: the root shows help over it.
+func askHelp[S interface{ shared() *common }](s S) tea.Cmd {
+	s.shared().ask(helpMsg{})
+	return nil
+}
+
 // keyMap is the keys of each action: the defaults of the main screen's
 // table with Options.Keys laid over them.
 type keyMap map[string][]string

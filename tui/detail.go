@@ -59,7 +59,7 @@ func (d *detailPane) rebuild() {
 		return
 	}
 	if spec := tabs[d.tab]; spec.build != nil {
-		d.t = spec.build(ns, d.c.names)
+		d.t = spec.build(tabInput{ns: ns, names: d.c.names})
 	} else {
 		d.t = d.lazyTable(ns)
 	}

@@ -96,11 +96,6 @@ func numberTabKeys() []mainKey {
 	return rows
 }
 
-func askHelp[S interface{ shared() *common }](s S) tea.Cmd {
-	s.shared().ask(helpMsg{})
-	return nil
-}
-
 // DefaultKeys is the default key map (PRODUCT.md), by action, read from
 // the main screen's table. It returns a new map each time so no caller can
 // change another's.

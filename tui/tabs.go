@@ -15,20 +15,28 @@ import (
 // lazy.go). Its number key and its place in [ and ] follow.
 type tabSpec struct {
 	name, short string // short is shown when the names do not fit
-	build       func(ns *model.Namespace, names *model.Names) *table
+	build       func(in tabInput) *table
 	read        func(ctx context.Context, src Source, ns *model.Namespace) (*table, error)
 	// links says its rows are about links: a change key acts on the link
 	// of the row under the cursor.
 	links bool
 }
 
+// tabInput is what a tab's table is built from: the namespace, and what
+// the detail pane knows beside it. What a new tab needs more (rates
+// between two readings) is a field here, filled in detailPane.rebuild.
+type tabInput struct {
+	ns    *model.Namespace
+	names *model.Names
+}
+
 // tabs are the detail tabs, in key order (1…7).
 var tabs = [...]tabSpec{
-	{name: "Links", short: "Links", build: func(ns *model.Namespace, _ *model.Names) *table { return linksTable(ns) }, links: true},
-	{name: "Addresses", short: "Addrs", build: func(ns *model.Namespace, _ *model.Names) *table { return addrsTable(ns) }, links: true},
-	{name: "Routes", short: "Routes", build: routesTable, links: true},
-	{name: "Neighbours", short: "Neigh", build: func(ns *model.Namespace, _ *model.Names) *table { return neighTable(ns) }, links: true},
-	{name: "Rules", short: "Rules", build: rulesTable},
+	{name: "Links", short: "Links", build: func(in tabInput) *table { return linksTable(in.ns) }, links: true},
+	{name: "Addresses", short: "Addrs", build: func(in tabInput) *table { return addrsTable(in.ns) }, links: true},
+	{name: "Routes", short: "Routes", build: func(in tabInput) *table { return routesTable(in.ns, in.names) }, links: true},
+	{name: "Neighbours", short: "Neigh", build: func(in tabInput) *table { return neighTable(in.ns) }, links: true},
+	{name: "Rules", short: "Rules", build: func(in tabInput) *table { return rulesTable(in.ns, in.names) }},
 	{name: "Sockets", short: "Socks", read: readSockets},
 	{name: "Processes", short: "Procs", read: readProcesses},
 }
