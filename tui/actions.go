@@ -1,4 +1,3 @@
-// Package tui is the lazyns terminal UI.
 package tui
 
 // Action names are how the help screen, the config file ([keys]) and the

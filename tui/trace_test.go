@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -128,5 +129,36 @@ func TestTraceWithoutTracer(t *testing.T) {
 	waitScreen(t, tm, "trace: not available")
 	if m := finalModel(t, tm); m.dialog != nil || m.pane != nil {
 		t.Fatal("nothing should open without a tracer")
+	}
+}
+
+// fixedTracer answers every trace with the path from the qdhcp namespace
+// to the qrouter.
+type fixedTracer struct{}
+
+func (fixedTracer) Trace(context.Context, model.NsKey, net.IP, net.IP) (*trace.Trace, error) {
+	return dhcpToRouter(), nil
+}
+
+// A namespace opened from a trace hop is shown from its first row, on the
+// tab that was open: the row the cursor was on belonged to another
+// namespace. (Following a veth and enter in the topology open the same
+// way, on the Links tab at their link.)
+func TestTraceHopOpensFromTheTop(t *testing.T) {
+	h := newHarnessWith(t, Options{}, Deps{Tracer: fixedTracer{}})
+	h.keys("3", "tab", "j") // the host's second route
+	if h.m.main.detail.sc.cursor != 1 {
+		t.Fatalf("cursor on row %d, want 1", h.m.main.detail.sc.cursor)
+	}
+	h.keys("T")
+	for _, r := range "10.0.0.1" {
+		h.keys(string(r))
+	}
+	h.keys("enter", "j", "enter") // the second hop: the qrouter
+	if h.selected() != routerName || h.m.pane != nil {
+		t.Fatalf("on %q, pane %T", h.selected(), h.m.pane)
+	}
+	if d := &h.m.main.detail; d.tab != tabRoutes || d.sc.cursor != 0 || !strings.Contains(h.m.c.status, "trace: opened "+routerName) {
+		t.Errorf("tab %d, row %d, status %q", d.tab, d.sc.cursor, h.m.c.status)
 	}
 }
