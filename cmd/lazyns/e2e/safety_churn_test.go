@@ -120,9 +120,8 @@ func TestUILinkDeletedBeforeActing(t *testing.T) {
 	name, other := nstest.Netns(t), nstest.Netns(t)
 	nstest.IP(t, "-n", name, "link", "add", "v0", "type", "veth", "peer", "name", "v1", "netns", other)
 	sys := newSystem(t)
-	d := newUIDriver(t, sys, tui.Options{})
 	// The System the UI reads through is its Changer, as in the binary.
-	d.m.SetChanger(sys)
+	d := newUIDriverChanging(t, sys, tui.Options{}, sys)
 	d.loaded()
 	d.pump(30*time.Second, func() bool { return d.has(name) })
 	d.selectNs(name)

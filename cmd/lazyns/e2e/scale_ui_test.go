@@ -38,7 +38,7 @@ func TestScaleUIHelper(t *testing.T) {
 	}
 	defer sys.Close()
 	src := host.NewSource(sys)
-	m := tui.New(src, nil, tui.Options{Theme: "dark", NetnsDir: benchNetnsDir})
+	m := tui.New(tui.Deps{Source: src, Tracer: host.NewTracer(sys)}, tui.Options{Theme: "dark", NetnsDir: benchNetnsDir})
 	defer m.Close()
 	if path := os.Getenv("LAZYNS_BENCH_UI_PROFILE"); path != "" {
 		go profileIdle(t, path)
