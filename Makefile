@@ -79,12 +79,12 @@ SIZES    ?= 100,500,1000
 BENCH_LABS := /run/lazyns/bench-labs
 bench: build
 	$(GO) test -run XXX -bench . -benchmem ./model/ ./tui/
-	LAZYNS_BENCH=1 BENCH_N=$(N) BENCH_LAB_ROUTERS=$(ROUTERS) $(GO) test -count=1 -timeout 60m -run '^TestScale$$' -v ./cmd/lazyns/; \
+	LAZYNS_BENCH=1 BENCH_N=$(N) BENCH_LAB_ROUTERS=$(ROUTERS) $(GO) test -count=1 -timeout 60m -run '^TestScale$$' -v ./cmd/lazyns/e2e/; \
 	  rc=$$?; ./bin/lazyns --netns-dir /run/lazyns/bench-netns lab down openstack --state-dir $(BENCH_LABS) >/dev/null 2>&1; exit $$rc
 
 # The read row at each of SIZES namespaces, with the cost per namespace.
 bench-scale: build
-	LAZYNS_BENCH=1 BENCH_SIZES=$(SIZES) $(GO) test -count=1 -timeout 60m -run '^TestScaleSizes$$' -v ./cmd/lazyns/; \
+	LAZYNS_BENCH=1 BENCH_SIZES=$(SIZES) $(GO) test -count=1 -timeout 60m -run '^TestScaleSizes$$' -v ./cmd/lazyns/e2e/; \
 	  rc=$$?; ./bin/lazyns --netns-dir /run/lazyns/bench-netns lab down openstack --state-dir $(BENCH_LABS) >/dev/null 2>&1; exit $$rc
 
 # Snapshots under churn for SOAK (default 10m), checking memory stays flat.

@@ -232,6 +232,7 @@ func WriteShow(w io.Writer, ns *Namespace, names *Names, paint Paint) {
 			fmt.Fprintf(w, "    %s\n", NeighText(&ns.Neighbours[i]))
 		}
 	}
+	writeNetfilter(w, ns, paint)
 }
 
 func addrRole(family int) Role {

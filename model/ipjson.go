@@ -110,6 +110,7 @@ func (w *jsonWriter) namespace(ns *Namespace, names *Names) {
 		w.endObject()
 	}
 	w.endArray()
+	w.netfilter(ns)
 	w.endObject()
 }
 

@@ -54,6 +54,9 @@ type Namespace struct {
 	Routes     []Route
 	Rules      []Rule
 	Neighbours []Neighbour
+	// Netfilter is its firewall, connection tracking and settings; nil
+	// until read on demand (nsops.ReadNetfilter).
+	Netfilter *Netfilter
 	// NsIDs maps the kernel's namespace ids, as seen from this namespace, to
 	// the namespaces they stand for. Only ids that something needed are set.
 	NsIDs map[int]NsKey

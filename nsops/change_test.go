@@ -317,6 +317,11 @@ func TestSetForwarding(t *testing.T) {
 		}
 		return strings.TrimSpace(string(out))
 	}
+	// Off to start with, whatever the host's (a new namespace inherits it).
+	nstest.Forwarding(t, r, false)
+	if read(r) != "0" {
+		t.Fatal("forwarding not off in a namespace told so")
+	}
 	hostBefore := read("")
 	cmds, err := s.SetForwarding(model.ForwardingSpec{Ns: r, On: true})
 	if err != nil {

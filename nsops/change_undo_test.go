@@ -156,6 +156,9 @@ func TestReadOnlyRefusesEveryChange(t *testing.T) {
 	nstest.IP(t, "-n", blue, "addr", "add", "10.0.1.1/24", "dev", "p0")
 	nstest.IP(t, "-n", blue, "link", "set", "p0", "up")
 	nstest.IP(t, "-n", blue, "route", "add", "10.2.0.0/16", "dev", "p0")
+	// Off, not the host's value it starts with: the last check shows that
+	// the refused SetForwarding left it off.
+	nstest.Forwarding(t, blue, false)
 	newNs := nstest.Name("ns")
 	t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", newNs).Run() })
 	s.ReadOnly = true

@@ -19,10 +19,11 @@ import (
 // for a shell or exec (a namespace's and, read-only, the host's), making
 // and deleting a namespace, changes made from inside one (a veth born in
 // another), trace's forwarding switches and ping, the watcher's focus
-// socket, the reads' own netlink dial, and InNamespace bringing a thread
-// home when its work fails — driven thousands of times in all,
-// concurrently with each other and with snapshots: afterwards every thread
-// of the process is in the namespace it started in.
+// socket, the reads' own netlink dial, the netfilter read (settings from
+// /proc/sys, its sockets, the save tools it runs inside), and InNamespace
+// bringing a thread home when its work fails — driven thousands of times
+// in all, concurrently with each other and with snapshots: afterwards
+// every thread of the process is in the namespace it started in.
 func TestEverySwitchStaysHome(t *testing.T) {
 	nstest.RequireRoot(t)
 	home := nstest.HomeNamespace(t)
@@ -148,6 +149,23 @@ func TestEverySwitchStaysHome(t *testing.T) {
 			return err
 		}},
 	}
+	if _, err := exec.LookPath("iptables-nft"); err == nil {
+		// A table iptables made: reading it runs iptables-nft-save
+		// through an Entry, on threads thrown away.
+		nstest.Sh(t, "ip netns exec "+a+" iptables-nft -A INPUT -p udp --dport 9 -j DROP")
+	} else {
+		t.Log("no iptables-nft: the netfilter read's save tool path is not driven")
+	}
+	paths["netfilter read"] = struct {
+		n  int
+		fn func(i int) error
+	}{200, func(i int) error {
+		nf, err := sys.ReadNetfilter(ctx, pick(i, nsA, nsB), AllNetfilter)
+		if err == nil && len(nf.Errs) > 0 {
+			err = fmt.Errorf("%v", nf.Errs)
+		}
+		return err
+	}}
 	if _, err := exec.LookPath("ping"); err == nil {
 		nstest.IP(t, "-n", a, "link", "set", "lo", "up")
 		paths["trace ping"] = struct {

@@ -30,10 +30,13 @@ func newTraceLab(t *testing.T) *traceLab {
 	return lab
 }
 
+// netns makes a namespace of the lab's, lo up and forwarding off (not
+// the host's, which it would start with) until a test turns it on.
 func (l *traceLab) netns() string {
 	n := nstest.Netns(l.t)
 	l.ours[n] = true
 	nstest.IP(l.t, "-n", n, "link", "set", "lo", "up")
+	l.forward(n, false)
 	return n
 }
 
@@ -49,11 +52,7 @@ func (l *traceLab) veth(a, aDev, b, bDev string) {
 
 func (l *traceLab) forward(ns string, on bool) {
 	l.t.Helper()
-	v := "0"
-	if on {
-		v = "1"
-	}
-	nstest.Sh(l.t, "ip netns exec "+ns+" sysctl -qw net.ipv4.ip_forward="+v)
+	nstest.Forwarding(l.t, ns, on)
 }
 
 // tracer reads the host (our namespaces and the host fully) and returns a

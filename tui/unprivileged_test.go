@@ -64,8 +64,8 @@ func TestUnprivilegedHidesAndRefusesChanges(t *testing.T) {
 			if h.m.dialog != nil || h.m.pane != nil {
 				t.Fatalf("%s opened something without privileges", k)
 			}
-			if !strings.Contains(h.m.status, ": not root: a change "+notRoot) || !h.m.statusErr {
-				t.Errorf("%s: status %q", k, h.m.status)
+			if !strings.Contains(h.m.c.status, ": not root: a change "+notRoot) || !h.m.c.statusErr {
+				t.Errorf("%s: status %q", k, h.m.c.status)
 			}
 		}
 		h.keys("tab")
@@ -128,7 +128,7 @@ func TestUnprivilegedGolden(t *testing.T) {
 			snap func() *model.Snapshot
 		}{{"readable", fakeSnapshot}, {"nothing_readable", unreadableSnapshot}} {
 			t.Run(fmt.Sprintf("%s_%dx%d", sc.name, size[0], size[1]), func(t *testing.T) {
-				m := New(newFakeSource(sc.snap()), &fakeRunner{}, Options{Hostname: "vm", NoColor: true, Theme: "dark", Unprivileged: notRoot})
+				m := New(Deps{Source: newFakeSource(sc.snap()), Runner: &fakeRunner{}}, Options{Hostname: "vm", NoColor: true, Theme: "dark", Unprivileged: notRoot})
 				t.Cleanup(m.Close)
 				tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(size[0], size[1]))
 				waitScreen(t, tm, "NAMESPACES")

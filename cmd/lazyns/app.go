@@ -8,6 +8,8 @@ import (
 	"os"
 
 	"github.com/charmbracelet/x/term"
+	"github.com/lazyns/lazyns/cmd/lazyns/internal/config"
+	"github.com/lazyns/lazyns/cmd/lazyns/internal/host"
 	"github.com/lazyns/lazyns/model"
 	"github.com/lazyns/lazyns/nsops"
 )
@@ -17,13 +19,14 @@ type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 
+	// The settings in effect (config.go), and the three every command
+	// looks at.
+	settings *config.Settings
 	readOnly bool
 	netnsDir string
 	noColor  bool
 	// uiFilter is the UI's starting filter (--filter).
 	uiFilter string
-	// cfg holds the config-only flags and the effective settings (config.go).
-	cfg configFlags
 
 	sys *nsops.System
 }
@@ -60,7 +63,7 @@ func (a *app) paint(w io.Writer) model.Paint {
 	if !a.color(w) {
 		return model.NoPaint
 	}
-	return a.colorPaint()
+	return a.effective().Paint()
 }
 
 // snapshot reads the host, warning on stderr about what it could not see.
@@ -83,38 +86,12 @@ var errPartial = exitError{code: 1}
 // missing when lazyns runs without the privileges it needs, and returns
 // errPartial if any namespace in nss could not be read for that reason.
 func (a *app) warnPrivileges(nss []*model.Namespace) error {
-	note := privilegeNote(nss)
+	note := host.PrivilegeNote(nss)
 	if note == "" {
 		return nil
 	}
 	fmt.Fprintf(a.stderr, "lazyns: %s\n", note)
 	return errPartial
-}
-
-// privilegeNote is that line ("3 namespaces could not be read: needs
-// root …"), or "" when nothing in nss was refused for want of privileges.
-func privilegeNote(nss []*model.Namespace) string {
-	missing := nsops.Privileges()
-	if missing == "" {
-		return ""
-	}
-	denied := 0
-	for _, ns := range nss {
-		// Only refusals: a read that failed for another reason (a dump the
-		// kernel kept interrupting) shows its own error, and is not
-		// blamed on privileges.
-		if errors.Is(ns.Err, model.ErrPermission) {
-			denied++
-		}
-	}
-	if denied == 0 {
-		return ""
-	}
-	noun := "namespaces"
-	if denied == 1 {
-		noun = "namespace"
-	}
-	return fmt.Sprintf("%d %s could not be read: %s", denied, noun, missing)
 }
 
 // locate resolves NS arguments; an unknown one is a usage error.

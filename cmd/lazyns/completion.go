@@ -9,8 +9,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newCompletionCmd) }
-
 func newCompletionCmd(*app) *cobra.Command {
 	return &cobra.Command{
 		Use:   "completion bash|zsh|fish",
@@ -78,18 +76,18 @@ func (a *app) completeArgs(root *cobra.Command) {
 // completeNamespaces completes every argument with a namespace: the names
 // in the netns directory (read at each TAB, so new ones appear) and "host".
 // Use it as the ValidArgsFunction of commands taking NS... .
-func (a *app) completeNamespaces(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
-	return a.namespaceNames(toComplete), cobra.ShellCompDirectiveNoFileComp
+func (a *app) completeNamespaces(cmd *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+	return a.namespaceNames(cmd, toComplete), cobra.ShellCompDirectiveNoFileComp
 }
 
 // completeFirstNamespace completes the first argument with a namespace and
 // leaves the ones after it to the shell's own completion (files, commands):
 // for shell NS, exec NS -- CMD, trace NS DEST.
-func (a *app) completeFirstNamespace(_ *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+func (a *app) completeFirstNamespace(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
 	if len(args) > 0 {
 		return nil, cobra.ShellCompDirectiveDefault
 	}
-	return a.namespaceNames(toComplete), cobra.ShellCompDirectiveNoFileComp
+	return a.namespaceNames(cmd, toComplete), cobra.ShellCompDirectiveNoFileComp
 }
 
 // labNames are the practice topologies of lazyns lab.
@@ -128,12 +126,21 @@ func completeLabNames(cmd *cobra.Command, args []string, _ string) ([]string, co
 	return up, cobra.ShellCompDirectiveNoFileComp
 }
 
-func (a *app) namespaceNames(prefix string) []string {
+// namespaceNames are "host" and the names in the netns directory that
+// start with prefix, for completing an argument of cmd.
+func (a *app) namespaceNames(cmd *cobra.Command, prefix string) []string {
 	var names []string
 	if strings.HasPrefix("host", prefix) {
 		names = append(names, "host")
 	}
-	entries, _ := os.ReadDir(a.netnsDir)
+	// The settings were loaded for __complete, which takes the words being
+	// completed as its arguments: cobra parses the completed command's
+	// flags only afterwards, so --netns-dir among them is read here.
+	dir := a.netnsDir
+	if f := cmd.Flags().Lookup("netns-dir"); f != nil && f.Changed {
+		dir = f.Value.String()
+	}
+	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		name := e.Name()
 		// The completion protocol is one candidate per line, with a tab

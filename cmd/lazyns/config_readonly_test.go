@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lazyns/lazyns/cmd/lazyns/internal/clitest"
 	"github.com/lazyns/lazyns/nsops/nstest"
 )
 
@@ -12,8 +13,8 @@ import (
 // read-only, and a change then reaches nothing in the kernel.
 func TestConfigReadOnlyBlocksChanges(t *testing.T) {
 	nstest.RequireRoot(t)
-	cleanConfigEnv(t)
-	path := writeConfig(t, "read_only = true\n")
+	clitest.CleanConfigEnv(t)
+	path := clitest.WriteConfig(t, "read_only = true\n")
 	prefix := nstest.Name("")
 	prefix = prefix[len(prefix)-9:]
 	t.Cleanup(func() {

@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/lazyns/lazyns/cmd/lazyns/internal/clitest"
 	"github.com/lazyns/lazyns/nsops/nstest"
 )
 
@@ -21,26 +21,11 @@ func lazynsIn(t *testing.T, stdin string, args ...string) (int, string, string) 
 	return code, out.String(), errb.String()
 }
 
-// etcNetns makes /etc/netns/NAME/resolv.conf, removed at the end.
-func etcNetns(t *testing.T, name string) string {
-	t.Helper()
-	dir := filepath.Join("/etc/netns", name)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	line := "nameserver 192.0.2.53 # lazyns test " + name
-	if err := os.WriteFile(filepath.Join(dir, "resolv.conf"), []byte(line+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return line
-}
-
 func TestExecInProcess(t *testing.T) {
 	nstest.RequireRoot(t)
 	home := nstest.HomeNamespace(t)
 	name := nstest.Netns(t)
-	resolv := etcNetns(t, name)
+	resolv := clitest.EtcNetns(t, name)
 
 	code, out, errs := lazynsIn(t, "from stdin\n", "exec", name, "--", "sh", "-c",
 		`readlink /proc/self/ns/net; echo "<$LAZYNS_NETNS>"; cat /etc/resolv.conf; cat; exit 3`)
@@ -110,60 +95,17 @@ func TestExecErrors(t *testing.T) {
 	}
 }
 
-// The binary replaces itself with the command: no lazyns process remains,
-// the command's pid is lazyns's, and its status is the command's.
-func TestExecReplacesLazyns(t *testing.T) {
+// lazyns --read-only exec run in-process starts the command as a child
+// (not execve): it drops the same capabilities as the binary does
+// (TestExecReadOnly in e2e).
+func TestExecReadOnlyInProcess(t *testing.T) {
 	nstest.RequireRoot(t)
 	name := nstest.Netns(t)
-	resolv := etcNetns(t, name)
-	cmd := exec.Command(buildBinary(t), "exec", name, "--", "sh", "-c",
-		`echo "pid $$"; readlink /proc/self/ns/net; cat /etc/resolv.conf; cat; cat <&3; exit 5`)
-	cmd.Stdin = strings.NewReader("from stdin\n")
-	// A descriptor given to lazyns reaches the command, as with ip netns exec.
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
+	code, out, errs := lazynsIn(t, "", "--read-only", "exec", name, "--", "sh", "-c", nstest.ReadOnlyStatusScript)
+	if code != 0 {
+		t.Fatalf("in-process: exit %d, %s", code, errs)
 	}
-	w.WriteString("from fd 3\n")
-	w.Close()
-	defer r.Close()
-	cmd.ExtraFiles = []*os.File{r}
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	err = cmd.Run()
-	if code := cmd.ProcessState.ExitCode(); code != 5 {
-		t.Fatalf("exit %d (%v), want 5; stderr %q", code, err, errb.String())
-	}
-	for _, want := range []string{"pid " + strconv.Itoa(cmd.Process.Pid) + "\n", nstest.NetnsInode(t, "/run/netns/"+name), resolv, "from stdin", "from fd 3"} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("output lacks %q:\n%s", want, out.String())
-		}
-	}
-	cmd = exec.Command(buildBinary(t), "exec", name, "--", "lazyns-no-such-command")
-	msg, _ := cmd.CombinedOutput()
-	if code := cmd.ProcessState.ExitCode(); code != 127 || !strings.Contains(string(msg), "command not found") {
-		t.Errorf("not found: exit %d, %q", code, msg)
-	}
-}
-
-// Without privileges: one line saying what is needed, exit 1, for exec and
-// shell alike.
-func TestExecWithoutPrivileges(t *testing.T) {
-	nstest.RequireRoot(t)
-	nstest.RequireTool(t, "setpriv")
-	name := nstest.Netns(t)
-	bin := buildBinary(t)
-	for _, args := range [][]string{{"exec", name, "--", "true"}, {"shell", name}} {
-		cmd := exec.Command("setpriv", append([]string{"--reuid=65534", "--regid=65534", "--clear-groups", bin}, args...)...)
-		cmd.Env = append(os.Environ(), "SHELL=/bin/sh")
-		var stderr strings.Builder
-		cmd.Stderr = &stderr
-		_ = cmd.Run()
-		lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
-		if code := cmd.ProcessState.ExitCode(); code != 1 || len(lines) != 1 || !strings.Contains(lines[0], "needs root") {
-			t.Errorf("lazyns %q as nobody: exit %d, stderr %q; want 1 and one line saying it needs root", args, code, stderr.String())
-		}
-	}
+	nstest.AssertReadOnlyCaps(t, out)
 }
 
 func TestExecNoFdLeak(t *testing.T) {

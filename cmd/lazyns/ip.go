@@ -9,8 +9,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newIPCmd) }
-
 // ipListing is one subcommand of lazyns ip: the ip -j listing it repeats
 // in every namespace, and what must be read for it.
 type ipListing struct {

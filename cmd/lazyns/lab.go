@@ -17,8 +17,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newLabCmd) }
-
 // arg0 is the path lazyns was run as, set by main; "" when run in-process
 // (tests), where hints say "lazyns".
 var arg0 string

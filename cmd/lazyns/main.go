@@ -1,5 +1,8 @@
 // Command lazyns is a terminal UI and command line for Linux network
-// namespaces. This package only wires flags to the other packages.
+// namespaces. This package holds the commands (one file each, listed in
+// commands below) and wires them to the other packages. The settings
+// are in internal/config, what the UI is given of the host in
+// internal/host, and the end-to-end and system tests in e2e.
 package main
 
 import (
@@ -20,6 +23,7 @@ var (
 
 func main() {
 	arg0 = os.Args[0]
+	stampFromBuild()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
@@ -33,14 +37,6 @@ func (u usageError) Unwrap() error { return u.err }
 type exitError struct{ code int }
 
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
-
-// subcommands are added by each command's file, so files stay independent.
-var subcommands []func(*app) *cobra.Command
-
-func register(f func(*app) *cobra.Command) { subcommands = append(subcommands, f) }
-
-// runUI starts the terminal UI; set by ui.go.
-var runUI func(a *app) error
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
@@ -86,11 +82,8 @@ whole name wins, and a part of several names lists them and exits 2.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if runUI == nil {
-				return cmd.Help()
-			}
-			return runUI(a)
+		RunE: func(*cobra.Command, []string) error {
+			return startUI(a)
 		},
 	}
 	root.SetIn(a.stdin)
@@ -98,18 +91,31 @@ whole name wins, and a part of several names lists them and exits 2.`,
 	root.SetErr(a.stderr)
 	root.SetVersionTemplate("lazyns {{.Version}}\n")
 	root.Flags().StringVar(&a.uiFilter, "filter", "", "open the UI with the namespace list filtered (part of a name, interface or address)")
-	f := root.PersistentFlags()
-	f.BoolVar(&a.readOnly, "read-only", false, "refuse every change to the kernel")
-	f.StringVar(&a.netnsDir, "netns-dir", "/run/netns", "directory of named namespaces")
-	f.BoolVar(&a.noColor, "no-color", false, "no colours (also when NO_COLOR is set)")
 	a.configure(root)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	for _, f := range subcommands {
-		root.AddCommand(f(a))
-	}
+	root.AddCommand(commands(a)...)
 	a.completeArgs(root)
 	argsAreUsage(root)
 	return root
+}
+
+// commands are lazyns's commands: a new one is a line here (--help, the
+// man pages and completion list them in alphabetical order whatever the
+// order here).
+func commands(a *app) []*cobra.Command {
+	return []*cobra.Command{
+		newListCmd(a),
+		newShowCmd(a),
+		newIPCmd(a),
+		newTopoCmd(a),
+		newTraceCmd(a),
+		newShellCmd(a),
+		newExecCmd(a),
+		newLabCmd(a),
+		newConfigCmd(a),
+		newCompletionCmd(a),
+		newManCmd(a),
+	}
 }
 
 // argsAreUsage makes a wrong number of arguments, or an unknown command, a

@@ -13,8 +13,6 @@ import (
 	"github.com/spf13/cobra/doc"
 )
 
-func init() { register(newManCmd) }
-
 // newManCmd writes the man pages from the same command definitions as
 // --help (make man; make install). Hidden: it is for packagers.
 func newManCmd(*app) *cobra.Command {

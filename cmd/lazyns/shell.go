@@ -5,8 +5,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newShellCmd) }
-
 func newShellCmd(a *app) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "shell NS [--prompt TEMPLATE]",
@@ -37,7 +35,7 @@ starts cannot change the network (see lazyns exec --help).`,
 			if err != nil {
 				return err
 			}
-			sh, err := pty.NewShell(ns, pty.Options{Prompt: a.uiOptions().Prompt, Color: a.color(a.stdout), ReadOnly: a.readOnly})
+			sh, err := pty.NewShell(ns, pty.Options{Prompt: a.effective().Prompt.Val, Color: a.color(a.stdout), ReadOnly: a.readOnly})
 			if err != nil {
 				return err
 			}

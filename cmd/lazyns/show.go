@@ -8,25 +8,31 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newShowCmd) }
-
 func newShowCmd(a *app) *cobra.Command {
-	var asJSON bool
+	var asJSON, netfilter bool
 	cmd := &cobra.Command{
 		Use:   "show [NS...] [--json]",
 		Short: "Everything in the given namespaces (all when none is given)",
 		Long: `Show the links, addresses, routes (every table), policy rules and neighbours of
 each namespace, and for every veth the namespace and interface of its other end.
+For the namespaces named, also their settings (ip_forward, rp_filter, … per
+link), connection tracking entries and firewall (nftables rules, iptables-nft
+tables in iptables syntax, iptables-legacy tables through iptables-legacy-save
+run inside); for every namespace only with --netfilter, since reading them
+costs a few milliseconds per namespace.
 
 With --json, prints an array with one object per namespace. Inside "links",
 "routes", "rules" and "neighbours" the objects use the field names and value
 forms of ip -j (addresses in each link's "addr_info"), so a jq filter written for
 iproute2 works on each namespace's lists (.[].links[]); each veth also has
-"peer": {"netns", "ifname", "ifindex"}, and each rule its "family". For ip -j's
-own arrays across every namespace, see lazyns ip.`,
+"peer": {"netns", "ifname", "ifindex"}, and each rule its "family". Namespaces
+read with their firewall also have "sysctls", "conntrack" and "firewall". For
+ip -j's own arrays across every namespace, see lazyns ip.`,
 		Example: `  lazyns show blue
   lazyns show host pid:1234 --json
-  lazyns show --json | jq '.[] | {name, peers: [.links[].peer | select(.)]}'`,
+  lazyns show --json | jq '.[] | {name, peers: [.links[].peer | select(.)]}'
+  lazyns show qrouter-e945 --json | jq '.[0].firewall.tables[].chains[].rules[] | select(.nat)'
+  lazyns show --json --netfilter | jq '.[] | {name, fwd: .sysctls["net.ipv4.ip_forward"]}'`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var want map[model.NsKey]bool
 			opt := nsops.ReadOptions{}
@@ -58,6 +64,13 @@ own arrays across every namespace, see lazyns ip.`,
 			} else {
 				nss = pointers(snap)
 			}
+			// The firewall, connections and settings cost a thread switch,
+			// netlink dumps and, where iptables is in use, a process or two
+			// per namespace: read for the namespaces named, and for all
+			// of them only when asked.
+			if netfilter || (len(args) > 0 && !cmd.Flags().Changed("netfilter")) {
+				sys.ReadNetfilterAll(cmdContext(cmd), nss, nsops.AllNetfilter)
+			}
 			if asJSON {
 				if _, err := a.stdout.Write(showJSON(sys, nss)); err != nil {
 					return err
@@ -75,6 +88,8 @@ own arrays across every namespace, see lazyns ip.`,
 		},
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON in ip -j form (see docs/json.md)")
+	cmd.Flags().BoolVar(&netfilter, "netfilter", false,
+		"also read the firewall, connections and settings (default: on when namespaces are named, off for all)")
 	return cmd
 }
 

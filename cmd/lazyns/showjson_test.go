@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lazyns/lazyns/cmd/lazyns/internal/clitest"
 	"github.com/lazyns/lazyns/nsops/nstest"
 )
 
@@ -35,7 +36,7 @@ func fieldDiffs(ip, ours map[string]any) []string {
 // documented additions: linkmode and ifalias (from ip link), linkinfo and
 // peer on links, family on rules.
 func TestShowJSONMatchesIP(t *testing.T) {
-	cleanConfigEnv(t)
+	clitest.CleanConfigEnv(t)
 	p := nstest.BuildIPPair(t)
 	code, stdout, stderr := lazyns(t, "show", "--json", p.A, p.B)
 	if code != 0 {

@@ -6,8 +6,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newTopoCmd) }
-
 func newTopoCmd(a *app) *cobra.Command {
 	var dot bool
 	cmd := &cobra.Command{

@@ -1,12 +1,11 @@
 package main
 
 import (
-	"bytes"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/lazyns/lazyns/cmd/lazyns/internal/clitest"
 	"github.com/lazyns/lazyns/nsops/nstest"
 )
 
@@ -54,23 +53,7 @@ func TestTopoAgainstRealNamespaces(t *testing.T) {
 	if !strings.HasPrefix(out, "graph lazyns {") || !strings.Contains(out, `label="`+hub+`"`) {
 		t.Errorf("topo --dot:\n%s", out)
 	}
-	renderDot(t, out)
-}
-
-// renderDot checks that Graphviz, when installed, renders the graph
-// without a complaint.
-func renderDot(t *testing.T, graph string) {
-	t.Helper()
-	if _, err := exec.LookPath("dot"); err != nil {
-		return
-	}
-	cmd := exec.Command("dot", "-Tsvg")
-	cmd.Stdin = strings.NewReader(graph)
-	var errb bytes.Buffer
-	cmd.Stderr = &errb
-	if err := cmd.Run(); err != nil || errb.Len() > 0 {
-		t.Errorf("dot -Tsvg: %v %s", err, errb.String())
-	}
+	clitest.RenderDot(t, out)
 }
 
 // timedLazyns runs lazyns and fails the test if it takes seconds. The hub
@@ -117,5 +100,5 @@ func TestTopoHostileNames(t *testing.T) {
 	if !strings.Contains(out, `label="q\"\\\\x1b[2J\\xff`) {
 		t.Errorf("the hostile name is not escaped in the graph:\n%s", out)
 	}
-	renderDot(t, out)
+	clitest.RenderDot(t, out)
 }

@@ -1,19 +1,14 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"net"
 
 	"github.com/lazyns/lazyns/model"
 	"github.com/lazyns/lazyns/model/trace"
 	"github.com/lazyns/lazyns/nsops"
-	"github.com/lazyns/lazyns/tui"
 	"github.com/spf13/cobra"
 )
-
-func init() { register(newTraceCmd) }
 
 func newTraceCmd(a *app) *cobra.Command {
 	var from string
@@ -105,18 +100,4 @@ Exit status: 0 delivered (and answered) or leaves, 1 dropped either way.`,
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
 	cmd.Flags().BoolVar(&ping, "ping", false, "also send one ICMP echo from NS and say whether it came back")
 	return cmd
-}
-
-var _ tui.Tracer = nsSource{}
-
-// Trace is the UI's T: a trace over a fresh read of the host, so the path
-// follows the kernel as it is now rather than the snapshot on screen.
-func (s nsSource) Trace(ctx context.Context, from model.NsKey, dst, src net.IP) (*trace.Trace, error) {
-	snap, err := s.sys.Snapshot(ctx, nsops.ReadOptions{})
-	if err != nil {
-		return nil, err
-	}
-	tracer := s.sys.NewTracer(snap)
-	defer tracer.Close()
-	return tracer.Trace(from, dst, src)
 }

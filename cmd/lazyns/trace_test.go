@@ -7,10 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lazyns/lazyns/cmd/lazyns/internal/host"
 	"github.com/lazyns/lazyns/model"
 	"github.com/lazyns/lazyns/model/trace"
+	"github.com/lazyns/lazyns/nsops"
 	"github.com/lazyns/lazyns/nsops/nstest"
-	"github.com/lazyns/lazyns/tui"
 )
 
 func TestTraceUsageErrors(t *testing.T) {
@@ -76,14 +77,12 @@ func TestTraceCommand(t *testing.T) {
 		t.Errorf("unknown namespace: exit %d: %s", code, stderr)
 	}
 
-	// The UI's T goes through the source adapter.
-	app := &app{}
-	defer app.close()
-	src, err := newSource(app)
+	// The UI's T goes through the tracer adapter.
+	sys, err := nsops.New(nsops.DefaultNetnsDir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sys, _ := app.system()
+	defer sys.Close()
 	snap, err := sys.Discover()
 	if err != nil {
 		t.Fatal(err)
@@ -92,7 +91,7 @@ func TestTraceCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, err := src.(tui.Tracer).Trace(context.Background(), start.Key, net.ParseIP("10.233.0.2"), nil)
+	tr, err := host.NewTracer(sys).Trace(context.Background(), start.Key, net.ParseIP("10.233.0.2"), nil)
 	if err != nil || tr.Verdict != trace.Delivered || tr.NsName != b {
 		t.Fatalf("UI trace: %v %+v", err, tr)
 	}

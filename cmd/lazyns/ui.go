@@ -7,11 +7,10 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/term"
+	"github.com/lazyns/lazyns/cmd/lazyns/internal/host"
 	"github.com/lazyns/lazyns/nsops"
 	"github.com/lazyns/lazyns/tui"
 )
-
-func init() { runUI = startUI }
 
 // startUI runs the explorer on the terminal until q. Bubble Tea puts the
 // terminal back (echo, canonical mode, main screen) however it ends.
@@ -21,11 +20,11 @@ func startUI(a *app) error {
 	if !inOK || !outOK || !term.IsTerminal(in.Fd()) || !term.IsTerminal(out.Fd()) {
 		return usageError{errors.New("the terminal UI needs a terminal; for text output use lazyns list or lazyns show")}
 	}
-	src, err := newSource(a)
+	sys, err := a.system()
 	if err != nil {
 		return err
 	}
-	opt := a.uiOptions()
+	opt := a.effective().UIOptions()
 	opt.Filter = a.uiFilter
 	opt.Unprivileged = nsops.Privileges()
 	opt.NoColor = opt.NoColor || !a.color(out)
@@ -33,13 +32,9 @@ func startUI(a *app) error {
 	if err != nil {
 		return err
 	}
-	m := tui.New(src, newRunner(a), opt)
-	m.SetChanger(chg)
-	labs, err := newUILabs(a)
-	if err != nil {
-		return err
-	}
-	m.SetLabs(labs)
+	run := host.Runner{Prompt: opt.Prompt, Color: a.color(os.Stdout), ReadOnly: a.readOnly}
+	m := tui.New(tui.Deps{Source: host.NewSource(sys), Tracer: host.NewTracer(sys), Runner: run, Changer: chg,
+		Labs: host.NewLabs(sys)}, opt)
 	defer m.Close()
 	opts := []tea.ProgramOption{tea.WithInput(in), tea.WithOutput(out)}
 	if opt.NoColor {

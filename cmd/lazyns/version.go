@@ -2,10 +2,11 @@ package main
 
 import "runtime/debug"
 
-// Without the Makefile's stamps (go install), take what the Go toolchain
-// recorded: the module version for go install …@v1.2.3, and the commit and
-// its time when built from a git checkout with VCS stamping on.
-func init() {
+// stampFromBuild fills in, without the Makefile's stamps (go install),
+// what the Go toolchain recorded: the module version for go install
+// …@v1.2.3, and the commit and its time when built from a git checkout
+// with VCS stamping on.
+func stampFromBuild() {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return

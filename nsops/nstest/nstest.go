@@ -89,6 +89,19 @@ func NetnsNamed(t testing.TB, name string) {
 	})
 }
 
+// Forwarding sets net.ipv4.ip_forward inside the namespace ns. A new
+// namespace starts with the host's value, which is 1 where docker or podman
+// ran: a test that needs forwarding off (or on) sets it, and never on the
+// host.
+func Forwarding(t testing.TB, ns string, on bool) {
+	t.Helper()
+	v := "0"
+	if on {
+		v = "1"
+	}
+	IP(t, "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.ip_forward="+v)
+}
+
 // HostLink registers a link in the host namespace for deletion at the end.
 // Deleting one end of a veth removes both.
 func HostLink(t testing.TB, name string) {

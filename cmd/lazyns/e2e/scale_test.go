@@ -1,0 +1,131 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/lazyns/lazyns/nsops"
+	"github.com/lazyns/lazyns/nsops/nstest"
+)
+
+// TestScale is `make bench`: it builds a scale fixture with lazyns's own
+// openstack lab, measures every row of the operator-scale targets against
+// its baseline where there is one (the `ip` loop an operator scripts
+// today), in the same run, and prints a table of medians, ratios and
+// verdicts. It asserts nothing about time (the machine may be busy): the
+// table is the result. Opt-in (LAZYNS_BENCH=1), as it takes minutes.
+//
+// BENCH_N is the number of namespaces read (default 1000: BENCH_N/2
+// routers, each with its DHCP namespace); BENCH_LAB_ROUTERS the size of the
+// timed lab up and down (default 1000 routers, as in the target).
+func TestScale(t *testing.T) {
+	bench := newScaleBench(t)
+	n := envInt("BENCH_N", 1000)
+	routers := envInt("BENCH_LAB_ROUTERS", 1000)
+
+	fx := bench.fixture(n)
+	read := bench.measureRead(fx, 5, 3)
+	bench.rows = append(bench.rows,
+		read.row(),
+		memRow("peak RSS, show --json", read.rssKB, 60),
+	)
+	bench.rows = append(bench.rows, bench.measureUI()...)
+	bench.rows = append(bench.rows, bench.measureKeys()...)
+	bench.rows = append(bench.rows, bench.measureLive(fx))
+	bench.labDown()
+	bench.rows = append(bench.rows, bench.measureDiscovery(2000))
+
+	// Last: the kernel takes seconds to tear down thousands of
+	// namespaces after lab down, and would slow whatever came next.
+	up, down, readBig := bench.timeLab(routers)
+	bench.rows = append(bench.rows,
+		timeRow(fmt.Sprintf("lab up openstack --routers %d", routers), up, 10*time.Second),
+		timeRow(fmt.Sprintf("lab down openstack (%d namespaces)", 2*routers), down, 10*time.Second),
+		infoRow(fmt.Sprintf("show --json, %d namespaces (the lab above)", readBig.namespaces), readBig.ours, "(information)"),
+	)
+	bench.print()
+}
+
+// TestScaleSizes is `make bench-scale`: the read row at 100, 500 and 1000
+// namespaces (or BENCH_SIZES), with the cost per namespace of each side,
+// to show lazyns's cost per namespace stays flat as the host grows.
+func TestScaleSizes(t *testing.T) {
+	bench := newScaleBench(t)
+	sizes := []int{100, 500, 1000}
+	if s := os.Getenv("BENCH_SIZES"); s != "" {
+		sizes = parseSizes(t, s)
+	}
+	var reads []readResult
+	for _, n := range sizes {
+		fx := bench.fixture(n)
+		r := bench.measureRead(fx, 5, 3)
+		reads = append(reads, r)
+		bench.rows = append(bench.rows,
+			r.row(),
+			memRow(fmt.Sprintf("peak RSS, show --json, %d namespaces", r.namespaces), r.rssKB, 60))
+		bench.labDown()
+	}
+	bench.print()
+	printPerNamespace(t, reads)
+}
+
+// scaleBench is one run: the binary, the lab it builds, the rows so far.
+type scaleBench struct {
+	t         *testing.T
+	bin       string
+	labDir    string
+	prefix    string
+	rows      []benchRow
+	started   time.Time
+	startLoad string
+	hostNote  string
+}
+
+// benchLabDir is where the bench's labs are recorded; fixed, so that
+// `make bench` can take a lab down after a run that was killed.
+const benchLabDir = "/run/lazyns/bench-labs"
+
+// benchNetnsDir holds the bench's named namespaces: on a shared machine
+// other programs add and delete namespaces under /run/netns all the time,
+// and a UI watching that directory would rightly read again each time,
+// so the idle row would measure them. Every lazyns the bench runs is
+// given --netns-dir benchNetnsDir; other namespaces are still read (found
+// through their mounts), just not watched.
+const benchNetnsDir = "/run/lazyns/bench-netns"
+
+func newScaleBench(t *testing.T) *scaleBench {
+	if os.Getenv("LAZYNS_BENCH") == "" {
+		t.Skip("a benchmark: run with make bench (LAZYNS_BENCH=1)")
+	}
+	nstest.RequireRoot(t)
+	nstest.RequireTool(t, "tmux")
+	b := &scaleBench{t: t, bin: buildBinary(t), labDir: benchLabDir, prefix: "lzbench", started: time.Now(), startLoad: loadAverage()}
+	// A run that was killed left its lab: take it down first.
+	if nsops.LabIsUp(b.labDir, "openstack") {
+		b.labDown()
+	}
+	t.Cleanup(b.labDown)
+	return b
+}
+
+func envInt(name string, def int) int {
+	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
+
+func parseSizes(t *testing.T, s string) []int {
+	var out []int
+	for _, f := range splitComma(s) {
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 2 {
+			t.Fatalf("BENCH_SIZES: %q is not a number of namespaces (2 or more)", f)
+		}
+		out = append(out, n)
+	}
+	return out
+}

@@ -1,0 +1,56 @@
+package e2e
+
+import (
+	"context"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lazyns/lazyns/nsops/nstest"
+)
+
+// tmuxServer is a tmux server of the test's own, gone at the end.
+type tmuxServer struct {
+	t      *testing.T
+	socket string
+}
+
+func newTmux(t *testing.T, width, height int, command string) *tmuxServer {
+	t.Helper()
+	nstest.RequireTool(t, "tmux")
+	s := &tmuxServer{t: t, socket: nstest.Name("tmux")}
+	t.Cleanup(func() { _ = exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	s.run("new-session", "-d", "-c", t.TempDir(), "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), command)
+	return s
+}
+
+func (s *tmuxServer) run(args ...string) string {
+	s.t.Helper()
+	out, err := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("tmux %q: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+func (s *tmuxServer) keys(keys ...string) { s.run(append([]string{"send-keys"}, keys...)...) }
+
+func (s *tmuxServer) screen() string { return s.run("capture-pane", "-p") }
+
+func (s *tmuxServer) waitFor(want string) string {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for {
+		screen := s.screen()
+		if strings.Contains(screen, want) {
+			return screen
+		}
+		if ctx.Err() != nil {
+			s.t.Fatalf("never saw %q; the screen shows:\n%s", want, screen)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -1,0 +1,63 @@
+// Package host gives the terminal UI the host lazyns runs on: tui's
+// Source, Tracer, Runner and Labs over nsops and pty, as the binary wires
+// them (cmd/lazyns/ui.go) and the end-to-end tests drive them.
+package host
+
+import (
+	"context"
+
+	"github.com/lazyns/lazyns/model"
+	"github.com/lazyns/lazyns/nsops"
+	"github.com/lazyns/lazyns/tui"
+)
+
+// nsSource is the UI's view of the host: nsops.System behind tui.Source.
+type nsSource struct{ sys *nsops.System }
+
+var (
+	_ tui.Source  = nsSource{}
+	_ tui.Watcher = (*nsops.Watcher)(nil)
+)
+
+// NewSource gives the UI the host sys reads.
+func NewSource(sys *nsops.System) tui.Source { return nsSource{sys: sys} }
+
+// NewTracer traces packets for the UI's T over the host sys reads.
+func NewTracer(sys *nsops.System) tui.Tracer { return nsSource{sys: sys} }
+
+func (s nsSource) Snapshot(ctx context.Context, progress func(done, total int)) (*model.Snapshot, error) {
+	snap, err := s.sys.Snapshot(ctx, nsops.ReadOptions{Progress: progress})
+	if err != nil {
+		return nil, err
+	}
+	// The UI shows the first warning on its status line: without
+	// privileges, say first what lazyns needs, as the commands do.
+	all := make([]*model.Namespace, len(snap.Namespaces))
+	for i := range snap.Namespaces {
+		all[i] = &snap.Namespaces[i]
+	}
+	if note := PrivilegeNote(all); note != "" {
+		snap.Warnings = append([]string{note}, snap.Warnings...)
+	}
+	return snap, nil
+}
+
+func (s nsSource) Reread(ctx context.Context, snap *model.Snapshot, key model.NsKey) (*model.Namespace, error) {
+	return s.sys.Reread(ctx, snap, key)
+}
+
+func (s nsSource) Sockets(ctx context.Context, ns *model.Namespace) ([]model.Socket, error) {
+	return s.sys.Sockets(ctx, ns)
+}
+
+func (s nsSource) Processes(ctx context.Context, ns *model.Namespace) ([]model.Process, error) {
+	return s.sys.Processes(ctx, ns)
+}
+
+func (s nsSource) Watch(ctx context.Context) (tui.Watcher, error) {
+	w, err := s.sys.Watch(ctx)
+	if err != nil {
+		return nil, err // not a nil *Watcher inside a non-nil interface
+	}
+	return w, nil
+}

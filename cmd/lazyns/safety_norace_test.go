@@ -1,8 +1,0 @@
-//go:build !race
-
-package main
-
-import "time"
-
-// slowestUpdate is the longest one Update may take in the churn test.
-const slowestUpdate = 500 * time.Millisecond

@@ -1,9 +1,0 @@
-//go:build race
-
-package main
-
-import "time"
-
-// slowestUpdate is the longest one Update may take in the churn test: the
-// race detector slows the UI's work several times over.
-const slowestUpdate = 3 * time.Second
