@@ -145,6 +145,8 @@ func TestIPUsageErrors(t *testing.T) {
 		{"ip", "bogus"},
 		{"ip", "-4", "-6", "addr"},
 		{"ip", "--no-such-flag", "addr"},
+		{"ip", "-s", "route"},
+		{"ip", "-s", "-6", "addr"},
 	} {
 		code, stdout, stderr := lazyns(t, args...)
 		if code != 2 || stdout != "" || !strings.HasPrefix(stderr, "lazyns: ") {

@@ -29,7 +29,7 @@ own arrays across every namespace, see lazyns ip.`,
   lazyns show --json | jq '.[] | {name, peers: [.links[].peer | select(.)]}'`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var want map[model.NsKey]bool
-			opt := nsops.ReadOptions{}
+			opt := nsops.ReadOptions{Stats: true}
 			if len(args) > 0 {
 				want = map[model.NsKey]bool{}
 				opt.Full = func(ns *model.Namespace) bool { return want[ns.Key] }

@@ -33,7 +33,8 @@ func fieldDiffs(ip, ours map[string]any) []string {
 
 // show --json's lists are ip's objects field for field, with only the
 // documented additions: linkmode and ifalias (from ip link), linkinfo and
-// peer on links, family on rules.
+// peer on links, family on rules. Links carry their counters, as ip -s
+// addr prints them.
 func TestShowJSONMatchesIP(t *testing.T) {
 	cleanConfigEnv(t)
 	p := nstest.BuildIPPair(t)
@@ -72,7 +73,7 @@ func TestShowJSONMatchesIP(t *testing.T) {
 		}
 	}
 	for _, ns := range shown {
-		same(ns.Name+" links", ipObjects(ns.Name, "addr"), ns.Links, "linkmode", "ifalias", "linkinfo", "peer")
+		same(ns.Name+" links", ipObjects(ns.Name, "-s", "addr"), ns.Links, "linkmode", "ifalias", "linkinfo", "peer")
 		same(ns.Name+" routes", ipObjects(ns.Name, "route", "show", "table", "all"), ns.Routes)
 		same(ns.Name+" neighbours", ipObjects(ns.Name, "neigh"), ns.Neighbours)
 		byFamily := map[string][]map[string]any{}
