@@ -10,11 +10,12 @@ import (
 	"testing"
 
 	"github.com/lazyns/lazyns/model"
+	"github.com/lazyns/lazyns/model/packetline"
 	"github.com/lazyns/lazyns/nsops/nstest"
 )
 
 // Every code path that moves a thread into another namespace — sockets,
-// entering for a shell or exec, making and deleting a namespace, changes
+// capture sockets, entering for a shell or exec, making and deleting a namespace, changes
 // made from inside one, trace's forwarding switches and ping, the
 // watcher's focus socket, and the reads' own netlink dial — driven thousands of times in
 // all, concurrently with each other and with snapshots: afterwards every
@@ -99,6 +100,19 @@ func TestEverySwitchStaysHome(t *testing.T) {
 		}},
 		"watch focus": {600, func(i int) error {
 			w.Focus(pick(i, nsA, nsB))
+			return nil
+		}},
+		"capture": {60, func(i int) error {
+			ns, dev := nsA, "t0"
+			if i%2 == 1 {
+				ns, dev = nsB, "t1"
+			}
+			c, err := sys.StartCapture(snap, []model.CapturePoint{model.PointOf(ns, ns.LinkByName(dev))},
+				CaptureOptions{Filter: "icmp", Deliver: func([]packetline.Packet) {}})
+			if err != nil {
+				return err
+			}
+			c.Stop()
 			return nil
 		}},
 		"reread": {600, func(i int) error {

@@ -1,0 +1,286 @@
+package nsops
+
+import (
+	"errors"
+	"net"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/lazyns/lazyns/model"
+	"github.com/lazyns/lazyns/model/packetline"
+	"github.com/lazyns/lazyns/model/pcapfilter"
+	"github.com/lazyns/lazyns/nsops/nstest"
+)
+
+// lines collects what a capture delivers as tcpdump -n lines.
+type lines struct {
+	mu    sync.Mutex
+	f     *packetline.Formatter
+	got   []string
+	times []time.Time
+}
+
+func (l *lines) deliver(ps []packetline.Packet) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.f == nil {
+		l.f = packetline.NewFormatter()
+	}
+	for i := range ps {
+		l.got = append(l.got, l.f.Line(&ps[i]))
+		l.times = append(l.times, ps[i].Time)
+	}
+}
+
+func (l *lines) all() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]string(nil), l.got...)
+}
+
+func count(lines []string, part string) int {
+	n := 0
+	for _, l := range lines {
+		if strings.Contains(l, part) {
+			n++
+		}
+	}
+	return n
+}
+
+// pairPoints reads the host and returns the capture points of both ends
+// of p.
+func pairPoints(t *testing.T, p nstest.VethPair) (*System, *model.Snapshot, model.CapturePoint, model.CapturePoint) {
+	t.Helper()
+	sys, snap := snapshot(t)
+	a, b := byName(t, snap, p.A), byName(t, snap, p.B)
+	return sys, snap, model.PointOf(a, a.LinkByName(p.IfA)), model.PointOf(b, b.LinkByName(p.IfB))
+}
+
+func ping(t *testing.T, ns, dst string, n string) {
+	t.Helper()
+	out, err := exec.Command("ip", "netns", "exec", ns, "ping", "-c", n, "-i", "0.2", "-W", "2", dst).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ping from %s to %s: %v\n%s", ns, dst, err, out)
+	}
+}
+
+// udpStream sends a datagram a millisecond from a to a socket listening
+// in b (so that no port unreachable comes back) until stop is closed, and
+// returns how many were sent once it has stopped and closed both sockets.
+func udpStream(t *testing.T, sys *System, snap *model.Snapshot, p nstest.VethPair, stop <-chan struct{}) <-chan int {
+	t.Helper()
+	var recv, send *net.UDPConn
+	in := func(name string, fn func() error) {
+		f, err := openNamespace(byName(t, snap, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := InNamespace(int(f.Fd()), fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in(p.B, func() (err error) {
+		recv, err = net.ListenUDP("udp4", &net.UDPAddr{IP: net.ParseIP(p.IPB), Port: 5301})
+		return err
+	})
+	in(p.A, func() (err error) {
+		send, err = net.DialUDP("udp4", nil, &net.UDPAddr{IP: net.ParseIP(p.IPB), Port: 5301})
+		return err
+	})
+	go func() {
+		buf := make([]byte, 2048)
+		for {
+			if _, err := recv.Read(buf); err != nil {
+				return
+			}
+		}
+	}()
+	sent := make(chan int, 1)
+	go func() {
+		n := 0
+		defer func() {
+			send.Close()
+			recv.Close()
+			sent <- n
+		}()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(time.Millisecond):
+			}
+			if _, err := send.Write([]byte("lazyns udp stream")); err == nil {
+				n++
+			}
+		}
+	}()
+	return sent
+}
+
+// A capture on one end of a veth while ping -c 5 runs sees exactly five
+// echo requests and five replies; a UDP stream sent meanwhile is seen
+// without a filter and left out, in the kernel, by "icmp".
+func TestCapturePingAndFilter(t *testing.T) {
+	nstest.RequireTool(t, "ping")
+	p := nstest.NewVethPair(t)
+	home := nstest.HomeNamespace(t)
+	sys, snap, pa, _ := pairPoints(t, p)
+	ping(t, p.A, p.IPB, "1") // neighbours resolved before the capture
+
+	for _, filter := range []string{"icmp", ""} {
+		var l lines
+		c, err := sys.StartCapture(snap, []model.CapturePoint{pa}, CaptureOptions{Filter: filter, Deliver: l.deliver})
+		if err != nil {
+			t.Fatal(err)
+		}
+		stop := make(chan struct{})
+		sent := udpStream(t, sys, snap, p, stop)
+		ping(t, p.A, p.IPB, "5")
+		close(stop)
+		n := <-sent
+		stats := c.Stop()
+		got := l.all()
+		if r, q := count(got, "ICMP echo request"), count(got, "ICMP echo reply"); r != 5 || q != 5 {
+			t.Errorf("filter %q: %d echo requests and %d replies, want 5 and 5:\n%s", filter, r, q, strings.Join(got, "\n"))
+		}
+		udp := count(got, " UDP, length 17")
+		switch {
+		case n < 100:
+			t.Fatalf("the UDP stream sent only %d datagrams", n)
+		case filter == "icmp" && udp != 0:
+			t.Errorf("icmp let %d UDP datagrams through", udp)
+		case filter == "" && udp != n:
+			t.Errorf("no filter: %d UDP datagrams seen of %d sent", udp, n)
+		}
+		if count(got, " Out IP "+p.IPA+" > "+p.IPB+": ICMP echo request") != 5 || count(got, " In IP "+p.IPB+" > "+p.IPA+": ICMP echo reply") != 5 {
+			t.Errorf("filter %q: directions wrong:\n%s", filter, strings.Join(got, "\n"))
+		}
+		if len(stats) != 1 || stats[0].Seen != uint64(len(got)) || stats[0].Dropped != 0 || stats[0].Tag != p.IfA+"@"+p.A || stats[0].Err != nil {
+			t.Errorf("filter %q: stats %+v for %d lines", filter, stats, len(got))
+		}
+		t.Logf("filter %q: %d lines, %d UDP datagrams sent", filter, len(got), n)
+	}
+	nstest.WaitThreadsHome(t, home)
+}
+
+// Capturing on both ends of a veth merges the two sockets in time order:
+// each echo request is seen leaving one end before it arrives at the
+// other, and each reply the other way.
+func TestCaptureBothEndsInOrder(t *testing.T) {
+	nstest.RequireTool(t, "ping")
+	p := nstest.NewVethPair(t)
+	sys, snap, pa, pb := pairPoints(t, p)
+	ping(t, p.A, p.IPB, "1")
+	var l lines
+	c, err := sys.StartCapture(snap, []model.CapturePoint{pa, pb}, CaptureOptions{Filter: "icmp", Deliver: l.deliver})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ping(t, p.A, p.IPB, "5")
+	stats := c.Stop()
+	got := l.all()
+	tagA, tagB := p.IfA+"@"+p.A, p.IfB+"@"+p.B
+	var want []string
+	for range 5 {
+		want = append(want,
+			tagA+" Out IP "+p.IPA+" > "+p.IPB+": ICMP echo request",
+			tagB+" In IP "+p.IPA+" > "+p.IPB+": ICMP echo request",
+			tagB+" Out IP "+p.IPB+" > "+p.IPA+": ICMP echo reply",
+			tagA+" In IP "+p.IPB+" > "+p.IPA+": ICMP echo reply")
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d lines, want %d:\n%s", len(got), len(want), strings.Join(got, "\n"))
+	}
+	for i := range want {
+		if !strings.Contains(got[i], want[i]) {
+			t.Errorf("line %d: %q, want it to contain %q", i, got[i], want[i])
+		}
+		if i > 0 && l.times[i].Before(l.times[i-1]) {
+			t.Errorf("line %d is earlier than the one before it", i)
+		}
+	}
+	if len(stats) != 2 || stats[0].Seen != 10 || stats[1].Seen != 10 || c.Late() != 0 {
+		t.Errorf("stats %+v, late %d", stats, c.Late())
+	}
+}
+
+// Promiscuous mode is on only while a capture that asked for it runs.
+func TestCapturePromiscOnlyWhenAsked(t *testing.T) {
+	p := nstest.NewVethPair(t)
+	sys, snap, pa, _ := pairPoints(t, p)
+	promiscuity := func() string {
+		out := nstest.IP(t, "-n", p.A, "-d", "link", "show", p.IfA)
+		i := strings.Index(out, "promiscuity ")
+		if i < 0 {
+			t.Fatalf("no promiscuity in ip -d link:\n%s", out)
+		}
+		return strings.Fields(out[i:])[1]
+	}
+	for _, promisc := range []bool{false, true} {
+		c, err := sys.StartCapture(snap, []model.CapturePoint{pa}, CaptureOptions{Promisc: promisc, Deliver: func([]packetline.Packet) {}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "0"
+		if promisc {
+			want = "1"
+		}
+		if got := promiscuity(); got != want {
+			t.Errorf("capturing with promisc %v: promiscuity %s, want %s", promisc, got, want)
+		}
+		c.Stop()
+		if got := promiscuity(); got != "0" {
+			t.Errorf("after the capture (promisc %v): promiscuity %s", promisc, got)
+		}
+	}
+}
+
+// A wrong interface or filter opens nothing and says what is wrong; an
+// interface deleted during a capture ends its point with the reason.
+func TestCaptureErrors(t *testing.T) {
+	p := nstest.NewVethPair(t)
+	home := nstest.HomeNamespace(t)
+	sys, snap, pa, pb := pairPoints(t, p)
+	fds := nstest.OpenFDs(t)
+	nop := func([]packetline.Packet) {}
+
+	bad := pb
+	bad.Name = "nosuch0"
+	_, err := sys.StartCapture(snap, []model.CapturePoint{pa, bad}, CaptureOptions{Deliver: nop})
+	if !errors.Is(err, ErrNoInterface) || !strings.Contains(err.Error(), "nosuch0 in "+p.B) {
+		t.Errorf("unknown interface: %v", err)
+	}
+	_, err = sys.StartCapture(snap, []model.CapturePoint{pa}, CaptureOptions{Filter: "tcp[13] = 2", Deliver: nop})
+	var ferr *pcapfilter.Error
+	if !errors.As(err, &ferr) || ferr.Word == "" {
+		t.Errorf("unsupported filter: %v", err)
+	}
+	if n := nstest.OpenFDs(t); n != fds {
+		t.Errorf("%d descriptors open after failed starts, %d before", n, fds)
+	}
+
+	c, err := sys.StartCapture(snap, []model.CapturePoint{pa, pb}, CaptureOptions{Deliver: nop})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nstest.IP(t, "-n", p.B, "link", "del", p.IfB) // both ends go
+	select {
+	case <-c.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("the capture did not end when its interfaces were deleted")
+	}
+	for _, st := range c.Stop() {
+		if st.Err == nil || !strings.Contains(st.Err.Error(), "went away") {
+			t.Errorf("%s: %v, want that the interface went away", st.Tag, st.Err)
+		}
+	}
+	if n := nstest.OpenFDs(t); n != fds {
+		t.Errorf("%d descriptors open after the capture, %d before", n, fds)
+	}
+	nstest.AssertThreadsHome(t, home)
+}
