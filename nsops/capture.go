@@ -46,7 +46,8 @@ type Capture struct {
 	socks  []*packetSocket
 	opt    CaptureOptions
 
-	in      chan batch
+	in      chan *block // from the readers to the merge
+	free    chan *block // blocks to reuse
 	seen    []atomic.Uint64
 	readers sync.WaitGroup
 	merged  chan struct{} // closed when every packet read is delivered
@@ -60,17 +61,16 @@ type Capture struct {
 	final    []PointStats
 }
 
-// batch is the packets of one block of one interface.
-type batch struct{ packets []packetline.Packet }
-
 // PointStats are the counts of one capture point.
 type PointStats struct {
 	Point model.CapturePoint
 	Tag   string          // how its packets are tagged (packetline.Tag)
 	Link  layers.LinkType // of its packets: Ethernet, or raw IP
 	// Seen is the packets read from the kernel; Dropped those the kernel
-	// dropped for want of room in the ring (the reader fell behind).
-	Seen, Dropped uint64
+	// dropped for want of room in the ring (the reader fell behind);
+	// Received those that passed the filter, dropped or not, as the
+	// kernel counted them (tcpdump's "received by filter").
+	Seen, Dropped, Received uint64
 	// Err is why capturing on it ended before Stop (the interface was
 	// deleted, or its namespace).
 	Err error
@@ -123,7 +123,8 @@ func (s *System) StartCapture(snap *model.Snapshot, points []model.CapturePoint,
 	}
 	c.seen = make([]atomic.Uint64, len(c.socks))
 	c.errs = make([]error, len(c.socks))
-	c.in = make(chan batch, 4*len(c.socks))
+	c.in = make(chan *block, 4*len(c.socks))
+	c.free = make(chan *block, 8*len(c.socks))
 	ok = true
 
 	for i := range c.socks {
@@ -170,14 +171,40 @@ func (s *System) openPoint(snap *model.Snapshot, p model.CapturePoint, opt Captu
 	return sock, nil
 }
 
-// read hands the blocks of socket i to the merge, waiting for the kernel
-// through Go's poller, until Stop's deadline or the interface goes away.
+// read hands the packets of socket i on, waiting for the kernel through
+// Go's poller, until Stop's deadline or the interface goes away. With one
+// socket, packets are delivered from here, straight from the ring (which
+// is why Deliver's Data lasts only for the call); with several, they are
+// copied out for the merge.
 func (c *Capture) read(i int) {
 	defer c.readers.Done()
 	sock, tag := c.socks[i], c.tags[i]
-	emit := func(ps []packetline.Packet) {
-		c.seen[i].Add(uint64(len(ps)))
-		c.in <- batch{ps}
+	direct := len(c.socks) == 1
+	var b block // reused while reading in place
+	drain := func() int {
+		n := 0
+		for hdr := sock.nextBlock(); hdr != nil; hdr = sock.nextBlock() {
+			n++
+			if direct {
+				sock.fill(hdr, tag, false, &b)
+				c.seen[i].Add(uint64(len(b.ps)))
+				if len(b.ps) > 0 {
+					c.opt.Deliver(b.ps)
+				}
+				sock.release(hdr)
+				continue
+			}
+			cb := c.getBlock()
+			sock.fill(hdr, tag, true, cb)
+			sock.release(hdr)
+			c.seen[i].Add(uint64(len(cb.ps)))
+			if len(cb.ps) > 0 {
+				c.in <- cb
+			} else {
+				c.putBlock(cb)
+			}
+		}
+		return n
 	}
 	rc, err := sock.file.SyscallConn()
 	if err != nil {
@@ -185,10 +212,18 @@ func (c *Capture) read(i int) {
 		return
 	}
 	var gone error
+	drained := false
 	for {
 		err := rc.Read(func(uintptr) bool {
-			if sock.readBlocks(tag, emit) > 0 {
+			if drain() > 0 {
+				drained = true
 				return true
+			}
+			// Nothing after blocks were read: wait. Nothing after a
+			// wakeup: the kernel may be saying the interface went away.
+			if drained {
+				drained = false
+				return false
 			}
 			gone = sock.gone()
 			return gone != nil
@@ -200,9 +235,27 @@ func (c *Capture) read(i int) {
 		if err != nil {
 			// Stop's deadline: what the kernel handed over since is
 			// still read, the last partly filled block with it.
-			sock.readBlocks(tag, emit)
+			drain()
 			return
 		}
+	}
+}
+
+// getBlock takes a block whose packets were all delivered, or a new one.
+func (c *Capture) getBlock() *block {
+	select {
+	case b := <-c.free:
+		return b
+	default:
+		return &block{}
+	}
+}
+
+func (c *Capture) putBlock(b *block) {
+	clear(b.ps) // the tags
+	select {
+	case c.free <- b:
+	default:
 	}
 }
 
@@ -229,26 +282,41 @@ func (c *Capture) fail(i int, err error) {
 	c.mu.Unlock()
 }
 
-// merge delivers the readers' batches: as they come from one interface,
-// in time order from several.
+// held is a packet the merge holds, and the block its bytes are in.
+type held struct {
+	p packetline.Packet
+	b *block
+}
+
+// merge puts the packets of several sockets in time order and delivers
+// them. (One socket delivers by itself: its packets come in order.)
 func (c *Capture) merge() {
 	defer close(c.merged)
 	if len(c.socks) == 1 {
-		for b := range c.in {
-			c.opt.Deliver(b.packets)
-		}
+		<-c.ended
 		return
 	}
-	buf := timeorder.New(mergeDelay, func(p packetline.Packet) time.Time { return p.Time })
+	buf := timeorder.New(mergeDelay, func(h held) time.Time { return h.p.Time })
 	tick := time.NewTicker(blockTimeout)
 	defer tick.Stop()
-	var out []packetline.Packet
+	var out []held
+	var ps []packetline.Packet
 	deliver := func() {
-		if len(out) > 0 {
-			c.opt.Deliver(out)
-			clear(out) // let the blocks' bytes go
-			out = out[:0]
+		if len(out) == 0 {
+			return
 		}
+		for _, h := range out {
+			ps = append(ps, h.p)
+		}
+		c.opt.Deliver(ps)
+		for _, h := range out {
+			if h.b.pending--; h.b.pending == 0 {
+				c.putBlock(h.b)
+			}
+		}
+		clear(out)
+		clear(ps)
+		out, ps = out[:0], ps[:0]
 	}
 	for {
 		select {
@@ -261,8 +329,9 @@ func (c *Capture) merge() {
 				c.mu.Unlock()
 				return
 			}
-			for _, p := range b.packets {
-				buf.Push(p)
+			b.pending = len(b.ps)
+			for _, p := range b.ps {
+				buf.Push(held{p, b})
 			}
 		case now := <-tick.C:
 			out = buf.Release(now, out)
@@ -279,22 +348,19 @@ func (c *Capture) Done() <-chan struct{} { return c.ended }
 // given.
 func (c *Capture) Stats() []PointStats {
 	c.mu.Lock()
-	final := c.final
-	c.mu.Unlock()
-	if final != nil {
-		return final
+	defer c.mu.Unlock()
+	if c.final != nil {
+		return c.final
 	}
-	return c.stats()
+	return c.statsLocked()
 }
 
-func (c *Capture) stats() []PointStats {
+func (c *Capture) statsLocked() []PointStats {
 	out := make([]PointStats, len(c.socks))
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	for i, sock := range c.socks {
-		_, drops := sock.counts()
+		received, drops := sock.counts()
 		out[i] = PointStats{Point: c.points[i], Tag: c.tags[i], Link: sock.link,
-			Seen: c.seen[i].Load(), Dropped: drops, Err: c.errs[i]}
+			Seen: c.seen[i].Load(), Dropped: drops, Received: received, Err: c.errs[i]}
 	}
 	return out
 }
@@ -322,12 +388,13 @@ func (c *Capture) Stop() []PointStats {
 			sock.file.SetReadDeadline(deadline)
 		}
 		<-c.merged
-		final := c.stats()
+		// Counted and closed under the lock, so that Stats never asks a
+		// descriptor that is closed (or by now another file's).
+		c.mu.Lock()
+		c.final = c.statsLocked()
 		for _, sock := range c.socks {
 			sock.close()
 		}
-		c.mu.Lock()
-		c.final = final
 		c.mu.Unlock()
 	})
 	return c.Stats()

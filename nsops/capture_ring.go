@@ -21,70 +21,96 @@ const (
 	vlanTagLen     = 4
 )
 
-// readBlocks hands every block the kernel has filled to emit, one batch
-// of packets per block copied out of the ring, and gives each block back
-// to the kernel at once; it returns how many there were. Only the reading
-// goroutine calls it.
-func (s *packetSocket) readBlocks(tag string, emit func([]packetline.Packet)) int {
-	n := 0
-	for {
-		base := s.cur * blockSize
-		hdr := (*unix.TpacketHdrV1)(unsafe.Pointer(&s.ring[base+blockHdrOffset]))
-		if atomic.LoadUint32(&hdr.Block_status)&unix.TP_STATUS_USER == 0 {
-			return n
-		}
-		ps := s.copyBlock(base, hdr, tag)
-		atomic.StoreUint32(&hdr.Block_status, unix.TP_STATUS_KERNEL)
-		s.cur = (s.cur + 1) % s.nb
-		n++
-		if len(ps) > 0 {
-			emit(ps)
-		}
-	}
+// block is the packets of one block of the ring. Their Data points into
+// buf, or, for a block read in place, into the ring itself.
+type block struct {
+	ps  []packetline.Packet
+	buf []byte
+	// pending counts the packets not yet delivered, when a merge holds
+	// them: the block is reused once none is left.
+	pending int
 }
 
-// copyBlock copies the packets of the block at base into one new slab,
-// with the VLAN tag the kernel took off a frame put back in its place.
-// One allocation for the bytes of a block and one for its packets, not one
-// per packet: a block holds thousands under a flood.
-func (s *packetSocket) copyBlock(base int, hdr *unix.TpacketHdrV1, tag string) []packetline.Packet {
-	num := int(hdr.Num_pkts)
+// nextBlock returns the header of the block the kernel has handed over
+// next, or nil when it has not filled one yet.
+func (s *packetSocket) nextBlock() *unix.TpacketHdrV1 {
+	hdr := (*unix.TpacketHdrV1)(unsafe.Pointer(&s.ring[s.cur*blockSize+blockHdrOffset]))
+	if atomic.LoadUint32(&hdr.Block_status)&unix.TP_STATUS_USER == 0 {
+		return nil
+	}
+	return hdr
+}
+
+// release gives the current block back to the kernel and moves on.
+func (s *packetSocket) release(hdr *unix.TpacketHdrV1) {
+	atomic.StoreUint32(&hdr.Block_status, unix.TP_STATUS_KERNEL)
+	s.cur = (s.cur + 1) % s.nb
+}
+
+// fill puts the packets of the current block in b. With copyAll their
+// bytes are copied into b.buf, so they outlive the block; without, they
+// stay in the ring, valid until the block is released, and only a frame
+// whose VLAN tag is put back (which the kernel took off) is copied. b's
+// slices are reused: a flood costs no allocation per block.
+func (s *packetSocket) fill(hdr *unix.TpacketHdrV1, tag string, copyAll bool, b *block) {
+	base := s.cur * blockSize
 	end := base + blockSize
-	total := 0
-	for i, off := 0, base+int(hdr.Offset_to_first_pkt); i < num; i++ {
+	first := base + int(hdr.Offset_to_first_pkt)
+	// Room for everything first: the packets' Data must not move. A
+	// block's packets hold less than the block, and a tag put back adds 4
+	// bytes to a packet whose header alone takes more, so twice the block
+	// always does; a copy for the merge, held a while, gets what it needs.
+	need := 2 * blockSize
+	if copyAll {
+		need = 0
+		for i, off := 0, first; i < int(hdr.Num_pkts); i++ {
+			ph := s.packetAt(off, end)
+			if ph == nil {
+				break
+			}
+			need += int(ph.Snaplen) + vlanTagLen
+			off += int(ph.Next_offset)
+		}
+	}
+	if cap(b.buf) < need {
+		b.buf = make([]byte, 0, need)
+	}
+	b.buf, b.ps = b.buf[:0], b.ps[:0]
+	for i, off := 0, first; i < int(hdr.Num_pkts); i++ {
 		ph := s.packetAt(off, end)
 		if ph == nil {
-			num = i
 			break
 		}
-		total += int(ph.Snaplen) + vlanTagLen
-		off += int(ph.Next_offset)
-	}
-	slab := make([]byte, 0, total)
-	ps := make([]packetline.Packet, 0, num)
-	for i, off := 0, base+int(hdr.Offset_to_first_pkt); i < num; i++ {
-		ph := s.packetAt(off, end)
-		data := s.ring[off+int(ph.Mac) : off+int(ph.Mac)+int(ph.Snaplen)]
+		data := s.ring[off+int(ph.Mac) : off+int(ph.Mac)+int(ph.Snaplen) : off+int(ph.Mac)+int(ph.Snaplen)]
 		wire := int(ph.Len)
-		start := len(slab)
-		if s.link == layers.LinkTypeEthernet && ph.Status&unix.TP_STATUS_VLAN_VALID != 0 {
+		switch {
+		case s.tagged(ph):
+			start := len(b.buf)
 			tpid := uint16(0)
 			if ph.Status&unix.TP_STATUS_VLAN_TPID_VALID != 0 {
 				tpid = ph.Hv1.Vlan_tpid
 			}
-			slab = packetline.AppendWithVLANTag(slab, data, tpid, uint16(ph.Hv1.Vlan_tci))
-			wire += len(slab) - start - len(data)
-		} else {
-			slab = append(slab, data...)
+			b.buf = packetline.AppendWithVLANTag(b.buf, data, tpid, uint16(ph.Hv1.Vlan_tci))
+			wire += len(b.buf) - start - len(data)
+			data = b.buf[start:len(b.buf):len(b.buf)]
+		case copyAll:
+			start := len(b.buf)
+			b.buf = append(b.buf, data...)
+			data = b.buf[start:len(b.buf):len(b.buf)]
 		}
-		ps = append(ps, packetline.Packet{
-			Data: slab[start:len(slab):len(slab)], Length: wire, Link: s.link,
+		b.ps = append(b.ps, packetline.Packet{
+			Data: data, Length: wire, Link: s.link,
 			Time: time.Unix(int64(ph.Sec), int64(ph.Nsec)),
 			Dir:  packetline.Direction(s.ring[off+sllOffset+sllPkttype]), Tag: tag,
 		})
 		off += int(ph.Next_offset)
 	}
-	return ps
+}
+
+// tagged reports a frame whose outer VLAN tag the kernel took off and
+// keeps beside it: the tag goes back in, as libpcap puts it back.
+func (s *packetSocket) tagged(ph *unix.Tpacket3Hdr) bool {
+	return s.link == layers.LinkTypeEthernet && ph.Status&unix.TP_STATUS_VLAN_VALID != 0
 }
 
 // packetAt is the packet header at off, or nil if the packet it describes
