@@ -48,9 +48,10 @@ interface, named IFACE@NS), for Wireshark or tcpdump -r; -w - writes it to
 standard output as it comes, so "lazyns capture … -w - | wireshark -k -i -"
 and "| tcpdump -r -" show the packets live.
 
-ctrl+c (SIGINT or SIGTERM) or -c N packets ends the capture; a summary goes
-to standard error: "N packets captured, M dropped by the kernel", with the
-counts of each interface when there are several. The kernel drops packets
+A line on standard error says where the capture runs once it does;
+ctrl+c (SIGINT or SIGTERM) or -c N packets ends it, and a summary follows
+there: "N packets captured, M dropped by the kernel", with the counts of
+each interface when there are several. The kernel drops packets
 when lazyns cannot keep up (its ring is full); none are lost otherwise.
 
 Capture only reads, so it works with --read-only. Unlike tcpdump, it does
@@ -106,17 +107,15 @@ func (a *app) capture(cmd *cobra.Command, args []string, fl captureFlags) error 
 		}
 		return err
 	}
-	stats := c.Stats()
-	if a.interactive() {
-		fmt.Fprintf(a.stderr, "lazyns: capturing on %s%s; ctrl+c ends\n", tagList(stats), filterNote(fl.filter))
-	}
+	// As tcpdump says "listening on": the capture is running from here.
+	fmt.Fprintf(a.stderr, "lazyns: capturing on %s%s; ctrl+c ends\n", tagList(c.Stats()), filterNote(fl.filter))
 	select {
 	case <-ctx.Done():
 	case <-run.full:
 	case <-run.failed:
 	case <-c.Done():
 	}
-	stats = c.Stop()
+	stats := c.Stop()
 	werr := sink.finish(stats)
 	fmt.Fprintln(a.stderr, run.summary(stats))
 	if err := run.err(); err != nil {
@@ -155,13 +154,6 @@ func (a *app) captureUsage(fl captureFlags) error {
 		}
 	}
 	return nil
-}
-
-// interactive reports whether stderr is a terminal: the line saying the
-// capture started is for a person, not for a script reading stderr.
-func (a *app) interactive() bool {
-	f, ok := a.stderr.(*os.File)
-	return ok && term.IsTerminal(f.Fd())
 }
 
 func tagList(stats []nsops.PointStats) string {
