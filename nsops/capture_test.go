@@ -1,6 +1,7 @@
 package nsops
 
 import (
+	"bytes"
 	"errors"
 	"net"
 	"os/exec"
@@ -8,6 +9,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"golang.org/x/sys/unix"
 
 	"github.com/lazyns/lazyns/model"
 	"github.com/lazyns/lazyns/model/packetline"
@@ -283,4 +288,88 @@ func TestCaptureErrors(t *testing.T) {
 		t.Errorf("%d descriptors open after the capture, %d before", n, fds)
 	}
 	nstest.AssertThreadsHome(t, home)
+}
+
+// A frame with a VLAN tag crosses the pair: sent with the tag in its
+// bytes from A, it arrives at B with the tag taken off by the kernel and
+// kept beside it. Both captures show it tagged, the same bytes, and
+// "vlan 42" picks it out on both sides while "vlan 7" does not.
+func TestCaptureVLANTagPutBack(t *testing.T) {
+	p := nstest.NewVethPair(t)
+	sys, snap, pa, pb := pairPoints(t, p)
+	a, b := byName(t, snap, p.A), byName(t, snap, p.B)
+	la, lb := a.LinkByName(p.IfA), b.LinkByName(p.IfB)
+
+	icmp := &layers.ICMPv4{TypeCode: layers.CreateICMPv4TypeCode(8, 0), Id: 9, Seq: 1}
+	frame := gopacket.NewSerializeBuffer()
+	err := gopacket.SerializeLayers(frame, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true},
+		&layers.Ethernet{SrcMAC: la.MAC, DstMAC: lb.MAC, EthernetType: layers.EthernetTypeDot1Q},
+		&layers.Dot1Q{VLANIdentifier: 42, Priority: 3, Type: layers.EthernetTypeIPv4},
+		&layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolICMPv4, SrcIP: net.ParseIP("10.42.0.1"), DstIP: net.ParseIP("10.42.0.2")},
+		icmp, gopacket.Payload("lazyns vlan"))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var got [2][]packetline.Packet
+	var mu sync.Mutex
+	keep := func(side int) func([]packetline.Packet) {
+		return func(ps []packetline.Packet) {
+			mu.Lock()
+			defer mu.Unlock()
+			for _, q := range ps {
+				q.Data = bytes.Clone(q.Data)
+				got[side] = append(got[side], q)
+			}
+		}
+	}
+	var off lines
+	ca, err := sys.StartCapture(snap, []model.CapturePoint{pa}, CaptureOptions{Filter: "vlan 42 and icmp", Deliver: keep(0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb, err := sys.StartCapture(snap, []model.CapturePoint{pb}, CaptureOptions{Filter: "vlan 42 and icmp", Deliver: keep(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cx, err := sys.StartCapture(snap, []model.CapturePoint{pa, pb}, CaptureOptions{Filter: "vlan 7", Deliver: off.deliver})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := openNamespace(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	err = InNamespace(int(f.Fd()), func() error {
+		fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_CLOEXEC, 0)
+		if err != nil {
+			return err
+		}
+		defer unix.Close(fd)
+		return unix.Sendto(fd, frame.Bytes(), 0, &unix.SockaddrLinklayer{Ifindex: la.Index, Halen: 6})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca.Stop()
+	cb.Stop()
+	cx.Stop()
+	if len(got[0]) != 1 || len(got[1]) != 1 {
+		t.Fatalf("vlan 42: %d packets on %s, %d on %s; want 1 and 1", len(got[0]), p.IfA, len(got[1]), p.IfB)
+	}
+	for side, q := range []packetline.Packet{got[0][0], got[1][0]} {
+		if !bytes.Equal(q.Data, frame.Bytes()) || q.Length != len(frame.Bytes()) {
+			t.Errorf("side %d: %d of %d bytes, not the frame sent:\n got %x\nwant %x", side, len(q.Data), q.Length, q.Data, frame.Bytes())
+		}
+		if line := packetline.NewFormatter().Line(&q); !strings.Contains(line, "vlan 42, ") || !strings.Contains(line, "ICMP echo request, id 9, seq 1") {
+			t.Errorf("side %d: %q", side, line)
+		}
+	}
+	if got[0][0].Dir != packetline.Out || got[1][0].Dir != packetline.In {
+		t.Errorf("directions %v and %v", got[0][0].Dir, got[1][0].Dir)
+	}
+	if l := off.all(); len(l) != 0 {
+		t.Errorf("vlan 7 let through: %q", l)
+	}
 }
