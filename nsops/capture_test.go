@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"net"
+	"os"
 	"os/exec"
 	"strings"
 	"sync"
@@ -371,5 +372,74 @@ func TestCaptureVLANTagPutBack(t *testing.T) {
 	}
 	if l := off.all(); len(l) != 0 {
 		t.Errorf("vlan 7 let through: %q", l)
+	}
+}
+
+// A tun device has no link-layer header: its packets are raw IP, and a
+// filter compiled for raw IP picks them out. A packet written into the
+// tun arrives on it (In); the kernel's answer leaves through it (Out).
+func TestCaptureTunIsRawIP(t *testing.T) {
+	ns := nstest.Netns(t)
+	nstest.IP(t, "-n", ns, "tuntap", "add", "dev", "tun0", "mode", "tun")
+	nstest.IP(t, "-n", ns, "addr", "add", "10.8.0.1", "peer", "10.8.0.2", "dev", "tun0")
+	nstest.IP(t, "-n", ns, "link", "set", "tun0", "up")
+	sys, snap := snapshot(t)
+	n := byName(t, snap, ns)
+	f, err := openNamespace(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var tun *os.File
+	err = InNamespace(int(f.Fd()), func() error {
+		fd, err := unix.Open("/dev/net/tun", unix.O_RDWR|unix.O_CLOEXEC|unix.O_NONBLOCK, 0)
+		if err != nil {
+			return err
+		}
+		ifr, _ := unix.NewIfreq("tun0")
+		ifr.SetUint16(unix.IFF_TUN | unix.IFF_NO_PI)
+		if err := unix.IoctlIfreq(fd, unix.TUNSETIFF, ifr); err != nil {
+			unix.Close(fd)
+			return err
+		}
+		tun = os.NewFile(uintptr(fd), "tun0")
+		return nil
+	})
+	if err != nil {
+		t.Skipf("no tun device to attach to: %v", err)
+	}
+	defer tun.Close()
+
+	var l lines
+	c, err := sys.StartCapture(snap, []model.CapturePoint{model.PointOf(n, n.LinkByName("tun0"))}, CaptureOptions{Filter: "icmp and host 10.8.0.2", Deliver: l.deliver})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := c.Stats()
+	if len(st) != 1 || st[0].Link != layers.LinkTypeRaw {
+		t.Fatalf("tun0 captured as %v, want raw IP", st)
+	}
+	pkt := gopacket.NewSerializeBuffer()
+	err = gopacket.SerializeLayers(pkt, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true},
+		&layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolICMPv4, SrcIP: net.ParseIP("10.8.0.2"), DstIP: net.ParseIP("10.8.0.1")},
+		&layers.ICMPv4{TypeCode: layers.CreateICMPv4TypeCode(8, 0), Id: 5, Seq: 1}, gopacket.Payload("lazyns tun"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tun.Write(pkt.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	reply := make([]byte, 1500)
+	if err := tun.SetReadDeadline(time.Now().Add(5 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tun.Read(reply); err != nil {
+		t.Fatalf("no reply through the tun: %v", err)
+	}
+	c.Stop()
+	got := l.all()
+	want := []string{" In IP 10.8.0.2 > 10.8.0.1: ICMP echo request, id 5, seq 1", " Out IP 10.8.0.1 > 10.8.0.2: ICMP echo reply, id 5, seq 1"}
+	if len(got) != 2 || !strings.Contains(got[0], want[0]) || !strings.Contains(got[1], want[1]) {
+		t.Errorf("tun0:\n%s\nwant lines with\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
