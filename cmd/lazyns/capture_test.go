@@ -15,6 +15,7 @@ import (
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
 
 	"github.com/lazyns/lazyns/nsops"
 	"github.com/lazyns/lazyns/nsops/nstest"
@@ -440,5 +441,60 @@ func TestCaptureManAndCompletion(t *testing.T) {
 	_, out, _ = lazyns(t, "__complete", "capture", p.A, p.IfA, "eth0@"+p.B[:len(p.B)-1])
 	if !strings.Contains(out, "eth0@"+p.B+"\n") {
 		t.Errorf("capture %s %s eth0@<TAB>: %q", p.A, p.IfA, out)
+	}
+}
+
+// Hostile names stay inert in the lines, the tags, the summary and the
+// pcapng interface names: an ESC byte in an interface name, $(…) in a
+// namespace's.
+func TestCaptureHostileNames(t *testing.T) {
+	nstest.RequireTool(t, "ping")
+	nstest.RequireTool(t, "tcpdump")
+	cleanConfigEnv(t)
+	p := nstest.NewVethPair(t)
+	ns := "x$(id)`id`" + nstest.Name("h")
+	nstest.NetnsNamed(t, ns)
+	evil := "e\x1b[31m" + nstest.Name("")[6:]
+	nstest.IP(t, "-n", p.B, "link", "set", p.IfB, "netns", ns)
+	nstest.IP(t, "-n", ns, "link", "set", p.IfB, "name", evil)
+	nstest.IP(t, "-n", ns, "addr", "add", p.IPB+"/24", "dev", evil)
+	nstest.IP(t, "-n", ns, "link", "set", evil, "up")
+	bin := buildBinary(t)
+	file := filepath.Join(t.TempDir(), "evil.pcapng")
+	c := startCapture(t, bin, nil, p.A, p.IfA, evil+"@"+ns, "-f", "icmp", "-c", "4")
+	f := startCapture(t, bin, nil, p.A, p.IfA, evil+"@"+ns, "-f", "icmp", "-c", "4", "-w", file)
+	pingFrom(t, p.A, p.IPB, "1")
+	for _, proc := range []*captureProc{c, f} {
+		if code := proc.wait(t); code != 0 {
+			t.Fatalf("exit %d: %s", code, proc.stderr.String())
+		}
+	}
+	inert := strings.ReplaceAll(evil, "\x1b", `\x1b`)
+	for what, s := range map[string]string{"lines": c.stdout.String(), "stderr": c.stderr.String()} {
+		if strings.ContainsRune(s, 0x1b) || !strings.Contains(s, inert) || !strings.Contains(s, "@"+ns) {
+			t.Errorf("%s: %q", what, s)
+		}
+	}
+	raw, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	r, err := pcapgo.NewNgReader(raw, pcapgo.DefaultNgReaderOptions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for { // the reader learns interfaces as it reads on
+		if _, _, err := r.ReadPacketData(); err != nil {
+			break
+		}
+	}
+	var names []string
+	for i := range r.NInterfaces() {
+		intf, _ := r.Interface(i)
+		names = append(names, intf.Name)
+	}
+	if len(names) != 2 || names[1] != inert+"@"+ns {
+		t.Errorf("pcapng interfaces %q, want the second %q", names, inert+"@"+ns)
 	}
 }
