@@ -226,7 +226,7 @@ func TestCaptureCountAndFilter(t *testing.T) {
 	bin := buildBinary(t)
 	pingFrom(t, p.A, p.IPB, "1")
 	stop := make(chan struct{})
-	sent := udpFlow(t, p, stop)
+	sent := nstest.UDPFlow(t, p, 5302, nsops.InNamespace, stop)
 	c := startCapture(t, bin, nil, p.B, p.IfB, "-f", "icmp", "-c", "6")
 	pingFrom(t, p.A, p.IPB, "5")
 	if code := c.wait(t); code != 0 {
@@ -248,55 +248,6 @@ func TestCaptureCountAndFilter(t *testing.T) {
 	if got := c.summary(); got != "6 packets captured, 0 dropped by the kernel" {
 		t.Errorf("summary %q", got)
 	}
-}
-
-// udpFlow sends an 8-byte datagram every millisecond from A to a socket
-// listening in B until stop closes; it returns how many were sent.
-func udpFlow(t *testing.T, p nstest.VethPair, stop <-chan struct{}) <-chan int {
-	t.Helper()
-	var recv, send *net.UDPConn
-	in := func(ns string, fn func() error) {
-		f, err := os.Open(filepath.Join("/run/netns", ns))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		if err := nsops.InNamespace(int(f.Fd()), fn); err != nil {
-			t.Fatal(err)
-		}
-	}
-	in(p.B, func() (err error) {
-		recv, err = net.ListenUDP("udp4", &net.UDPAddr{IP: net.ParseIP(p.IPB), Port: 5302})
-		return err
-	})
-	in(p.A, func() (err error) {
-		send, err = net.DialUDP("udp4", nil, &net.UDPAddr{IP: net.ParseIP(p.IPB), Port: 5302})
-		return err
-	})
-	go func() {
-		buf := make([]byte, 64)
-		for {
-			if _, err := recv.Read(buf); err != nil {
-				return
-			}
-		}
-	}()
-	sent := make(chan int, 1)
-	go func() {
-		n := 0
-		defer func() { send.Close(); recv.Close(); sent <- n }()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-time.After(time.Millisecond):
-			}
-			if _, err := send.Write([]byte("lazyns!!")); err == nil {
-				n++
-			}
-		}
-	}()
-	return sent
 }
 
 // A DNS query for a name holding an ESC byte shows it escaped: the line

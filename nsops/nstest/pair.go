@@ -2,7 +2,11 @@ package nstest
 
 import (
 	"fmt"
+	"net"
+	"os"
+	"path/filepath"
 	"testing"
+	"time"
 )
 
 // VethPair is two namespaces joined by a veth pair, each end up with an
@@ -33,4 +37,60 @@ func NewVethPair(t testing.TB) VethPair {
 	IP(t, "-n", p.A, "link", "set", p.IfA, "up")
 	IP(t, "-n", p.B, "link", "set", p.IfB, "up")
 	return p
+}
+
+// UDPFlow sends an 8-byte datagram every millisecond from p.A to a socket
+// listening on port in p.B (so that no port unreachable comes back) until
+// stop is closed; the channel then gives how many were sent, both
+// sockets closed. enter is nsops.InNamespace, the one doorway into a
+// namespace (nstest cannot import nsops, whose tests import nstest).
+func UDPFlow(t testing.TB, p VethPair, port int, enter func(nsFd int, fn func() error) error, stop <-chan struct{}) <-chan int {
+	t.Helper()
+	var recv, send *net.UDPConn
+	in := func(ns string, fn func() error) {
+		f, err := os.Open(filepath.Join("/run/netns", ns))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := enter(int(f.Fd()), fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in(p.B, func() (err error) {
+		recv, err = net.ListenUDP("udp4", &net.UDPAddr{IP: net.ParseIP(p.IPB), Port: port})
+		return err
+	})
+	in(p.A, func() (err error) {
+		send, err = net.DialUDP("udp4", nil, &net.UDPAddr{IP: net.ParseIP(p.IPB), Port: port})
+		return err
+	})
+	go func() {
+		buf := make([]byte, 64)
+		for {
+			if _, err := recv.Read(buf); err != nil {
+				return
+			}
+		}
+	}()
+	sent := make(chan int, 1)
+	go func() {
+		n := 0
+		defer func() {
+			send.Close()
+			recv.Close()
+			sent <- n
+		}()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(time.Millisecond):
+			}
+			if _, err := send.Write([]byte("lazyns!!")); err == nil {
+				n++
+			}
+		}
+	}()
+	return sent
 }
