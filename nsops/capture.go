@@ -23,8 +23,11 @@ type CaptureOptions struct {
 	Filter string
 	// Promisc turns promiscuous mode on while the capture runs.
 	Promisc bool
-	// RingBytes is the kernel's ring for each interface (DefaultRingBytes
-	// when 0): how much a burst may pile up before the kernel drops.
+	// RingBytes is the kernel's ring for each interface: how much a burst
+	// may pile up before the kernel drops. 0 is DefaultRingBytes for up
+	// to 8 interfaces, then 32 MiB shared among them, 1 MiB at least:
+	// every port of a large bridge would otherwise take 4 MiB of the
+	// kernel's memory.
 	RingBytes int
 	// Deliver receives the packets, in batches, in the order they were
 	// seen across every interface, from one goroutine. A packet's Data is
@@ -90,9 +93,6 @@ func (s *System) StartCapture(snap *model.Snapshot, points []model.CapturePoint,
 	if opt.Deliver == nil {
 		return nil, errors.New("capture: nowhere to deliver packets")
 	}
-	if opt.RingBytes <= 0 {
-		opt.RingBytes = DefaultRingBytes
-	}
 	c := &Capture{opt: opt, ended: make(chan struct{}), merged: make(chan struct{})}
 	seen := map[model.CapturePoint]bool{}
 	for _, p := range points {
@@ -101,6 +101,9 @@ func (s *System) StartCapture(snap *model.Snapshot, points []model.CapturePoint,
 			seen[p] = true
 			c.points = append(c.points, p)
 		}
+	}
+	if opt.RingBytes <= 0 {
+		opt.RingBytes = min(DefaultRingBytes, max(1<<20, (32<<20)/len(c.points)))
 	}
 	ok := false
 	defer func() {
@@ -340,8 +343,8 @@ func (c *Capture) merge() {
 	}
 }
 
-// Done is closed when every interface has stopped by itself (each went
-// away), so a caller waiting for Stop's reason can also wait for this.
+// Done is closed when every reader has ended: after Stop, or before it
+// when every interface went away (each PointStats.Err then says why).
 func (c *Capture) Done() <-chan struct{} { return c.ended }
 
 // Stats are the counts so far, per point, in the order the points were

@@ -3,6 +3,7 @@ package nsops
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -387,5 +388,59 @@ func TestCaptureTunIsRawIP(t *testing.T) {
 	want := []string{" In IP 10.8.0.2 > 10.8.0.1: ICMP echo request, id 5, seq 1", " Out IP 10.8.0.1 > 10.8.0.2: ICMP echo reply, id 5, seq 1"}
 	if len(got) != 2 || !strings.Contains(got[0], want[0]) || !strings.Contains(got[1], want[1]) {
 		t.Errorf("tun0:\n%s\nwant lines with\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// Every port of a bridge, as `c` offers it on the bridge: a ping from one
+// namespace behind the bridge to another is seen entering the bridge on
+// the first one's port and leaving it on the other's, in that order, and
+// not at all on a third port.
+func TestCaptureBridgePorts(t *testing.T) {
+	nstest.RequireTool(t, "ping")
+	br := nstest.Netns(t)
+	nstest.IP(t, "-n", br, "link", "add", "br0", "type", "bridge")
+	nstest.IP(t, "-n", br, "link", "set", "br0", "up")
+	var ends []string
+	for i := range 3 {
+		ns := nstest.Netns(t)
+		nstest.Sh(t, "ip netns exec "+ns+" sysctl -qw net.ipv6.conf.all.disable_ipv6=1")
+		port := fmt.Sprintf("port%d", i)
+		nstest.IP(t, "-n", br, "link", "add", port, "type", "veth", "peer", "name", "eth0", "netns", ns)
+		nstest.IP(t, "-n", br, "link", "set", port, "master", "br0", "up")
+		nstest.IP(t, "-n", ns, "addr", "add", fmt.Sprintf("10.214.0.%d/24", i+1), "dev", "eth0")
+		nstest.IP(t, "-n", ns, "link", "set", "eth0", "up")
+		ends = append(ends, ns)
+	}
+	nstest.Sh(t, "ip netns exec "+br+" sysctl -qw net.ipv6.conf.all.disable_ipv6=1")
+	ping(t, ends[0], "10.214.0.2", "1")
+	sys, snap := snapshot(t)
+	bns := byName(t, snap, br)
+	choices := model.CaptureChoices(snap, bns.Key, bns.LinkByName("br0").Index)
+	if len(choices) != 2 || len(choices[1].Points) != 3 {
+		t.Fatalf("choices for br0: %+v", choices)
+	}
+	var l lines
+	c, err := sys.StartCapture(snap, choices[1].Points, CaptureOptions{Filter: "icmp", Deliver: l.deliver})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ping(t, ends[0], "10.214.0.2", "2")
+	c.Stop()
+	got := l.all()
+	// Frames for other hosts, as a bridge port receives them: P.
+	want := []string{"port0@" + br + " P IP 10.214.0.1 > 10.214.0.2: ICMP echo request",
+		"port1@" + br + " Out IP 10.214.0.1 > 10.214.0.2: ICMP echo request",
+		"port1@" + br + " P IP 10.214.0.2 > 10.214.0.1: ICMP echo reply",
+		"port0@" + br + " Out IP 10.214.0.2 > 10.214.0.1: ICMP echo reply"}
+	if len(got) != 8 {
+		t.Fatalf("%d lines, want 8:\n%s", len(got), strings.Join(got, "\n"))
+	}
+	for i, line := range got {
+		if !strings.Contains(line, want[i%4]) {
+			t.Errorf("line %d: %q, want %q", i, line, want[i%4])
+		}
+	}
+	if count(got, "port2@") != 0 {
+		t.Errorf("the third port saw the ping")
 	}
 }
