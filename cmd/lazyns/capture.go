@@ -31,11 +31,13 @@ func newCaptureCmd(a *app) *cobra.Command {
 		Use:   "capture NS IFACE [IFACE|IFACE@NS...] [-f FILTER] [-c N] [-w FILE|-] [--promisc]",
 		Short: "Packets on one or more interfaces, in any namespaces, like tcpdump",
 		Long: `Capture the packets crossing IFACE in namespace NS, and on every other
-interface given, and print one line per packet as "tcpdump -n" does. An
-interface is IFACE (in NS) or IFACE@NS (in another namespace; the name is
-split at its last @). Packets from several interfaces come in one stream in
-the order they were seen, each line tagged with where: IFACE@NS, or IFACE
-alone in lazyns's own namespace.
+interface given, and print one line per packet as "tcpdump -n" does, with
+the direction tcpdump shows on "any": In, Out, B (broadcast), M (multicast),
+P (for another host). An interface is IFACE (in NS) or IFACE@NS (in another
+namespace; the name is split at its last @). Packets from several interfaces
+come in one stream in the order they were seen, each line tagged with where:
+IFACE@NS, or IFACE alone in lazyns's own namespace. By hand, for one
+interface: ip netns exec NS tcpdump -p -n -i IFACE.
 
 -f takes a filter in tcpdump's syntax: host, net, port, portrange, src, dst,
 tcp, udp, icmp, icmp6, arp, ip, ip6, vlan, proto, ether host, broadcast,
@@ -48,11 +50,12 @@ interface, named IFACE@NS), for Wireshark or tcpdump -r; -w - writes it to
 standard output as it comes, so "lazyns capture … -w - | wireshark -k -i -"
 and "| tcpdump -r -" show the packets live.
 
-A line on standard error says where the capture runs once it does;
-ctrl+c (SIGINT or SIGTERM) or -c N packets ends it, and a summary follows
-there: "N packets captured, M dropped by the kernel", with the counts of
-each interface when there are several. The kernel drops packets
-when lazyns cannot keep up (its ring is full); none are lost otherwise.
+A line on standard error says where the capture runs once it does; ctrl+c
+(SIGINT or SIGTERM) or -c N packets ends it, and a summary follows there:
+"N packets captured, M dropped by the kernel", with the counts of each
+interface when there are several. The kernel drops packets only when lazyns
+cannot keep up (the ring it fills for lazyns is full). Packets are captured
+whole.
 
 Capture only reads, so it works with --read-only. Unlike tcpdump, it does
 not put the interface in promiscuous mode unless asked (--promisc, which
