@@ -32,7 +32,8 @@ type CaptureOptions struct {
 	// Deliver receives the packets, in batches, in the order they were
 	// seen across every interface, from one goroutine. A packet's Data is
 	// only valid during the call: keep a copy (packetring.Ring.Push does).
-	// A slow Deliver makes the kernel drop packets, which Stats counts.
+	// A slow Deliver makes the kernel drop packets, which Stats counts;
+	// Deliver must not call Stop, which waits for it to return.
 	Deliver func([]packetline.Packet)
 }
 
@@ -94,11 +95,15 @@ func (s *System) StartCapture(snap *model.Snapshot, points []model.CapturePoint,
 		return nil, errors.New("capture: nowhere to deliver packets")
 	}
 	c := &Capture{opt: opt, ended: make(chan struct{}), merged: make(chan struct{})}
-	seen := map[model.CapturePoint]bool{}
+	type where struct {
+		ns   model.NsKey
+		name string
+	}
+	seen := map[where]bool{}
 	for _, p := range points {
 		p.Index = 0 // the name decides, read where it lives
-		if !seen[p] {
-			seen[p] = true
+		if w := (where{p.Ns, p.Name}); !seen[w] {
+			seen[w] = true
 			c.points = append(c.points, p)
 		}
 	}
