@@ -19,6 +19,9 @@ type ReadOptions struct {
 	Full func(*model.Namespace) bool
 	// Progress, when set, is called as namespaces finish (from any goroutine).
 	Progress func(done, total int)
+	// Stats reads the counters of the links of the namespaces read
+	// completely (show prints them; they cost the kernel time at scale).
+	Stats bool
 }
 
 // Snapshot discovers every namespace and reads everything in it.
@@ -88,9 +91,9 @@ func (s *System) Read(ctx context.Context, snap *model.Snapshot, opt ReadOptions
 			return
 		}
 		if opt.Full == nil || opt.Full(ns) {
-			err = readInto(c, ns)
+			err = readInto(c, ns, opt.Stats)
 		} else {
-			err = readLinks(c, ns)
+			err = readLinks(c, ns, false)
 		}
 		if err != nil {
 			ns.Err = readFailure(err)
