@@ -20,6 +20,7 @@ type topo struct {
 	port map[model.NsKey]map[int]uint8
 	fail map[string]RouteFail // "ns dst" → a refusal the fake kernel gives
 	rpf  map[string]map[string]int
+	fw   map[string]*model.Firewall // by namespace name
 }
 
 func newTopo(t *testing.T) *topo {
@@ -148,9 +149,18 @@ func (tp *topo) state(k model.NsKey) (NsState, error) {
 	return NsState{Forward4: tp.fwd[ns.Name], Forward6: tp.fwd[ns.Name], PortState: tp.port[k], RPFilter: rpf}, nil
 }
 
+func (tp *topo) firewall(k model.NsKey) (*model.Firewall, error) {
+	return tp.fw[tp.snap.Find(k).Name], nil
+}
+
 func (tp *topo) trace(from, dst string) *Trace {
 	tp.t.Helper()
-	tr, err := Follow(Request{Snap: tp.snap, From: tp.ns(from).Key, Dst: net.ParseIP(dst), Lookup: tp.lookup, State: tp.state})
+	return tp.traceProbe(from, dst, Probe{})
+}
+
+func (tp *topo) traceProbe(from, dst string, p Probe) *Trace {
+	tp.t.Helper()
+	tr, err := Follow(Request{Snap: tp.snap, From: tp.ns(from).Key, Dst: net.ParseIP(dst), Probe: p, Lookup: tp.lookup, State: tp.state, Firewall: tp.firewall})
 	if err != nil {
 		tp.t.Fatal(err)
 	}
