@@ -49,7 +49,8 @@ func (s MasqueradeSpec) Family() string {
 }
 
 // RuleText is the rule as nft list ruleset prints it:
-// `ip saddr 10.0.1.0/24 oifname "eth0" masquerade`.
+// `ip saddr 10.0.1.0/24 oifname "eth0" counter masquerade` (the counter
+// shows in the Firewall view how many connections it translated).
 func (s MasqueradeSpec) RuleText() string {
 	return strings.Join(s.ruleWords(), " ")
 }
@@ -57,7 +58,7 @@ func (s MasqueradeSpec) RuleText() string {
 func (s MasqueradeSpec) ruleWords() []string {
 	// nft reads a quoted name as a name whatever it holds, where a bare
 	// one could be a keyword or hold a '$'.
-	return []string{s.Family(), "saddr", s.Src, "oifname", `"` + s.Out + `"`, "masquerade"}
+	return []string{s.Family(), "saddr", s.Src, "oifname", `"` + s.Out + `"`, "counter", "masquerade"}
 }
 
 // nft is the nft command argv inside the spec's namespace.

@@ -15,12 +15,12 @@ func TestMasqueradeSpecCmds(t *testing.T) {
 	want := []string{
 		"ip netns exec gw nft add table ip lazyns",
 		"ip netns exec gw nft add chain ip lazyns postrouting '{ type nat hook postrouting priority srcnat; policy accept; }'",
-		`ip netns exec gw nft add rule ip lazyns postrouting ip saddr 10.0.1.0/24 oifname '"eth0"' masquerade`,
+		`ip netns exec gw nft add rule ip lazyns postrouting ip saddr 10.0.1.0/24 oifname '"eth0"' counter masquerade`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("add:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if got := s.RuleText(); got != `ip saddr 10.0.1.0/24 oifname "eth0" masquerade` {
+	if got := s.RuleText(); got != `ip saddr 10.0.1.0/24 oifname "eth0" counter masquerade` {
 		t.Errorf("rule text %q", got)
 	}
 	del := s.DeleteCmds(4, true)
@@ -29,7 +29,7 @@ func TestMasqueradeSpecCmds(t *testing.T) {
 		t.Errorf("delete %v", del)
 	}
 	v6 := MasqueradeSpec{Src: "fd00:1::/64", Out: "wan", Host: true}
-	if c := v6.AddCmds()[2].String(); c != `nft add rule ip6 lazyns postrouting ip6 saddr fd00:1::/64 oifname '"wan"' masquerade` {
+	if c := v6.AddCmds()[2].String(); c != `nft add rule ip6 lazyns postrouting ip6 saddr fd00:1::/64 oifname '"wan"' counter masquerade` {
 		t.Errorf("v6 in the host: %q", c)
 	}
 	// A hostile link name stays one quoted word for the shell and for nft.
@@ -37,7 +37,7 @@ func TestMasqueradeSpecCmds(t *testing.T) {
 	if err := evil.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if c := evil.AddCmds()[2].Argv; c[len(c)-2] != "\"e$(id)\x1b\"" {
+	if c := evil.AddCmds()[2].Argv; c[len(c)-3] != "\"e$(id)\x1b\"" {
 		t.Errorf("argv %q", c)
 	}
 }
@@ -75,7 +75,7 @@ func TestMasqueradeSpecValidate(t *testing.T) {
 }
 
 func TestMasquerades(t *testing.T) {
-	masq := FwRule{Handle: 4, Text: `ip saddr 10.0.1.0/24 oifname "eth0" masquerade`, Verdict: FwVerdict{Kind: FwAccept},
+	masq := FwRule{Handle: 4, Text: `ip saddr 10.0.1.0/24 oifname "eth0" counter masquerade`, Verdict: FwVerdict{Kind: FwAccept},
 		NAT: &FwNAT{Kind: NATMasquerade}, Matches: []FwMatch{
 			{Kind: FwSaddr, Prefixes: []netip.Prefix{netip.MustParsePrefix("10.0.1.0/24")}},
 			{Kind: FwOifname, Names: []string{"eth0"}},

@@ -91,7 +91,7 @@ func TestNatLabPlan(t *testing.T) {
 	all := strings.Join(cmds, "\n")
 	for _, want := range []string{
 		"ip netns exec lzt-nat-gw sysctl -w net.ipv4.ip_forward=1",
-		`ip netns exec lzt-nat-gw nft add rule ip lazyns postrouting ip saddr 10.0.1.0/24 oifname '"eth0"' masquerade`,
+		`ip netns exec lzt-nat-gw nft add rule ip lazyns postrouting ip saddr 10.0.1.0/24 oifname '"eth0"' counter masquerade`,
 		"ip -n lzt-nat-inside route add default via 10.0.1.1",
 	} {
 		if !strings.Contains(all, want) {

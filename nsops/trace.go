@@ -1,6 +1,7 @@
 package nsops
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -23,6 +24,7 @@ import (
 // allowed read-only. One socket per namespace is opened on first use and
 // kept until Close. A Tracer is used by one goroutine at a time.
 type Tracer struct {
+	ctx   context.Context
 	sys   *System
 	snap  *model.Snapshot
 	open  map[model.NsKey]*tracerNs
@@ -50,10 +52,9 @@ func (t *Tracer) Close() {
 	}
 }
 
-// Trace follows a packet from the namespace from to dst; src may be nil.
+// Trace follows a ping from the namespace from to dst; src may be nil.
 func (t *Tracer) Trace(from model.NsKey, dst, src net.IP) (*trace.Trace, error) {
-	return trace.Follow(trace.Request{Snap: t.snap, From: from, Dst: dst, Src: src,
-		Names: t.sys.Names, Lookup: t.Lookup, State: t.State})
+	return t.TraceProbe(from, dst, src, trace.Probe{})
 }
 
 func (t *Tracer) ns(k model.NsKey) (*model.Namespace, *tracerNs, error) {

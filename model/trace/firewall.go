@@ -62,8 +62,9 @@ func (h *FwHit) What() string {
 	if !h.Policy {
 		s = "rule " + strings.TrimSpace(h.Rule)
 	}
-	if c := h.Counters; c != nil {
-		s += fmt.Sprintf(" (%d packets, %d bytes so far)", c.Packets, c.Bytes)
+	// nft's text of a rule with a counter carries the counts already.
+	if c := h.Counters; c != nil && !strings.Contains(h.Rule, "counter packets ") {
+		s += fmt.Sprintf(" (%s, %d bytes so far)", plural(c.Packets, "packet"), c.Bytes)
 	}
 	return s
 }
@@ -353,4 +354,11 @@ func (t *Trace) mayDropReason() string {
 		return ""
 	}
 	return "it may be dropped on the way, by " + strings.Join(parts, "; and by ")
+}
+
+func plural(n uint64, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
