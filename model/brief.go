@@ -61,10 +61,10 @@ func Badges(ns *Namespace) []string {
 		b = append(b, ns.Container.Label())
 	}
 	switch {
-	case ns.Err != "" && len(ns.Links) > 0:
+	case ns.Err != nil && len(ns.Links) > 0:
 		// Read, but a dump never settled: shown, marked as maybe incomplete.
 		b = append(b, "partial")
-	case ns.Err != "":
+	case ns.Err != nil:
 		b = append(b, "unreadable")
 	}
 	return b
@@ -121,7 +121,7 @@ func WriteList(w io.Writer, nss []*Namespace, paint Paint) {
 			ino = strconv.FormatUint(ns.Key.Ino, 10)
 		}
 		role := RoleName
-		if ns.Stale || ns.Err != "" {
+		if ns.Stale || ns.Err != nil {
 			role = RoleWarn
 		}
 		t.add(cell{Visible(ns.DisplayName()), role}, cell{ino, RoleDim},
@@ -177,10 +177,10 @@ func WriteShow(w io.Writer, ns *Namespace, names *Names, paint Paint) {
 		}
 		fmt.Fprintf(w, "  pids: %s\n", strings.Join(ps, ", "))
 	}
-	if ns.Err != "" {
-		fmt.Fprintf(w, "  %s\n", paint(RoleWarn, "error: "+Visible(ns.Err)))
+	if ns.Err != nil {
+		fmt.Fprintf(w, "  %s\n", paint(RoleWarn, "error: "+Visible(ns.Err.Error())))
 	}
-	if ns.Stale || (ns.Err != "" && len(ns.Links) == 0) {
+	if ns.Stale || (ns.Err != nil && len(ns.Links) == 0) {
 		return
 	}
 	links := &table{}

@@ -76,8 +76,8 @@ func (w *jsonWriter) namespace(ns *Namespace, names *Names) {
 	if len(ns.Mounts) > 0 {
 		w.strs("mounts", ns.Mounts)
 	}
-	if ns.Err != "" {
-		w.str("error", ns.Err)
+	if ns.Err != nil {
+		w.str("error", ns.Err.Error())
 	}
 	w.beginArray("links")
 	for i := range ns.Links {

@@ -169,16 +169,16 @@ func (s *System) SetForwarding(spec model.ForwardingSpec) ([]model.Cmd, error) {
 	if err := s.begin(spec); err != nil {
 		return nil, err
 	}
-	fd, release, err := s.openNs(spec.Ns)
+	n, err := s.holdNamed(spec.Ns)
 	if err != nil {
 		return nil, err
 	}
-	defer release()
+	defer n.close()
 	v := []byte("0\n")
 	if spec.On {
 		v = []byte("1\n")
 	}
-	err = InNamespace(fd, func() error {
+	err = n.do(func() error {
 		// /proc/sys/net shows the namespace of the thread that opens it.
 		return os.WriteFile("/proc/sys/"+strings.ReplaceAll(spec.Sysctl(), ".", "/"), v, 0o644)
 	})
@@ -249,7 +249,7 @@ func downLinkWithSubnetOf(h *netlink.Handle, gw net.IP) string {
 	if gw == nil {
 		return ""
 	}
-	addrs, err := h.AddrList(nil, netlink.FAMILY_ALL)
+	addrs, err := addrList(h, nil)
 	if err != nil {
 		return ""
 	}

@@ -1,8 +1,7 @@
-// Package tui is the lazyns terminal UI.
 package tui
 
 // Action names are how the help screen, the config file ([keys]) and the
-// key map refer to each binding.
+// key tables refer to each binding that can be remapped.
 const (
 	ActQuit        = "quit"
 	ActHelp        = "help"
@@ -37,42 +36,3 @@ const (
 	ActTrace       = "trace"
 	ActLab         = "lab"
 )
-
-// DefaultKeys is the default key map (PRODUCT.md), by action. It returns a
-// new map each time so no caller can change another's.
-func DefaultKeys() map[string][]string {
-	return map[string][]string{
-		ActQuit:        {"q", "ctrl+c"},
-		ActHelp:        {"?"},
-		ActFilter:      {"/"},
-		ActUp:          {"k", "up"},
-		ActDown:        {"j", "down"},
-		ActPageUp:      {"pgup"},
-		ActPageDown:    {"pgdown"},
-		ActTop:         {"g", "home"},
-		ActBottom:      {"G", "end"},
-		ActFocusNext:   {"tab"},
-		ActFocusPrev:   {"shift+tab"},
-		ActTabNext:     {"]"},
-		ActTabPrev:     {"["},
-		ActFollow:      {"enter"},
-		ActTopology:    {"t"},
-		ActReload:      {"ctrl+r"},
-		ActShell:       {"s"},
-		ActExec:        {"x"},
-		ActNewNetns:    {"n"},
-		ActDeleteNetns: {"D"},
-		ActNewVeth:     {"v"},
-		ActNewBridge:   {"b"},
-		ActAttach:      {"m"},
-		ActDetach:      {"M"},
-		ActToggleUp:    {"u"},
-		ActAddAddr:     {"a"},
-		ActAddRoute:    {"r"},
-		ActMoveLink:    {"N"},
-		ActDelete:      {"d"},
-		ActHistory:     {"H"},
-		ActTrace:       {"T"},
-		ActLab:         {"L"},
-	}
-}

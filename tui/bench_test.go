@@ -9,7 +9,7 @@ import (
 
 // benchModel is the explorer over 1000 namespaces at 120×40.
 func benchModel(b *testing.B) *Model {
-	m := New(newFakeSource(bigSnapshot(1000)), nil, Options{Hostname: "vm", Theme: "dark"})
+	m := New(Deps{Source: newFakeSource(bigSnapshot(1000))}, Options{Hostname: "vm", Theme: "dark"})
 	b.Cleanup(m.Close)
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	m.Update(snapshotMsg{snap: bigSnapshot(1000)})

@@ -29,21 +29,6 @@ type Changer interface {
 	DeleteLink(model.LinkRef) ([]model.Cmd, error)
 }
 
-// changes is the UI's side of changing the kernel: who does it, and what
-// this session did. A change may start while another runs: each is all
-// or nothing on its own.
-type changes struct {
-	c       Changer
-	history model.History
-}
-
-// SetChanger lets the change keys act through c; without one they say
-// changes are not available.
-func (m *Model) SetChanger(c Changer) { m.chg.c = c }
-
-// History is every change made in this session.
-func (m *Model) History() *model.History { return &m.chg.history }
-
 // changeDoneMsg is the end of a change run by runChange.
 type changeDoneMsg struct {
 	want []model.Cmd // what the change was to do, shown when it fails
@@ -68,49 +53,12 @@ func within(nss ...string) scope { return scope{nss: nss} }
 
 var everything = scope{all: true}
 
-// The change keys plug into the explorer's action hooks (extend.go), which
-// refuse them under --read-only; history only reads, so it is allowed there.
-func init() {
-	onAction(ActHistory, (*Model).openHistory)
-	for act, form := range changeForms {
-		onAction(act, func(m *Model) tea.Cmd { return m.startChange(act, form) })
-	}
-}
-
-// startChange opens a change's form once there is something to change.
-func (m *Model) startChange(act string, form func(*Model) tea.Cmd) tea.Cmd {
-	switch {
-	case m.chg.c == nil:
-		m.setStatus(actionDesc[act]+": changes are not available in this build", true)
-		return nil
-	case m.snap == nil:
-		m.setStatus(actionDesc[act]+": still reading the namespaces", false)
-		return nil
-	}
-	return form(m)
-}
-
-// changeForms are what each change key opens (or does at once).
-var changeForms = map[string]func(*Model) tea.Cmd{
-	ActNewNetns:    (*Model).newNetnsForm,
-	ActDeleteNetns: (*Model).deleteNetnsConfirm,
-	ActNewVeth:     (*Model).newVethForm,
-	ActNewBridge:   (*Model).newBridgeForm,
-	ActAttach:      (*Model).attachForm,
-	ActDetach:      (*Model).detachLink,
-	ActToggleUp:    (*Model).toggleLink,
-	ActAddAddr:     (*Model).addAddrForm,
-	ActAddRoute:    (*Model).addRouteForm,
-	ActMoveLink:    (*Model).moveLinkForm,
-	ActDelete:      (*Model).deleteConfirm,
-}
-
 // runChange runs do in a command, off the UI goroutine, saying in the
-// status line the commands it stands for.
-func (m *Model) runChange(want []model.Cmd, sc scope, do func(Changer) ([]model.Cmd, error)) tea.Cmd {
-	m.setStatus(m.cmdStatus(want, "…"), false)
-	c := m.chg.c
-	ctx, src, snap := m.ctx, m.src, m.snap
+// status line the commands it stands for. A change may start while another
+// runs: each is all or nothing on its own.
+func runChange(s *mainScreen, want []model.Cmd, sc scope, do func(Changer) ([]model.Cmd, error)) tea.Cmd {
+	s.c.setStatus(cmdStatus(s.width, want, "…"), false)
+	c, ctx, src, snap := s.c.Changer, s.c.ctx, s.c.Source, s.snap()
 	return func() tea.Msg {
 		cmds, err := do(c)
 		msg := changeDoneMsg{want: want, cmds: cmds, err: err, read: sc}
@@ -147,6 +95,20 @@ func rereadNames(ctx context.Context, src Source, snap *model.Snapshot, nss []st
 	return out
 }
 
+// cmdStatus is "$ ip -n blue link set veth1 up  ✓ done": the first
+// command, cut to leave room for the outcome, and how many more ran.
+func cmdStatus(width int, cmds []model.Cmd, outcome string) string {
+	if len(cmds) == 0 {
+		return outcome
+	}
+	more := ""
+	if len(cmds) > 1 {
+		more = "  (+" + strconv.Itoa(len(cmds)-1) + " more, H lists them)"
+	}
+	room := width - 2 - displaywidth.String(more) - 2 - min(displaywidth.String(outcome), width/2)
+	return cut("$ "+cmds[0].String(), max(8, room)) + more + "  " + outcome
+}
+
 // changeDone records a change that happened, says how it went, and reads
 // again what it touched.
 func (m *Model) changeDone(msg changeDoneMsg) tea.Cmd {
@@ -159,30 +121,16 @@ func (m *Model) changeDone(msg changeDoneMsg) tea.Cmd {
 		m.setSnapshot(msg.freshAll)
 	}
 	if msg.err != nil {
-		m.setStatus(m.cmdStatus(msg.want, "✗ "+model.Visible(msg.err.Error())), true)
+		m.c.setStatus(cmdStatus(m.width, msg.want, "✗ "+model.Visible(msg.err.Error())), true)
 	} else {
-		m.chg.history.Record(msg.cmds...)
-		m.setStatus(m.cmdStatus(msg.cmds, "✓ done"), false)
+		m.c.history.Record(msg.cmds...)
+		m.c.setStatus(cmdStatus(m.width, msg.cmds, "✓ done"), false)
 	}
 	if m.pane != nil {
-		m.pane.refresh(m)
+		m.pane.refresh(m.snap)
 	}
 	if msg.freshAll == nil && (msg.read.all || msg.err != nil) {
 		return m.requestSnapshot()
 	}
 	return nil
-}
-
-// cmdStatus is "$ ip -n blue link set veth1 up  ✓ done": the first
-// command, cut to leave room for the outcome, and how many more ran.
-func (m *Model) cmdStatus(cmds []model.Cmd, outcome string) string {
-	if len(cmds) == 0 {
-		return outcome
-	}
-	more := ""
-	if len(cmds) > 1 {
-		more = "  (+" + strconv.Itoa(len(cmds)-1) + " more, H lists them)"
-	}
-	room := m.width - 2 - displaywidth.String(more) - 2 - min(displaywidth.String(outcome), m.width/2)
-	return cut("$ "+cmds[0].String(), max(8, room)) + more + "  " + outcome
 }

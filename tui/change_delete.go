@@ -7,59 +7,62 @@ import (
 
 // deleteConfirm asks before deleting what the cursor is on (d): a link on
 // the Links tab, an address on Addresses, a route on Routes.
-func (m *Model) deleteConfirm() tea.Cmd {
-	switch m.tab {
+func deleteConfirm(s *mainScreen) tea.Cmd {
+	switch s.detail.tab {
 	case tabLinks:
-		return m.deleteLinkConfirm()
+		return deleteLinkConfirm(s)
 	case tabAddrs:
-		return m.deleteAddrConfirm()
+		return deleteAddrConfirm(s)
 	case tabRoutes:
-		return m.deleteRouteConfirm()
+		return deleteRouteConfirm(s)
 	}
-	m.setStatus("delete: open the Links, Addresses or Routes tab and select what to delete", true)
+	s.c.setStatus("delete: open the Links, Addresses or Routes tab and select what to delete", true)
 	return nil
 }
 
-func (m *Model) deleteLinkConfirm() tea.Cmd {
-	ns, here, l, ok := m.selectedLink("delete link")
-	if !ok {
+func deleteLinkConfirm(s *mainScreen) tea.Cmd {
+	t, why := s.linked()
+	if why != "" {
+		s.c.setStatus("delete link: "+why, true)
 		return nil
 	}
+	ns, l := t.ns, t.link
 	if l.Flags&model.IFF_LOOPBACK != 0 {
-		m.setStatus("delete link: lo cannot be deleted; it goes with its namespace (D)", true)
+		s.c.setStatus("delete link: lo cannot be deleted; it goes with its namespace (D)", true)
 		return nil
 	}
-	ref := model.LinkRef{Ns: here, Name: l.Name}
+	ref := model.LinkRef{Ns: t.here, Name: l.Name}
 	q := "Delete " + model.Visible(l.Name) + " in " + model.Visible(ns.DisplayName()) + "?" +
-		bullets(model.DeleteLinkEffectsIn(m.snap, ns, l), "nothing else goes with it") + "\n\n$ " + ref.DeleteCmds()[0].String()
-	sc := within(here)
+		bullets(model.DeleteLinkEffectsIn(s.snap(), ns, l), "nothing else goes with it") + "\n\n$ " + ref.DeleteCmds()[0].String()
+	sc := within(t.here)
 	if l.Peer != nil {
 		sc = everything // the peer vanishes from its own namespace
 	}
-	return m.OpenDialog(NewConfirm("Delete link", q, func() tea.Cmd {
-		return m.runChange(ref.DeleteCmds(), sc, func(c Changer) ([]model.Cmd, error) { return c.DeleteLink(ref) })
+	return s.c.openDialog(NewConfirm("Delete link", q, func() tea.Cmd {
+		return runChange(s, ref.DeleteCmds(), sc, func(c Changer) ([]model.Cmd, error) { return c.DeleteLink(ref) })
 	}))
 }
 
-func (m *Model) deleteAddrConfirm() tea.Cmd {
-	ns, here, ok := m.changeNs("delete address")
-	if !ok {
+func deleteAddrConfirm(s *mainScreen) tea.Cmd {
+	t, why := s.named()
+	if why != "" {
+		s.c.setStatus("delete address: "+why, true)
 		return nil
 	}
-	l, a := m.selectedAddr(ns)
+	l, a := s.selectedAddr(t.ns)
 	if a == nil {
-		m.setStatus("delete address: no address selected", true)
+		s.c.setStatus("delete address: no address selected", true)
 		return nil
 	}
-	spec := model.AddrSpec{Ns: here, Dev: l.Name, CIDR: a.CIDR()}
+	spec := model.AddrSpec{Ns: t.here, Dev: l.Name, CIDR: a.CIDR()}
 	var effects []string
 	if a.PrefixLen < hostBits(a.Family) {
 		effects = append(effects, "the route to its subnet goes with it")
 	}
-	q := "Delete address " + spec.CIDR + " from " + model.Visible(l.Name) + " in " + model.Visible(ns.DisplayName()) + "?" +
+	q := "Delete address " + spec.CIDR + " from " + model.Visible(l.Name) + " in " + model.Visible(t.ns.DisplayName()) + "?" +
 		bullets(effects, "nothing else goes with it") + "\n\n$ " + spec.DeleteCmds()[0].String()
-	return m.OpenDialog(NewConfirm("Delete address", q, func() tea.Cmd {
-		return m.runChange(spec.DeleteCmds(), within(here), func(c Changer) ([]model.Cmd, error) { return c.DeleteAddr(spec) })
+	return s.c.openDialog(NewConfirm("Delete address", q, func() tea.Cmd {
+		return runChange(s, spec.DeleteCmds(), within(t.here), func(c Changer) ([]model.Cmd, error) { return c.DeleteAddr(spec) })
 	}))
 }
 
@@ -70,25 +73,26 @@ func hostBits(family int) int {
 	return 32
 }
 
-func (m *Model) deleteRouteConfirm() tea.Cmd {
-	ns, here, ok := m.changeNs("delete route")
-	if !ok {
+func deleteRouteConfirm(s *mainScreen) tea.Cmd {
+	t, why := s.named()
+	if why != "" {
+		s.c.setStatus("delete route: "+why, true)
 		return nil
 	}
-	r := m.selectedRoute(ns)
+	r := s.selectedRoute(t.ns)
 	if r == nil {
-		m.setStatus("delete route: no route selected", true)
+		s.c.setStatus("delete route: no route selected", true)
 		return nil
 	}
-	spec := routeSpec(here, r)
+	spec := routeSpec(t.here, r)
 	if err := spec.Validate(); err != nil {
-		m.setStatus("delete route: this route cannot be named by ip route del here ("+model.Visible(err.Error())+")", true)
+		s.c.setStatus("delete route: this route cannot be named by ip route del here ("+model.Visible(err.Error())+")", true)
 		return nil
 	}
-	q := "Delete the route " + model.RouteText(r, m.names) + " in " + model.Visible(ns.DisplayName()) + "?" +
+	q := "Delete the route " + model.RouteText(r, s.c.names) + " in " + model.Visible(t.ns.DisplayName()) + "?" +
 		"\n\n$ " + spec.DeleteCmds()[0].String()
-	return m.OpenDialog(NewConfirm("Delete route", q, func() tea.Cmd {
-		return m.runChange(spec.DeleteCmds(), within(here), func(c Changer) ([]model.Cmd, error) { return c.DeleteRoute(spec) })
+	return s.c.openDialog(NewConfirm("Delete route", q, func() tea.Cmd {
+		return runChange(s, spec.DeleteCmds(), within(t.here), func(c Changer) ([]model.Cmd, error) { return c.DeleteRoute(spec) })
 	}))
 }
 

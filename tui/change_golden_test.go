@@ -87,9 +87,8 @@ func TestChangeGolden(t *testing.T) {
 func newChangeTestModel(t *testing.T, w, h int, opt Options) (*teatest.TestModel, *Model, *fakeChanger) {
 	src := newFakeSource(fakeSnapshot())
 	opt.Hostname, opt.NoColor, opt.Theme = "vm", true, "dark"
-	m := New(src, nil, opt)
 	fc := &fakeChanger{}
-	m.SetChanger(fc)
+	m := New(Deps{Source: src, Changer: fc}, opt)
 	t.Cleanup(m.Close)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
 	waitScreen(t, tm, "8 namespaces")

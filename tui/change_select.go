@@ -4,59 +4,14 @@ import (
 	"github.com/lazyns/lazyns/model"
 )
 
-// What a change key acts on: the selected namespace, and the link,
-// address or route under the detail cursor.
-
-// changeNs is the selected namespace and the name a change calls it by
-// ("" for the host). Changes reach the host and named namespaces (as
-// `ip -n` does); for any other the status line says why not.
-func (m *Model) changeNs(what string) (*model.Namespace, string, bool) {
-	ns := m.Selected()
-	switch {
-	case ns == nil:
-		m.setStatus(what+": no namespace selected", true)
-	case ns.Host:
-		return ns, "", true
-	case ns.Stale:
-		m.setStatus(what+": "+model.Visible(ns.Name)+" is stale: no namespace is mounted there (D deletes the name)", true)
-	case !ns.Named():
-		m.setStatus(what+": "+model.Visible(ns.DisplayName())+" has no name under the netns directory; lazyns changes the host and named namespaces", true)
-	default:
-		return ns, ns.Name, true
-	}
-	return nil, "", false
-}
-
-// selectedLink is the link under the detail cursor, on a tab whose rows
-// are about links (Links, Addresses, Routes, Neighbours).
-func (m *Model) selectedLink(what string) (*model.Namespace, string, *model.Link, bool) {
-	ns, name, ok := m.changeNs(what)
-	if !ok {
-		return nil, "", nil, false
-	}
-	var l *model.Link
-	if r := m.cursorRow(); r != nil && r.link != 0 && m.tab <= tabNeigh {
-		l = ns.Link(r.link)
-	}
-	if l == nil {
-		m.setStatus(what+": select a link first (tab to the detail pane, Links tab)", true)
-		return nil, "", nil, false
-	}
-	return ns, name, l, true
-}
-
-// cursorRow is the detail row under the cursor, or nil.
-func (m *Model) cursorRow() *row {
-	if m.detail == nil || m.rows.cursor < 0 || m.rows.cursor >= len(m.detail.rows) {
-		return nil
-	}
-	return &m.detail.rows[m.rows.cursor]
-}
+// What a change key acts on beyond the selected namespace and link
+// (mainScreen.linked): the address or route under the detail cursor, and
+// the namespaces a form offers.
 
 // selectedAddr is the address under the cursor on the Addresses tab, whose
 // rows list each link's addresses in order.
-func (m *Model) selectedAddr(ns *model.Namespace) (*model.Link, *model.Addr) {
-	i := m.rows.cursor
+func (s *mainScreen) selectedAddr(ns *model.Namespace) (*model.Link, *model.Addr) {
+	i := s.detail.sc.cursor
 	for j := range ns.Links {
 		l := &ns.Links[j]
 		if i < len(l.Addrs) {
@@ -68,28 +23,28 @@ func (m *Model) selectedAddr(ns *model.Namespace) (*model.Link, *model.Addr) {
 }
 
 // selectedRoute is the route under the cursor on the Routes tab.
-func (m *Model) selectedRoute(ns *model.Namespace) *model.Route {
-	if i := m.rows.cursor; i >= 0 && i < len(ns.Routes) {
+func (s *mainScreen) selectedRoute(ns *model.Namespace) *model.Route {
+	if i := s.detail.sc.cursor; i >= 0 && i < len(ns.Routes) {
 		return &ns.Routes[i]
 	}
 	return nil
 }
 
-// nsChoices are the namespaces a change can name, for a choice field:
+// namespaceChoices are the namespaces a change can name, for a choice field:
 // the host and every named, mounted namespace, with their names as a
 // change takes them ("" = the host) beside the labels shown.
-type nsChoices struct {
+type namespaceChoices struct {
 	labels, names []string
 }
 
-func (m *Model) nsChoices(except ...string) nsChoices {
-	var c nsChoices
+func nsChoices(snap *model.Snapshot, except ...string) namespaceChoices {
+	var c namespaceChoices
 	skip := map[string]bool{}
 	for _, e := range except {
 		skip[e] = true
 	}
-	for i := range m.snap.Namespaces {
-		ns := &m.snap.Namespaces[i]
+	for i := range snap.Namespaces {
+		ns := &snap.Namespaces[i]
 		switch {
 		case ns.Host && !skip[""]:
 			c.labels = append(c.labels, "host")
@@ -103,7 +58,7 @@ func (m *Model) nsChoices(except ...string) nsChoices {
 }
 
 // index is the position of name among the choices, 0 when absent.
-func (c nsChoices) index(name string) int {
+func (c namespaceChoices) index(name string) int {
 	for i, n := range c.names {
 		if n == name {
 			return i
@@ -114,7 +69,7 @@ func (c nsChoices) index(name string) int {
 
 // chosen is the name behind a choice field's current choice: labels may
 // repeat (a namespace named "host"), positions do not.
-func (c nsChoices) chosen(d *Dialog, field string) string {
+func (c namespaceChoices) chosen(d *Dialog, field string) string {
 	if i := choiceIndex(d, field); i >= 0 && i < len(c.names) {
 		return c.names[i]
 	}

@@ -21,10 +21,9 @@ func changeModelSource(t *testing.T, opt Options) (*Model, *fakeChanger, *fakeSo
 	t.Helper()
 	src := newFakeSource(fakeSnapshot())
 	opt.Hostname, opt.NoColor, opt.Theme = "vm", true, "dark"
-	m := New(src, nil, opt)
-	t.Cleanup(m.Close)
 	fc := &fakeChanger{}
-	m.SetChanger(fc)
+	m := New(Deps{Source: src, Changer: fc}, opt)
+	t.Cleanup(m.Close)
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	m.Update(snapshotMsg{snap: src.snap})
 	return m, fc, src
@@ -63,7 +62,7 @@ func typeIn(m *Model, s string) {
 func finish(t *testing.T, m *Model, cmd tea.Cmd) changeDoneMsg {
 	t.Helper()
 	if cmd == nil {
-		t.Fatalf("no change started; dialog error %q, status %q", dialogErr(m), m.status)
+		t.Fatalf("no change started; dialog error %q, status %q", dialogErr(m), m.c.status)
 	}
 	done, ok := cmd().(changeDoneMsg)
 	if !ok {
@@ -158,7 +157,7 @@ func TestFormsCallTheChanger(t *testing.T) {
 				done = finish(t, m, cmd)
 			} else {
 				if m.dialog == nil {
-					t.Fatalf("no dialog; status %q", m.status)
+					t.Fatalf("no dialog; status %q", m.c.status)
 				}
 				typeIn(m, c.typ)
 				cmd := send(m, "enter")
@@ -168,8 +167,8 @@ func TestFormsCallTheChanger(t *testing.T) {
 				done = finish(t, m, cmd)
 			}
 			wantCalls(t, fc, c.want)
-			if done.err != nil || !strings.Contains(m.status, "✓ done") || !strings.HasPrefix(m.status, "$ ") {
-				t.Fatalf("status %q", m.status)
+			if done.err != nil || !strings.Contains(m.c.status, "✓ done") || !strings.HasPrefix(m.c.status, "$ ") {
+				t.Fatalf("status %q", m.c.status)
 			}
 			if m.History().Len() != 1 {
 				t.Fatalf("history holds %d changes, want 1", m.History().Len())
@@ -241,8 +240,8 @@ func TestChangeKeysSayWhyNot(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			m, fc := changeModel(t, Options{})
 			send(m, c.keys...)
-			if m.dialog != nil || !strings.Contains(m.status, c.msg) {
-				t.Fatalf("dialog %v, status %q, want %q", m.dialog != nil, m.status, c.msg)
+			if m.dialog != nil || !strings.Contains(m.c.status, c.msg) {
+				t.Fatalf("dialog %v, status %q, want %q", m.dialog != nil, m.c.status, c.msg)
 			}
 			wantCalls(t, fc)
 		})
@@ -257,8 +256,8 @@ func TestReadOnlyChangesNothing(t *testing.T) {
 			if cmd := send(m, k); cmd != nil {
 				t.Fatalf("%s started a command", k)
 			}
-			if m.dialog != nil || !strings.Contains(m.status, "read-only") {
-				t.Fatalf("%s: dialog %v, status %q", k, m.dialog != nil, m.status)
+			if m.dialog != nil || !strings.Contains(m.c.status, "read-only") {
+				t.Fatalf("%s: dialog %v, status %q", k, m.dialog != nil, m.c.status)
 			}
 			send(m, "tab")
 		}
@@ -275,9 +274,9 @@ func TestFailedChangeSaysWhyAndIsNotRecorded(t *testing.T) {
 	fc.err = errors.New("a link named veth0 already exists in blue")
 	send(m, "v")
 	finish(t, m, send(m, "enter"))
-	if !m.statusErr || !strings.Contains(m.status, "✗ a link named veth0 already exists in blue") ||
-		!strings.HasPrefix(m.status, "$ ip link add name veth0 type veth") {
-		t.Fatalf("status %q (error %v)", m.status, m.statusErr)
+	if !m.c.statusErr || !strings.Contains(m.c.status, "✗ a link named veth0 already exists in blue") ||
+		!strings.HasPrefix(m.c.status, "$ ip link add name veth0 type veth") {
+		t.Fatalf("status %q (error %v)", m.c.status, m.c.statusErr)
 	}
 	if m.History().Len() != 0 {
 		t.Fatal("a failed change went into the history")
@@ -298,8 +297,8 @@ func TestHistoryWritesTheScript(t *testing.T) {
 	typeIn(m, path)
 	cmd := send(m, "enter")
 	m.Update(cmd())
-	if !strings.Contains(m.status, "wrote 1 change to "+path) {
-		t.Fatalf("status %q", m.status)
+	if !strings.Contains(m.c.status, "wrote 1 change to "+path) {
+		t.Fatalf("status %q", m.c.status)
 	}
 	st, err := os.Stat(path)
 	if err != nil || st.Mode().Perm() != 0o755 {
@@ -314,11 +313,11 @@ func TestHistoryWritesTheScript(t *testing.T) {
 	typeIn(m, path)
 	m.Update(send(m, "enter")())
 	if m.dialog == nil || !strings.Contains(m.dialog.Title, "Replace") {
-		t.Fatalf("no question before replacing; status %q", m.status)
+		t.Fatalf("no question before replacing; status %q", m.c.status)
 	}
 	m.Update(send(m, "y")())
-	if !strings.Contains(m.status, "wrote 1 change") {
-		t.Fatalf("status %q", m.status)
+	if !strings.Contains(m.c.status, "wrote 1 change") {
+		t.Fatalf("status %q", m.c.status)
 	}
 }
 
@@ -327,7 +326,7 @@ func TestChoiceStaysInSight(t *testing.T) {
 	m, _ := changeModel(t, Options{})
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	send(m, "tab", "j", "N", "right", "right", "right")
-	box := m.dialog.render(m)
+	box := m.dialog.render(&m.c.st)
 	if !strings.Contains(box, "‹qrouter-e945") || !strings.Contains(box, "…") {
 		t.Fatalf("the chosen namespace is out of sight:\n%s", box)
 	}
@@ -362,8 +361,8 @@ func TestChangeReadsAgain(t *testing.T) {
 	}
 	_, cmd := m.Update(done)
 	run(cmd)
-	if src.count("Reread") != 1 || !strings.Contains(m.status, "done") {
-		t.Fatalf("read again %d times; status %q", src.count("Reread"), m.status)
+	if src.count("Reread") != 1 || !strings.Contains(m.c.status, "done") {
+		t.Fatalf("read again %d times; status %q", src.count("Reread"), m.c.status)
 	}
 	before := src.count("Snapshot")
 	send(m, "n")
@@ -381,14 +380,14 @@ func TestHostileNamesInChanges(t *testing.T) {
 	m, fc := changeModel(t, Options{})
 	send(m, "j", "j", "tab", "j", "d")
 	if m.dialog == nil {
-		t.Fatalf("no confirmation; status %q", m.status)
+		t.Fatalf("no confirmation; status %q", m.c.status)
 	}
 	assertInert(t, screen(m))
 	finish(t, m, send(m, "y"))
 	wantCalls(t, fc, "DeleteLink {Ns:"+evilName+" Name:"+evilLink+"}")
 	assertInert(t, screen(m))
-	if !strings.Contains(m.status, `$ ip -n $'evil\x1b[31mred\x07\xe2\x80\xae' link del dev $'e\x1b]0;pwn\x07'`) {
-		t.Fatalf("status %q", m.status)
+	if !strings.Contains(m.c.status, `$ ip -n $'evil\x1b[31mred\x07\xe2\x80\xae' link del dev $'e\x1b]0;pwn\x07'`) {
+		t.Fatalf("status %q", m.c.status)
 	}
 	send(m, "H")
 	assertInert(t, screen(m))

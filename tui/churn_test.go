@@ -92,8 +92,8 @@ func TestUIChurn(t *testing.T) {
 	if n := src.count("Snapshot"); n < 3 {
 		t.Errorf("only %d snapshots read under churn", n)
 	}
-	if m.snap != nil && m.list.cursor > 0 && m.list.cursor >= len(m.shown) {
-		t.Errorf("cursor %d past the %d namespaces shown", m.list.cursor, len(m.shown))
+	if m.snap != nil && m.main.list.sc.cursor > 0 && m.main.list.sc.cursor >= len(m.main.list.shown) {
+		t.Errorf("cursor %d past the %d namespaces shown", m.main.list.sc.cursor, len(m.main.list.shown))
 	}
 	t.Logf("%d keys, %d snapshots, %d rereads", pressed, src.count("Snapshot"), src.count("Reread"))
 }

@@ -15,7 +15,7 @@ func TestDetailCursorFollowsTheLink(t *testing.T) {
 	h := newHarness(t, Options{})
 	h.selectName(routerName)
 	h.keys("tab", "j")
-	if r := h.m.cursorRow(); r == nil || r.link != 14 {
+	if r := h.m.main.detail.cursorRow(); r == nil || r.link != 14 {
 		t.Fatalf("cursor on %+v, want qr- (14)", r)
 	}
 	without := func(idx int) *model.Namespace {
@@ -25,16 +25,16 @@ func TestDetailCursorFollowsTheLink(t *testing.T) {
 	}
 	// The row above the cursor goes: qg- would slide under the cursor.
 	h.send(nsMsg{kRouter, without(1), nil})
-	if r := h.m.cursorRow(); r == nil || r.link != 14 {
+	if r := h.m.main.detail.cursorRow(); r == nil || r.link != 14 {
 		t.Fatalf("after lo went, the cursor is on %+v, want qr- (14)", r)
 	}
-	if strings.Contains(h.m.status, "gone") {
-		t.Errorf("status %q: the selected row is still there", h.m.status)
+	if strings.Contains(h.m.c.status, "gone") {
+		t.Errorf("status %q: the selected row is still there", h.m.c.status)
 	}
 	// Then the selected one itself goes.
 	h.send(nsMsg{kRouter, without(14), nil})
-	if !strings.Contains(h.m.status, "the selected row is gone") {
-		t.Errorf("status %q after the selected link went", h.m.status)
+	if !strings.Contains(h.m.c.status, "the selected row is gone") {
+		t.Errorf("status %q after the selected link went", h.m.c.status)
 	}
 }
 

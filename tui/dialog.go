@@ -66,6 +66,8 @@ type Dialog struct {
 	focus   int
 	err     string
 	confirm bool
+	width   int  // inside the frame
+	done    bool // submitted or cancelled: the root closes it
 }
 
 // NewDialog makes a form.
@@ -77,12 +79,6 @@ func NewDialog(title string, submit func(map[string]string) (tea.Cmd, error), fi
 func NewConfirm(title, question string, yes func() tea.Cmd) *Dialog {
 	return &Dialog{Title: title, Text: question, confirm: true,
 		Submit: func(map[string]string) (tea.Cmd, error) { return yes(), nil }}
-}
-
-// OpenDialog shows d over the screen.
-func (m *Model) OpenDialog(d *Dialog) tea.Cmd {
-	m.dialog = d
-	return d.focusField(0)
 }
 
 // SetError shows err in the dialog (for checks made outside Submit).
@@ -121,27 +117,54 @@ func (d *Dialog) values() map[string]string {
 	return v
 }
 
-func (m *Model) dialogKey(msg tea.KeyPressMsg) tea.Cmd {
-	d := m.dialog
-	s := msg.String()
-	switch {
-	case s == "esc" || (d.confirm && (s == "n" || s == "q")):
-		m.dialog = nil
+// formKeys are a form's keys; the others go to the focused field.
+func formKeys() []binding[*Dialog] {
+	return []binding[*Dialog]{
+		{keys: []string{"enter"}, help: "confirm", tail: true, run: (*Dialog).submit},
+		{keys: []string{"tab", "down"}, help: "next field", tail: true,
+			run: func(d *Dialog) tea.Cmd { return d.focusField(d.focus + 1) }},
+		{keys: []string{"shift+tab", "up"}, help: "previous field",
+			run: func(d *Dialog) tea.Cmd { return d.focusField(d.focus - 1) }},
+		{keys: []string{"esc"}, help: "cancel", tail: true, run: (*Dialog).cancel},
+	}
+}
+
+// confirmKeys are a yes/no question's keys: a form's, and y and n.
+func confirmKeys() []binding[*Dialog] {
+	return append([]binding[*Dialog]{
+		{keys: []string{"y"}, help: "yes", run: (*Dialog).submit},
+		{keys: []string{"n", "q"}, help: "no", run: (*Dialog).cancel},
+	}, formKeys()...)
+}
+
+func (d *Dialog) table() []binding[*Dialog] {
+	if d.confirm {
+		return confirmKeys()
+	}
+	return formKeys()
+}
+
+func (d *Dialog) cancel() tea.Cmd {
+	d.done = true
+	return nil
+}
+
+// submit hands the values to Submit: an error stays in the dialog,
+// anything else closes it and runs what Submit returned.
+func (d *Dialog) submit() tea.Cmd {
+	cmd, err := d.Submit(d.values())
+	if err != nil {
+		d.SetError(err)
 		return nil
-	case s == "enter" || (d.confirm && s == "y"):
-		cmd, err := d.Submit(d.values())
-		if err != nil {
-			d.SetError(err)
-			return nil
-		}
-		if m.dialog == d {
-			m.dialog = nil
-		}
+	}
+	d.done = true
+	return cmd
+}
+
+// key is a key pressed in the dialog.
+func (d *Dialog) key(msg tea.KeyPressMsg) tea.Cmd {
+	if cmd, ok := dispatch(d.table(), d, msg.String(), nil); ok {
 		return cmd
-	case s == "tab" || s == "down":
-		return d.focusField(d.focus + 1)
-	case s == "shift+tab" || s == "up":
-		return d.focusField(d.focus - 1)
 	}
 	if len(d.Fields) == 0 {
 		return nil
@@ -211,16 +234,15 @@ func (d *Dialog) update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-// resize fits the text inputs to the dialog's width.
-func (d *Dialog) resize(m *Model) {
+// setSize fits the dialog to a screen width wide: the width inside its
+// frame, and its text inputs to that.
+func (d *Dialog) setSize(width int) {
+	d.width = max(20, min(64, width-8))
 	lw := d.labelWidth()
 	for i := range d.Fields {
-		d.Fields[i].input.SetWidth(max(4, m.dialogWidth()-lw-3))
+		d.Fields[i].input.SetWidth(max(4, d.width-lw-3))
 	}
 }
-
-// dialogWidth is the width inside the frame.
-func (m *Model) dialogWidth() int { return max(20, min(64, m.width-8)) }
 
 func (d *Dialog) labelWidth() int {
 	w := 0
@@ -232,9 +254,9 @@ func (d *Dialog) labelWidth() int {
 
 // lines is the content inside the frame, and which line holds the focused
 // field.
-func (d *Dialog) lines(m *Model) ([]string, int) {
-	w := m.dialogWidth()
-	out := []string{m.st.DialogHead.Render(cut(d.Title, w))}
+func (d *Dialog) lines(st *Styles) ([]string, int) {
+	w := d.width
+	out := []string{st.DialogHead.Render(cut(d.Title, w))}
 	if d.Text != "" {
 		out = append(out, strings.Split(ansi.Wrap(d.Text, w, " "), "\n")...)
 	}
@@ -243,7 +265,7 @@ func (d *Dialog) lines(m *Model) ([]string, int) {
 	focusLine := -1
 	for i := range d.Fields {
 		f := &d.Fields[i]
-		label := m.st.Label.Render(f.Label + strings.Repeat(" ", lw-displaywidth.String(f.Label)) + "  ")
+		label := st.Label.Render(f.Label + strings.Repeat(" ", lw-displaywidth.String(f.Label)) + "  ")
 		if i == d.focus {
 			focusLine = len(out)
 		}
@@ -251,9 +273,9 @@ func (d *Dialog) lines(m *Model) ([]string, int) {
 			var cs []string
 			for j, c := range f.Choices {
 				if j == f.choice {
-					style := m.st.Cursor
+					style := st.Cursor
 					if i == d.focus {
-						style = m.st.Selected
+						style = st.Selected
 					}
 					cs = append(cs, style.Render("‹"+model.Visible(c)+"›"))
 				} else {
@@ -261,7 +283,7 @@ func (d *Dialog) lines(m *Model) ([]string, int) {
 				}
 			}
 			if f.search != "" {
-				label += m.st.Label.Render("/" + model.Visible(f.search) + " ")
+				label += st.Label.Render("/" + model.Visible(f.search) + " ")
 			}
 			cs = windowChoices(cs, f.choice, w-displaywidth.String(ansi.Strip(label)))
 			out = append(out, fit(label+strings.Join(cs, ""), w))
@@ -274,7 +296,7 @@ func (d *Dialog) lines(m *Model) ([]string, int) {
 	}
 	if d.err != "" {
 		for _, l := range strings.Split(ansi.Wrap(d.err, w, " "), "\n") {
-			out = append(out, m.st.StatusErr.Render(l))
+			out = append(out, st.StatusErr.Render(l))
 		}
 	}
 	hint := "enter confirm · esc cancel"
@@ -283,7 +305,7 @@ func (d *Dialog) lines(m *Model) ([]string, int) {
 	} else if len(d.Fields) > 1 {
 		hint = "enter confirm · tab next field · esc cancel"
 	}
-	out = append(out, m.st.Label.Render(cut(hint, w)))
+	out = append(out, st.Label.Render(cut(hint, w)))
 	for i := range out {
 		out[i] = fit(out[i], w)
 	}
@@ -308,23 +330,21 @@ func windowChoices(cs []string, chosen, width int) []string {
 	return append([]string{"…"}, cs[from:]...)
 }
 
-func (d *Dialog) render(m *Model) string {
-	lines, _ := d.lines(m)
-	return m.st.Dialog.Render(strings.Join(lines, "\n"))
+func (d *Dialog) render(st *Styles) string {
+	lines, _ := d.lines(st)
+	return st.Dialog.Render(strings.Join(lines, "\n"))
 }
 
-// dialogCursor places the terminal cursor in the focused text field, where
-// overlay put the dialog.
-func (m *Model) dialogCursor() *tea.Cursor {
-	d := m.dialog
+// cursor places the terminal cursor in the focused text field, where
+// overlay puts the dialog over a body of l on a screen width wide.
+func (d *Dialog) cursor(st *Styles, l layout, width int) *tea.Cursor {
 	if len(d.Fields) == 0 || d.Fields[d.focus].Choices != nil {
 		return nil
 	}
-	lines, focusLine := d.lines(m)
-	box := m.st.Dialog.Render(strings.Join(lines, "\n"))
+	lines, focusLine := d.lines(st)
+	box := st.Dialog.Render(strings.Join(lines, "\n"))
 	bw, bh := ansi.StringWidth(strings.SplitN(box, "\n", 2)[0]), strings.Count(box, "\n")+1
-	l := m.layout()
-	x := max(0, (m.width-bw)/2) + 2 + d.labelWidth() + 2
+	x := max(0, (width-bw)/2) + 2 + d.labelWidth() + 2
 	y := l.bodyY + max(0, (l.bodyH-bh)/2) + 1 + focusLine
 	c := d.Fields[d.focus].input.Cursor()
 	if c == nil {

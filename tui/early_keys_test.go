@@ -11,7 +11,7 @@ import (
 // and do not crash: enter, enter once followed a veth in a table not yet
 // built.
 func TestKeysBeforeFirstSnapshot(t *testing.T) {
-	m := New(newFakeSource(fakeSnapshot()), nil, Options{Hostname: "vm"})
+	m := New(Deps{Source: newFakeSource(fakeSnapshot())}, Options{Hostname: "vm"})
 	defer m.Close()
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	for _, k := range []string{"enter", "enter", "j", "tab", "enter"} {

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -47,6 +48,14 @@ func newFilterIndex(snap *model.Snapshot) filterIndex {
 		idx[i] = searchText(&snap.Namespaces[i])
 	}
 	return idx
+}
+
+// with is idx with the search text of position i made again from ns, as a
+// new index: a snapshot on screen may still be reading the old one.
+func (idx filterIndex) with(i int, ns *model.Namespace) filterIndex {
+	out := slices.Clone(idx)
+	out[i] = searchText(ns)
+	return out
 }
 
 // match returns the positions of the namespaces whose search text contains

@@ -8,11 +8,9 @@ import (
 )
 
 // addAddrForm adds an address to the selected link (a).
-func (m *Model) addAddrForm() tea.Cmd {
-	ns, here, l, ok := m.selectedLink("add address")
-	if !ok {
-		return nil
-	}
+func addAddrForm(s *mainScreen) tea.Cmd {
+	t, _ := s.linked()
+	ns, here, l := t.ns, t.here, t.link
 	d := NewDialog("Add an address to "+model.Visible(l.Name), nil,
 		TextField("address", "address", "10.0.1.1/24", ""))
 	d.Text = "In " + model.Visible(ns.DisplayName()) + ": an address with its prefix length (CIDR)."
@@ -21,9 +19,9 @@ func (m *Model) addAddrForm() tea.Cmd {
 		if err := check(spec.Validate(), addrTaken(l, spec.CIDR)); err != nil {
 			return nil, err
 		}
-		return m.runChange(spec.AddCmds(), within(here), func(c Changer) ([]model.Cmd, error) { return c.AddAddr(spec) }), nil
+		return runChange(s, spec.AddCmds(), within(here), func(c Changer) ([]model.Cmd, error) { return c.AddAddr(spec) }), nil
 	}
-	return m.OpenDialog(d)
+	return s.c.openDialog(d)
 }
 
 // addrTaken says when link l already has the address cidr.
@@ -42,16 +40,14 @@ func addrTaken(l *model.Link, cidr string) *model.FieldError {
 
 // addRouteForm adds a route in the selected namespace (r): a destination
 // (default or a prefix), a gateway and/or a device, a table and a metric.
-func (m *Model) addRouteForm() tea.Cmd {
-	ns, here, ok := m.changeNs("add route")
-	if !ok {
-		return nil
-	}
+func addRouteForm(s *mainScreen) tea.Cmd {
+	t, _ := s.named()
+	ns, here := t.ns, t.here
 	// The device is a choice of the namespace's links, none first; the
 	// link selected in the detail pane, if any, is chosen to start with.
 	devs, labels, sel := []string{""}, []string{"none"}, 0
 	var cur *model.Link
-	if r := m.cursorRow(); r != nil && r.link != 0 && m.tab <= tabNeigh && m.focus == focusDetail {
+	if r := s.detail.cursorRow(); r != nil && r.link != 0 && tabs[s.detail.tab].links && s.focus == focusDetail {
 		cur = ns.Link(r.link)
 	}
 	for i := range ns.Links {
@@ -81,7 +77,7 @@ func (m *Model) addRouteForm() tea.Cmd {
 		if err := spec.Validate(); err != nil {
 			return nil, err
 		}
-		return m.runChange(spec.AddCmds(), within(here), func(c Changer) ([]model.Cmd, error) { return c.AddRoute(spec) }), nil
+		return runChange(s, spec.AddCmds(), within(here), func(c Changer) ([]model.Cmd, error) { return c.AddRoute(spec) }), nil
 	}
-	return m.OpenDialog(d)
+	return s.c.openDialog(d)
 }

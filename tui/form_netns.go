@@ -22,33 +22,34 @@ func check(valid error, against ...*model.FieldError) error {
 }
 
 // newNetnsForm asks for a name and adds the namespace (n).
-func (m *Model) newNetnsForm() tea.Cmd {
-	d := NewDialog("New namespace", nil, TextField("name", "name", "blue", model.FreeNetnsName(m.snap, "ns")))
+func newNetnsForm(s *mainScreen) tea.Cmd {
+	snap := s.snap()
+	d := NewDialog("New namespace", nil, TextField("name", "name", "blue", model.FreeNetnsName(snap, "ns")))
 	d.Text = "A namespace with only lo in it, named like ip netns add does."
 	d.Submit = func(v map[string]string) (tea.Cmd, error) {
 		spec := model.NetnsSpec{Name: v["name"]}
-		if err := check(spec.Validate(), model.CheckNetnsFree(m.snap, "name", spec.Name)); err != nil {
+		if err := check(spec.Validate(), model.CheckNetnsFree(s.snap(), "name", spec.Name)); err != nil {
 			return nil, err
 		}
-		return m.runChange(spec.AddCmds(), everything, func(c Changer) ([]model.Cmd, error) { return c.AddNetns(spec) }), nil
+		return runChange(s, spec.AddCmds(), everything, func(c Changer) ([]model.Cmd, error) { return c.AddNetns(spec) }), nil
 	}
-	return m.OpenDialog(d)
+	return s.c.openDialog(d)
 }
 
 // deleteNetnsConfirm asks before deleting the selected namespace's name
 // (D), saying what goes with it.
-func (m *Model) deleteNetnsConfirm() tea.Cmd {
-	ns := m.Selected()
+func deleteNetnsConfirm(s *mainScreen) tea.Cmd {
+	ns := s.selected()
 	const what = "delete namespace"
 	switch {
 	case ns == nil:
-		m.setStatus(what+": no namespace selected", true)
+		s.c.setStatus(what+": no namespace selected", true)
 		return nil
 	case ns.Host:
-		m.setStatus(what+": the host's own namespace cannot be deleted", true)
+		s.c.setStatus(what+": the host's own namespace cannot be deleted", true)
 		return nil
 	case !ns.Named():
-		m.setStatus(what+": "+model.Visible(ns.DisplayName())+" has no name to delete; it ends when its holders do", true)
+		s.c.setStatus(what+": "+model.Visible(ns.DisplayName())+" has no name to delete; it ends when its holders do", true)
 		return nil
 	}
 	spec := model.NetnsSpec{Name: ns.Name}
@@ -60,8 +61,8 @@ func (m *Model) deleteNetnsConfirm() tea.Cmd {
 	}
 	q := "Delete namespace " + model.Visible(ns.Name) + "?" + bullets(effects, "nothing but lo is in it") +
 		"\n\n$ " + spec.DeleteCmds()[0].String()
-	return m.OpenDialog(NewConfirm("Delete namespace", q, func() tea.Cmd {
-		return m.runChange(spec.DeleteCmds(), everything, func(c Changer) ([]model.Cmd, error) { return c.DeleteNetns(spec) })
+	return s.c.openDialog(NewConfirm("Delete namespace", q, func() tea.Cmd {
+		return runChange(s, spec.DeleteCmds(), everything, func(c Changer) ([]model.Cmd, error) { return c.DeleteNetns(spec) })
 	}))
 }
 

@@ -81,7 +81,7 @@ func goldenScenarios() []scenario {
 				wait = "LOCAL"
 			}
 		}
-		s = append(s, scenario{fmt.Sprintf("tab%d_%s", t+1, strings.ToLower(tabNames[t])),
+		s = append(s, scenario{fmt.Sprintf("tab%d_%s", t+1, strings.ToLower(tabs[t].name)),
 			keys("j", "j", "j", "j", fmt.Sprint(t+1), "tab"), wait})
 	}
 	return s
@@ -92,7 +92,7 @@ func newTestModel(t testing.TB, w, h int) (*teatest.TestModel, *Model, *fakeSour
 	src.sockets[kRouter] = fakeSockets()
 	src.procs[kRouter] = fakeProcs()
 	run := &fakeRunner{out: []byte("1: lo: <LOOPBACK,UP>\r\n    inet \x1b[35m127.0.0.1\x1b[0m/8\r\n\x1b[2Jhello\tworld\r\n"), code: 3}
-	m := New(src, run, Options{Hostname: "vm", NoColor: true, Theme: "dark"})
+	m := New(Deps{Source: src, Runner: run}, Options{Hostname: "vm", NoColor: true, Theme: "dark"})
 	t.Cleanup(m.Close)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
 	waitScreen(t, tm, "8 namespaces")

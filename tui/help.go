@@ -7,36 +7,42 @@ import (
 	"github.com/clipperhouse/displaywidth"
 )
 
-// viewHelp lists every binding, by group, in as many columns as the
-// height needs. Keys of features not in this build say so.
+// viewHelp lists every binding of the main screen's table, by group, in
+// as many columns as the height needs.
 func (m *Model) viewHelp(height int) []string {
-	var entries []string
+	st := &m.c.st
+	rows := m.main.keys
 	keyW := 0
-	for _, g := range actionGroups {
-		for _, a := range g.actions {
-			keyW = max(keyW, displaywidth.String(m.keys.b[a].Help().Key))
+	for i := range rows {
+		if rows[i].group != "" {
+			keyW = max(keyW, displaywidth.String(rows[i].helpKeys()))
 		}
 	}
-	for gi, g := range actionGroups {
-		if gi > 0 {
-			entries = append(entries, "")
+	var entries []string
+	group := ""
+	for i := range rows {
+		b := &rows[i]
+		if b.group == "" {
+			continue
 		}
-		entries = append(entries, m.st.PaneTitle.Render(strings.ToUpper(g.title)))
-		for _, a := range g.actions {
-			b := m.keys.b[a]
-			if len(b.Keys()) == 0 {
-				continue
+		if b.group != group {
+			if group != "" {
+				entries = append(entries, "")
 			}
-			k := b.Help().Key
-			desc := b.Help().Desc
-			entries = append(entries, m.st.Help.FullKey.Render(k)+strings.Repeat(" ", keyW-displaywidth.String(k)+2)+
-				m.st.Help.FullDesc.Render(desc))
+			group = b.group
+			entries = append(entries, st.PaneTitle.Render(strings.ToUpper(group)))
 		}
+		if len(b.keys) == 0 {
+			continue
+		}
+		k := b.helpKeys()
+		entries = append(entries, st.Help.FullKey.Render(k)+strings.Repeat(" ", keyW-displaywidth.String(k)+2)+
+			st.Help.FullDesc.Render(b.help))
 	}
-	rows := max(1, height)
+	n := max(1, height)
 	var cols []string
-	for i := 0; i < len(entries); i += rows {
-		col := entries[i:min(len(entries), i+rows)]
+	for i := 0; i < len(entries); i += n {
+		col := entries[i:min(len(entries), i+n)]
 		cols = append(cols, lipgloss.NewStyle().PaddingRight(4).Render(strings.Join(col, "\n")))
 	}
 	block := lipgloss.JoinHorizontal(lipgloss.Top, cols...)

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/lazyns/lazyns/model"
 )
@@ -21,6 +22,13 @@ type historyPane struct {
 	linesPane
 }
 
+func historyKeys() []binding[*historyPane] {
+	return paneKeys(
+		binding[*historyPane]{keys: []string{"w"}, help: "write the history as a script", run: (*historyPane).writeForm},
+		binding[*historyPane]{act: ActHistory, help: "back", run: func(p *historyPane) tea.Cmd { return p.back("") }},
+	)
+}
+
 // historyWrittenMsg is the end of writing the script. exists asks first
 // before replacing a file that is there.
 type historyWrittenMsg struct {
@@ -30,25 +38,29 @@ type historyWrittenMsg struct {
 	err     error
 }
 
-func (m *Model) openHistory() tea.Cmd {
-	p := &historyPane{}
-	p.refresh(m)
-	m.pane = p
-	return nil
+func openHistory(s *mainScreen) tea.Cmd {
+	p := &historyPane{linesPane{c: s.c}}
+	p.refresh(nil)
+	return s.c.openPane(p)
+}
+
+func (p *historyPane) key(msg tea.KeyPressMsg) tea.Cmd { return paneKey(p.c, historyKeys(), p, msg) }
+func (p *historyPane) footer() (keys, tail []key.Binding) {
+	return paneFooter(p.c, historyKeys(), p)
 }
 
 // refresh lists the history again: a change may end while it is open.
-func (p *historyPane) refresh(m *Model) {
-	entries := m.chg.history.Entries()
+func (p *historyPane) refresh(*model.Snapshot) {
+	entries := p.c.history.Entries()
 	p.lines = p.lines[:0]
 	for _, e := range entries {
-		p.lines = append(p.lines, m.st.Paint(model.RoleDim, "# "+e.Time.Format("15:04:05")))
+		p.lines = append(p.lines, p.c.st.Paint(model.RoleDim, "# "+e.Time.Format("15:04:05")))
 		for _, c := range e.Cmds {
 			p.lines = append(p.lines, c.String())
 		}
 	}
 	if len(entries) == 0 {
-		p.lines = append(p.lines, m.st.Paint(model.RoleDim, "no changes yet in this session"))
+		p.lines = append(p.lines, p.c.st.Paint(model.RoleDim, "no changes yet in this session"))
 	}
 	p.title = "HISTORY  " + plural(len(entries), "change") + " in this session  ·  w writes them as a script"
 	p.sc.set(len(p.lines), p.sc.height)
@@ -61,28 +73,12 @@ func plural(n int, noun string) string {
 	return strconv.Itoa(n) + " " + noun + "s"
 }
 
-func (p *historyPane) render(m *Model, height int) []string { return p.renderLines(m, height) }
-func (p *historyPane) actions() []string                    { return nil }
-func (p *historyPane) close()                               {}
-func (p *historyPane) click(*Model, int) tea.Cmd            { return nil }
-
-func (p *historyPane) key(m *Model, msg tea.KeyPressMsg, act string) tea.Cmd {
-	switch {
-	case msg.String() == "w":
-		return m.writeHistoryForm()
-	case act == ActHistory:
-		m.pane = nil
-		return nil
-	}
-	p.move(act)
-	return nil
-}
-
-// writeHistoryForm asks where to write the script.
-func (m *Model) writeHistoryForm() tea.Cmd {
-	n := m.chg.history.Len()
+// writeForm asks where to write the script.
+func (p *historyPane) writeForm() tea.Cmd {
+	h := &p.c.history
+	n := h.Len()
 	if n == 0 {
-		m.setStatus("nothing to write: no changes yet in this session", false)
+		p.c.setStatus("nothing to write: no changes yet in this session", false)
 		return nil
 	}
 	d := NewDialog("Write the history as a script", nil, TextField("path", "path", DefaultScriptPath, DefaultScriptPath))
@@ -92,9 +88,9 @@ func (m *Model) writeHistoryForm() tea.Cmd {
 		if path == "" {
 			return nil, errors.New("path: give a file to write, such as " + DefaultScriptPath)
 		}
-		return writeScript(path, m.chg.history.Script(), n, false), nil
+		return writeScript(path, h.Script(), n, false), nil
 	}
-	return m.OpenDialog(d)
+	return p.c.openDialog(d)
 }
 
 // writeScript writes the script, executable, in a command. Unless
@@ -121,18 +117,20 @@ func writeScript(path, script string, changes int, replace bool) tea.Cmd {
 	}
 }
 
-func (m *Model) historyWritten(msg historyWrittenMsg) tea.Cmd {
+// historyWritten says how writing the script went, or asks before
+// replacing a file.
+func historyWritten(c *common, msg historyWrittenMsg) tea.Cmd {
 	path := model.Visible(msg.path)
 	switch {
 	case msg.exists:
-		script := m.chg.history.Script()
-		return m.OpenDialog(NewConfirm("Replace "+path+"?", path+" exists. Replace it with the history?", func() tea.Cmd {
+		script := c.history.Script()
+		return c.openDialog(NewConfirm("Replace "+path+"?", path+" exists. Replace it with the history?", func() tea.Cmd {
 			return writeScript(msg.path, script, msg.changes, true)
 		}))
 	case msg.err != nil:
-		m.setStatus("writing the history: "+model.Visible(msg.err.Error()), true)
+		c.setStatus("writing the history: "+model.Visible(msg.err.Error()), true)
 	default:
-		m.setStatus("wrote "+plural(msg.changes, "change")+" to "+path+"  ·  bash "+model.ShellQuote(msg.path)+" does them again", false)
+		c.setStatus("wrote "+plural(msg.changes, "change")+" to "+path+"  ·  bash "+model.ShellQuote(msg.path)+" does them again", false)
 	}
 	return nil
 }

@@ -1,104 +1,139 @@
 package tui
 
 import (
-	"strings"
+	"slices"
+	"strconv"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 )
 
-// actionHelp is what the help screen says each action does, in the order
-// it lists them, grouped.
-var actionGroups = []struct {
-	title   string
-	actions []string
-}{
-	{"move", []string{ActUp, ActDown, ActPageUp, ActPageDown, ActTop, ActBottom, ActFocusNext, ActFocusPrev}},
-	{"view", []string{ActFilter, ActTabPrev, ActTabNext, actNumberTab, ActFollow, ActTopology, ActReload, ActHelp, ActQuit}},
-	{"inside", []string{ActShell, ActExec}},
-	{"change", []string{ActNewNetns, ActDeleteNetns, ActNewVeth, ActNewBridge, ActAttach, ActDetach,
-		ActToggleUp, ActAddAddr, ActAddRoute, ActMoveLink, ActDelete, ActHistory, ActTrace, ActLab}},
+// mainKey is a binding of the main screen: the list and the detail pane.
+type mainKey = binding[*mainScreen]
+
+// mainKeys is the main screen's table, in the order help lists it. It is
+// also where every action's default keys are (DefaultKeys), and what the
+// man page's KEYS section and the config file's [keys] read.
+//
+// How to add a key: one row here (its act constant in actions.go, its
+// default keys, help text, group, changes if it touches the kernel, needs
+// for what must be selected first, foot/footDetail for a place in the
+// footer) and its handler, a func(*mainScreen) tea.Cmd in the feature's
+// own file. Read-only, not-root, help, the footer, the man page and the
+// config file follow from the row.
+func mainKeys() []mainKey {
+	rows := moves((*mainScreen).move, false)
+	rows = append(rows,
+		mainKey{act: ActFocusNext, keys: []string{"tab"}, help: "next pane", short: "focus", group: groupMove, footDetail: 3,
+			run: (*mainScreen).switchFocus},
+		mainKey{act: ActFocusPrev, keys: []string{"shift+tab"}, help: "previous pane", group: groupMove,
+			run: (*mainScreen).switchFocus},
+
+		mainKey{act: ActFilter, keys: []string{"/"}, help: "filter", group: groupView, foot: 1, run: (*mainScreen).startFilter},
+		mainKey{act: ActTabPrev, keys: []string{"["}, help: "previous tab", group: groupView,
+			run: func(s *mainScreen) tea.Cmd { return s.setTab(s.detail.tab - 1) }},
+		mainKey{act: ActTabNext, keys: []string{"]"}, help: "next tab", group: groupView, foot: 3, footDetail: 1,
+			run: func(s *mainScreen) tea.Cmd { return s.setTab(s.detail.tab + 1) }},
+	)
+	rows = append(rows, numberTabKeys()...)
+	rows = append(rows,
+		mainKey{act: ActFollow, keys: []string{"enter"}, help: "open / follow veth", shortFn: (*mainScreen).enterSays,
+			group: groupView, foot: 2, footDetail: 2, run: (*mainScreen).enter},
+		mainKey{act: ActTopology, keys: []string{"t"}, help: "topology", group: groupView, foot: 6, run: openTopology},
+		mainKey{act: ActReload, keys: []string{"ctrl+r"}, help: "reload", group: groupView, run: (*mainScreen).reload},
+		mainKey{act: ActHelp, keys: []string{"?"}, help: "help", group: groupView, tail: true, run: askHelp[*mainScreen]},
+		mainKey{act: ActQuit, keys: []string{"q", "ctrl+c"}, help: "quit", group: groupView, tail: true,
+			run: func(s *mainScreen) tea.Cmd { s.c.ask(quitMsg{}); return nil }},
+
+		mainKey{act: ActShell, keys: []string{"s"}, help: "shell", group: groupInside, foot: 4, footDetail: 4,
+			needs: needInside | needRunner, run: shell},
+		mainKey{act: ActExec, keys: []string{"x"}, help: "run command", short: "exec", name: "run", group: groupInside,
+			foot: 5, footDetail: 5, needs: needInside | needRunner, run: execPrompt},
+
+		mainKey{act: ActNewNetns, keys: []string{"n"}, help: "new namespace", short: "new ns", group: groupChange, changes: true,
+			foot: 7, needs: needChanger | needSnapshot, run: newNetnsForm},
+		mainKey{act: ActDeleteNetns, keys: []string{"D"}, help: "delete namespace", short: "delete ns", group: groupChange, changes: true,
+			foot: 9, needs: needChanger | needSnapshot, run: deleteNetnsConfirm},
+		mainKey{act: ActNewVeth, keys: []string{"v"}, help: "new veth pair", short: "veth", group: groupChange, changes: true,
+			foot: 8, needs: needChanger | needSnapshot, run: newVethForm},
+		mainKey{act: ActNewBridge, keys: []string{"b"}, help: "new bridge", short: "bridge", group: groupChange, changes: true,
+			footDetail: 9, needs: needChanger | needSnapshot | needNamed, run: newBridgeForm},
+		mainKey{act: ActAttach, keys: []string{"m"}, help: "attach to bridge", short: "master", group: groupChange, changes: true,
+			footDetail: 8, needs: needChanger | needSnapshot | needLink, run: attachForm},
+		mainKey{act: ActDetach, keys: []string{"M"}, help: "detach from bridge", group: groupChange, changes: true,
+			needs: needChanger | needSnapshot | needLink, run: detachLink},
+		mainKey{act: ActToggleUp, keys: []string{"u"}, help: "link up/down", short: "up/down", group: groupChange, changes: true,
+			footDetail: 6, needs: needChanger | needSnapshot | needLink, run: toggleLink},
+		mainKey{act: ActAddAddr, keys: []string{"a"}, help: "add address", short: "addr", group: groupChange, changes: true,
+			footDetail: 7, needs: needChanger | needSnapshot | needLink, run: addAddrForm},
+		mainKey{act: ActAddRoute, keys: []string{"r"}, help: "add route", short: "route", group: groupChange, changes: true,
+			footDetail: 10, needs: needChanger | needSnapshot | needNamed, run: addRouteForm},
+		mainKey{act: ActMoveLink, keys: []string{"N"}, help: "move link", short: "move", group: groupChange, changes: true,
+			footDetail: 12, needs: needChanger | needSnapshot | needLink, run: moveLinkForm},
+		mainKey{act: ActDelete, keys: []string{"d"}, help: "delete", group: groupChange, changes: true,
+			footDetail: 11, needs: needChanger | needSnapshot, run: deleteConfirm},
+		mainKey{act: ActHistory, keys: []string{"H"}, help: "history", group: groupChange, foot: 11, run: openHistory},
+		mainKey{act: ActTrace, keys: []string{"T"}, help: "trace", group: groupChange, foot: 10, footDetail: 13,
+			needs: needInside | needTracer, run: tracePrompt},
+		mainKey{act: ActLab, keys: []string{"L"}, help: "lab", group: groupChange, changes: true, needs: needLabs, run: labDialog},
+
+		// esc clears a filter kept with enter; last, so a remapped action
+		// on esc still wins, as before.
+		mainKey{keys: []string{"esc"}, help: "clear the filter", run: (*mainScreen).clearFilter},
+	)
+	return rows
 }
 
-var actionDesc = map[string]string{
-	ActQuit: "quit", ActHelp: "help", ActFilter: "filter", ActUp: "up", ActDown: "down",
-	ActPageUp: "page up", ActPageDown: "page down", ActTop: "top", ActBottom: "bottom",
-	ActFocusNext: "next pane", ActFocusPrev: "previous pane", ActTabNext: "next tab",
-	ActTabPrev: "previous tab", ActFollow: "open / follow veth", ActTopology: "topology",
-	ActReload: "reload", ActShell: "shell", ActExec: "run command", ActNewNetns: "new namespace",
-	ActDeleteNetns: "delete namespace", ActNewVeth: "new veth pair", ActNewBridge: "new bridge",
-	ActAttach: "attach to bridge", ActDetach: "detach from bridge", ActToggleUp: "link up/down",
-	ActAddAddr: "add address", ActAddRoute: "add route", ActMoveLink: "move link",
-	ActDelete: "delete", ActHistory: "history", ActTrace: "trace", ActLab: "lab",
-}
-
-// actNumberTab stands for the fixed keys 1…7 in the help screen.
-const actNumberTab = "number-tab"
-
-// extraActions are the keys of the change, trace and lab features: each
-// registers its handler with onAction (extend.go).
-var extraActions = map[string]bool{}
-
-func init() {
-	for _, a := range actionGroups[3].actions {
-		extraActions[a] = true
+// numberTabKeys are 1…9 for the first detail tabs: fixed, beside the
+// rebindable [ and ]. Help lists them as one line, the first row's.
+func numberTabKeys() []mainKey {
+	n := min(len(tabs), 9)
+	rows := make([]mainKey, n)
+	for i := range rows {
+		rows[i] = mainKey{keys: []string{strconv.Itoa(i + 1)}, help: tabs[i].name + " tab",
+			run: func(s *mainScreen) tea.Cmd { return s.setTab(i) }}
 	}
+	rows[0].label, rows[0].help, rows[0].group = "1…"+strconv.Itoa(n), "detail tab", groupView
+	return rows
 }
 
-// keyMap is the bindings by action, from DefaultKeys with Options.Keys
-// laid over it.
-type keyMap struct {
-	b map[string]key.Binding
-}
-
-func newKeyMap(override map[string][]string) keyMap {
-	km := keyMap{b: map[string]key.Binding{}}
-	for act, keys := range DefaultKeys() {
-		if o, ok := override[act]; ok {
-			keys = o
+// DefaultKeys is the default key map (PRODUCT.md), by action, read from
+// the main screen's table. It returns a new map each time so no caller can
+// change another's.
+func DefaultKeys() map[string][]string {
+	out := map[string][]string{}
+	for _, b := range mainKeys() {
+		if b.act != "" {
+			out[b.act] = slices.Clone(b.keys)
 		}
-		km.b[act] = key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKeys(keys), actionDesc[act]))
 	}
-	// Fixed, beside the rebindable [ and ]: not an action of the config.
-	km.b[actNumberTab] = key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7"), key.WithHelp("1…7", "detail tab"))
-	return km
+	return out
 }
 
-// helpKeys is how a key list reads in help: "j/↓".
-func helpKeys(keys []string) string {
-	shown := make([]string, len(keys))
-	for i, k := range keys {
-		switch k {
-		case "up":
-			k = "↑"
-		case "down":
-			k = "↓"
+// KeyHelpEntry is one binding as documentation shows it: "j/↓", "down".
+type KeyHelpEntry struct{ Keys, Desc string }
+
+// KeyGroup is a titled group of bindings, in the help screen's order.
+type KeyGroup struct {
+	Title   string
+	Entries []KeyHelpEntry
+}
+
+// KeyHelp lists the main screen's bindings with keys (DefaultKeys with
+// overrides laid over it) as the help screen groups them, so the man page
+// says what ? says.
+func KeyHelp(keys map[string][]string) []KeyGroup {
+	c := &common{keys: newKeyMap(keys)}
+	var out []KeyGroup
+	for _, b := range build(c, mainKeys()) {
+		if b.group == "" {
+			continue
 		}
-		shown[i] = k
-	}
-	return strings.Join(shown, "/")
-}
-
-// action returns the action msg is bound to, or "".
-func (km keyMap) action(msg tea.KeyPressMsg) string {
-	s := msg.String()
-	for _, g := range actionGroups {
-		for _, a := range g.actions {
-			for _, k := range km.b[a].Keys() {
-				if k == s {
-					return a
-				}
-			}
+		if len(out) == 0 || out[len(out)-1].Title != b.group {
+			out = append(out, KeyGroup{Title: b.group})
 		}
-	}
-	return ""
-}
-
-func (km keyMap) bindings(actions ...string) []key.Binding {
-	out := make([]key.Binding, 0, len(actions))
-	for _, a := range actions {
-		if b := km.b[a]; len(b.Keys()) > 0 {
-			out = append(out, b)
+		if len(b.keys) > 0 {
+			g := &out[len(out)-1]
+			g.Entries = append(g.Entries, KeyHelpEntry{Keys: b.helpKeys(), Desc: b.help})
 		}
 	}
 	return out

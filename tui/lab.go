@@ -30,9 +30,6 @@ type Labs interface {
 	LabDown(name string) error
 }
 
-// SetLabs makes the L key build and remove labs.
-func (m *Model) SetLabs(l Labs) { m.labs = l }
-
 type labDoneMsg struct {
 	name string
 	up   bool
@@ -54,26 +51,21 @@ func labTick(r *labRun) tea.Cmd {
 }
 
 // labTicked says how far the lab has got, until it is done.
-func (m *Model) labTicked(msg labTickMsg) tea.Cmd {
+func labTicked(c *common, msg labTickMsg) tea.Cmd {
 	r := msg.run
 	if r.over.Load() {
 		return nil
 	}
 	if total := r.total.Load(); total > 0 {
-		m.setStatus(fmt.Sprintf("lab %s: building… %d of %d", r.name, r.done.Load(), total), false)
+		c.setStatus(fmt.Sprintf("lab %s: building… %d of %d", r.name, r.done.Load(), total), false)
 	}
 	return labTick(r)
 }
 
-func init() { onAction(ActLab, (*Model).labDialog) }
-
-// labDialog asks which lab, up or down, and for openstack how big.
-func (m *Model) labDialog() tea.Cmd {
-	if m.labs == nil {
-		m.setStatus("labs are not available in this build", true)
-		return nil
-	}
-	labs := m.labs.Labs()
+// labDialog asks which lab, up or down, and for openstack how big (L).
+func labDialog(s *mainScreen) tea.Cmd {
+	c := s.c
+	labs := c.Labs.Labs()
 	names := make([]string, len(labs))
 	var lines []string
 	for i, l := range labs {
@@ -115,23 +107,22 @@ func (m *Model) labDialog() tea.Cmd {
 			}
 			return nil, fmt.Errorf("lab %s is not up", lab.Name)
 		}
-		return m.runLab(lab.Name, up, routers), nil
+		return runLab(c, lab.Name, up, routers), nil
 	},
 		ChoiceField("lab", "lab", names, 0),
 		ChoiceField("action", "action", []string{"up", "down"}, 0),
 		TextField("routers", "routers", "openstack only: how many", ""),
 	)
 	d.Text = strings.Join(lines, "\n") + "\n● is up. The ip commands of an up go to the history (H)."
-	return m.OpenDialog(d)
+	return c.openDialog(d)
 }
 
-func (m *Model) runLab(name string, up bool, routers int) tea.Cmd {
-	labs := m.labs
-	ctx := m.ctx
+func runLab(c *common, name string, up bool, routers int) tea.Cmd {
+	labs, ctx := c.Labs, c.ctx
 	if up {
-		m.setStatus("lab "+name+": building…", false)
+		c.setStatus("lab "+name+": building…", false)
 	} else {
-		m.setStatus("lab "+name+": taking it down…", false)
+		c.setStatus("lab "+name+": taking it down…", false)
 	}
 	if !up {
 		return func() tea.Msg { return labDoneMsg{name: name, err: labs.LabDown(name)} }
@@ -146,15 +137,15 @@ func (m *Model) runLab(name string, up bool, routers int) tea.Cmd {
 	return tea.Batch(build, labTick(r))
 }
 
-func (m *Model) labDone(msg labDoneMsg) tea.Cmd {
+// labDone says how the lab went and records its commands.
+func labDone(c *common, msg labDoneMsg) {
 	switch {
 	case msg.err != nil:
-		m.setStatus("lab "+msg.name+": ✗ "+model.Visible(msg.err.Error()), true)
+		c.setStatus("lab "+msg.name+": ✗ "+model.Visible(msg.err.Error()), true)
 	case msg.up:
-		m.chg.history.Record(msg.cmds...)
-		m.setStatus(fmt.Sprintf("lab %s is up: %d ip commands (H lists them)  ✓ done", msg.name, len(msg.cmds)), false)
+		c.history.Record(msg.cmds...)
+		c.setStatus(fmt.Sprintf("lab %s is up: %d ip commands (H lists them)  ✓ done", msg.name, len(msg.cmds)), false)
 	default:
-		m.setStatus("lab "+msg.name+" is down  ✓ done", false)
+		c.setStatus("lab "+msg.name+" is down  ✓ done", false)
 	}
-	return m.requestSnapshot()
 }

@@ -42,8 +42,7 @@ func (f *fakeLabs) LabDown(name string) error {
 
 func TestLabKey(t *testing.T) {
 	labs := &fakeLabs{up: map[string]bool{}}
-	h := newHarness(t, Options{})
-	h.m.SetLabs(labs)
+	h := newHarnessWith(t, Options{}, Deps{Labs: labs})
 
 	h.keys("L")
 	if scr := h.screen(); !strings.Contains(scr, "Practice lab") || !strings.Contains(scr, "openstack: a miniature network node") {
@@ -59,8 +58,8 @@ func TestLabKey(t *testing.T) {
 	if strings.Join(labs.calls, ",") != "up openstack 4" {
 		t.Fatalf("calls %v", labs.calls)
 	}
-	if !strings.Contains(h.m.status, "lab openstack is up") || h.m.History().Len() != 1 {
-		t.Errorf("status %q, history %d", h.m.status, h.m.History().Len())
+	if !strings.Contains(h.m.c.status, "lab openstack is up") || h.m.History().Len() != 1 {
+		t.Errorf("status %q, history %d", h.m.c.status, h.m.History().Len())
 	}
 	// It is up now: up again is refused in the dialog, down takes it down.
 	h.keys("L", "o", "enter")
@@ -68,24 +67,23 @@ func TestLabKey(t *testing.T) {
 		t.Errorf("up twice:\n%s", h.screen())
 	}
 	h.keys("tab", "right", "enter")
-	if labs.calls[len(labs.calls)-1] != "down openstack" || !strings.Contains(h.m.status, "is down") {
-		t.Errorf("calls %v, status %q", labs.calls, h.m.status)
+	if labs.calls[len(labs.calls)-1] != "down openstack" || !strings.Contains(h.m.c.status, "is down") {
+		t.Errorf("calls %v, status %q", labs.calls, h.m.c.status)
 	}
 	// A failure is said in words.
 	labs.fail = errors.New("a namespace named lz-veth-a already exists")
 	h.keys("L", "enter")
-	if !strings.Contains(h.m.status, "✗ a namespace named lz-veth-a already exists") {
-		t.Errorf("status %q", h.m.status)
+	if !strings.Contains(h.m.c.status, "✗ a namespace named lz-veth-a already exists") {
+		t.Errorf("status %q", h.m.c.status)
 	}
 }
 
 func TestLabKeyReadOnly(t *testing.T) {
 	labs := &fakeLabs{up: map[string]bool{}}
-	h := newHarness(t, Options{ReadOnly: true})
-	h.m.SetLabs(labs)
+	h := newHarnessWith(t, Options{ReadOnly: true}, Deps{Labs: labs})
 	h.keys("L")
-	if h.m.dialog != nil || len(labs.calls) != 0 || !strings.Contains(h.m.status, "read-only") {
-		t.Errorf("read-only: dialog %v, calls %v, status %q", h.m.dialog != nil, labs.calls, h.m.status)
+	if h.m.dialog != nil || len(labs.calls) != 0 || !strings.Contains(h.m.c.status, "read-only") {
+		t.Errorf("read-only: dialog %v, calls %v, status %q", h.m.dialog != nil, labs.calls, h.m.c.status)
 	}
 }
 
@@ -94,11 +92,11 @@ func TestLabProgressLine(t *testing.T) {
 	r := &labRun{name: "openstack"}
 	r.done.Store(120)
 	r.total.Store(500)
-	if cmd := h.m.labTicked(labTickMsg{r}); cmd == nil || !strings.Contains(h.m.status, "building… 120 of 500") {
-		t.Errorf("status %q, next tick %v", h.m.status, cmd != nil)
+	if cmd := labTicked(h.m.c, labTickMsg{r}); cmd == nil || !strings.Contains(h.m.c.status, "building… 120 of 500") {
+		t.Errorf("status %q, next tick %v", h.m.c.status, cmd != nil)
 	}
 	r.over.Store(true)
-	if cmd := h.m.labTicked(labTickMsg{r}); cmd != nil {
+	if cmd := labTicked(h.m.c, labTickMsg{r}); cmd != nil {
 		t.Error("a finished lab still ticks")
 	}
 }

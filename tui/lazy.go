@@ -7,16 +7,13 @@ import (
 	"github.com/lazyns/lazyns/model"
 )
 
-// lazyTab is a tab read only when opened (Sockets, Processes): its table
-// once read, or why it could not be.
+// lazyTab is a tab read only when opened (tabSpec.read): its table once
+// read, or why it could not be.
 type lazyTab struct {
 	t    *table
 	err  string
 	busy bool
 }
-
-// lazyTabs are a namespace's lazily read tabs, by tab-tabSockets.
-type lazyTabs [tabCount - tabSockets]lazyTab
 
 // lazyMsg is a lazily read tab, for the namespace that asked.
 type lazyMsg struct {
@@ -26,63 +23,66 @@ type lazyMsg struct {
 	err error
 }
 
-// lazyRead reads one lazy tab of ns into a table.
-func lazyRead(ctx context.Context, src Source, ns *model.Namespace, tab int) (*table, error) {
-	if tab == tabSockets {
-		s, err := src.Sockets(ctx, ns)
-		return socketsTable(s), err
-	}
+func readSockets(ctx context.Context, src Source, ns *model.Namespace) (*table, error) {
+	s, err := src.Sockets(ctx, ns)
+	return socketsTable(s), err
+}
+
+func readProcesses(ctx context.Context, src Source, ns *model.Namespace) (*table, error) {
 	p, err := src.Processes(ctx, ns)
 	return procsTable(p), err
 }
 
-func (m *Model) lazyTab(key model.NsKey, tab int) *lazyTab {
-	d := m.extra[key]
-	if d == nil {
-		d = &lazyTabs{}
-		m.extra[key] = d
+func (d *detailPane) lazyTab(key model.NsKey, tab int) *lazyTab {
+	l := d.lazy[key]
+	if l == nil {
+		l = &[tabCount]lazyTab{}
+		d.lazy[key] = l
 	}
-	return &d[tab-tabSockets]
+	return &l[tab]
 }
 
 // lazyTable is what the open lazy tab shows now.
-func (m *Model) lazyTable(ns *model.Namespace) *table {
-	lt := m.lazyTab(ns.Key, m.tab)
+func (d *detailPane) lazyTable(ns *model.Namespace) *table {
+	lt := d.lazyTab(ns.Key, d.tab)
 	switch {
 	case lt.err != "":
-		return &table{empty: tabNames[m.tab] + ": " + lt.err}
+		return &table{empty: tabs[d.tab].name + ": " + lt.err}
 	case lt.t != nil:
 		return lt.t
 	}
 	return &table{empty: "reading…"}
 }
 
-// loadLazy reads the open tab of the selected namespace if it is a lazy
-// one not read yet.
-func (m *Model) loadLazy() tea.Cmd {
-	ns := m.Selected()
-	if ns == nil || ns.Stale || m.tab < tabSockets {
+// loadLazy reads the open tab of the namespace shown if it is a lazy one
+// not read yet.
+func (d *detailPane) loadLazy() tea.Cmd {
+	ns, read := d.ns, tabs[d.tab].read
+	if ns == nil || ns.Stale || read == nil {
 		return nil
 	}
-	lt := m.lazyTab(ns.Key, m.tab)
+	lt := d.lazyTab(ns.Key, d.tab)
 	if lt.t != nil || lt.err != "" || lt.busy {
 		return nil
 	}
 	lt.busy = true
-	ctx, src, tab := m.ctx, m.src, m.tab
+	ctx, src, tab := d.c.ctx, d.c.Source, d.tab
 	return func() tea.Msg {
-		t, err := lazyRead(ctx, src, ns, tab)
+		t, err := read(ctx, src, ns)
 		return lazyMsg{ns.Key, tab, t, err}
 	}
 }
 
-func (m *Model) gotLazy(msg lazyMsg) {
-	lt := m.lazyTab(msg.key, msg.tab)
+func (d *detailPane) gotLazy(msg lazyMsg) {
+	lt := d.lazyTab(msg.key, msg.tab)
 	lt.busy = false
 	if msg.err != nil {
 		lt.err = model.Visible(msg.err.Error())
 	} else {
 		lt.t = msg.t
 	}
-	m.rebuildDetail()
+	d.rebuild()
 }
+
+// dropLazy forgets what was read lazily, so open tabs are read again.
+func (d *detailPane) dropLazy() { d.lazy = map[model.NsKey]*[tabCount]lazyTab{} }

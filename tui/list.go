@@ -4,10 +4,36 @@ import (
 	"strconv"
 	"strings"
 
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/clipperhouse/displaywidth"
 	"github.com/lazyns/lazyns/model"
 )
+
+// nsList is the list of namespaces: the snapshot's namespaces that pass
+// the filter, a cursor over them, and the filter itself.
+type nsList struct {
+	c     *common
+	snap  *model.Snapshot
+	index filterIndex
+	shown []int // positions in snap.Namespaces that pass the filter
+	sc    scroller
+
+	filter    textinput.Model
+	filtering bool // the filter has the keys
+}
+
+func newNsList(c *common) nsList {
+	l := nsList{c: c, filter: textinput.New()}
+	l.filter.Prompt = "/"
+	l.filter.Placeholder = "name, interface or address"
+	// The terminal's own cursor: a drawn one blinks, and a blink is a
+	// redraw twice a second.
+	l.filter.SetVirtualCursor(false)
+	l.filter.SetValue(c.opt.Filter)
+	return l
+}
 
 // nsRef identifies a list entry across snapshots: by key, or by name for a
 // stale entry, which has no key.
@@ -23,66 +49,60 @@ func refOf(ns *model.Namespace) nsRef {
 	return nsRef{key: ns.Key}
 }
 
-// refilter applies the filter to the snapshot, keeping the cursor on the
-// selected namespace if it is still shown.
-// prev is the selection before the snapshot or filter changed.
-func (m *Model) refilter(prev nsRef) {
-	if m.snap == nil {
-		return
+// selected is the namespace under the cursor, or nil.
+func (l *nsList) selected() *model.Namespace {
+	if l.snap == nil || l.sc.cursor >= len(l.shown) {
+		return nil
 	}
-	m.shown = m.index.match(m.filter.Value())
-	m.list.set(len(m.shown), m.list.height)
-	for i, pos := range m.shown {
-		if refOf(&m.snap.Namespaces[pos]) == prev {
-			m.list.to(i)
-			break
-		}
-	}
+	return &l.snap.Namespaces[l.shown[l.sc.cursor]]
 }
 
-func (m *Model) selRef() nsRef {
-	if ns := m.Selected(); ns != nil {
+func (l *nsList) ref() nsRef {
+	if ns := l.selected(); ns != nil {
 		return refOf(ns)
 	}
 	return nsRef{name: "\x00none"}
 }
 
-// moveList runs f on the list cursor and, when that selects another
-// namespace, resets the detail pane to it.
-func (m *Model) moveList(f func(*scroller)) tea.Cmd {
-	before := m.selRef()
-	f(&m.list)
-	return m.selectionChanged(before)
+// setSnapshot lists snap, whose filter index is index, keeping the cursor
+// on the namespace selected before if it is still shown.
+func (l *nsList) setSnapshot(snap *model.Snapshot, index filterIndex) {
+	prev := l.ref()
+	l.snap, l.index = snap, index
+	l.refilter(prev)
 }
 
-// selectionChanged resets the detail pane when the selected namespace is no
-// longer prev, and follows the new one.
-func (m *Model) selectionChanged(prev nsRef) tea.Cmd {
-	if m.selRef() == prev {
-		return nil
+// refilter applies the filter, keeping the cursor on prev if it is still
+// shown.
+func (l *nsList) refilter(prev nsRef) {
+	if l.snap == nil {
+		return
 	}
-	m.rows = scroller{height: m.rows.height}
-	m.rebuildDetail()
-	return m.loadLazy()
+	l.shown = l.index.match(l.filter.Value())
+	l.sc.set(len(l.shown), l.sc.height)
+	for i, pos := range l.shown {
+		if refOf(&l.snap.Namespaces[pos]) == prev {
+			l.sc.to(i)
+			break
+		}
+	}
 }
 
-// setFilter filters the list by q.
-func (m *Model) setFilter(q string) tea.Cmd {
-	prev := m.selRef()
-	m.filter.SetValue(q)
-	m.refilter(prev)
-	return m.selectionChanged(prev)
+func (l *nsList) setFilter(q string) {
+	prev := l.ref()
+	l.filter.SetValue(q)
+	l.refilter(prev)
 }
 
-// selectNs puts the list cursor on the namespace with key, clearing the
-// filter if it hides it. It reports whether the namespace exists.
-func (m *Model) selectNs(key model.NsKey) bool {
-	if m.snap == nil || m.snap.Find(key) == nil {
+// selectKey puts the cursor on the namespace with key, clearing the filter
+// if it hides it. It reports whether the namespace exists.
+func (l *nsList) selectKey(key model.NsKey) bool {
+	if l.snap == nil || l.snap.Find(key) == nil {
 		return false
 	}
 	find := func() int {
-		for i, pos := range m.shown {
-			if ns := &m.snap.Namespaces[pos]; ns.Key == key && !ns.Stale {
+		for i, pos := range l.shown {
+			if ns := &l.snap.Namespaces[pos]; ns.Key == key && !ns.Stale {
 				return i
 			}
 		}
@@ -90,37 +110,108 @@ func (m *Model) selectNs(key model.NsKey) bool {
 	}
 	i := find()
 	if i < 0 {
-		m.setFilter("")
+		l.setFilter("")
 		i = find()
 	}
-	m.list.to(i)
+	l.sc.to(i)
 	return true
 }
 
-// viewList renders the namespace list, only the rows on screen.
-func (m *Model) viewList(width, height int) []string {
+// eachOnScreen calls f with each namespace on the rows on screen.
+func (l *nsList) eachOnScreen(f func(*model.Namespace)) {
+	if l.snap == nil {
+		return
+	}
+	from, to := l.sc.visible()
+	for _, pos := range l.shown[from:to] {
+		f(&l.snap.Namespaces[pos])
+	}
+}
+
+// setSize fits the list into width × height (its title and note
+// included); the filter's input has inputWidth on the status line.
+func (l *nsList) setSize(width, height, inputWidth int) {
+	l.sc.set(len(l.shown), height-1-len(l.note(width, height)))
+	l.filter.SetWidth(max(10, inputWidth-4))
+}
+
+// filterKeys are the keys while the filter is typed into; every other key
+// is typed.
+func filterKeys() []binding[*nsList] {
+	move := func(act string) func(*nsList) tea.Cmd {
+		return func(l *nsList) tea.Cmd { l.sc.applyMove(act); return nil }
+	}
+	return []binding[*nsList]{
+		{keys: []string{"enter"}, help: "keep filter", tail: true, run: (*nsList).keepFilter},
+		{keys: []string{"esc"}, help: "clear", tail: true, run: (*nsList).dropFilter},
+		{keys: []string{"up"}, help: "up", run: move(ActUp)},
+		{keys: []string{"down"}, help: "down", run: move(ActDown)},
+		{keys: []string{"pgup"}, help: "page up", run: move(ActPageUp)},
+		{keys: []string{"pgdown"}, help: "page down", run: move(ActPageDown)},
+	}
+}
+
+func (l *nsList) startFilter() tea.Cmd {
+	l.filtering = true
+	return l.filter.Focus()
+}
+
+func (l *nsList) keepFilter() tea.Cmd {
+	l.filtering = false
+	l.filter.Blur()
+	return nil
+}
+
+func (l *nsList) dropFilter() tea.Cmd {
+	l.keepFilter()
+	l.setFilter("")
+	return nil
+}
+
+// filterKey is a key while the filter is typed into.
+func (l *nsList) filterKey(msg tea.KeyPressMsg) tea.Cmd {
+	if cmd, ok := dispatch(filterKeys(), l, msg.String(), nil); ok {
+		return cmd
+	}
+	var cmd tea.Cmd
+	l.filter, cmd = l.filter.Update(msg)
+	l.setFilter(l.filter.Value())
+	return cmd
+}
+
+// updateInput passes other messages (paste, blink) to the filter's input.
+func (l *nsList) updateInput(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	l.filter, cmd = l.filter.Update(msg)
+	return cmd
+}
+
+// view renders the list, only the rows on screen.
+func (l *nsList) view(width, height int, focused bool) []string {
+	st := &l.c.st
 	lines := make([]string, 0, height)
 	title := "NAMESPACES"
-	if m.snap != nil && len(m.shown) != len(m.snap.Namespaces) {
-		title += "  " + strconv.Itoa(len(m.shown)) + "/" + strconv.Itoa(len(m.snap.Namespaces))
+	if l.snap != nil && len(l.shown) != len(l.snap.Namespaces) {
+		title += "  " + strconv.Itoa(len(l.shown)) + "/" + strconv.Itoa(len(l.snap.Namespaces))
 	}
-	lines = append(lines, fit(m.st.PaneTitle.Render(cut(title, width)), width))
-	from, to := m.list.visible()
+	lines = append(lines, fit(st.PaneTitle.Render(cut(title, width)), width))
+	from, to := l.sc.visible()
 	for i := from; i < to; i++ {
-		lines = append(lines, m.listRow(&m.snap.Namespaces[m.shown[i]], width, i == m.list.cursor))
+		lines = append(lines, l.row(&l.snap.Namespaces[l.shown[i]], width, i == l.sc.cursor, focused))
 	}
-	if m.snap != nil && len(m.shown) == 0 {
-		lines = append(lines, fit(m.st.Paint(model.RoleDim, "  nothing matches"), width))
+	if l.snap != nil && len(l.shown) == 0 {
+		lines = append(lines, fit(st.Paint(model.RoleDim, "  nothing matches"), width))
 	}
-	note := m.listNote(width, height)
+	note := l.note(width, height)
 	for len(lines) < height-len(note) {
 		lines = append(lines, strings.Repeat(" ", width))
 	}
 	return append(lines, note...)
 }
 
-// listRow is "▸ name…  badges N ifs", the name cut to what is left.
-func (m *Model) listRow(ns *model.Namespace, width int, selected bool) string {
+// row is "▸ name…  badges N ifs", the name cut to what is left.
+func (l *nsList) row(ns *model.Namespace, width int, selected, focused bool) string {
+	st := &l.c.st
 	var marks []string
 	for _, b := range model.Badges(ns) {
 		// The container says more than "unnamed" in a narrow column.
@@ -133,7 +224,7 @@ func (m *Model) listRow(ns *model.Namespace, width int, selected bool) string {
 	if len(marks) > 0 {
 		right = cut(strings.Join(marks, ","), max(7, width/3))
 		rightRole = model.RoleWarn
-		if !ns.Stale && ns.Err == "" {
+		if !ns.Stale && ns.Err == nil {
 			rightRole = model.RoleDim
 		}
 	}
@@ -145,15 +236,49 @@ func (m *Model) listRow(ns *model.Namespace, width int, selected bool) string {
 		marker = "▸ "
 	}
 	if selected {
-		style := m.st.Cursor
-		if m.focus == focusList {
-			style = m.st.Selected
+		style := st.Cursor
+		if focused {
+			style = st.Selected
 		}
 		return style.Render(fit(marker+name+pad+right, width))
 	}
 	nameRole := model.RoleName
-	if ns.Stale || ns.Err != "" {
+	if ns.Stale || ns.Err != nil {
 		nameRole = model.RoleWarn
 	}
-	return fit(marker+m.st.Paint(nameRole, name)+pad+m.st.Paint(rightRole, right), width)
+	return fit(marker+st.Paint(nameRole, name)+pad+st.Paint(rightRole, right), width)
+}
+
+// onlyOwnReadable reports whether, without privileges, nothing beyond the
+// namespace lazyns runs in could be read: the list alone would look like a
+// host without namespaces, or one of names with nothing in them.
+func (l *nsList) onlyOwnReadable() bool {
+	if l.c.opt.Unprivileged == "" || l.snap == nil {
+		return false
+	}
+	for i := range l.snap.Namespaces {
+		if ns := &l.snap.Namespaces[i]; !ns.Host && !ns.Stale && ns.Err == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// note is what the foot of the list (width × height, title included)
+// says when onlyOwnReadable, after a blank line: why, and what would show
+// the rest. It is nil otherwise, and when it would leave the list fewer
+// than three rows.
+func (l *nsList) note(width, height int) []string {
+	if !l.onlyOwnReadable() {
+		return nil
+	}
+	text := "Only the namespace lazyns runs in can be read: seeing more " + l.c.opt.Unprivileged + "."
+	out := []string{strings.Repeat(" ", width)}
+	for _, line := range strings.Split(ansi.Wrap(text, max(1, width-2), " "), "\n") {
+		out = append(out, fit(l.c.st.Paint(model.RoleDim, "  "+line), width))
+	}
+	if height-1-len(out) < 3 {
+		return nil
+	}
+	return out
 }

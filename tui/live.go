@@ -34,7 +34,7 @@ type (
 )
 
 func (m *Model) loadSnapshot() tea.Cmd {
-	ctx, src, ch := m.ctx, m.src, m.progCh
+	ctx, src, ch := m.c.ctx, m.c.Source, m.progCh
 	return func() tea.Msg {
 		start := time.Now()
 		snap, err := src.Snapshot(ctx, func(done, total int) {
@@ -55,7 +55,7 @@ func (m *Model) loadSnapshot() tea.Cmd {
 // waitProgress delivers the progress of snapshots; it is issued again
 // after each message, so it runs for the life of the UI.
 func (m *Model) waitProgress() tea.Cmd {
-	ctx, ch := m.ctx, m.progCh
+	ctx, ch := m.c.ctx, m.progCh
 	return func() tea.Msg {
 		select {
 		case p := <-ch:
@@ -80,11 +80,11 @@ func (m *Model) requestSnapshot() tea.Cmd {
 func (m *Model) gotSnapshot(msg snapshotMsg) tea.Cmd {
 	m.loading = false
 	if msg.err != nil {
-		m.setStatus("reading namespaces: "+model.Visible(msg.err.Error()), true)
+		m.c.setStatus("reading namespaces: "+model.Visible(msg.err.Error()), true)
 	} else {
 		m.setSnapshot(msg.snap)
-		if m.status == "" && len(msg.snap.Warnings) > 0 {
-			m.setStatus(model.Visible(msg.snap.Warnings[0]), true)
+		if m.c.status == "" && len(msg.snap.Warnings) > 0 {
+			m.c.setStatus(model.Visible(msg.snap.Warnings[0]), true)
 		}
 	}
 	// A namespace that changed while the snapshot was read may be in it
@@ -122,13 +122,10 @@ func (m *Model) setSnapshot(snap *model.Snapshot) {
 
 // showSnapshot is setSnapshot with the filter index of snap already made.
 func (m *Model) showSnapshot(snap *model.Snapshot, index filterIndex) {
-	prev := m.selRef()
 	m.snap = snap
-	m.index = index
-	m.refilter(prev)
-	m.rebuildDetail()
+	m.main.setSnapshot(snap, index)
 	if m.pane != nil {
-		m.pane.refresh(m)
+		m.pane.refresh(snap)
 	}
 }
 
@@ -137,11 +134,11 @@ func (m *Model) showSnapshot(snap *model.Snapshot, index filterIndex) {
 type tickMsg struct{}
 
 func (m *Model) tick() tea.Cmd {
-	return tea.Tick(m.opt.Refresh, func(time.Time) tea.Msg { return tickMsg{} })
+	return tea.Tick(m.c.opt.Refresh, func(time.Time) tea.Msg { return tickMsg{} })
 }
 
 func (m *Model) startWatch() tea.Cmd {
-	ctx, src := m.ctx, m.src
+	ctx, src := m.c.ctx, m.c.Source
 	return func() tea.Msg {
 		w, err := src.Watch(ctx)
 		return watchMsg{w, err}
@@ -160,7 +157,7 @@ func waitChange(w Watcher) tea.Cmd {
 
 func (m *Model) gotWatcher(msg watchMsg) tea.Cmd {
 	if msg.err != nil {
-		m.setStatus("not following changes: "+model.Visible(msg.err.Error())+" (ctrl+r reloads)", true)
+		m.c.setStatus("not following changes: "+model.Visible(msg.err.Error())+" (ctrl+r reloads)", true)
 		return nil
 	}
 	m.watcher = msg.w
@@ -210,7 +207,7 @@ func (m *Model) rereadPaced(key model.NsKey) tea.Cmd {
 		return nil
 	}
 	m.rereading[key] = true
-	ctx, src, snap := m.ctx, m.src, m.snap
+	ctx, src, snap := m.c.ctx, m.c.Source, m.snap
 	return func() tea.Msg {
 		start := time.Now()
 		ns, err := src.Reread(ctx, snap, key)
@@ -252,9 +249,7 @@ func (m *Model) gotNamespace(msg nsMsg) {
 	// Only this namespace's search text changes: indexing every namespace
 	// again was nine tenths of a reread's time at a thousand (each row on
 	// screen is read again when its interfaces change).
-	index := slices.Clone(m.index)
-	index[i] = searchText(&next.Namespaces[i])
-	m.showSnapshot(next, index)
+	m.showSnapshot(next, m.main.list.index.with(i, &next.Namespaces[i]))
 }
 
 // watchedScreen is what the watcher was last told is on screen: the
@@ -284,14 +279,11 @@ func (m *Model) watchScreen() {
 		focus = nil
 	}
 	rows := m.watched.next[:0]
-	if m.snap != nil {
-		from, to := m.list.visible()
-		for _, pos := range m.shown[from:to] {
-			if ns := &m.snap.Namespaces[pos]; !ns.Stale {
-				rows = append(rows, ns)
-			}
+	m.main.list.eachOnScreen(func(ns *model.Namespace) {
+		if !ns.Stale {
+			rows = append(rows, ns)
 		}
-	}
+	})
 	m.watched.next = rows
 	if m.snap == m.watched.snap && focus == m.watched.focus && slices.Equal(rows, m.watched.rows) {
 		return

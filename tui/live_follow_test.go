@@ -32,7 +32,7 @@ type asyncDriver struct {
 
 func newAsyncDriver(seed uint64) *asyncDriver {
 	src := newFakeSource(fakeSnapshot())
-	m := New(src, nil, Options{Hostname: "vm"})
+	m := New(Deps{Source: src}, Options{Hostname: "vm"})
 	d := &asyncDriver{m: m, src: src, rng: rand.New(rand.NewPCG(seed, 14)), late: make(chan tea.Msg, 256)}
 	sizes := [][2]int{{120, 40}, {80, 24}, {60, 8}, {100, 6}}
 	size := sizes[d.rng.IntN(len(sizes))]
@@ -105,7 +105,7 @@ func (d *asyncDriver) key() {
 	switch {
 	case d.m.dialog != nil:
 		choices = []string{"esc"}
-	case d.m.filtering:
+	case d.m.main.list.filtering:
 		choices = []string{"q", "d", "h", "c", "p", "r", "o", "u", "t", "e", "b", "l", "1", "0", ".", "-", "7",
 			"backspace", "backspace", "esc", "enter", "up", "down"}
 	case d.m.pane != nil:
@@ -114,7 +114,7 @@ func (d *asyncDriver) key() {
 		choices = []string{"/", "/", "/", "esc", "enter", "enter", "j", "k", "j", "g", "G", "pgdown", "pgup",
 			"tab", "shift+tab", "]", "[", "1", "2", "7", "t", "?", "ctrl+r"}
 	}
-	if d.m.dialog == nil && !d.m.filtering {
+	if d.m.dialog == nil && !d.m.main.list.filtering {
 		choices = append(choices, "click", "wheel")
 	}
 	k := choices[d.rng.IntN(len(choices))]
@@ -177,8 +177,9 @@ func (d *asyncDriver) kernel() {
 }
 
 // play runs steps random steps: keys, kernel changes, and commands and
-// late messages taken in random order; then every command left, so the
-// model is at rest when it returns. It returns a panic, if one happened.
+// late messages taken in random order; then every command left and the
+// late answers that come, so the model is at rest when it returns. It
+// returns a panic, if one happened.
 func (d *asyncDriver) play(steps int) (panicked string) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -201,10 +202,20 @@ func (d *asyncDriver) play(steps int) (panicked string) {
 			d.key()
 		}
 	}
-	for len(d.pending) > 0 {
-		d.runOne()
+	for {
+		for len(d.pending) > 0 {
+			d.runOne()
+		}
+		// A command that took longer than runOne waits answers late (the
+		// watcher's start, on a loaded machine): take what comes within a
+		// moment, or the model is judged without what it asked for.
+		select {
+		case msg := <-d.late:
+			d.handle(msg)
+		case <-time.After(25 * time.Millisecond):
+			return ""
+		}
 	}
-	return ""
 }
 
 // wantFocus is the namespace the watcher must follow: the selected one,
@@ -219,8 +230,8 @@ func (d *asyncDriver) wantFocus() model.NsKey {
 // wantRows are the namespaces of the list's rows on screen.
 func (d *asyncDriver) wantRows() []model.NsKey {
 	var keys []model.NsKey
-	from, to := d.m.list.visible()
-	for _, pos := range d.m.shown[from:to] {
+	from, to := d.m.main.list.sc.visible()
+	for _, pos := range d.m.main.list.shown[from:to] {
 		if ns := &d.m.snap.Namespaces[pos]; !ns.Stale {
 			keys = append(keys, ns.Key)
 		}

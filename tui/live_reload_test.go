@@ -22,7 +22,7 @@ func runAll(m *Model, cmd tea.Cmd) {
 // shown until ctrl+r.
 func TestChangeWhileSnapshotRead(t *testing.T) {
 	src := newFakeSource(fakeSnapshot())
-	m := New(src, nil, Options{Hostname: "vm"})
+	m := New(Deps{Source: src}, Options{Hostname: "vm"})
 	defer m.Close()
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
 	m.Update(m.loadSnapshot()())

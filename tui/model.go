@@ -5,72 +5,36 @@ import (
 	"os"
 
 	"charm.land/bubbles/v2/help"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/lazyns/lazyns/model"
 )
 
-// Which pane has the keyboard.
-const (
-	focusList = iota
-	focusDetail
-)
-
-// Model is the explorer: the root of the UI. It routes messages to the
-// pane, dialog or overlay on top, and owns the snapshot on screen.
+// Model is the root of the UI. It routes messages to what is on top — a
+// dialog, the help screen, a pane, or the main screen — does what they ask
+// of it (common.ask), and owns what they share: the snapshot on screen and
+// how the host is read and followed (live.go).
 type Model struct {
-	src    Source
-	runner Runner
-	opt    Options
-	keys   keyMap
-	st     Styles
-	dark   bool
-	names  *model.Names
-
-	ctx    context.Context
+	c      *common
 	cancel context.CancelFunc
 
 	width, height int
-	host          string
+	help          help.Model // draws the footer
+
+	main     mainScreen
+	pane     pane // when set, covers the main screen
+	dialog   *Dialog
+	showHelp bool
 
 	// snap is replaced, never changed in place: commands in flight may be
 	// reading the previous one.
 	snap     *model.Snapshot
-	index    filterIndex
 	loading  bool // a snapshot is being read
 	reload   bool // another one was asked for meanwhile
 	progress progressMsg
 	progCh   chan progressMsg
 
-	shown []int // positions in snap.Namespaces that pass the filter
-	list  scroller
-	focus int
-
-	filter    textinput.Model
-	filtering bool
-
-	tab    int
-	rows   scroller
-	detail *table // the table of the current tab, built when it changes
-	extra  map[model.NsKey]*lazyTabs
-
-	help     help.Model
-	showHelp bool
-	dialog   *Dialog
-	// pane, when set, covers the list and detail (command output,
-	// topology).
-	pane   pane
-	execID int // the command whose output the pane waits for
-
 	watcher Watcher
 	watched watchedScreen // what the watcher was last told is on screen
-
-	chg  changes // the change keys' changer and this session's history
-	labs Labs    // the L key; nil when not wired
-
-	// detailOf is what the detail table was built for, to keep its cursor
-	// on the same row when it is built again.
-	detailOf detailOf
 
 	// rereading and rereadAgain pace rereads after changes (live.go).
 	rereading, rereadAgain map[model.NsKey]bool
@@ -78,43 +42,30 @@ type Model struct {
 	// was being read: it may hold them as they were before.
 	changedWhileLoading map[model.NsKey]bool
 
-	status    string
-	statusErr bool
-	quitting  bool
+	quitting bool
 }
 
-// New makes the explorer over src. runner may be nil: s and x then say so.
-func New(src Source, runner Runner, opt Options) *Model {
+// New makes the UI over deps (Source is required; see Deps for the rest).
+func New(deps Deps, opt Options) *Model {
 	ctx, cancel := context.WithCancel(context.Background())
+	if opt.Hostname == "" {
+		opt.Hostname, _ = os.Hostname()
+	}
+	c := &common{Deps: deps, opt: opt, keys: newKeyMap(opt.Keys), names: model.DefaultNames(), ctx: ctx,
+		st: NewStyles(opt.NoColor, opt.Theme != "light", opt.Colors)}
 	m := &Model{
-		src: src, runner: runner, opt: opt,
-		keys:  newKeyMap(opt.Keys),
-		dark:  opt.Theme != "light",
-		names: model.DefaultNames(),
-		ctx:   ctx, cancel: cancel,
+		c: c, cancel: cancel,
 		width: 80, height: 24,
-		host:   opt.Hostname,
-		progCh: make(chan progressMsg, 1),
-		extra:  map[model.NsKey]*lazyTabs{},
 		help:   help.New(),
+		main:   newMainScreen(c),
+		progCh: make(chan progressMsg, 1),
 
 		rereading:           map[model.NsKey]bool{},
 		rereadAgain:         map[model.NsKey]bool{},
 		changedWhileLoading: map[model.NsKey]bool{},
 	}
-	if m.host == "" {
-		m.host, _ = os.Hostname()
-	}
-	m.st = NewStyles(opt.NoColor, m.dark, opt.Colors)
-	m.help.Styles = m.st.Help
+	m.help.Styles = c.st.Help
 	m.help.ShortSeparator = "  "
-	m.filter = textinput.New()
-	m.filter.Prompt = "/"
-	m.filter.Placeholder = "name, interface or address"
-	// The terminal's own cursor: a drawn one blinks, and a blink is a
-	// redraw twice a second.
-	m.filter.SetVirtualCursor(false)
-	m.filter.SetValue(opt.Filter)
 	m.loading = true
 	return m
 }
@@ -123,12 +74,12 @@ func New(src Source, runner Runner, opt Options) *Model {
 func (m *Model) Init() tea.Cmd {
 	cmds := []tea.Cmd{m.loadSnapshot(), m.waitProgress()}
 	switch {
-	case m.opt.Refresh == 0:
+	case m.c.opt.Refresh == 0:
 		cmds = append(cmds, m.startWatch())
-	case m.opt.Refresh > 0:
+	case m.c.opt.Refresh > 0:
 		cmds = append(cmds, m.tick())
 	}
-	if m.opt.Theme == "" || m.opt.Theme == "auto" {
+	if m.c.opt.Theme == "" || m.c.opt.Theme == "auto" {
 		cmds = append(cmds, tea.RequestBackgroundColor)
 	}
 	return tea.Batch(cmds...)
@@ -146,13 +97,14 @@ func (m *Model) Close() { m.cancel() }
 func (m *Model) Snapshot() *model.Snapshot { return m.snap }
 
 // Selected is the namespace under the list cursor, or nil.
-func (m *Model) Selected() *model.Namespace {
-	if m.snap == nil || m.list.cursor >= len(m.shown) {
-		return nil
-	}
-	return &m.snap.Namespaces[m.shown[m.list.cursor]]
-}
+func (m *Model) Selected() *model.Namespace { return m.main.selected() }
 
-func (m *Model) setStatus(s string, isErr bool) {
-	m.status, m.statusErr = s, isErr
+// History is every change made in this session.
+func (m *Model) History() *model.History { return &m.c.history }
+
+// OpenDialog shows d over the screen.
+func (m *Model) OpenDialog(d *Dialog) tea.Cmd {
+	m.dialog = d
+	d.setSize(m.width)
+	return d.focusField(0)
 }

@@ -27,6 +27,13 @@ type harness struct {
 
 func newHarness(t *testing.T, opt Options) *harness {
 	t.Helper()
+	return newHarnessWith(t, opt, Deps{})
+}
+
+// newHarnessWith is newHarness with more dependencies (labs, a changer)
+// beside the fake source and runner.
+func newHarnessWith(t *testing.T, opt Options, deps Deps) *harness {
+	t.Helper()
 	src := newFakeSource(fakeSnapshot())
 	src.sockets[kRouter] = fakeSockets()
 	src.procs[kRouter] = fakeProcs()
@@ -34,7 +41,8 @@ func newHarness(t *testing.T, opt Options) *harness {
 	if opt.Hostname == "" {
 		opt.Hostname = "vm"
 	}
-	m := New(src, run, opt)
+	deps.Source, deps.Runner = src, run
+	m := New(deps, opt)
 	t.Cleanup(m.Close)
 	h := &harness{t: t, m: m, src: src, run: run}
 	h.send(tea.WindowSizeMsg{Width: 120, Height: 40})
@@ -152,15 +160,15 @@ func TestFilterIndex(t *testing.T) {
 func TestFilterTypingAndEsc(t *testing.T) {
 	h := newHarness(t, Options{})
 	h.keys("/", "1", "0", ".", "6", "6")
-	if h.selected() != evilName || len(h.m.shown) != 1 {
-		t.Fatalf("typing 10.66 selected %q of %d shown", h.selected(), len(h.m.shown))
+	if h.selected() != evilName || len(h.m.main.list.shown) != 1 {
+		t.Fatalf("typing 10.66 selected %q of %d shown", h.selected(), len(h.m.main.list.shown))
 	}
 	h.keys("enter")
-	if h.m.filtering || !strings.Contains(h.screen(), "filter: 10.66") {
+	if h.m.main.list.filtering || !strings.Contains(h.screen(), "filter: 10.66") {
 		t.Fatalf("enter should keep the filter and leave typing:\n%s", h.screen())
 	}
 	h.keys("esc")
-	if h.m.filter.Value() != "" || len(h.m.shown) != len(h.m.snap.Namespaces) {
+	if h.m.main.list.filter.Value() != "" || len(h.m.main.list.shown) != len(h.m.snap.Namespaces) {
 		t.Fatal("esc did not clear the filter")
 	}
 	if h.selected() != evilName {
@@ -171,7 +179,7 @@ func TestFilterTypingAndEsc(t *testing.T) {
 		t.Errorf("a filter matching nothing:\n%s", h.screen())
 	}
 	h.keys("esc")
-	if h.m.filtering || len(h.m.shown) == 0 {
+	if h.m.main.list.filtering || len(h.m.main.list.shown) == 0 {
 		t.Error("esc while typing should clear and close the filter")
 	}
 }
@@ -183,58 +191,58 @@ func TestNavigation(t *testing.T) {
 		t.Fatalf("starts on %q, want host", h.selected())
 	}
 	h.keys("k")
-	if h.m.list.cursor != 0 {
+	if h.m.main.list.sc.cursor != 0 {
 		t.Error("k at the top moved")
 	}
 	h.keys("j", "down")
-	if h.m.list.cursor != 2 {
-		t.Errorf("j, down: cursor %d", h.m.list.cursor)
+	if h.m.main.list.sc.cursor != 2 {
+		t.Errorf("j, down: cursor %d", h.m.main.list.sc.cursor)
 	}
 	h.keys("G")
-	if h.m.list.cursor != n-1 || h.selected() != "ghost" {
-		t.Errorf("G: cursor %d on %q", h.m.list.cursor, h.selected())
+	if h.m.main.list.sc.cursor != n-1 || h.selected() != "ghost" {
+		t.Errorf("G: cursor %d on %q", h.m.main.list.sc.cursor, h.selected())
 	}
 	h.keys("j")
-	if h.m.list.cursor != n-1 {
+	if h.m.main.list.sc.cursor != n-1 {
 		t.Error("j at the bottom moved")
 	}
 	h.keys("g")
-	if h.m.list.cursor != 0 {
+	if h.m.main.list.sc.cursor != 0 {
 		t.Error("g did not go to the top")
 	}
 	h.keys("pgdown")
-	if h.m.list.cursor != n-1 {
-		t.Errorf("pgdown on a short list: cursor %d", h.m.list.cursor)
+	if h.m.main.list.sc.cursor != n-1 {
+		t.Errorf("pgdown on a short list: cursor %d", h.m.main.list.sc.cursor)
 	}
 	h.keys("pgup", "up")
-	if h.m.list.cursor != 0 {
-		t.Errorf("pgup: cursor %d", h.m.list.cursor)
+	if h.m.main.list.sc.cursor != 0 {
+		t.Errorf("pgup: cursor %d", h.m.main.list.sc.cursor)
 	}
 
 	// Tabs: ] and [ wrap, numbers jump.
 	h.keys("]", "]")
-	if h.m.tab != tabRoutes {
-		t.Errorf("] ]: tab %d", h.m.tab)
+	if h.m.main.detail.tab != tabRoutes {
+		t.Errorf("] ]: tab %d", h.m.main.detail.tab)
 	}
 	h.keys("[", "[", "[")
-	if h.m.tab != tabProcs {
-		t.Errorf("[ wraps: tab %d", h.m.tab)
+	if h.m.main.detail.tab != tabProcs {
+		t.Errorf("[ wraps: tab %d", h.m.main.detail.tab)
 	}
 	h.keys("1")
-	if h.m.tab != tabLinks {
-		t.Errorf("1: tab %d", h.m.tab)
+	if h.m.main.detail.tab != tabLinks {
+		t.Errorf("1: tab %d", h.m.main.detail.tab)
 	}
 
 	// Focus: the detail rows move, the list stays.
 	h.keys("tab", "j", "j", "G")
-	if h.m.focus != focusDetail || h.m.list.cursor != 0 || h.m.rows.cursor != len(h.m.detail.rows)-1 {
-		t.Errorf("detail focus: focus %d list %d rows %d", h.m.focus, h.m.list.cursor, h.m.rows.cursor)
+	if h.m.main.focus != focusDetail || h.m.main.list.sc.cursor != 0 || h.m.main.detail.sc.cursor != len(h.m.main.detail.t.rows)-1 {
+		t.Errorf("detail focus: focus %d list %d rows %d", h.m.main.focus, h.m.main.list.sc.cursor, h.m.main.detail.sc.cursor)
 	}
 	h.keys("shift+tab", "j")
-	if h.m.focus != focusList || h.m.list.cursor != 1 {
-		t.Errorf("shift+tab back: focus %d list %d", h.m.focus, h.m.list.cursor)
+	if h.m.main.focus != focusList || h.m.main.list.sc.cursor != 1 {
+		t.Errorf("shift+tab back: focus %d list %d", h.m.main.focus, h.m.main.list.sc.cursor)
 	}
-	if h.m.rows.cursor != 0 {
+	if h.m.main.detail.sc.cursor != 0 {
 		t.Error("another namespace should start at its first row")
 	}
 }
@@ -243,37 +251,37 @@ func TestFollowVeth(t *testing.T) {
 	h := newHarness(t, Options{})
 	h.selectName(routerName)
 	h.keys("enter") // list → detail
-	if h.m.focus != focusDetail {
+	if h.m.main.focus != focusDetail {
 		t.Fatal("enter on the list should focus the detail")
 	}
 	h.keys("j") // qr-76de6d23-a8
 	h.keys("enter")
-	if h.selected() != "host" || h.m.tab != tabLinks {
-		t.Fatalf("followed to %q tab %d", h.selected(), h.m.tab)
+	if h.selected() != "host" || h.m.main.detail.tab != tabLinks {
+		t.Fatalf("followed to %q tab %d", h.selected(), h.m.main.detail.tab)
 	}
-	row := h.m.detail.rows[h.m.rows.cursor]
+	row := h.m.main.detail.t.rows[h.m.main.detail.sc.cursor]
 	if row.link != 5 {
 		t.Errorf("peer row is link %d, want 5 (tap76de6d23-a8)", row.link)
 	}
 	// And back again, through a filter that hides the router.
 	h.keys("/", "t", "a", "p", "7", "6", "enter")
-	if h.selected() != "host" || h.m.detail.rows[h.m.rows.cursor].link != 5 {
+	if h.selected() != "host" || h.m.main.detail.t.rows[h.m.main.detail.sc.cursor].link != 5 {
 		t.Fatalf("filtering lost the place: %q", h.selected())
 	}
 	h.keys("enter")
 	if h.selected() != routerName {
 		t.Fatalf("followed back to %q", h.selected())
 	}
-	if h.m.filter.Value() != "" {
+	if h.m.main.list.filter.Value() != "" {
 		t.Error("following to a namespace the filter hides should clear the filter")
 	}
-	if h.m.detail.rows[h.m.rows.cursor].link != 14 {
+	if h.m.main.detail.t.rows[h.m.main.detail.sc.cursor].link != 14 {
 		t.Error("peer row not selected after following back")
 	}
 	// A link that is not a veth says so.
 	h.keys("g", "enter")
-	if h.selected() != routerName || !strings.Contains(h.m.status, "not a veth") {
-		t.Errorf("enter on lo: %q, status %q", h.selected(), h.m.status)
+	if h.selected() != routerName || !strings.Contains(h.m.c.status, "not a veth") {
+		t.Errorf("enter on lo: %q, status %q", h.selected(), h.m.c.status)
 	}
 }
 
@@ -383,8 +391,8 @@ func TestShell(t *testing.T) {
 	}
 	h.keys("G")
 	h.keys("s")
-	if !strings.Contains(h.m.status, "stale") || len(h.run.shells) != 1 {
-		t.Errorf("shell in a stale entry: %q", h.m.status)
+	if !strings.Contains(h.m.c.status, "stale") || len(h.run.shells) != 1 {
+		t.Errorf("shell in a stale entry: %q", h.m.c.status)
 	}
 }
 
@@ -485,8 +493,8 @@ func TestChangeKeysAndReadOnly(t *testing.T) {
 		t.Error("no READ-ONLY badge")
 	}
 	h.keys("v")
-	if !strings.Contains(h.m.status, "read-only") {
-		t.Errorf("v: status %q", h.m.status)
+	if !strings.Contains(h.m.c.status, "read-only") {
+		t.Errorf("v: status %q", h.m.c.status)
 	}
 	if strings.Contains(strings.Split(h.screen(), "\n")[39], "veth") {
 		t.Error("change keys shown in the footer")
@@ -496,11 +504,11 @@ func TestChangeKeysAndReadOnly(t *testing.T) {
 func TestKeysOverride(t *testing.T) {
 	h := newHarness(t, Options{Keys: map[string][]string{ActDown: {"n"}, ActQuit: {"Q"}}})
 	h.keys("j")
-	if h.m.list.cursor != 0 {
+	if h.m.main.list.sc.cursor != 0 {
 		t.Error("j still moves after down was rebound")
 	}
 	h.keys("n")
-	if h.m.list.cursor != 1 {
+	if h.m.main.list.sc.cursor != 1 {
 		t.Error("n does not move down")
 	}
 	h.keys("?")
@@ -521,15 +529,15 @@ func TestMouse(t *testing.T) {
 	}
 	l := h.m.layout()
 	h.send(tea.MouseClickMsg{X: l.detailX + 1, Y: l.tableY + 1, Button: tea.MouseLeft})
-	if h.m.focus != focusDetail || h.m.rows.cursor != 1 {
-		t.Errorf("click on the second link: focus %d row %d", h.m.focus, h.m.rows.cursor)
+	if h.m.main.focus != focusDetail || h.m.main.detail.sc.cursor != 1 {
+		t.Errorf("click on the second link: focus %d row %d", h.m.main.focus, h.m.main.detail.sc.cursor)
 	}
 	h.send(tea.MouseClickMsg{X: l.detailX + len(" Links  Addresses  Rou"), Y: l.tabsY, Button: tea.MouseLeft})
-	if h.m.tab != tabRoutes {
-		t.Errorf("click on Routes: tab %d", h.m.tab)
+	if h.m.main.detail.tab != tabRoutes {
+		t.Errorf("click on Routes: tab %d", h.m.main.detail.tab)
 	}
 	h.send(tea.MouseWheelMsg{X: 2, Y: 5, Button: tea.MouseWheelDown})
-	if h.m.list.offset != 0 || h.selected() != routerName {
+	if h.m.main.list.sc.offset != 0 || h.selected() != routerName {
 		t.Error("wheel on a list that fits moved it")
 	}
 }
@@ -611,8 +619,8 @@ func TestTopology(t *testing.T) {
 		h.keys("j")
 	}
 	h.keys("enter")
-	if h.m.pane != nil || h.selected() != "host" || h.m.tab != tabLinks || h.m.detail.rows[h.m.rows.cursor].link != 5 {
-		t.Errorf("enter on a port: pane %v, on %q, tab %d", h.m.pane, h.selected(), h.m.tab)
+	if h.m.pane != nil || h.selected() != "host" || h.m.main.detail.tab != tabLinks || h.m.main.detail.t.rows[h.m.main.detail.sc.cursor].link != 5 {
+		t.Errorf("enter on a port: pane %v, on %q, tab %d", h.m.pane, h.selected(), h.m.main.detail.tab)
 	}
 	// The topology follows new snapshots while open; esc leaves it.
 	h.keys("t")
@@ -687,7 +695,7 @@ func TestSnapshotShrinks(t *testing.T) {
 }
 
 func TestProgressWhileLoading(t *testing.T) {
-	m := New(newFakeSource(fakeSnapshot()), nil, Options{Hostname: "vm"})
+	m := New(Deps{Source: newFakeSource(fakeSnapshot())}, Options{Hostname: "vm"})
 	t.Cleanup(m.Close)
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	m.Update(progressMsg{done: 120, total: 1000})
@@ -780,7 +788,7 @@ func (failingSource) Snapshot(context.Context, func(int, int)) (*model.Snapshot,
 }
 
 func TestFirstReadFails(t *testing.T) {
-	m := New(failingSource{newFakeSource(fakeSnapshot())}, nil, Options{Hostname: "vm"})
+	m := New(Deps{Source: failingSource{newFakeSource(fakeSnapshot())}}, Options{Hostname: "vm"})
 	t.Cleanup(m.Close)
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
 	m.Update(m.loadSnapshot()())
@@ -795,25 +803,29 @@ func TestFirstReadFails(t *testing.T) {
 	}
 }
 
-func TestRegisteredAction(t *testing.T) {
-	ran := 0
-	savedHistory, savedLab := actionHandlers[ActHistory], actionHandlers[ActLab]
-	onAction(ActLab, func(m *Model) tea.Cmd { ran++; return nil })
-	onAction(ActHistory, func(m *Model) tea.Cmd { ran++; return nil })
-	t.Cleanup(func() { actionHandlers[ActLab], actionHandlers[ActHistory] = savedLab, savedHistory })
-	h := newHarness(t, Options{})
+// A feature's binding runs its handler from its key, help lists it, and
+// read-only refuses the one that changes the kernel (lab) but not the one
+// that only reads (history). (It was TestRegisteredAction, when features
+// registered their handlers from init.)
+func TestActionFromTheTable(t *testing.T) {
+	labs := &fakeLabs{up: map[string]bool{}}
+	h := newHarnessWith(t, Options{}, Deps{Labs: labs})
 	h.keys("L")
-	if ran != 1 {
-		t.Fatal("a registered action did not run")
+	if h.m.dialog == nil || !strings.Contains(h.screen(), "Practice lab") {
+		t.Fatalf("L did not run its handler:\n%s", h.screen())
 	}
-	h.keys("?")
+	h.keys("esc", "?")
 	if scr := h.screen(); !strings.Contains(scr, "lab  ") || strings.Contains(scr, "(not yet)") {
-		t.Errorf("help still calls b not available:\n%s", scr)
+		t.Errorf("help does not list the lab key:\n%s", scr)
 	}
-	ro := newHarness(t, Options{ReadOnly: true})
-	ro.keys("L", "H")
-	if ran != 2 || !strings.Contains(ro.m.status, "read-only") {
-		t.Errorf("read-only: ran %d, status %q", ran, ro.m.status)
+	ro := newHarnessWith(t, Options{ReadOnly: true}, Deps{Labs: labs})
+	ro.keys("L")
+	if ro.m.dialog != nil || !strings.Contains(ro.m.c.status, "read-only") {
+		t.Errorf("read-only: dialog %v, status %q", ro.m.dialog != nil, ro.m.c.status)
+	}
+	ro.keys("H")
+	if _, ok := ro.m.pane.(*historyPane); !ok {
+		t.Errorf("read-only: H opened %T, not the history", ro.m.pane)
 	}
 }
 

@@ -10,79 +10,77 @@ func (m *Model) mouse(msg tea.MouseMsg) tea.Cmd {
 	if m.dialog != nil || m.showHelp || m.snap == nil {
 		return nil
 	}
-	mouse := msg.Mouse()
 	l := m.layout()
-	y := mouse.Y - l.bodyY
+	y := msg.Mouse().Y - l.bodyY
 	if y < 0 || y >= l.bodyH {
 		return nil
 	}
+	if m.pane == nil {
+		return m.main.mouse(msg, l)
+	}
 	switch msg := msg.(type) {
 	case tea.MouseWheelMsg:
-		d := 0
-		switch msg.Button {
-		case tea.MouseWheelUp:
-			d = -3
-		case tea.MouseWheelDown:
-			d = 3
-		default:
-			return nil
-		}
-		if m.pane != nil {
+		if d := wheelLines(msg); d != 0 {
 			m.pane.wheel(d)
-			return nil
 		}
-		if mouse.X < l.listW {
-			return m.moveList(func(s *scroller) { s.scroll(d) })
+	case tea.MouseClickMsg:
+		if msg.Button == tea.MouseLeft {
+			return m.pane.click(y)
 		}
-		m.rows.scroll(d)
+	}
+	return nil
+}
+
+// wheelLines is how far a wheel event scrolls; 0 for a sideways one.
+func wheelLines(msg tea.MouseWheelMsg) int {
+	switch msg.Button {
+	case tea.MouseWheelUp:
+		return -3
+	case tea.MouseWheelDown:
+		return 3
+	}
+	return 0
+}
+
+// mouse on the main screen, laid out as l.
+func (s *mainScreen) mouse(msg tea.MouseMsg, l layout) tea.Cmd {
+	mouse := msg.Mouse()
+	y := mouse.Y - l.bodyY
+	switch msg := msg.(type) {
+	case tea.MouseWheelMsg:
+		d := wheelLines(msg)
+		switch {
+		case d == 0:
+		case mouse.X < l.listW:
+			return s.onList(func(l *nsList) tea.Cmd { l.sc.scroll(d); return nil })
+		default:
+			s.detail.sc.scroll(d)
+		}
 	case tea.MouseClickMsg:
 		if msg.Button != tea.MouseLeft {
 			return nil
 		}
-		if m.pane != nil {
-			return m.pane.click(m, y)
-		}
 		if mouse.X < l.listW {
-			m.focus = focusList
-			if i := m.list.offset + y - 1; y >= 1 && y <= m.list.height && i < len(m.shown) {
-				return m.moveList(func(s *scroller) { s.to(i) })
+			s.focus = focusList
+			if i := s.list.sc.offset + y - 1; y >= 1 && y <= s.list.sc.height && i < len(s.list.shown) {
+				return s.onList(func(l *nsList) tea.Cmd { l.sc.to(i); return nil })
 			}
 			return nil
 		}
 		if mouse.X < l.detailX {
 			return nil
 		}
-		m.focus = focusDetail
+		s.focus = focusDetail
 		switch {
 		case mouse.Y == l.tabsY:
-			if t := m.tabAt(mouse.X - l.detailX); t >= 0 {
-				return m.setTab(t)
+			if t := tabAt(mouse.X-l.detailX, l.detailW); t >= 0 {
+				return s.setTab(t)
 			}
 		case mouse.Y > l.tableY-1:
-			if i := m.rows.offset + mouse.Y - l.tableY; i < len(m.detail.rows) {
-				m.rows.to(i)
+			if i := s.detail.sc.offset + mouse.Y - l.tableY; i < len(s.detail.t.rows) {
+				s.detail.sc.to(i)
 			}
 		}
 	}
 	return nil
-}
-
-// tabAt is the tab drawn at column x of the tab line, or -1.
-func (m *Model) tabAt(x int) int {
-	labels := tabNames
-	total := 0
-	for _, l := range labels {
-		total += len(l) + 2
-	}
-	if total > m.layout().detailW {
-		labels = tabShort
-	}
-	pos := 0
-	for i, l := range labels {
-		pos += len(l) + 2
-		if x < pos {
-			return i
-		}
-	}
-	return -1
 }

@@ -10,7 +10,7 @@ import (
 // that come while a read is under way ask for one more read, not one each.
 func TestRereadsArePaced(t *testing.T) {
 	src := newFakeSource(fakeSnapshot())
-	m := New(src, nil, Options{Hostname: "vm", NoColor: true, Theme: "dark"})
+	m := New(Deps{Source: src}, Options{Hostname: "vm", NoColor: true, Theme: "dark"})
 	t.Cleanup(m.Close)
 	m.Update(m.loadSnapshot()())
 

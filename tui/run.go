@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/lazyns/lazyns/model"
 )
@@ -24,79 +25,58 @@ type (
 		code int
 		err  error
 	}
+	outputTickMsg struct{ id int }
 )
 
-// inside returns the selected namespace if something can be started in it,
-// saying why not otherwise.
-func (m *Model) inside(what string) *model.Namespace {
-	ns := m.Selected()
-	switch {
-	case ns == nil:
-		m.setStatus(what+": no namespace selected", true)
-	case ns.Stale:
-		m.setStatus(what+": "+model.Visible(ns.Name)+" is stale: no namespace is mounted there", true)
-	case m.runner == nil:
-		m.setStatus(what+": not available in this build", true)
-	default:
-		return ns
-	}
-	return nil
-}
+func (m execDoneMsg) paneID() int   { return m.id }
+func (m outputTickMsg) paneID() int { return m.id }
 
-// shell hands the terminal to a shell inside the selected namespace; the
-// UI comes back, read again, on the same namespace when it exits.
-func (m *Model) shell() tea.Cmd {
-	ns := m.inside("shell")
-	if ns == nil {
-		return nil
-	}
-	c, err := m.runner.Shell(ns)
+// shell hands the terminal to a shell inside the selected namespace (s);
+// the UI comes back, read again, on the same namespace when it exits.
+func shell(s *mainScreen) tea.Cmd {
+	ns, _ := s.inside()
+	c, err := s.c.Runner.Shell(ns)
 	if err != nil {
-		m.setStatus("shell: "+model.Visible(err.Error()), true)
+		s.c.setStatus("shell: "+model.Visible(err.Error()), true)
 		return nil
 	}
 	name := model.Visible(ns.DisplayName())
 	return tea.Exec(c, func(err error) tea.Msg { return shellDoneMsg{name, err} })
 }
 
-func (m *Model) shellDone(msg shellDoneMsg) tea.Cmd {
+func shellDone(c *common, msg shellDoneMsg) {
 	if msg.err != nil {
-		m.setStatus("shell in "+msg.name+": "+model.Visible(msg.err.Error()), true)
+		c.setStatus("shell in "+msg.name+": "+model.Visible(msg.err.Error()), true)
 	} else {
-		m.setStatus("back from the shell in "+msg.name, false)
+		c.setStatus("back from the shell in "+msg.name, false)
 	}
-	return m.reloadAll()
 }
 
-// execPrompt asks for a command to run in the selected namespace.
-func (m *Model) execPrompt() tea.Cmd {
-	ns := m.inside("run")
-	if ns == nil {
-		return nil
-	}
-	name := model.Visible(ns.DisplayName())
-	d := NewDialog("Run in "+name, func(v map[string]string) (tea.Cmd, error) {
+// execPrompt asks for a command to run in the selected namespace (x).
+func execPrompt(s *mainScreen) tea.Cmd {
+	ns, _ := s.inside()
+	c := s.c
+	d := NewDialog("Run in "+model.Visible(ns.DisplayName()), func(v map[string]string) (tea.Cmd, error) {
 		line := strings.TrimSpace(v["command"])
 		if line == "" {
 			return nil, errors.New("type a command, for example: ip -c addr")
 		}
-		return m.runCommand(ns, line), nil
+		return runCommand(c, ns, line), nil
 	}, TextField("command", "command", "ip -c addr", ""))
-	return m.OpenDialog(d)
+	return c.openDialog(d)
 }
 
 // runCommand runs line in ns and shows its output in a pane; esc closes
 // the pane and stops the command.
-func (m *Model) runCommand(ns *model.Namespace, line string) tea.Cmd {
-	m.execID++
-	ctx, cancel := context.WithCancel(m.ctx)
-	p := &outputPane{id: m.execID, cancel: cancel, command: line, ns: model.Visible(ns.DisplayName())}
-	p.linesPane.title = p.heading("running…")
-	m.pane = p
-	id, runner := m.execID, m.runner
-	p.live = &liveOutput{}
+func runCommand(c *common, ns *model.Namespace, line string) tea.Cmd {
+	ctx, cancel := context.WithCancel(c.ctx)
+	p := &outputPane{linesPane: linesPane{c: c}, id: c.nextID(), cancel: cancel, command: line,
+		ns: model.Visible(ns.DisplayName()), live: &liveOutput{}}
+	p.title = p.heading("running…")
+	c.openPane(p)
+	id, runner, live := p.id, c.Runner, p.live
 	run := func() tea.Msg {
-		out, code, err := runner.Run(ctx, ns, line, p.live)
+		out, code, err := runner.Run(ctx, ns, line, live)
 		return execDoneMsg{id, out, code, err}
 	}
 	return tea.Batch(run, outputTick(id))
@@ -122,17 +102,54 @@ func (l *liveOutput) snapshot() []byte {
 	return slices.Clone(l.buf)
 }
 
-type outputTickMsg struct{ id int }
-
 func outputTick(id int) tea.Cmd {
 	return tea.Tick(250*time.Millisecond, func(time.Time) tea.Msg { return outputTickMsg{id} })
 }
 
-// outputTicked shows what the running command has printed so far, while
-// it runs (ping prints a line a second; waiting for its end shows nothing).
-func (m *Model) outputTicked(msg outputTickMsg) tea.Cmd {
-	p, ok := m.pane.(*outputPane)
-	if !ok || p.id != msg.id || p.done {
+// outputPane shows what a command printed, colours kept.
+type outputPane struct {
+	linesPane
+	id      int
+	cancel  context.CancelFunc
+	command string
+	ns      string
+	live    *liveOutput
+	shown   int // bytes of live output on screen
+	done    bool
+}
+
+func outputKeys() []binding[*outputPane] {
+	return paneKeys(
+		binding[*outputPane]{act: ActExec, help: "run another command", short: "exec", foot: 4,
+			run: func(p *outputPane) tea.Cmd { return p.back(ActExec) }},
+	)
+}
+
+func (p *outputPane) key(msg tea.KeyPressMsg) tea.Cmd { return paneKey(p.c, outputKeys(), p, msg) }
+func (p *outputPane) footer() (keys, tail []key.Binding) {
+	return paneFooter(p.c, outputKeys(), p)
+}
+
+func (p *outputPane) heading(state string) string {
+	return "$ " + model.Visible(p.command) + "   in " + p.ns + "   " + state
+}
+
+func (p *outputPane) close() { p.cancel() }
+
+func (p *outputPane) update(msg paneMsg) tea.Cmd {
+	switch msg := msg.(type) {
+	case outputTickMsg:
+		return p.ticked(msg)
+	case execDoneMsg:
+		p.finished(msg)
+	}
+	return nil
+}
+
+// ticked shows what the running command has printed so far, while it
+// runs (ping prints a line a second; waiting for its end shows nothing).
+func (p *outputPane) ticked(msg outputTickMsg) tea.Cmd {
+	if p.id != msg.id || p.done {
 		return nil
 	}
 	if out := p.live.snapshot(); len(out) != p.shown {
@@ -148,10 +165,9 @@ func (m *Model) outputTicked(msg outputTickMsg) tea.Cmd {
 	return outputTick(msg.id)
 }
 
-func (m *Model) execDone(msg execDoneMsg) {
-	p, ok := m.pane.(*outputPane)
-	if !ok || p.id != msg.id {
-		return // the pane was closed: the answer is for no one
+func (p *outputPane) finished(msg execDoneMsg) {
+	if p.id != msg.id {
+		return // another command's: the answer is for no one
 	}
 	p.done = true
 	p.lines = terminalText(msg.out)
@@ -162,36 +178,4 @@ func (m *Model) execDone(msg execDoneMsg) {
 		p.title = p.heading("exit " + strconv.Itoa(msg.code))
 	}
 	p.sc = scroller{}
-}
-
-// outputPane shows what a command printed, colours kept.
-type outputPane struct {
-	linesPane
-	id      int
-	cancel  context.CancelFunc
-	command string
-	ns      string
-	live    *liveOutput
-	shown   int // bytes of live output on screen
-	done    bool
-}
-
-func (p *outputPane) heading(state string) string {
-	return "$ " + model.Visible(p.command) + "   in " + p.ns + "   " + state
-}
-
-func (p *outputPane) render(m *Model, height int) []string { return p.renderLines(m, height) }
-func (p *outputPane) refresh(*Model)                       {}
-func (p *outputPane) close()                               { p.cancel() }
-func (p *outputPane) actions() []string                    { return []string{ActExec} }
-func (p *outputPane) click(*Model, int) tea.Cmd            { return nil }
-
-func (p *outputPane) key(m *Model, _ tea.KeyPressMsg, act string) tea.Cmd {
-	if act == ActExec {
-		p.cancel()
-		m.pane = nil
-		return m.execPrompt()
-	}
-	p.move(act)
-	return nil
 }

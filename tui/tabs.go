@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"sort"
 	"strconv"
 	"strings"
@@ -8,7 +9,39 @@ import (
 	"github.com/lazyns/lazyns/model"
 )
 
-// The detail tabs, in key order (1…7).
+// tabSpec is one tab of the detail pane. A new tab is one entry in tabs:
+// its names and how its table is made — from the snapshot (build), or
+// read from the host when it is first opened (read: a Source method, see
+// lazy.go). Its number key and its place in [ and ] follow.
+type tabSpec struct {
+	name, short string // short is shown when the names do not fit
+	build       func(in tabInput) *table
+	read        func(ctx context.Context, src Source, ns *model.Namespace) (*table, error)
+	// links says its rows are about links: a change key acts on the link
+	// of the row under the cursor.
+	links bool
+}
+
+// tabInput is what a tab's table is built from: the namespace, and what
+// the detail pane knows beside it. What a new tab needs more (rates
+// between two readings) is a field here, filled in detailPane.rebuild.
+type tabInput struct {
+	ns    *model.Namespace
+	names *model.Names
+}
+
+// tabs are the detail tabs, in key order (1…7).
+var tabs = [...]tabSpec{
+	{name: "Links", short: "Links", build: func(in tabInput) *table { return linksTable(in.ns) }, links: true},
+	{name: "Addresses", short: "Addrs", build: func(in tabInput) *table { return addrsTable(in.ns) }, links: true},
+	{name: "Routes", short: "Routes", build: func(in tabInput) *table { return routesTable(in.ns, in.names) }, links: true},
+	{name: "Neighbours", short: "Neigh", build: func(in tabInput) *table { return neighTable(in.ns) }, links: true},
+	{name: "Rules", short: "Rules", build: func(in tabInput) *table { return rulesTable(in.ns, in.names) }},
+	{name: "Sockets", short: "Socks", read: readSockets},
+	{name: "Processes", short: "Procs", read: readProcesses},
+}
+
+// The tabs the code names.
 const (
 	tabLinks = iota
 	tabAddrs
@@ -17,11 +50,9 @@ const (
 	tabRules
 	tabSockets
 	tabProcs
-	tabCount
 )
 
-var tabNames = [tabCount]string{"Links", "Addresses", "Routes", "Neighbours", "Rules", "Sockets", "Processes"}
-var tabShort = [tabCount]string{"Links", "Addrs", "Routes", "Neigh", "Rules", "Socks", "Procs"}
+const tabCount = len(tabs)
 
 func linksTable(ns *model.Namespace) *table {
 	t := &table{head: []string{"IDX", "NAME", "KIND", "STATE", "MTU", "MASTER", "PEER", "MAC"}, empty: "no links",

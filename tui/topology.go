@@ -7,6 +7,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/lazyns/lazyns/model"
 )
@@ -25,20 +26,40 @@ type topoPane struct {
 	far   bool
 }
 
-func (m *Model) openTopology() tea.Cmd {
-	if m.snap == nil {
-		return nil
-	}
-	p := &topoPane{linesPane: linesPane{cursor: true}, found: -1}
-	p.refresh(m)
-	m.pane = p
-	return nil
+func topoKeys() []binding[*topoPane] {
+	return paneKeys(
+		binding[*topoPane]{act: ActFollow, help: "open the namespace of the line", short: "open", foot: 4, run: (*topoPane).open},
+		// The footer keeps the main screen's word for /.
+		binding[*topoPane]{act: ActFilter, help: "find a line", short: "filter", foot: 5, run: (*topoPane).askFind},
+		binding[*topoPane]{keys: []string{"n"}, help: "find the next line", run: func(p *topoPane) tea.Cmd {
+			if p.find != "" {
+				p.findNext(p.sc.cursor + 1)
+			}
+			return nil
+		}},
+		binding[*topoPane]{act: ActTopology, help: "back", run: func(p *topoPane) tea.Cmd { return p.back("") }},
+	)
 }
 
-// refresh lays the tree out again from the snapshot on screen, keeping
-// the cursor on the same line number.
-func (p *topoPane) refresh(m *Model) {
-	p.targets = model.BuildTopology(m.snap).Lines(m.st.Paint)
+// openTopology shows the topology of the snapshot on screen (t).
+func openTopology(s *mainScreen) tea.Cmd {
+	if s.snap() == nil {
+		return nil
+	}
+	p := &topoPane{linesPane: linesPane{c: s.c, cursor: true}, found: -1}
+	p.refresh(s.snap())
+	return s.c.openPane(p)
+}
+
+func (p *topoPane) key(msg tea.KeyPressMsg) tea.Cmd { return paneKey(p.c, topoKeys(), p, msg) }
+func (p *topoPane) footer() (keys, tail []key.Binding) {
+	return paneFooter(p.c, topoKeys(), p)
+}
+
+// refresh lays the tree out again from snap, keeping the cursor on the
+// same line number.
+func (p *topoPane) refresh(snap *model.Snapshot) {
+	p.targets = model.BuildTopology(snap).Lines(p.c.st.Paint)
 	p.lines = make([]string, len(p.targets))
 	for i := range p.targets {
 		p.lines[i] = p.targets[i].Text
@@ -54,112 +75,74 @@ func (p *topoPane) refresh(m *Model) {
 			p.far = far
 		}
 	}
-	p.title = "TOPOLOGY  " + strconv.Itoa(len(m.snap.Namespaces)) + " namespaces  ·  enter opens the namespace of a line"
+	p.title = "TOPOLOGY  " + strconv.Itoa(len(snap.Namespaces)) + " namespaces  ·  enter opens the namespace of a line"
 	p.sc.set(len(p.lines), p.sc.height)
 }
 
-func (p *topoPane) render(m *Model, height int) []string { return p.renderLines(m, height) }
-func (p *topoPane) actions() []string                    { return []string{ActFollow, ActFilter} }
-func (p *topoPane) close()                               {}
-
-func (p *topoPane) key(m *Model, msg tea.KeyPressMsg, act string) tea.Cmd {
-	switch {
-	case act == ActFilter:
-		return p.askFind(m)
-	case msg.String() == "n" && p.find != "":
-		p.findNext(m, p.sc.cursor+1)
-		return nil
-	}
-	switch act {
-	case ActFollow:
-		return p.open(m)
-	case ActTopology:
-		m.pane = nil
-		return nil
-	}
-	p.move(act)
-	return nil
-}
-
-func (p *topoPane) click(m *Model, y int) tea.Cmd {
+func (p *topoPane) click(y int) tea.Cmd {
 	if i := p.sc.offset + y - 1; y >= 1 && i < len(p.lines) {
 		if i == p.sc.cursor {
-			return p.open(m)
+			return p.open()
 		}
 		p.sc.to(i)
 	}
 	return nil
 }
 
-// open leaves the topology for the namespace of the line under the cursor,
-// on its Links tab with the line's interface selected.
-func (p *topoPane) open(m *Model) tea.Cmd {
+// open asks for the namespace of the line under the cursor, on its Links
+// tab with the line's interface selected.
+func (p *topoPane) open() tea.Cmd {
 	if p.sc.cursor >= len(p.targets) {
 		return nil
 	}
 	t := p.targets[p.sc.cursor]
 	if p.far && p.found == p.sc.cursor {
 		if t.FarNs == (model.NsKey{}) {
-			m.setStatus("lazyns cannot see the namespace of "+model.Visible(p.find)+"'s end", true)
+			p.c.setStatus("lazyns cannot see the namespace of "+model.Visible(p.find)+"'s end", true)
 			return nil
 		}
 		t.Ns, t.Link = t.FarNs, t.FarLink
 	}
 	if t.Ns == (model.NsKey{}) {
-		m.setStatus("this line names no namespace", false)
+		p.c.setStatus("this line names no namespace", false)
 		return nil
 	}
-	prev := m.selRef()
-	if !m.selectNs(t.Ns) {
-		m.setStatus("that namespace is gone", true)
-		return nil
-	}
-	m.pane = nil
-	m.focus = focusDetail
-	m.tab = tabLinks
-	cmd := m.selectionChanged(prev)
-	m.rows = scroller{height: m.rows.height}
-	m.rebuildDetail()
-	for i, r := range m.detail.rows {
-		if t.Link != 0 && r.link == t.Link {
-			m.rows.to(i)
-		}
-	}
-	return cmd
+	p.c.ask(openNsMsg{key: t.Ns, links: true, link: t.Link, gone: "that namespace is gone"})
+	return nil
 }
 
 // askFind asks for text to find in the tree (a namespace, an interface, an
 // address): with hundreds of namespaces scrolling is no way to get there.
-func (p *topoPane) askFind(m *Model) tea.Cmd {
+func (p *topoPane) askFind() tea.Cmd {
 	d := NewDialog("Find in the topology", func(v map[string]string) (tea.Cmd, error) {
 		text := strings.TrimSpace(v["text"])
 		if text == "" {
 			return nil, errors.New("text: part of a namespace, interface or address")
 		}
 		p.find = text
-		p.findNext(m, p.sc.cursor)
+		p.findNext(p.sc.cursor)
 		return nil, nil
 	}, TextField("text", "find", "qrouter-e945, tap76de, 10.0.0.1", ""))
 	d.Text = "The cursor goes to the first line from here that contains it; n finds the next; enter opens the namespace the text belongs to."
-	return m.OpenDialog(d)
+	return p.c.openDialog(d)
 }
 
 // findNext moves the cursor to the first line at or after from (wrapping
 // around) whose text contains p.find, case-insensitively, and notes which
 // end of the line the text is about.
-func (p *topoPane) findNext(m *Model, from int) {
+func (p *topoPane) findNext(from int) {
 	n := len(p.lines)
 	for i := 0; i < n; i++ {
 		at := (from + i) % n
 		if ok, far := p.findIn(at); ok {
 			p.sc.to(at)
 			p.found, p.far = at, far
-			m.setStatus("", false)
+			p.c.setStatus("", false)
 			return
 		}
 	}
 	p.found = -1
-	m.setStatus("nothing in the topology contains "+model.Visible(p.find), true)
+	p.c.setStatus("nothing in the topology contains "+model.Visible(p.find), true)
 }
 
 // findIn reports whether line at contains p.find, and whether it is first

@@ -37,8 +37,8 @@ func TestTopologyFind(t *testing.T) {
 		h.keys(string(k))
 	}
 	h.keys("enter")
-	if !strings.Contains(h.m.status, "nothing in the topology contains no-such-thing") {
-		t.Errorf("status %q", h.m.status)
+	if !strings.Contains(h.m.c.status, "nothing in the topology contains no-such-thing") {
+		t.Errorf("status %q", h.m.c.status)
 	}
 }
 
@@ -84,9 +84,9 @@ func TestTopologyEnterOpensWhatWasFound(t *testing.T) {
 			h.keys(c.moves...)
 			h.keys("enter")
 			if h.m.pane != nil {
-				t.Fatalf("enter left the topology open (status %q)", h.m.status)
+				t.Fatalf("enter left the topology open (status %q)", h.m.c.status)
 			}
-			r := h.m.cursorRow()
+			r := h.m.main.detail.cursorRow()
 			ns := h.m.Selected()
 			if h.selected() != c.ns || r == nil || ns.Link(r.link) == nil || ns.Link(r.link).Name != c.link {
 				got := ""

@@ -5,20 +5,19 @@ import (
 	"net"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/lazyns/lazyns/model"
 	"github.com/lazyns/lazyns/model/trace"
 )
 
-// Tracer is what a Source offers when it can trace a packet (the
-// cmd/lazyns adapter does, through nsops). A Source without it makes T say
-// so. Tracing only reads, so it works read-only.
+// Tracer traces a packet for T (Deps.Tracer; the cmd/lazyns adapter does
+// it through nsops); without one T says so. Tracing only reads, so it
+// works read-only.
 type Tracer interface {
 	Trace(ctx context.Context, from model.NsKey, dst, src net.IP) (*trace.Trace, error)
 }
-
-func init() { onAction(ActTrace, (*Model).tracePrompt) }
 
 type traceMsg struct {
 	id  int
@@ -26,58 +25,62 @@ type traceMsg struct {
 	err error
 }
 
+func (m traceMsg) paneID() int { return m.id }
+
+func traceKeys() []binding[*tracePane] {
+	return paneKeys(
+		binding[*tracePane]{act: ActFollow, help: "open the namespace of the hop", short: "open", foot: 4, run: (*tracePane).open},
+		binding[*tracePane]{act: ActTrace, help: "trace again", short: "trace", foot: 5,
+			run: func(p *tracePane) tea.Cmd { return p.back(ActTrace) }},
+	)
+}
+
 // tracePrompt asks for a destination (and optionally a source) to trace
-// to from the selected namespace.
-func (m *Model) tracePrompt() tea.Cmd {
-	ns := m.Selected()
-	switch {
-	case ns == nil:
-		m.setStatus("trace: no namespace selected", true)
-		return nil
-	case ns.Stale:
-		m.setStatus("trace: "+model.Visible(ns.Name)+" is stale: no namespace is mounted there", true)
-		return nil
-	}
-	tracer, ok := m.src.(Tracer)
-	if !ok {
-		m.setStatus("trace: not available in this build", true)
-		return nil
-	}
+// to from the selected namespace (T).
+func tracePrompt(s *mainScreen) tea.Cmd {
+	ns, _ := s.inside()
+	c, tracer := s.c, s.c.Tracer
 	from, name := ns.Key, model.Visible(ns.DisplayName())
 	d := NewDialog("Trace a packet from "+name, func(v map[string]string) (tea.Cmd, error) {
 		dst, src, err := trace.ParseAddrs(v["dst"], v["src"])
 		if err != nil {
 			return nil, err
 		}
-		return m.runTrace(tracer, from, name, dst, src), nil
+		return runTrace(c, tracer, from, name, dst, src), nil
 	}, TextField("dst", "destination", "10.0.2.2", ""), TextField("src", "from", "the kernel's choice", ""))
 	d.Text = "Follows the kernel's own route lookups hop by hop; sends no packet."
-	return m.OpenDialog(d)
+	return c.openDialog(d)
 }
 
 // runTrace shows the trace pane and traces in the background.
-func (m *Model) runTrace(tracer Tracer, from model.NsKey, name string, dst, src net.IP) tea.Cmd {
-	m.execID++
-	ctx, cancel := context.WithCancel(m.ctx)
-	p := &tracePane{id: m.execID, cancel: cancel, from: name, dst: dst.String()}
+func runTrace(c *common, tracer Tracer, from model.NsKey, name string, dst, src net.IP) tea.Cmd {
+	ctx, cancel := context.WithCancel(c.ctx)
+	p := &tracePane{linesPane: linesPane{c: c, cursor: true}, id: c.nextID(), cancel: cancel, from: name, dst: dst.String()}
 	p.title = p.heading("tracing…")
-	p.cursor = true
-	m.pane = p
-	id := m.execID
+	c.openPane(p)
+	id := p.id
 	return func() tea.Msg {
 		t, err := tracer.Trace(ctx, from, dst, src)
 		return traceMsg{id, t, err}
 	}
 }
 
-func (m *Model) gotTrace(msg traceMsg) {
-	p, ok := m.pane.(*tracePane)
-	if !ok || p.id != msg.id {
-		return // closed meanwhile: the answer is for no one
+func (p *tracePane) key(msg tea.KeyPressMsg) tea.Cmd { return paneKey(p.c, traceKeys(), p, msg) }
+func (p *tracePane) footer() (keys, tail []key.Binding) {
+	return paneFooter(p.c, traceKeys(), p)
+}
+
+func (p *tracePane) update(msg paneMsg) tea.Cmd {
+	if msg, ok := msg.(traceMsg); ok && msg.id == p.id {
+		p.gotTrace(msg)
 	}
+	return nil // another pane's: the answer is for no one
+}
+
+func (p *tracePane) gotTrace(msg traceMsg) {
 	if msg.err != nil {
 		p.title = p.heading("failed")
-		p.lines = []string{m.st.StatusErr.Render(model.Visible(msg.err.Error()))}
+		p.lines = []string{p.c.st.StatusErr.Render(model.Visible(msg.err.Error()))}
 		p.hops = []model.NsKey{{}}
 		return
 	}
@@ -88,9 +91,9 @@ func (m *Model) gotTrace(msg traceMsg) {
 		verdict += ", reply " + r.Verdict.String()
 	}
 	p.title = p.heading(verdict)
-	p.raw = trace.Lines(msg.t, nil, m.st.Paint)
+	p.raw = trace.Lines(msg.t, nil, p.c.st.Paint)
 	p.sc = scroller{}
-	p.resize(m.width, m.layout().bodyH)
+	p.setSize(p.width, p.height)
 	p.sc.to(p.nextHead(-1)) // the first hop: enter opens where the packet starts
 }
 
@@ -151,9 +154,9 @@ func (p *tracePane) wrap(width int) {
 	}
 }
 
-func (p *tracePane) resize(width, height int) {
+func (p *tracePane) setSize(width, height int) {
 	p.wrap(p.textWidth(width))
-	p.linesPane.resize(width, height)
+	p.linesPane.setSize(width, height)
 }
 
 // tracePane draws a trace as a vertical chain of namespaces with the
@@ -177,61 +180,41 @@ func (p *tracePane) heading(state string) string {
 	return "trace from " + p.from + " to " + p.dst + "   " + state
 }
 
-func (p *tracePane) render(m *Model, height int) []string { return p.renderLines(m, height) }
-func (p *tracePane) refresh(*Model)                       {}
-func (p *tracePane) close()                               { p.cancel() }
-func (p *tracePane) actions() []string                    { return []string{ActFollow, ActTrace} }
+func (p *tracePane) close() { p.cancel() }
 
-func (p *tracePane) click(_ *Model, y int) tea.Cmd {
+func (p *tracePane) click(y int) tea.Cmd {
 	from, _ := p.sc.visible()
 	p.sc.to(from + y - 1)
 	return nil
 }
 
-func (p *tracePane) key(m *Model, _ tea.KeyPressMsg, act string) tea.Cmd {
-	switch act {
-	case ActTrace:
-		p.cancel()
-		m.pane = nil
-		return m.tracePrompt()
-	case ActFollow:
-		return p.open(m)
-	case ActDown, ActUp:
-		next := p.nextHead(p.sc.cursor)
-		if act == ActUp {
-			next = p.prevHead(p.sc.cursor)
-		}
-		if next >= 0 {
-			p.sc.to(next)
-			return nil
-		}
-		if act == ActDown {
-			p.sc.scroll(1)
-		} else {
-			p.sc.scroll(-1)
-		}
-		return nil
+// move goes hop by hop on up and down, scrolling where there is no hop.
+func (p *tracePane) move(act string) tea.Cmd {
+	if act != ActDown && act != ActUp {
+		return p.linesPane.move(act)
 	}
-	p.move(act)
+	next := p.nextHead(p.sc.cursor)
+	if act == ActUp {
+		next = p.prevHead(p.sc.cursor)
+	}
+	switch {
+	case next >= 0:
+		p.sc.to(next)
+	case act == ActDown:
+		p.sc.scroll(1)
+	default:
+		p.sc.scroll(-1)
+	}
 	return nil
 }
 
-// open leaves the pane for the namespace of the hop under the cursor.
-func (p *tracePane) open(m *Model) tea.Cmd {
+// open asks for the namespace of the hop under the cursor.
+func (p *tracePane) open() tea.Cmd {
 	if p.sc.cursor >= len(p.hops) || p.hops[p.sc.cursor] == (model.NsKey{}) {
-		m.setStatus("not a hop: move to a namespace of the path", false)
+		p.c.setStatus("not a hop: move to a namespace of the path", false)
 		return nil
 	}
-	key := p.hops[p.sc.cursor]
-	if !m.selectNs(key) {
-		m.setStatus("that namespace is no longer on the list", true)
-		return nil
-	}
-	p.close()
-	m.pane = nil
-	m.rebuildDetail()
-	if ns := m.Selected(); ns != nil {
-		m.setStatus("trace: opened "+model.Visible(ns.DisplayName()), false)
-	}
-	return m.loadLazy()
+	p.c.ask(openNsMsg{key: p.hops[p.sc.cursor], gone: "that namespace is no longer on the list",
+		say: func(ns *model.Namespace) string { return "trace: opened " + model.Visible(ns.DisplayName()) }})
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -44,7 +45,11 @@ func dhcpToRouter() *trace.Trace {
 }
 
 func newTraceModel(t *testing.T, w, h int, src Source) (*teatest.TestModel, *Model) {
-	m := New(src, nil, Options{Hostname: "vm", NoColor: true, Theme: "dark"})
+	deps := Deps{Source: src}
+	if tracer, ok := src.(Tracer); ok {
+		deps.Tracer = tracer
+	}
+	m := New(deps, Options{Hostname: "vm", NoColor: true, Theme: "dark"})
 	t.Cleanup(m.Close)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
 	waitScreen(t, tm, "8 namespaces")
@@ -127,10 +132,33 @@ func TestTraceWithoutTracer(t *testing.T) {
 	}
 }
 
-func TestEveryExtraActionHasAHandler(t *testing.T) {
-	for act := range extraActions {
-		if actionHandlers[act] == nil {
-			t.Errorf("%s has a key but no handler", act)
-		}
+// fixedTracer answers every trace with the path from the qdhcp namespace
+// to the qrouter.
+type fixedTracer struct{}
+
+func (fixedTracer) Trace(context.Context, model.NsKey, net.IP, net.IP) (*trace.Trace, error) {
+	return dhcpToRouter(), nil
+}
+
+// A namespace opened from a trace hop is shown from its first row, on the
+// tab that was open: the row the cursor was on belonged to another
+// namespace. (Following a veth and enter in the topology open the same
+// way, on the Links tab at their link.)
+func TestTraceHopOpensFromTheTop(t *testing.T) {
+	h := newHarnessWith(t, Options{}, Deps{Tracer: fixedTracer{}})
+	h.keys("3", "tab", "j") // the host's second route
+	if h.m.main.detail.sc.cursor != 1 {
+		t.Fatalf("cursor on row %d, want 1", h.m.main.detail.sc.cursor)
+	}
+	h.keys("T")
+	for _, r := range "10.0.0.1" {
+		h.keys(string(r))
+	}
+	h.keys("enter", "j", "enter") // the second hop: the qrouter
+	if h.selected() != routerName || h.m.pane != nil {
+		t.Fatalf("on %q, pane %T", h.selected(), h.m.pane)
+	}
+	if d := &h.m.main.detail; d.tab != tabRoutes || d.sc.cursor != 0 || !strings.Contains(h.m.c.status, "trace: opened "+routerName) {
+		t.Errorf("tab %d, row %d, status %q", d.tab, d.sc.cursor, h.m.c.status)
 	}
 }

@@ -18,7 +18,7 @@ const notRoot = "needs root (or CAP_SYS_ADMIN and CAP_NET_ADMIN)"
 // inside, and a stale name. Namespaces held by other users' processes are
 // not found at all.
 func unreadableSnapshot() *model.Snapshot {
-	denied := "permission denied: " + notRoot
+	denied := &model.NsError{Kind: model.ErrPermission, Msg: "permission denied: " + notRoot}
 	snap := &model.Snapshot{Namespaces: []model.Namespace{
 		{Key: kHost, Host: true, Path: "/proc/self/ns/net", Links: []model.Link{lo(),
 			link(2, "eth0", "", "52:54:00:12:34:56", "192.168.122.10/24")}},
@@ -64,8 +64,8 @@ func TestUnprivilegedHidesAndRefusesChanges(t *testing.T) {
 			if h.m.dialog != nil || h.m.pane != nil {
 				t.Fatalf("%s opened something without privileges", k)
 			}
-			if !strings.Contains(h.m.status, ": not root: a change "+notRoot) || !h.m.statusErr {
-				t.Errorf("%s: status %q", k, h.m.status)
+			if !strings.Contains(h.m.c.status, ": not root: a change "+notRoot) || !h.m.c.statusErr {
+				t.Errorf("%s: status %q", k, h.m.c.status)
 			}
 		}
 		h.keys("tab")
@@ -128,7 +128,7 @@ func TestUnprivilegedGolden(t *testing.T) {
 			snap func() *model.Snapshot
 		}{{"readable", fakeSnapshot}, {"nothing_readable", unreadableSnapshot}} {
 			t.Run(fmt.Sprintf("%s_%dx%d", sc.name, size[0], size[1]), func(t *testing.T) {
-				m := New(newFakeSource(sc.snap()), &fakeRunner{}, Options{Hostname: "vm", NoColor: true, Theme: "dark", Unprivileged: notRoot})
+				m := New(Deps{Source: newFakeSource(sc.snap()), Runner: &fakeRunner{}}, Options{Hostname: "vm", NoColor: true, Theme: "dark", Unprivileged: notRoot})
 				t.Cleanup(m.Close)
 				tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(size[0], size[1]))
 				waitScreen(t, tm, "NAMESPACES")

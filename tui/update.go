@@ -4,13 +4,19 @@ import (
 	tea "charm.land/bubbletea/v2"
 )
 
-// Update routes a message to whatever is on top: a dialog, the filter, an
-// overlay, or the panes.
+// Update routes a message to whatever is on top — a dialog, the filter,
+// the help screen, a pane, or the main screen — then does what they asked
+// for, in order, before anything else happens.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	cmd := m.update(msg)
+	cmds := []tea.Cmd{m.update(msg)}
+	for len(m.c.asks) > 0 {
+		ask := m.c.asks[0]
+		m.c.asks = m.c.asks[1:]
+		cmds = append(cmds, m.update(ask))
+	}
 	m.relayout()
 	m.watchScreen()
-	return m, cmd
+	return m, tea.Batch(cmds...)
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
@@ -19,15 +25,20 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.width, m.height = msg.Width, msg.Height
 		return nil
 	case tea.BackgroundColorMsg:
-		if m.opt.Theme == "" || m.opt.Theme == "auto" {
-			m.dark = msg.IsDark()
-			m.st = NewStyles(m.opt.NoColor, m.dark, m.opt.Colors)
-			m.help.Styles = m.st.Help
+		if m.c.opt.Theme == "" || m.c.opt.Theme == "auto" {
+			m.c.st = NewStyles(m.c.opt.NoColor, msg.IsDark(), m.c.opt.Colors)
+			m.help.Styles = m.c.st.Help
 			if m.pane != nil {
-				m.pane.refresh(m) // panes paint their lines when built
+				m.pane.refresh(m.snap) // panes paint their lines when built
 			}
 		}
 		return nil
+	case tea.KeyPressMsg:
+		return m.key(msg)
+	case tea.MouseMsg:
+		return m.mouse(msg)
+
+	// What the host says (live.go).
 	case snapshotMsg:
 		return m.gotSnapshot(msg)
 	case progressMsg:
@@ -52,87 +63,101 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.gotNamespace(msg)
 		return nil
 	case lazyMsg:
-		m.gotLazy(msg)
+		m.main.detail.gotLazy(msg)
+		return nil
+
+	// The end of what features started.
+	case paneMsg:
+		if m.pane != nil {
+			return m.pane.update(msg)
+		}
 		return nil
 	case shellDoneMsg:
-		return m.shellDone(msg)
-	case outputTickMsg:
-		return m.outputTicked(msg)
-	case execDoneMsg:
-		m.execDone(msg)
-		return nil
-	case modelFunc:
-		msg(m)
-		return nil
-	case traceMsg:
-		m.gotTrace(msg)
-		return nil
+		shellDone(m.c, msg)
+		return m.reloadAll()
 	case changeDoneMsg:
 		return m.changeDone(msg)
 	case historyWrittenMsg:
-		return m.historyWritten(msg)
+		return historyWritten(m.c, msg)
 	case labDoneMsg:
-		return m.labDone(msg)
+		labDone(m.c, msg)
+		return m.requestSnapshot()
 	case labTickMsg:
-		return m.labTicked(msg)
-	case tea.KeyPressMsg:
-		return m.key(msg)
-	case tea.MouseMsg:
-		return m.mouse(msg)
+		return labTicked(m.c, msg)
+
+	// What panes and screens ask for (common.ask).
+	case openDialogMsg:
+		return m.OpenDialog(msg.d)
+	case openPaneMsg:
+		m.closePane()
+		m.pane = msg.p
+		return nil
+	case backMsg:
+		m.closePane()
+		if msg.then != "" {
+			return m.main.run(msg.then)
+		}
+		return nil
+	case openNsMsg:
+		m.closePane()
+		return m.main.open(msg)
+	case helpMsg:
+		m.showHelp = true
+		return nil
+	case quitMsg:
+		return m.quit()
+	case reloadAllMsg:
+		return m.reloadAll()
+	case modelFunc:
+		msg(m)
+		return nil
 	}
+	// Paste, blink: for the input that has the keys.
 	if m.dialog != nil {
 		return m.dialog.update(msg)
 	}
-	if m.filtering {
-		var cmd tea.Cmd
-		m.filter, cmd = m.filter.Update(msg)
-		return cmd
+	if m.main.list.filtering {
+		return m.main.list.updateInput(msg)
 	}
 	return nil
 }
 
+// key routes a key press: ctrl+c quits from anywhere; otherwise the key is
+// the top screen's, by its table.
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
-	if msg.String() == "ctrl+c" {
-		// Quits from anywhere, a dialog or the filter included.
+	k := msg.String()
+	if k == "ctrl+c" {
 		return m.quit()
 	}
-	if m.dialog != nil {
-		return m.dialogKey(msg)
+	if d := m.dialog; d != nil {
+		cmd := d.key(msg)
+		if d.done && m.dialog == d {
+			m.dialog = nil
+		}
+		return cmd
 	}
-	if m.filtering {
-		return m.filterKey(msg)
-	}
-	act := m.keys.action(msg)
-	if act == ActQuit && (msg.String() == "ctrl+c" || m.pane == nil) {
-		return m.quit()
+	if m.main.list.filtering {
+		return m.main.key(msg)
 	}
 	if m.showHelp {
 		// Every binding works from the help screen: it closes, and the
 		// key acts on what is beneath.
 		m.showHelp = false
-		if act == ActHelp || msg.String() == "esc" {
+		if m.c.keys.has(ActHelp, k) || k == "esc" {
 			return nil
 		}
-	}
-	if act == ActHelp {
-		// Help is there from every screen, a pane's included.
-		return m.act(act)
 	}
 	if m.pane != nil {
-		if act == ActQuit || msg.String() == "esc" {
-			m.pane.close()
-			m.pane = nil
-			return nil
-		}
-		return m.pane.key(m, msg, act)
+		return m.pane.key(msg)
 	}
-	if msg.String() == "esc" && m.filter.Value() != "" {
-		return m.setFilter("")
+	return m.main.key(msg)
+}
+
+func (m *Model) closePane() {
+	if m.pane != nil {
+		m.pane.close()
+		m.pane = nil
 	}
-	if n, ok := numberTab(msg); ok && act == actNumberTab {
-		return m.setTab(n)
-	}
-	return m.act(act)
 }
 
 func (m *Model) quit() tea.Cmd {
@@ -145,74 +170,10 @@ func (m *Model) quit() tea.Cmd {
 	return tea.Quit
 }
 
-// act performs an action on the main screen.
-func (m *Model) act(act string) tea.Cmd {
-	switch act {
-	case ActHelp:
-		m.showHelp = true
-		return nil
-	case ActFilter:
-		m.filtering = true
-		return m.filter.Focus()
-	case ActFocusNext, ActFocusPrev:
-		m.focus = 1 - m.focus
-		return nil
-	case ActTabNext:
-		return m.setTab(m.tab + 1)
-	case ActTabPrev:
-		return m.setTab(m.tab - 1)
-	case ActFollow:
-		if m.focus == focusList {
-			m.focus = focusDetail
-			return nil
-		}
-		return m.follow()
-	case ActTopology:
-		return m.openTopology()
-	case ActReload:
-		m.setStatus("reloading…", false)
-		return m.reloadAll()
-	case ActShell:
-		return m.shell()
-	case ActExec:
-		return m.execPrompt()
-	case "":
-		return nil
-	}
-	if extraActions[act] {
-		return m.extraAction(act)
-	}
-	if m.focus == focusList {
-		return m.moveList(func(s *scroller) { s.applyMove(act) })
-	}
-	m.rows.applyMove(act)
-	return nil
-}
-
-// numberTab is 1…7 choosing a detail tab; not rebindable, as PRODUCT.md
-// lists them beside [ and ].
-func numberTab(msg tea.KeyPressMsg) (int, bool) {
-	s := msg.String()
-	if len(s) == 1 && s[0] >= '1' && s[0] < '1'+tabCount {
-		return int(s[0] - '1'), true
-	}
-	return 0, false
-}
-
-func (m *Model) filterKey(msg tea.KeyPressMsg) tea.Cmd {
-	switch msg.String() {
-	case "esc":
-		m.filtering = false
-		m.filter.Blur()
-		return m.setFilter("")
-	case "enter":
-		m.filtering = false
-		m.filter.Blur()
-		return nil
-	case "up", "down", "pgup", "pgdown":
-		return m.moveList(func(s *scroller) { s.applyMove(m.keys.action(msg)) })
-	}
-	var cmd tea.Cmd
-	m.filter, cmd = m.filter.Update(msg)
-	return tea.Batch(cmd, m.setFilter(m.filter.Value()))
+// reloadAll drops what was read lazily and reads the host again.
+func (m *Model) reloadAll() tea.Cmd {
+	d := &m.main.detail
+	d.dropLazy()
+	d.rebuild()
+	return tea.Batch(m.requestSnapshot(), d.loadLazy())
 }

@@ -25,28 +25,24 @@ func (m *Model) layout() layout {
 	l.listW = min(max(m.width/3, 20), 44, max(1, m.width/2))
 	l.detailX = l.listW + 2
 	l.detailW = max(1, m.width-l.detailX)
-	l.nameLines = m.nameLines(l.detailW)
+	l.nameLines = m.main.detail.nameLines(l.detailW)
 	l.tabsY = l.bodyY + len(l.nameLines) + 1
 	l.tableY = l.tabsY + 2
 	l.rowsH = max(1, l.bodyH-len(l.nameLines)-3)
 	return l
 }
 
-// relayout fits every scroller to the current size; Update calls it last.
+// relayout fits everything to the current size; Update calls it last.
 func (m *Model) relayout() {
 	l := m.layout()
-	m.list.set(len(m.shown), l.bodyH-1-len(m.listNote(l.listW, l.bodyH)))
-	if m.detail != nil {
-		m.rows.set(len(m.detail.rows), l.rowsH)
-	}
-	m.filter.SetWidth(max(10, m.width-4))
+	m.main.setSize(l, m.width)
 	// The footer fits itself (viewFooter); help must not cut it with "…".
 	m.help.SetWidth(0)
 	if m.pane != nil {
-		m.pane.resize(m.width, l.bodyH)
+		m.pane.setSize(m.width, l.bodyH)
 	}
 	if m.dialog != nil {
-		m.dialog.resize(m)
+		m.dialog.setSize(m.width)
 	}
 }
 
@@ -56,14 +52,14 @@ func (m *Model) View() tea.View {
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "lazyns"
-	if m.filtering {
-		if c := m.filter.Cursor(); c != nil {
+	if m.main.list.filtering {
+		if c := m.main.list.filter.Cursor(); c != nil {
 			c.Y += m.height - 2
 			v.Cursor = c
 		}
 	}
 	if m.dialog != nil {
-		v.Cursor = m.dialogCursor()
+		v.Cursor = m.dialog.cursor(&m.c.st, m.layout(), m.width)
 	}
 	return v
 }
@@ -80,18 +76,12 @@ func (m *Model) render() string {
 	case m.showHelp:
 		body = m.viewHelp(l.bodyH)
 	case m.pane != nil:
-		body = m.pane.render(m, l.bodyH)
+		body = m.pane.view()
 	default:
-		left := m.viewList(l.listW, l.bodyH)
-		right := m.viewDetail(l)
-		sep := m.st.Separator.Render("│") + " "
-		body = make([]string, l.bodyH)
-		for i := range body {
-			body[i] = left[i] + sep + right[i]
-		}
+		body = m.main.view(l)
 	}
 	if m.dialog != nil {
-		body = overlay(body, m.dialog.render(m), m.width)
+		body = overlay(body, m.dialog.render(&m.c.st), m.width)
 	}
 	lines := make([]string, 0, m.height)
 	lines = append(lines, m.viewHeader())
@@ -107,7 +97,8 @@ func (m *Model) render() string {
 }
 
 func (m *Model) viewHeader() string {
-	parts := []string{m.st.HeaderName.Render("lazyns"), "host " + model.Visible(m.host)}
+	st, opt := &m.c.st, &m.c.opt
+	parts := []string{st.HeaderName.Render("lazyns"), "host " + model.Visible(opt.Hostname)}
 	if m.snap != nil {
 		n := len(m.snap.Namespaces)
 		noun := " namespaces"
@@ -120,20 +111,20 @@ func (m *Model) viewHeader() string {
 		}
 		parts = append(parts, count)
 	}
-	if f := m.filter.Value(); f != "" {
+	if f := m.main.list.filter.Value(); f != "" {
 		parts = append(parts, "filter: "+model.Visible(f))
 	}
 	left := " " + strings.Join(parts, "  ·  ")
 	right := "? help "
-	if m.opt.ReadOnly {
-		right = m.st.ReadOnly.Render(" READ-ONLY ") + "  " + right
+	if opt.ReadOnly {
+		right = st.ReadOnly.Render(" READ-ONLY ") + "  " + right
 	}
-	if m.opt.Unprivileged != "" {
-		right = m.st.ReadOnly.Render(" NOT ROOT ") + "  " + right
+	if opt.Unprivileged != "" {
+		right = st.ReadOnly.Render(" NOT ROOT ") + "  " + right
 	}
 	rw := ansi.StringWidth(right)
 	left = fit(left, max(0, m.width-rw))
-	return m.st.Header.Render(left) + right
+	return st.Header.Render(left) + right
 }
 
 func (m *Model) viewLoading(height int) []string {
@@ -142,7 +133,7 @@ func (m *Model) viewLoading(height int) []string {
 	if p := m.progress; p.total > 0 {
 		msg += " " + strconv.Itoa(p.done) + "/" + strconv.Itoa(p.total)
 	}
-	if !m.loading && m.status != "" {
+	if !m.loading && m.c.status != "" {
 		// The first read failed: the status line says why.
 		msg = "nothing to show: ctrl+r tries again, q quits"
 	}
@@ -154,141 +145,53 @@ func (m *Model) viewLoading(height int) []string {
 }
 
 func (m *Model) viewStatus() string {
-	if m.filtering {
-		return fit(m.filter.View(), m.width)
+	st := &m.c.st
+	if m.main.list.filtering {
+		return fit(m.main.list.filter.View(), m.width)
 	}
 	if m.showHelp {
-		return fit(m.st.Label.Render(" esc or ? closes the help; every key also works from here"), m.width)
+		return fit(st.Label.Render(" esc or ? closes the help; every key also works from here"), m.width)
 	}
-	if m.status == "" {
+	if m.c.status == "" {
 		return strings.Repeat(" ", m.width)
 	}
-	style := m.st.Status
-	if m.statusErr {
-		style = m.st.StatusErr
+	style := st.Status
+	if m.c.statusErr {
+		style = st.StatusErr
 	}
-	return fit(style.Render(" "+cut(m.status, max(1, m.width-1))), m.width)
+	return fit(style.Render(" "+cut(m.c.status, max(1, m.width-1))), m.width)
 }
 
-// footerKeys are the bindings that work in the current context, most
-// useful first, and the ones always shown at the end (help, quit, back).
+// footerKeys are the bindings of the screen on top that the footer shows,
+// most useful first, and those always shown at its end.
 func (m *Model) footerKeys() (keys, tail []key.Binding) {
-	var acts, last []string
 	switch {
 	case m.dialog != nil:
-		return nil, []key.Binding{
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "confirm")),
-			key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-		}
-	case m.filtering:
-		return nil, []key.Binding{
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear")),
-		}
+		return footer(m.dialog.table(), m.dialog, false)
+	case m.main.list.filtering:
+		return footer(filterKeys(), &m.main.list, false)
 	case m.showHelp:
-		last = []string{ActHelp, ActQuit}
+		_, tail = m.main.footer()
+		return nil, tail
 	case m.pane != nil:
-		acts = append([]string{ActUp, ActDown, ActPageDown}, m.pane.actions()...)
-	case m.focus == focusDetail:
-		acts = append([]string{ActTabNext, ActFollow, ActFocusNext, ActShell, ActExec},
-			m.changeKeys(ActToggleUp, ActAddAddr, ActAttach, ActNewBridge, ActAddRoute, ActDelete, ActMoveLink, ActTrace)...)
-		last = []string{ActHelp, ActQuit}
-	default:
-		acts = append([]string{ActFilter, ActFollow, ActTabNext, ActShell, ActExec, ActTopology},
-			m.changeKeys(ActNewNetns, ActNewVeth, ActDeleteNetns, ActTrace, ActHistory)...)
-		last = []string{ActHelp, ActQuit}
+		return m.pane.footer()
 	}
-	keys, tail = m.footerBindings(acts), m.footerBindings(last)
-	if m.pane != nil {
-		tail = append(tail, key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")))
-	}
-	return keys, tail
-}
-
-// changeKeys are those of acts that a feature provides and that may run
-// (see refusal).
-func (m *Model) changeKeys(acts ...string) []string {
-	var out []string
-	for _, a := range acts {
-		if _, ok := actionHandlers[a]; ok && m.refusal(a) == "" {
-			out = append(out, a)
-		}
-	}
-	return out
+	return m.main.footer()
 }
 
 // unreadable counts the namespaces lazyns found but could not read for
 // want of privileges; 0 when it has them all.
 func (m *Model) unreadable() int {
-	if m.opt.Unprivileged == "" || m.snap == nil {
+	if m.c.opt.Unprivileged == "" || m.snap == nil {
 		return 0
 	}
 	n := 0
 	for i := range m.snap.Namespaces {
-		if ns := &m.snap.Namespaces[i]; !ns.Stale && ns.Err != "" {
+		if ns := &m.snap.Namespaces[i]; !ns.Stale && ns.Err != nil {
 			n++
 		}
 	}
 	return n
-}
-
-// onlyOwnReadable reports whether, without privileges, nothing beyond the
-// namespace lazyns runs in could be read: the list alone would look like a
-// host without namespaces, or one of names with nothing in them.
-func (m *Model) onlyOwnReadable() bool {
-	if m.opt.Unprivileged == "" || m.snap == nil {
-		return false
-	}
-	for i := range m.snap.Namespaces {
-		if ns := &m.snap.Namespaces[i]; !ns.Host && !ns.Stale && ns.Err == "" {
-			return false
-		}
-	}
-	return true
-}
-
-// listNote is what the foot of the list (width × height, title
-// included) says when onlyOwnReadable, after a blank line: why, and what
-// would show the rest. It is nil otherwise, and when it would leave the
-// list fewer than three rows.
-func (m *Model) listNote(width, height int) []string {
-	if !m.onlyOwnReadable() {
-		return nil
-	}
-	text := "Only the namespace lazyns runs in can be read: seeing more " + m.opt.Unprivileged + "."
-	out := []string{strings.Repeat(" ", width)}
-	for _, l := range strings.Split(ansi.Wrap(text, max(1, width-2), " "), "\n") {
-		out = append(out, fit(m.st.Paint(model.RoleDim, "  "+l), width))
-	}
-	if height-1-len(out) < 3 {
-		return nil
-	}
-	return out
-}
-
-// footerBindings are the bindings of acts with their first key only (help
-// lists them all) and short descriptions.
-func (m *Model) footerBindings(acts []string) []key.Binding {
-	bs := m.keys.bindings(acts...)
-	for i := range bs {
-		d := bs[i].Help().Desc
-		if short, ok := footerDesc[d]; ok {
-			d = short
-		}
-		if d == "open" && m.focus == focusDetail && m.tab == tabLinks && m.pane == nil {
-			d = "follow veth"
-		}
-		bs[i].SetHelp(helpKeys(bs[i].Keys()[:1]), d)
-	}
-	return bs
-}
-
-// footerDesc shortens help descriptions for the footer.
-var footerDesc = map[string]string{
-	"open / follow veth": "open", "next pane": "focus", "run command": "exec", "link up/down": "up/down",
-	"add address": "addr", "attach to bridge": "master", "new veth pair": "veth", "new bridge": "bridge",
-	"new namespace": "new ns", "delete namespace": "delete ns", "add route": "route", "move link": "move",
 }
 
 // viewFooter shows as many of the context's keys as fit, and always the

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/lazyns/lazyns/model"
 	"github.com/lazyns/lazyns/nsops"
@@ -120,7 +119,7 @@ func (a *app) ipList(cmd *cobra.Command, args []string, l ipListing, family int)
 				failed = true
 			}
 			return nil
-		case strings.HasPrefix(ns.Err, "permission denied") && nsops.Privileges() != "":
+		case errors.Is(err, model.ErrPermission) && nsops.Privileges() != "":
 			denied = append(denied, ns) // said once, below
 			return nil
 		default:

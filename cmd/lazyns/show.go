@@ -72,7 +72,7 @@ ip -j's own arrays across every namespace, see lazyns ip.`,
 				sys.ReadNetfilterAll(cmdContext(cmd), nss, nsops.AllNetfilter)
 			}
 			if asJSON {
-				if _, err := a.stdout.Write(sys.JSON(nss)); err != nil {
+				if _, err := a.stdout.Write(showJSON(sys, nss)); err != nil {
 					return err
 				}
 				return a.warnPrivileges(nss)

@@ -12,7 +12,6 @@ import (
 	"github.com/lazyns/lazyns/model/trace"
 	"github.com/lazyns/lazyns/nsops"
 	"github.com/lazyns/lazyns/nsops/nstest"
-	"github.com/lazyns/lazyns/tui"
 )
 
 func TestTraceUsageErrors(t *testing.T) {
@@ -78,13 +77,12 @@ func TestTraceCommand(t *testing.T) {
 		t.Errorf("unknown namespace: exit %d: %s", code, stderr)
 	}
 
-	// The UI's T goes through the source adapter.
+	// The UI's T goes through the tracer adapter.
 	sys, err := nsops.New(nsops.DefaultNetnsDir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer sys.Close()
-	src := host.NewSource(sys)
 	snap, err := sys.Discover()
 	if err != nil {
 		t.Fatal(err)
@@ -93,7 +91,7 @@ func TestTraceCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, err := src.(tui.Tracer).Trace(context.Background(), start.Key, net.ParseIP("10.233.0.2"), nil)
+	tr, err := host.NewTracer(sys).Trace(context.Background(), start.Key, net.ParseIP("10.233.0.2"), nil)
 	if err != nil || tr.Verdict != trace.Delivered || tr.NsName != b {
 		t.Fatalf("UI trace: %v %+v", err, tr)
 	}

@@ -33,9 +33,8 @@ func startUI(a *app) error {
 		return err
 	}
 	run := host.Runner{Prompt: opt.Prompt, Color: a.color(os.Stdout), ReadOnly: a.readOnly}
-	m := tui.New(host.NewSource(sys), run, opt)
-	m.SetChanger(chg)
-	m.SetLabs(host.NewLabs(sys))
+	m := tui.New(tui.Deps{Source: host.NewSource(sys), Tracer: host.NewTracer(sys), Runner: run, Changer: chg,
+		Labs: host.NewLabs(sys)}, opt)
 	defer m.Close()
 	opts := []tea.ProgramOption{tea.WithInput(in), tea.WithOutput(out)}
 	if opt.NoColor {

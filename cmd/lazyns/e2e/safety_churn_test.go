@@ -75,7 +75,7 @@ func uiWhole(t *testing.T, ns *model.Namespace) {
 	if ns.Stale {
 		return
 	}
-	if ns.Err != "" {
+	if ns.Err != nil {
 		if len(ns.Links)+len(ns.Routes) != 0 {
 			t.Errorf("%s: half read with error %q", ns.Name, ns.Err)
 		}
@@ -120,9 +120,8 @@ func TestUILinkDeletedBeforeActing(t *testing.T) {
 	name, other := nstest.Netns(t), nstest.Netns(t)
 	nstest.IP(t, "-n", name, "link", "add", "v0", "type", "veth", "peer", "name", "v1", "netns", other)
 	sys := newSystem(t)
-	d := newUIDriver(t, sys, tui.Options{})
 	// The System the UI reads through is its Changer, as in the binary.
-	d.m.SetChanger(sys)
+	d := newUIDriverChanging(t, sys, tui.Options{}, sys)
 	d.loaded()
 	d.pump(30*time.Second, func() bool { return d.has(name) })
 	d.selectNs(name)

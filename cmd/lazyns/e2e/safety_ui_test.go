@@ -27,8 +27,15 @@ type uiDriver struct {
 
 func newUIDriver(t *testing.T, sys *nsops.System, opt tui.Options) *uiDriver {
 	t.Helper()
+	return newUIDriverChanging(t, sys, opt, nil)
+}
+
+// newUIDriverChanging is newUIDriver with the change keys acting through chg.
+func newUIDriverChanging(t *testing.T, sys *nsops.System, opt tui.Options, chg tui.Changer) *uiDriver {
+	t.Helper()
 	opt.Hostname, opt.NoColor, opt.Theme = "vm", true, "dark"
-	d := &uiDriver{t: t, m: tui.New(host.NewSource(sys), nil, opt), msgs: make(chan tea.Msg, 64), done: make(chan struct{})}
+	m := tui.New(tui.Deps{Source: host.NewSource(sys), Tracer: host.NewTracer(sys), Changer: chg}, opt)
+	d := &uiDriver{t: t, m: m, msgs: make(chan tea.Msg, 64), done: make(chan struct{})}
 	t.Cleanup(func() {
 		d.m.Close()
 		close(d.done)

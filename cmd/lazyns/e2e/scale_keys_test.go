@@ -24,7 +24,7 @@ func (b *scaleBench) measureKeys() []benchRow {
 	}
 	defer sys.Close()
 	src := host.NewSource(sys)
-	d := &uiDriver{t: t, m: tui.New(src, nil, tui.Options{Theme: "dark", Hostname: "bench", NetnsDir: benchNetnsDir}),
+	d := &uiDriver{t: t, m: tui.New(tui.Deps{Source: src, Tracer: host.NewTracer(sys)}, tui.Options{Theme: "dark", Hostname: "bench", NetnsDir: benchNetnsDir}),
 		msgs: make(chan tea.Msg, 64), done: make(chan struct{})}
 	defer func() {
 		d.m.Close()

@@ -54,7 +54,7 @@ func cpuRow(what string, pct, limit float64) benchRow {
 	return benchRow{what: what, measured: fmt.Sprintf("%.2f %%", pct), target: fmt.Sprintf("< %.0f %%", limit), verdict: verdict(pct < limit)}
 }
 
-// print writes the table as Markdown, so it can go into the README as is,
+// print writes the table as Markdown, so it can go into docs/benchmarks.md as is,
 // with the date and the machine it ran on.
 func (b *scaleBench) print() {
 	var s strings.Builder

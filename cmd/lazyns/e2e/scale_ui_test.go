@@ -27,7 +27,7 @@ var countShown = regexp.MustCompile(`[0-9]+ namespaces?\b`)
 // host.NewSource, run by Bubble Tea on the terminal) inside the test
 // binary, so that it can profile itself idle: run it in a terminal on a
 // fixture with
-// LAZYNS_BENCH_UI=1 LAZYNS_BENCH_UI_PROFILE=cpu.prof (see the README).
+// LAZYNS_BENCH_UI=1 LAZYNS_BENCH_UI_PROFILE=cpu.prof (see docs/benchmarks.md).
 func TestScaleUIHelper(t *testing.T) {
 	if os.Getenv("LAZYNS_BENCH_UI") == "" {
 		t.Skip("a UI for profiling, run by hand in a terminal (LAZYNS_BENCH_UI=1)")
@@ -38,7 +38,7 @@ func TestScaleUIHelper(t *testing.T) {
 	}
 	defer sys.Close()
 	src := host.NewSource(sys)
-	m := tui.New(src, nil, tui.Options{Theme: "dark", NetnsDir: benchNetnsDir})
+	m := tui.New(tui.Deps{Source: src, Tracer: host.NewTracer(sys)}, tui.Options{Theme: "dark", NetnsDir: benchNetnsDir})
 	defer m.Close()
 	if path := os.Getenv("LAZYNS_BENCH_UI_PROFILE"); path != "" {
 		go profileIdle(t, path)

@@ -19,8 +19,11 @@ var (
 	_ tui.Watcher = (*nsops.Watcher)(nil)
 )
 
-// NewSource gives the UI the host sys reads; it is a tui.Tracer too.
+// NewSource gives the UI the host sys reads.
 func NewSource(sys *nsops.System) tui.Source { return nsSource{sys: sys} }
+
+// NewTracer traces packets for the UI's T over the host sys reads.
+func NewTracer(sys *nsops.System) tui.Tracer { return nsSource{sys: sys} }
 
 func (s nsSource) Snapshot(ctx context.Context, progress func(done, total int)) (*model.Snapshot, error) {
 	snap, err := s.sys.Snapshot(ctx, nsops.ReadOptions{Progress: progress})
