@@ -150,30 +150,16 @@ func findMasquerade(c nftSockets, spec model.MasqueradeSpec) (foundMasq, bool, e
 	return foundMasq{}, false, nil
 }
 
-// inNft runs fn with nftables sockets opened inside namespace ns, on a
-// thread InNamespace switched (the library's WithNetNSFd would switch a
-// thread itself).
+// inNft runs fn with nftables sockets opened inside namespace ns,
+// through the doorway (the library's WithNetNSFd would switch a thread
+// itself).
 func (s *System) inNft(ns string, fn func(nftSockets) error) error {
-	var c nftSockets
-	open := func() error {
-		var err error
-		if c.lib, err = nftables.New(nftables.AsLasting()); err != nil {
-			return err
-		}
-		c.nl, err = mdnetlink.Dial(unix.NETLINK_NETFILTER, nil)
+	held, err := s.holdNamed(ns)
+	if err != nil {
 		return err
 	}
-	var err error
-	if ns == "" {
-		err = open()
-	} else {
-		fd, release, oerr := s.openNs(ns)
-		if oerr != nil {
-			return oerr
-		}
-		err = InNamespace(fd, open)
-		release()
-	}
+	defer held.close()
+	var c nftSockets
 	defer func() {
 		if c.lib != nil {
 			c.lib.CloseLasting()
@@ -182,6 +168,14 @@ func (s *System) inNft(ns string, fn func(nftSockets) error) error {
 			c.nl.Close()
 		}
 	}()
+	err = held.do(func() error {
+		var err error
+		if c.lib, err = nftables.New(nftables.AsLasting()); err != nil {
+			return err
+		}
+		c.nl, err = mdnetlink.Dial(unix.NETLINK_NETFILTER, nil)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("open nftables in %s: %w", model.NsLabel(ns), err)
 	}
