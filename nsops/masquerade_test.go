@@ -20,6 +20,17 @@ func ruleset(t *testing.T, ns string) string {
 	return strings.TrimSpace(inNs(t, ns, "nft", "list", "ruleset"))
 }
 
+// masqGateway is a System to change through and a namespace with a link
+// eth0 to masquerade out of.
+func masqGateway(t *testing.T) (*System, string) {
+	t.Helper()
+	s := changeSystem(t)
+	nstest.RequireTool(t, "nft")
+	gw := nstest.Netns(t)
+	nstest.IP(t, "-n", gw, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0p")
+	return s, gw
+}
+
 func cmdLines(cmds []model.Cmd) string {
 	var lines []string
 	for _, c := range cmds {
@@ -32,10 +43,7 @@ func cmdLines(cmds []model.Cmd) string {
 // Firewall view's reader as lazyns's own, refused when already there,
 // removed by handle, and the table with its last rule.
 func TestMasqueradeAddDelete(t *testing.T) {
-	s := changeSystem(t)
-	nstest.RequireTool(t, "nft")
-	gw := nstest.Netns(t)
-	nstest.IP(t, "-n", gw, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0p")
+	s, gw := masqGateway(t)
 	spec := model.MasqueradeSpec{Ns: gw, Src: "10.0.1.0/24", Out: "eth0"}
 	cmds, err := s.AddMasquerade(spec)
 	if err != nil {
@@ -88,10 +96,7 @@ func TestMasqueradeAddDelete(t *testing.T) {
 // Two masquerades in one table: deleting one takes only its rule, by the
 // handle the echo names, and the nft command echoed does the same.
 func TestMasqueradeDeleteOneOfTwo(t *testing.T) {
-	s := changeSystem(t)
-	nstest.RequireTool(t, "nft")
-	gw := nstest.Netns(t)
-	nstest.IP(t, "-n", gw, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0p")
+	s, gw := masqGateway(t)
 	one := model.MasqueradeSpec{Ns: gw, Src: "10.0.1.0/24", Out: "eth0"}
 	two := model.MasqueradeSpec{Ns: gw, Src: "10.0.2.0/24", Out: "eth0"}
 	for _, m := range []model.MasqueradeSpec{one, two} {
@@ -117,10 +122,7 @@ func TestMasqueradeDeleteOneOfTwo(t *testing.T) {
 // between the form's check and the change, or the kernel refusing the
 // transaction.
 func TestMasqueradeRefusedAndAllOrNothing(t *testing.T) {
-	s := changeSystem(t)
-	nstest.RequireTool(t, "nft")
-	gw := nstest.Netns(t)
-	nstest.IP(t, "-n", gw, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0p")
+	s, gw := masqGateway(t)
 	spec := model.MasqueradeSpec{Ns: gw, Src: "10.0.1.0/24", Out: "eth0"}
 
 	s.ReadOnly = true
@@ -199,13 +201,7 @@ func TestNatHistoryReplay(t *testing.T) {
 		t.Cleanup(func() { _ = exec.Command("ip", "netns", "del", ns).Run() })
 	}
 	var h model.History
-	do := func(cmds []model.Cmd, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.Record(cmds...)
-	}
+	do := recorder(t, &h)
 	for _, ns := range nss {
 		do(s.AddNetns(model.NetnsSpec{Name: ns}))
 	}

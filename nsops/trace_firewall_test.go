@@ -19,24 +19,8 @@ import (
 
 // Trace through real firewalls: each verdict is checked against what the
 // kernel does with a real packet — a ping, or a TCP connection made
-// from inside the namespace to a listener inside another.
-
-// fwLab is a — r — b: a 10.233.1.1, r 10.233.1.254 and 10.233.2.254
-// (forwarding), b 10.233.2.2, default routes through r.
-func fwLab(t *testing.T) (l *traceLab, a, r, b string) {
-	l = newTraceLab(t)
-	a, r, b = l.netns(), l.netns(), l.netns()
-	l.veth(a, "a0", r, "ra")
-	l.veth(b, "b0", r, "rb")
-	l.ip("-n", a, "addr", "add", "10.233.1.1/24", "dev", "a0")
-	l.ip("-n", r, "addr", "add", "10.233.1.254/24", "dev", "ra")
-	l.ip("-n", r, "addr", "add", "10.233.2.254/24", "dev", "rb")
-	l.ip("-n", b, "addr", "add", "10.233.2.2/24", "dev", "b0")
-	l.ip("-n", a, "route", "add", "default", "via", "10.233.1.254")
-	l.ip("-n", b, "route", "add", "default", "via", "10.233.2.254")
-	l.forward(r, true)
-	return l, a, r, b
-}
+// from inside the namespace to a listener inside another — in routerLab's
+// a — r — b, with rules in the router r.
 
 // traceProbe traces probe from the namespace from to dst.
 func (l *traceLab) traceProbe(from, dst string, p trace.Probe) *trace.Trace {
@@ -120,80 +104,80 @@ func drawnTrace(tr *trace.Trace) string {
 // iptables's nf_tables backend: FORWARD policy DROP, then the usual rules
 // that let a's connections through and their answers back.
 func TestTraceFirewallPolicyDropIptablesNft(t *testing.T) {
-	l, a, r, b := fwLab(t)
+	l, a, r, b := routerLab(t)
 	nstest.RequireTool(t, "iptables-nft")
 	inNs(t, r, "iptables-nft", "-P", "FORWARD", "DROP")
-	tr := l.expect(a, "10.233.2.2", trace.Dropped, r, "the firewall of "+r+" drops it: ip filter FORWARD policy drop")
+	tr := l.expect(a, "10.231.2.2", trace.Dropped, r, "the firewall of "+r+" drops it: ip filter FORWARD policy drop")
 	if tr.Rule == nil || !tr.Rule.Policy || tr.Rule.Source != model.FwIptablesNft || tr.Rule.Counters == nil {
 		t.Errorf("rule %+v", tr.Rule)
 	}
 	inNs(t, r, "iptables-nft", "-A", "FORWARD", "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "ACCEPT")
 	inNs(t, r, "iptables-nft", "-A", "FORWARD", "-i", "ra", "-j", "ACCEPT")
-	l.expect(a, "10.233.2.2", trace.Delivered, b, "")
+	l.expect(a, "10.231.2.2", trace.Delivered, b, "")
 	// From the other side, nothing lets a first packet through.
-	l.expect(b, "10.233.1.1", trace.Dropped, r, "policy drop")
+	l.expect(b, "10.231.1.1", trace.Dropped, r, "policy drop")
 }
 
 // nft: a drop on one TCP port; the probe to that port is dropped, one to
 // another port is not, and neither is a ping.
 func TestTraceFirewallPortDropNft(t *testing.T) {
-	l, a, r, b := fwLab(t)
+	l, a, r, b := routerLab(t)
 	nstest.RequireTool(t, "nft")
 	inNs(t, r, "nft", "add table inet f; add chain inet f fw { type filter hook forward priority 0; }; add rule inet f fw tcp dport 8080 counter drop")
-	listenTCP(t, b, "10.233.2.2:8080")
-	listenTCP(t, b, "10.233.2.2:8081")
-	tr := l.expectProbe(a, "10.233.2.2", 8080, trace.Dropped, r, "inet f fw rule tcp dport 8080 counter packets")
+	listenTCP(t, b, "10.231.2.2:8080")
+	listenTCP(t, b, "10.231.2.2:8081")
+	tr := l.expectProbe(a, "10.231.2.2", 8080, trace.Dropped, r, "inet f fw rule tcp dport 8080 counter packets")
 	if !strings.HasPrefix(tr.Command, "ip netns exec "+r+" nft -a list chain inet f fw") {
 		t.Errorf("command %q", tr.Command)
 	}
-	l.expectProbe(a, "10.233.2.2", 8081, trace.Delivered, b, "")
-	l.expect(a, "10.233.2.2", trace.Delivered, b, "")
+	l.expectProbe(a, "10.231.2.2", 8081, trace.Delivered, b, "")
+	l.expect(a, "10.231.2.2", trace.Delivered, b, "")
 }
 
 // iptables-legacy: REJECT on a port, answered with a reset.
 func TestTraceFirewallRejectIptablesLegacy(t *testing.T) {
-	l, a, r, b := fwLab(t)
+	l, a, r, b := routerLab(t)
 	nstest.RequireTool(t, "iptables-legacy")
 	nstest.RequireTool(t, "iptables-legacy-save")
 	inNs(t, r, "iptables-legacy", "-A", "FORWARD", "-p", "tcp", "--dport", "8080", "-j", "REJECT", "--reject-with", "tcp-reset")
-	listenTCP(t, b, "10.233.2.2:8080")
-	listenTCP(t, b, "10.233.2.2:8081")
-	tr := l.expectProbe(a, "10.233.2.2", 8080, trace.Dropped, r, "the firewall of "+r+" rejects it: ip filter FORWARD rule -A FORWARD -p tcp -m tcp --dport 8080 -j REJECT --reject-with tcp-reset")
+	listenTCP(t, b, "10.231.2.2:8080")
+	listenTCP(t, b, "10.231.2.2:8081")
+	tr := l.expectProbe(a, "10.231.2.2", 8080, trace.Dropped, r, "the firewall of "+r+" rejects it: ip filter FORWARD rule -A FORWARD -p tcp -m tcp --dport 8080 -j REJECT --reject-with tcp-reset")
 	if tr.Rule.Source != model.FwIptablesLegacy || tr.Rule.Counters == nil {
 		t.Errorf("rule %+v", tr.Rule)
 	}
-	l.expectProbe(a, "10.233.2.2", 8081, trace.Delivered, b, "")
+	l.expectProbe(a, "10.231.2.2", 8081, trace.Delivered, b, "")
 }
 
 // iptables (nf_tables): an ACCEPT before a DROP lets pings through; TCP
 // meets the DROP.
 func TestTraceFirewallAcceptBeforeDrop(t *testing.T) {
-	l, a, r, b := fwLab(t)
+	l, a, r, b := routerLab(t)
 	nstest.RequireTool(t, "iptables-nft")
 	inNs(t, r, "iptables-nft", "-A", "FORWARD", "-p", "icmp", "-j", "ACCEPT")
 	inNs(t, r, "iptables-nft", "-A", "FORWARD", "-j", "DROP")
-	listenTCP(t, b, "10.233.2.2:8080")
-	tr := l.expect(a, "10.233.2.2", trace.Delivered, b, "")
+	listenTCP(t, b, "10.231.2.2:8080")
+	tr := l.expect(a, "10.231.2.2", trace.Delivered, b, "")
 	if f := tr.Hops[1].Firewall; len(f) != 1 || f[0].Action != "accept" || f[0].Rule != "-A FORWARD -p icmp -j ACCEPT" {
 		t.Errorf("router's firewall %+v", f)
 	}
-	l.expectProbe(a, "10.233.2.2", 8080, trace.Dropped, r, "rule -A FORWARD -j DROP")
+	l.expectProbe(a, "10.231.2.2", 8080, trace.Dropped, r, "rule -A FORWARD -j DROP")
 }
 
 // A floating IP in a router (iptables-nft's nat table, as Neutron writes
 // it): the packet goes on to the fixed address, and the answer comes back
 // from the floating one.
 func TestTraceFirewallDNATFloatingIP(t *testing.T) {
-	l, a, r, b := fwLab(t)
+	l, a, r, b := routerLab(t)
 	nstest.RequireTool(t, "iptables-nft")
-	inNs(t, r, "iptables-nft", "-t", "nat", "-A", "PREROUTING", "-d", "172.24.4.10/32", "-j", "DNAT", "--to-destination", "10.233.2.2")
-	tr := l.expect(a, "172.24.4.10", trace.Delivered, b, "10.233.2.2 is an address of "+b)
+	inNs(t, r, "iptables-nft", "-t", "nat", "-A", "PREROUTING", "-d", "172.24.4.10/32", "-j", "DNAT", "--to-destination", "10.231.2.2")
+	tr := l.expect(a, "172.24.4.10", trace.Delivered, b, "10.231.2.2 is an address of "+b)
 	hop := tr.Hops[1]
-	if len(hop.NAT) != 1 || hop.NAT[0].To != "10.233.2.2" || hop.NAT[0].Kind != "dnat" {
+	if len(hop.NAT) != 1 || hop.NAT[0].To != "10.231.2.2" || hop.NAT[0].Kind != "dnat" {
 		t.Errorf("router's nat %+v", hop.NAT)
 	}
 	// The kernel routes the translated address: so does the hop's lookup.
-	if want := "ip -n " + r + " route get 10.233.2.2 from 10.233.1.1 iif ra"; hop.Command != want {
+	if want := "ip -n " + r + " route get 10.231.2.2 from 10.231.1.1 iif ra"; hop.Command != want {
 		t.Errorf("command %q, want %q", hop.Command, want)
 	}
 	if rep := tr.Reply.Hops[len(tr.Reply.Hops)-1]; rep.Src.String() != "172.24.4.10" {
@@ -207,20 +191,20 @@ func TestTraceFirewallDNATFloatingIP(t *testing.T) {
 // iptables-legacy MASQUERADE: b has no way back to a's network; the
 // answer comes back all the same, to r's address, and r gives it to a.
 func TestTraceFirewallMasqueradeIptablesLegacy(t *testing.T) {
-	l, a, r, b := fwLab(t)
+	l, a, r, b := routerLab(t)
 	nstest.RequireTool(t, "iptables-legacy")
 	nstest.RequireTool(t, "iptables-legacy-save")
 	l.ip("-n", b, "route", "del", "default")
-	tr := l.expect(a, "10.233.2.2", trace.Delivered, b, "")
+	tr := l.expect(a, "10.231.2.2", trace.Delivered, b, "")
 	if tr.Answered() != trace.Dropped {
 		t.Fatalf("without masquerade the answer has no way back: %s", tr.Answered())
 	}
-	inNs(t, r, "iptables-legacy", "-t", "nat", "-A", "POSTROUTING", "-s", "10.233.1.0/24", "-o", "rb", "-j", "MASQUERADE")
-	tr = l.expect(a, "10.233.2.2", trace.Delivered, b, "")
-	if got := tr.Hops[2].Src.String(); got != "10.233.2.254" {
+	inNs(t, r, "iptables-legacy", "-t", "nat", "-A", "POSTROUTING", "-s", "10.231.1.0/24", "-o", "rb", "-j", "MASQUERADE")
+	tr = l.expect(a, "10.231.2.2", trace.Delivered, b, "")
+	if got := tr.Hops[2].Src.String(); got != "10.231.2.254" {
 		t.Errorf("b sees the packet from %s, want r's address", got)
 	}
-	if n := tr.Hops[1].NAT; len(n) != 1 || n[0].Kind != "masquerade" || n[0].To != "10.233.2.254" {
+	if n := tr.Hops[1].NAT; len(n) != 1 || n[0].Kind != "masquerade" || n[0].To != "10.231.2.254" {
 		t.Errorf("r's nat %+v", n)
 	}
 	// The answer goes to r's address, and r gives it back to a.
@@ -253,21 +237,21 @@ func (l *traceLab) expectMaybe(from, dst, where, rule string) *trace.Trace {
 // a drop on a mark another chain sets (nft). The verdict says the packet
 // may be dropped by the rule, rather than guess.
 func TestTraceFirewallMayDrop(t *testing.T) {
-	l, a, r, b := fwLab(t)
+	l, a, r, b := routerLab(t)
 	nstest.RequireTool(t, "iptables-nft")
 	nstest.RequireTool(t, "nft")
 	inNs(t, r, "iptables-nft", "-A", "FORWARD", "-m", "statistic", "--mode", "random", "--probability", "0.5", "-j", "DROP")
-	tr := l.expectMaybe(a, "10.233.2.2", b, "ip filter FORWARD rule -A FORWARD -m statistic --mode random --probability 0.5")
+	tr := l.expectMaybe(a, "10.231.2.2", b, "ip filter FORWARD rule -A FORWARD -m statistic --mode random --probability 0.5")
 	if u := tr.MayDrop()[0].Unsure; !strings.Contains(strings.Join(u, ","), "statistic") {
 		t.Errorf("unsure %q", u)
 	}
 	inNs(t, r, "iptables-nft", "-F", "FORWARD")
-	inNs(t, r, "nft", "add table ip m; add chain ip m pre { type filter hook prerouting priority -150; }; add rule ip m pre ip saddr 10.233.1.0/24 meta mark set 0x1; add chain ip m fw { type filter hook forward priority 10; }; add rule ip m fw meta mark 0x1 drop")
+	inNs(t, r, "nft", "add table ip m; add chain ip m pre { type filter hook prerouting priority -150; }; add rule ip m pre ip saddr 10.231.1.0/24 meta mark set 0x1; add chain ip m fw { type filter hook forward priority 10; }; add rule ip m fw meta mark 0x1 drop")
 	// The mark is set: the kernel drops every ping.
-	if pings(a, "10.233.2.2") {
+	if pings(a, "10.231.2.2") {
 		t.Fatal("the marked ping went through")
 	}
-	tr = l.expectMaybe(a, "10.233.2.2", b, "ip m fw rule meta mark 0x00000001 drop")
+	tr = l.expectMaybe(a, "10.231.2.2", b, "ip m fw rule meta mark 0x00000001 drop")
 	if u := tr.MayDrop()[0].Unsure; !strings.Contains(strings.Join(u, ","), "the mark") {
 		t.Errorf("unsure %q", u)
 	}
@@ -276,7 +260,7 @@ func TestTraceFirewallMayDrop(t *testing.T) {
 // Hostile text in rules — a chain named with $(…), a comment with escape
 // bytes — is inert in the drawn trace and exact in its JSON.
 func TestTraceFirewallHostileText(t *testing.T) {
-	l, a, r, _ := fwLab(t)
+	l, a, r, _ := routerLab(t)
 	nstest.RequireTool(t, "iptables-legacy")
 	nstest.RequireTool(t, "iptables-legacy-save")
 	chain := "x$(id)"
@@ -284,7 +268,7 @@ func TestTraceFirewallHostileText(t *testing.T) {
 	inNs(t, r, "iptables-legacy", "-N", chain)
 	inNs(t, r, "iptables-legacy", "-A", "FORWARD", "-j", chain)
 	inNs(t, r, "iptables-legacy", "-A", chain, "-m", "comment", "--comment", comment, "-j", "DROP")
-	tr := l.expect(a, "10.233.2.2", trace.Dropped, r, "")
+	tr := l.expect(a, "10.231.2.2", trace.Dropped, r, "")
 	text := drawnTrace(tr)
 	if strings.ContainsAny(text, "\x1b\x07") || strings.ContainsAny(tr.Reason, "\x1b\x07") {
 		t.Errorf("raw control bytes on screen:\n%q", text)

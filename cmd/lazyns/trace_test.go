@@ -35,14 +35,22 @@ func TestTraceUsageErrors(t *testing.T) {
 	}
 }
 
-func TestTraceCommand(t *testing.T) {
+// vethPair makes two namespaces joined by a veth pair, a0 with
+// NET.1/24 and b0 with NET.2/24, both up.
+func vethPair(t *testing.T, net string) (a, b string) {
+	t.Helper()
 	nstest.RequireRoot(t)
-	a, b := nstest.Netns(t), nstest.Netns(t)
+	a, b = nstest.Netns(t), nstest.Netns(t)
 	nstest.IP(t, "-n", a, "link", "add", "a0", "type", "veth", "peer", "name", "b0", "netns", b)
-	nstest.IP(t, "-n", a, "addr", "add", "10.233.0.1/24", "dev", "a0")
-	nstest.IP(t, "-n", b, "addr", "add", "10.233.0.2/24", "dev", "b0")
+	nstest.IP(t, "-n", a, "addr", "add", net+".1/24", "dev", "a0")
+	nstest.IP(t, "-n", b, "addr", "add", net+".2/24", "dev", "b0")
 	nstest.IP(t, "-n", a, "link", "set", "a0", "up")
 	nstest.IP(t, "-n", b, "link", "set", "b0", "up")
+	return a, b
+}
+
+func TestTraceCommand(t *testing.T) {
+	a, b := vethPair(t, "10.233.0")
 
 	// Read-only is fine: a trace only reads.
 	code, stdout, stderr := lazyns(t, "--read-only", "trace", a, "10.233.0.2", "--json")
@@ -144,12 +152,7 @@ func TestTraceHostileNames(t *testing.T) {
 func TestTraceCommandFirewall(t *testing.T) {
 	nstest.RequireRoot(t)
 	nstest.RequireTool(t, "iptables-nft")
-	a, b := nstest.Netns(t), nstest.Netns(t)
-	nstest.IP(t, "-n", a, "link", "add", "a0", "type", "veth", "peer", "name", "b0", "netns", b)
-	nstest.IP(t, "-n", a, "addr", "add", "10.236.0.1/24", "dev", "a0")
-	nstest.IP(t, "-n", b, "addr", "add", "10.236.0.2/24", "dev", "b0")
-	nstest.IP(t, "-n", a, "link", "set", "a0", "up")
-	nstest.IP(t, "-n", b, "link", "set", "b0", "up")
+	a, b := vethPair(t, "10.236.0")
 	comment := "\x1b[2Jx$(id)"
 	nstest.IP(t, "netns", "exec", b, "iptables-nft", "-A", "INPUT", "-p", "tcp", "--dport", "22", "-m", "comment", "--comment", comment, "-j", "DROP")
 
