@@ -378,3 +378,24 @@ func TestTraceFirewallHostileText(t *testing.T) {
 		t.Errorf("json not exact: %+v", doc)
 	}
 }
+
+// A port forward: DNAT to another port shows both, the rule that filters
+// by the new port sees it, and the reply gets the old one back.
+func TestTraceFirewallPortForward(t *testing.T) {
+	tp := router(t)
+	fwd := natRule("-A PREROUTING -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.0.2.2:8080", model.NATDnat, "10.0.2.2", proto(6), dport(80))
+	fwd.NAT.Port, fwd.NAT.PortLast = 8080, 8080
+	tp.firewallOf("r",
+		table("ip", "nat", model.FwIptablesNft, base("PREROUTING", "prerouting", -100, "nat", "accept", fwd)),
+		filterForward("accept", rule("-A FORWARD -p tcp -m tcp --dport 80 -j DROP", model.FwDrop, proto(6), dport(80))))
+	tr := tp.traceProbe("a", "10.0.2.254", Probe{Proto: ProtoTCP, Port: 80})
+	expect(t, tr, Delivered, "b", "")
+	if n := tr.Hops[1].NAT; len(n) != 1 || n[0].From != "10.0.2.254:80" || n[0].To != "10.0.2.2:8080" {
+		t.Errorf("nat %+v", n)
+	}
+	if n := tr.Reply.Hops[1].NAT; len(n) != 1 || n[0].From != "10.0.2.2:8080" || n[0].To != "10.0.2.254:80" {
+		t.Errorf("reply nat %+v", n)
+	}
+	// Port 81 is not forwarded: r's own address, delivered there.
+	expect(t, tp.traceProbe("a", "10.0.2.254", Probe{Proto: ProtoTCP, Port: 81}), Delivered, "r", "")
+}

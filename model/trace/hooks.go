@@ -24,8 +24,8 @@ type NATStep struct {
 	Kind string
 	// Field is "dst" or "src": the address rewritten.
 	Field string
-	// From and To are the address (with ":port" when the port changed
-	// too) before and after.
+	// From and To are the address before and after, with ":port" when
+	// the port changed too.
 	From, To string
 	// Reverse: the reply's translation back, made by connection tracking
 	// for the translation the packet got here.
@@ -216,7 +216,10 @@ func (v *visit) translate(n *model.FwNAT, hook, iif string) string {
 		toPort = n.Port
 	}
 	*addr, *port = to, toPort
-	step := NATStep{Hook: hook, Kind: n.Kind, Field: "src", From: hostPort(from, fromPort), To: hostPort(to, toPort)}
+	step := NATStep{Hook: hook, Kind: n.Kind, Field: "src", From: from.String(), To: to.String()}
+	if toPort != fromPort {
+		step.From, step.To = hostPort(from, fromPort), hostPort(to, toPort)
+	}
 	if dstNAT {
 		step.Field = "dst"
 	}
@@ -298,15 +301,17 @@ func (v *visit) untranslate(dnat bool, hook string) {
 		if !addr.Equal(d.to) {
 			continue
 		}
-		step := NATStep{Hook: hook, Kind: d.kind, Field: "dst", From: hostPort(*addr, *port), Reverse: true}
+		step := NATStep{Hook: hook, Kind: d.kind, Field: "dst", From: addr.String(), Reverse: true}
 		if dnat {
 			step.Field = "src"
 		}
 		*addr = d.from
-		if *port == d.toPort {
+		step.To = addr.String()
+		if *port == d.toPort && d.toPort != d.fromPort {
+			step.From = hostPort(d.to, *port)
 			*port = d.fromPort
+			step.To = hostPort(*addr, *port)
 		}
-		step.To = hostPort(*addr, *port)
 		v.h.NAT = append(v.h.NAT, step)
 	}
 }
