@@ -195,6 +195,11 @@ func (t *Tracer) State(k model.NsKey) (trace.NsState, error) {
 		// Without IPv6 the file is absent, and nothing forwards it.
 		st.Forward6, _ = sysctlOn("/proc/sys/net/ipv6/conf/all/forwarding")
 		st.RPFilter, err = readRPFilters()
+		if hasBridge(ns) {
+			// Absent without br_netfilter: the bridges keep to themselves.
+			st.BridgeNF4, _ = sysctlOn("/proc/sys/net/bridge/bridge-nf-call-iptables")
+			st.BridgeNF6, _ = sysctlOn("/proc/sys/net/bridge/bridge-nf-call-ip6tables")
+		}
 		return err
 	}
 	if err := o.ns.do(read); err != nil {

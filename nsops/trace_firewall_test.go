@@ -292,3 +292,32 @@ func TestTraceFirewallHostileText(t *testing.T) {
 		t.Errorf("json not exact: %+v", doc.Rule)
 	}
 }
+
+// A bridge inside a namespace with br_netfilter on hands what it forwards
+// to that namespace's FORWARD chain (the Docker-host trap, here in a
+// namespace of the test's): trace and ping agree, with the setting on and
+// off.
+func TestTraceFirewallBridgedBrNetfilter(t *testing.T) {
+	l := newTraceLab(t)
+	nstest.RequireTool(t, "iptables-nft")
+	sw, a, b := l.netns(), l.netns(), l.netns()
+	if _, err := os.Stat("/proc/sys/net/bridge/bridge-nf-call-iptables"); err != nil {
+		t.Skip("br_netfilter is not loaded (modprobe br_netfilter)")
+	}
+	l.ip("-n", sw, "link", "add", "br0", "type", "bridge")
+	l.ip("-n", sw, "link", "set", "br0", "up")
+	for i, ns := range []string{a, b} {
+		port := []string{"pa", "pb"}[i]
+		l.veth(sw, port, ns, "eth0")
+		l.ip("-n", sw, "link", "set", port, "master", "br0")
+		l.ip("-n", ns, "addr", "add", []string{"10.231.7.1/24", "10.231.7.2/24"}[i], "dev", "eth0")
+	}
+	inNs(t, sw, "sysctl", "-qw", "net.bridge.bridge-nf-call-iptables=1")
+	inNs(t, sw, "iptables-nft", "-P", "FORWARD", "DROP")
+	tr := l.expect(a, "10.231.7.2", trace.Dropped, sw, "the firewall of "+sw+" drops it as bridge br0 forwards it (net.bridge.bridge-nf-call-iptables is 1 there): ip filter FORWARD policy drop")
+	if tr.Rule == nil || tr.Rule.Bridge != "br0" {
+		t.Errorf("rule %+v", tr.Rule)
+	}
+	inNs(t, sw, "sysctl", "-qw", "net.bridge.bridge-nf-call-iptables=0")
+	l.expect(a, "10.231.7.2", trace.Delivered, b, "")
+}

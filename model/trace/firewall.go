@@ -14,6 +14,9 @@ import (
 type FwHit struct {
 	// Netns is the display name of the namespace whose firewall it is.
 	Netns string
+	// Bridge is the bridge whose forwarding handed the packet to this
+	// firewall (br_netfilter); "" for a packet the namespace routes.
+	Bridge string
 	// Hook is where the packet met the chain: prerouting, input, forward,
 	// output or postrouting.
 	Hook   string

@@ -399,3 +399,27 @@ func TestTraceFirewallPortForward(t *testing.T) {
 	// Port 81 is not forwarded: r's own address, delivered there.
 	expect(t, tp.traceProbe("a", "10.0.2.254", Probe{Proto: ProtoTCP, Port: 81}), Delivered, "r", "")
 }
+
+// A bridge that forwards the frame from port to port hands the packet to
+// its namespace's IP firewall when br_netfilter is on (as on a Docker
+// host, whose FORWARD policy is DROP): the trace names it; with the
+// setting off, the firewall plays no part.
+func TestTraceFirewallBridged(t *testing.T) {
+	tp := hostBridge(t)
+	tp.firewallOf("host", filterForward("drop"))
+	expect(t, tp.trace("a", "10.0.5.2"), Delivered, "b", "")
+	tp.brnf = map[string]bool{"host": true}
+	tr := tp.trace("a", "10.0.5.2")
+	expect(t, tr, Dropped, "host", "the firewall of host drops it as bridge br0 forwards it (net.bridge.bridge-nf-call-iptables is 1 there): ip filter FORWARD policy drop")
+	if f := tr.Hops[0].Firewall; len(f) != 1 || f[0].Bridge != "br0" || f[0].Netns != "host" {
+		t.Errorf("firewall %+v", f)
+	}
+	if text := drawn(tr); !strings.Contains(text, "firewall  forward (bridged by br0 in host): ip filter FORWARD: policy drop") {
+		t.Errorf("text:\n%s", text)
+	}
+	// What the bridge lets through, it lets through with the way in and
+	// out being the bridge itself.
+	tp.fw["host"].Tables[0].Chains[0].Rules = []model.FwRule{rule("-A FORWARD -i br0 -o br0 -j ACCEPT", model.FwAccept,
+		model.FwMatch{Kind: model.FwIifname, Names: []string{"br0"}}, oif("br0"))}
+	expect(t, tp.trace("a", "10.0.5.2"), Delivered, "b", "")
+}

@@ -95,25 +95,78 @@ func (v *visit) postrouting() *outcome {
 // hook runs the packet through the base chains on one hook; it ends the
 // visit when a rule drops the packet for sure.
 func (v *visit) hook(name, iif, oif string) *outcome {
-	fw := v.t.firewall(v.req, v.ns)
+	return v.chains(fwAt{ns: v.ns, hook: name, iif: iif, oif: oif, nat: !v.req.reply, mark: &v.markUnsure})
+}
+
+// fwAt is where a packet meets a firewall: the namespace, the hook, the
+// devices, whether nat chains see it, and whether a mark may be set.
+type fwAt struct {
+	ns             *model.Namespace
+	hook, iif, oif string
+	nat            bool
+	mark           *bool
+	// bridge is the bridge forwarding the frame, when the namespace's IP
+	// firewall sees a bridged packet (br_netfilter).
+	bridge string
+}
+
+// bridged: a bridge that forwards the frame from port to port hands it to
+// the IP firewall of its namespace when br_netfilter says so
+// (net.bridge.bridge-nf-call-iptables, on by default once the module is
+// loaded, as Docker loads it): prerouting, forward and postrouting, with
+// the bridge as the way in and out.
+func (v *visit) bridged() *outcome {
+	v6 := model.FamilyOf(v.t.pkt.dst) == model.AF_INET6
+	for _, c := range v.w.bridged {
+		st, _ := v.t.state(v.req, c.ns.Key)
+		if on := st.BridgeNF4; v6 {
+			on = st.BridgeNF6
+			if !on {
+				continue
+			}
+		} else if !on {
+			continue
+		}
+		mark := false
+		for _, hook := range []string{"prerouting", "forward", "postrouting"} {
+			// Translations of bridged packets are left out: trace does
+			// not follow where they would send the frame.
+			at := fwAt{ns: c.ns, hook: hook, iif: c.br.Name, oif: c.br.Name, mark: &mark, bridge: c.br.Name}
+			if hook == "prerouting" {
+				at.oif = ""
+			} else if hook == "postrouting" {
+				at.iif = ""
+			}
+			if o := v.chains(at); o != nil {
+				return o
+			}
+		}
+	}
+	return nil
+}
+
+// chains runs the packet through the base chains of at's hook; it ends
+// the visit when a rule drops the packet for sure.
+func (v *visit) chains(at fwAt) *outcome {
+	fw := v.t.firewall(v.req, at.ns)
 	if fw == nil {
 		return nil
 	}
-	chains := chainsOn(fw, name, model.FamilyOf(v.t.pkt.dst))
+	chains := chainsOn(fw, at.hook, model.FamilyOf(v.t.pkt.dst))
 	if len(chains) == 0 {
 		return nil
 	}
-	run := &hookRun{hook: name, pkt: v.fwPacket(iif, oif), nat: !v.req.reply,
-		command: func(t *model.FwTable, c *model.FwChain) string { return ChainCommand(v.ns, t, c) }}
+	run := &hookRun{hook: at.hook, pkt: v.fwPacket(at.iif, at.oif, *at.mark), nat: at.nat,
+		command: func(t *model.FwTable, c *model.FwChain) string { return ChainCommand(at.ns, t, c) }}
 	dropped := run.run(chains)
-	v.markUnsure = v.markUnsure || run.markUnsure
+	*at.mark = *at.mark || run.markUnsure
 	hits := run.hits
 	for i := range hits {
-		hits[i].Netns = v.ns.DisplayName()
+		hits[i].Netns, hits[i].Bridge = at.ns.DisplayName(), at.bridge
 	}
 	if run.translated != nil && dropped == nil {
 		if h := lastSureNAT(hits); h != nil {
-			h.NAT = v.translate(run.translated, name, iif)
+			h.NAT = v.translate(run.translated, at.hook, at.iif)
 		}
 	}
 	v.h.Firewall = append(v.h.Firewall, hits...)
@@ -132,14 +185,23 @@ func (v *visit) hook(name, iif, oif string) *outcome {
 	if d.Action == string(model.FwReject) {
 		verb = "rejects"
 	}
-	reason := fmt.Sprintf("the firewall of %s %s it: %s %s", v.name(), verb, model.Visible(d.Where()), model.Visible(d.What()))
+	name := model.Visible(at.ns.DisplayName())
+	reason := fmt.Sprintf("the firewall of %s %s it: %s %s", name, verb, model.Visible(d.Where()), model.Visible(d.What()))
+	if at.bridge != "" {
+		sysctl := "net.bridge.bridge-nf-call-iptables"
+		if model.FamilyOf(v.t.pkt.dst) == model.AF_INET6 {
+			sysctl = "net.bridge.bridge-nf-call-ip6tables"
+		}
+		reason = fmt.Sprintf("the firewall of %s %s it as bridge %s forwards it (%s is 1 there): %s %s",
+			name, verb, model.Visible(at.bridge), sysctl, model.Visible(d.Where()), model.Visible(d.What()))
+	}
 	for _, h := range hits {
 		if !h.Sure() && h.Action == string(model.FwAccept) {
 			reason += fmt.Sprintf("; unless %s %s accepts it first (trace cannot evaluate %s)",
 				model.Visible(h.Where()), model.Visible(h.What()), model.Visible(strings.Join(h.Unsure, ", ")))
 		}
 	}
-	return v.drop(reason)
+	return &outcome{verdict: Dropped, at: at.ns, reason: reason}
 }
 
 func lastSureNAT(hits []FwHit) *FwHit {
@@ -157,7 +219,7 @@ func lastSureNAT(hits []FwHit) *FwHit {
 // fwPacket is the packet as the chains of a hook see it: a connection's
 // first packet (ct state new) on the way there, an established one on
 // the way back.
-func (v *visit) fwPacket(iif, oif string) *model.FwPacket {
+func (v *visit) fwPacket(iif, oif string, markUnsure bool) *model.FwPacket {
 	pk := &v.t.pkt
 	p := &model.FwPacket{Family: model.FamilyOf(pk.dst), Src: netipOf(pk.src), Dst: netipOf(pk.dst),
 		Iif: iif, Oif: oif, CtState: model.FwCtNew}
@@ -186,7 +248,7 @@ func (v *visit) fwPacket(iif, oif string) *model.FwPacket {
 			p.Unknown = append(p.Unknown, model.FwSport)
 		}
 	}
-	if v.markUnsure {
+	if markUnsure {
 		p.Unknown = append(p.Unknown, model.FwMark)
 	}
 	return p

@@ -76,6 +76,7 @@ type hopDoc struct {
 // a rule's fields (text, handle, packets, bytes).
 type hitDoc struct {
 	Netns   exact   `json:"netns"`
+	Bridge  *exact  `json:"bridge"`
 	Hook    string  `json:"hook"`
 	Family  exact   `json:"family"`
 	Table   exact   `json:"table"`
@@ -110,7 +111,7 @@ func exacts(list []string) []exact {
 }
 
 func hitDocOf(h *FwHit) hitDoc {
-	d := hitDoc{Netns: exact(h.Netns), Hook: h.Hook, Family: exact(h.Family), Table: exact(h.Table), Chain: exact(h.Chain),
+	d := hitDoc{Netns: exact(h.Netns), Bridge: orNull(h.Bridge), Hook: h.Hook, Family: exact(h.Family), Table: exact(h.Table), Chain: exact(h.Chain),
 		Source: string(h.Source), Text: orNull(h.Rule), Policy: h.Policy, Handle: h.Handle, Action: h.Action,
 		NAT: orNull(h.NAT), Unsure: exacts(h.Unsure), Command: exact(h.Command)}
 	if h.Policy {

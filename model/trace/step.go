@@ -73,6 +73,7 @@ var checks = []func(*visit) *outcome{
 	(*visit).forward,
 	(*visit).postrouting,
 	(*visit).crossWire,
+	(*visit).bridged,
 	(*visit).wrongNeighbour,
 	(*visit).nextNamespace,
 	(*visit).leavesHost,

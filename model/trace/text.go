@@ -194,7 +194,11 @@ func routedBefore(hook string) bool { return hook == "prerouting" || hook == "ou
 // hitLine is a firewall hit as the drawn trace shows it: "forward: ip
 // filter FORWARD: rule -A FORWARD … → drop".
 func hitLine(h *FwHit) string {
-	s := fmt.Sprintf("%s: %s: %s", h.Hook, model.Visible(h.Where()), model.Visible(h.What()))
+	hook := h.Hook
+	if h.Bridge != "" {
+		hook += " (bridged by " + model.Visible(h.Bridge) + " in " + model.Visible(h.Netns) + ")"
+	}
+	s := fmt.Sprintf("%s: %s: %s", hook, model.Visible(h.Where()), model.Visible(h.What()))
 	switch {
 	case !h.Sure():
 		s += fmt.Sprintf(" → may %s (trace cannot evaluate %s)", h.Action, model.Visible(strings.Join(h.Unsure, ", ")))

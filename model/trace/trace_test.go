@@ -21,6 +21,7 @@ type topo struct {
 	fail map[string]RouteFail // "ns dst" → a refusal the fake kernel gives
 	rpf  map[string]map[string]int
 	fw   map[string]*model.Firewall // by namespace name
+	brnf map[string]bool            // br_netfilter on, by namespace name
 }
 
 func newTopo(t *testing.T) *topo {
@@ -146,11 +147,20 @@ func (tp *topo) state(k model.NsKey) (NsState, error) {
 	if rpf == nil {
 		rpf = map[string]int{"all": 0}
 	}
-	return NsState{Forward4: tp.fwd[ns.Name], Forward6: tp.fwd[ns.Name], PortState: tp.port[k], RPFilter: rpf}, nil
+	return NsState{Forward4: tp.fwd[ns.Name], Forward6: tp.fwd[ns.Name], PortState: tp.port[k], RPFilter: rpf,
+		BridgeNF4: tp.brnf[topoName(ns)], BridgeNF6: tp.brnf[topoName(ns)]}, nil
 }
 
 func (tp *topo) firewall(k model.NsKey) (*model.Firewall, error) {
-	return tp.fw[tp.snap.Find(k).Name], nil
+	return tp.fw[topoName(tp.snap.Find(k))], nil
+}
+
+// topoName is the name a topo gives a namespace: "host" for the host's.
+func topoName(ns *model.Namespace) string {
+	if ns.Host {
+		return "host"
+	}
+	return ns.Name
 }
 
 func (tp *topo) trace(from, dst string) *Trace {
