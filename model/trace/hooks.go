@@ -99,7 +99,8 @@ func (v *visit) hook(name, iif, oif string) *outcome {
 }
 
 // fwAt is where a packet meets a firewall: the namespace, the hook, the
-// devices, whether nat chains see it, and whether a mark may be set.
+// devices, whether nat chains see it, and the namespace's flag that a
+// rule trace cannot evaluate may have set the packet's mark.
 type fwAt struct {
 	ns             *model.Namespace
 	hook, iif, oif string
@@ -119,12 +120,11 @@ func (v *visit) bridged() *outcome {
 	v6 := model.FamilyOf(v.t.pkt.dst) == model.AF_INET6
 	for _, c := range v.w.bridged {
 		st, _ := v.t.state(v.req, c.ns.Key)
-		if on := st.BridgeNF4; v6 {
+		on := st.BridgeNF4
+		if v6 {
 			on = st.BridgeNF6
-			if !on {
-				continue
-			}
-		} else if !on {
+		}
+		if !on {
 			continue
 		}
 		mark := false
@@ -181,27 +181,33 @@ func (v *visit) chains(at fwAt) *outcome {
 	d := *dropped
 	v.t.Rule = &d
 	v.t.Command = d.Command
+	return &outcome{verdict: Dropped, at: at.ns, reason: v.dropReason(at, &d, hits)}
+}
+
+// dropReason says which rule drops the packet, and which rules trace
+// cannot evaluate may have accepted it first.
+func (v *visit) dropReason(at fwAt, d *FwHit, hits []FwHit) string {
 	verb := "drops"
 	if d.Action == string(model.FwReject) {
 		verb = "rejects"
 	}
-	name := model.Visible(at.ns.DisplayName())
-	reason := fmt.Sprintf("the firewall of %s %s it: %s %s", name, verb, model.Visible(d.Where()), model.Visible(d.What()))
+	how := ""
 	if at.bridge != "" {
 		sysctl := "net.bridge.bridge-nf-call-iptables"
 		if model.FamilyOf(v.t.pkt.dst) == model.AF_INET6 {
 			sysctl = "net.bridge.bridge-nf-call-ip6tables"
 		}
-		reason = fmt.Sprintf("the firewall of %s %s it as bridge %s forwards it (%s is 1 there): %s %s",
-			name, verb, model.Visible(at.bridge), sysctl, model.Visible(d.Where()), model.Visible(d.What()))
+		how = fmt.Sprintf(" as bridge %s forwards it (%s is 1 there)", model.Visible(at.bridge), sysctl)
 	}
+	reason := fmt.Sprintf("the firewall of %s %s it%s: %s %s", model.Visible(at.ns.DisplayName()), verb, how,
+		model.Visible(d.Where()), model.Visible(d.What()))
 	for _, h := range hits {
 		if !h.Sure() && h.Action == string(model.FwAccept) {
 			reason += fmt.Sprintf("; unless %s %s accepts it first (trace cannot evaluate %s)",
 				model.Visible(h.Where()), model.Visible(h.What()), model.Visible(strings.Join(h.Unsure, ", ")))
 		}
 	}
-	return &outcome{verdict: Dropped, at: at.ns, reason: reason}
+	return reason
 }
 
 func lastSureNAT(hits []FwHit) *FwHit {
