@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"strings"
 
 	"github.com/lazyns/lazyns/model"
 	"github.com/vishvananda/netlink"
@@ -162,8 +163,8 @@ func toRoute(h *netlink.Handle, spec model.RouteSpec) (*netlink.Route, error) {
 	return r, nil
 }
 
-// SetForwarding turns IPv4 forwarding on or off in a namespace, writing
-// its sysctl from a thread inside it (each namespace has its own).
+// SetForwarding turns IPv4 (or IPv6) forwarding on or off in a namespace,
+// writing its sysctl from a thread inside it (each namespace has its own).
 func (s *System) SetForwarding(spec model.ForwardingSpec) ([]model.Cmd, error) {
 	if err := s.begin(spec); err != nil {
 		return nil, err
@@ -179,7 +180,7 @@ func (s *System) SetForwarding(spec model.ForwardingSpec) ([]model.Cmd, error) {
 	}
 	err = n.do(func() error {
 		// /proc/sys/net shows the namespace of the thread that opens it.
-		return os.WriteFile("/proc/sys/net/ipv4/ip_forward", v, 0o644)
+		return os.WriteFile("/proc/sys/"+strings.ReplaceAll(spec.Sysctl(), ".", "/"), v, 0o644)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("set forwarding in %s: %w", model.NsLabel(spec.Ns), err)
