@@ -90,7 +90,7 @@ func TestIPMatchesIP(t *testing.T) {
 		// after a link comes up): compare when ip reads the same before
 		// and after lazyns does.
 		var stdout string
-		want := map[string]string{}
+		var want map[string]string
 		for try := 0; ; try++ {
 			before := map[string]string{p.A: nstest.IPJSONOf(t, p.A, l.IP...), p.B: nstest.IPJSONOf(t, p.B, l.IP...)}
 			code, out, stderr := lazyns(t, args...)

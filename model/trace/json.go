@@ -163,7 +163,7 @@ func document(t *Trace, ping *PingResult) *traceDoc {
 			Command: exact(h.Command), Src: ipOrNull(h.Src), Dst: ipOrNull(h.Dst), Firewall: hitDocs(h.Firewall),
 			NAT: make([]natDoc, len(h.NAT))}
 		for j, n := range h.NAT {
-			d.Hops[i].NAT[j] = natDoc{Hook: n.Hook, Kind: n.Kind, Field: n.Field, From: n.From, To: n.To, Reverse: n.Reverse}
+			d.Hops[i].NAT[j] = natDoc(n)
 		}
 	}
 	if t.Reply != nil {
