@@ -15,19 +15,25 @@ import (
 // fakeSource serves constructed snapshots, so the UI is tested without
 // root. Every call is counted.
 type fakeSource struct {
-	mu       sync.Mutex
-	snap     *model.Snapshot
-	reread   map[model.NsKey]*model.Namespace
-	sockets  map[model.NsKey][]model.Socket
-	procs    map[model.NsKey][]model.Process
-	calls    map[string]int
-	watcher  *fakeWatcher
-	snapshot func() *model.Snapshot // when set, each Snapshot call asks it
+	mu      sync.Mutex
+	snap    *model.Snapshot
+	reread  map[model.NsKey]*model.Namespace
+	sockets map[model.NsKey][]model.Socket
+	procs   map[model.NsKey][]model.Process
+	// firewall are the readings of each namespace's firewall, in order.
+	firewall  map[model.NsKey][]*model.Firewall
+	conntrack map[model.NsKey]*model.Conntrack
+	sysctls   map[model.NsKey]model.Sysctls
+	calls     map[string]int
+	watcher   *fakeWatcher
+	snapshot  func() *model.Snapshot // when set, each Snapshot call asks it
 }
 
 func newFakeSource(snap *model.Snapshot) *fakeSource {
 	return &fakeSource{snap: snap, calls: map[string]int{}, reread: map[model.NsKey]*model.Namespace{},
 		sockets: map[model.NsKey][]model.Socket{}, procs: map[model.NsKey][]model.Process{},
+		firewall: map[model.NsKey][]*model.Firewall{}, conntrack: map[model.NsKey]*model.Conntrack{},
+		sysctls: map[model.NsKey]model.Sysctls{},
 		watcher: &fakeWatcher{ch: make(chan model.Change, 8)}}
 }
 
@@ -352,4 +358,36 @@ func fakeProcs() []model.Process {
 		{Pid: 2002, Comm: "haproxy", Cmdline: []string{"haproxy", "-f", "/var/lib/neutron/ns-metadata-proxy/it's.conf"}},
 		{Pid: 2003, Comm: "kworker"},
 	}
+}
+
+func (f *fakeSource) Firewall(_ context.Context, ns *model.Namespace) (*model.Firewall, error) {
+	f.note("Firewall")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if fw := f.firewall[ns.Key]; len(fw) > 0 {
+		// Each reading takes the next one given, the last one again.
+		next := fw[0]
+		if len(fw) > 1 {
+			f.firewall[ns.Key] = fw[1:]
+		}
+		return next, nil
+	}
+	return nil, errors.New("firewall of " + ns.DisplayName() + ": nothing faked")
+}
+
+func (f *fakeSource) Conntrack(_ context.Context, ns *model.Namespace) (*model.Conntrack, error) {
+	f.note("Conntrack")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if ct, ok := f.conntrack[ns.Key]; ok {
+		return ct, nil
+	}
+	return &model.Conntrack{Count: -1, Max: -1}, nil
+}
+
+func (f *fakeSource) Sysctls(_ context.Context, ns *model.Namespace) (model.Sysctls, error) {
+	f.note("Sysctls")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.sysctls[ns.Key], nil
 }

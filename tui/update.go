@@ -63,8 +63,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.gotNamespace(msg)
 		return nil
 	case lazyMsg:
-		m.main.detail.gotLazy(msg)
-		return nil
+		return m.main.detail.gotLazy(msg)
+	case liveTickMsg:
+		return m.main.detail.liveTick(msg, m.pane == nil && !m.showHelp)
 
 	// The end of what features started.
 	case paneMsg:
@@ -116,8 +117,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	if m.dialog != nil {
 		return m.dialog.update(msg)
 	}
-	if m.main.list.filtering {
-		return m.main.list.updateInput(msg)
+	if f := m.main.typingFilter(); f != nil {
+		return updateFilterInput(f, msg)
 	}
 	return nil
 }
@@ -136,7 +137,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return cmd
 	}
-	if m.main.list.filtering {
+	if m.main.typingFilter() != nil {
 		return m.main.key(msg)
 	}
 	if m.showHelp {

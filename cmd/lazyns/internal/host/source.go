@@ -5,6 +5,8 @@ package host
 
 import (
 	"context"
+	"errors"
+	"strings"
 
 	"github.com/lazyns/lazyns/model"
 	"github.com/lazyns/lazyns/nsops"
@@ -52,6 +54,45 @@ func (s nsSource) Sockets(ctx context.Context, ns *model.Namespace) ([]model.Soc
 
 func (s nsSource) Processes(ctx context.Context, ns *model.Namespace) ([]model.Process, error) {
 	return s.sys.Processes(ctx, ns)
+}
+
+func (s nsSource) Firewall(ctx context.Context, ns *model.Namespace) (*model.Firewall, error) {
+	nf, err := s.sys.ReadNetfilter(ctx, ns, nsops.NetfilterParts{Firewall: true})
+	if err != nil {
+		return nil, err
+	}
+	if nf.Firewall == nil || len(nf.Errs) > 0 {
+		return nil, netfilterErr(nf)
+	}
+	return nf.Firewall, nil
+}
+
+func (s nsSource) Conntrack(ctx context.Context, ns *model.Namespace) (*model.Conntrack, error) {
+	nf, err := s.sys.ReadNetfilter(ctx, ns, nsops.NetfilterParts{Conntrack: true})
+	if err != nil {
+		return nil, err
+	}
+	if nf.Conntrack == nil || len(nf.Errs) > 0 {
+		return nil, netfilterErr(nf)
+	}
+	return nf.Conntrack, nil
+}
+
+func (s nsSource) Sysctls(ctx context.Context, ns *model.Namespace) (model.Sysctls, error) {
+	nf, err := s.sys.ReadNetfilter(ctx, ns, nsops.NetfilterParts{Sysctls: true})
+	if err != nil {
+		return nil, err
+	}
+	if nf.Sysctls == nil || len(nf.Errs) > 0 {
+		return nil, netfilterErr(nf)
+	}
+	return nf.Sysctls, nil
+}
+
+// netfilterErr is what ReadNetfilter said it could not read, each part
+// naming the namespace.
+func netfilterErr(nf *model.Netfilter) error {
+	return errors.New(strings.Join(nf.Errs, "; "))
 }
 
 func (s nsSource) Watch(ctx context.Context) (tui.Watcher, error) {
