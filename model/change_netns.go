@@ -121,19 +121,29 @@ func countAddrs(links []Link) int {
 	return n
 }
 
-// ForwardingSpec turns IPv4 forwarding on or off in a namespace.
+// ForwardingSpec turns forwarding on or off in a namespace: IPv4's
+// (net.ipv4.ip_forward), and IPv6's (net.ipv6.conf.all.forwarding, which
+// every interface follows) when V6 is set.
 type ForwardingSpec struct {
 	Ns string
 	On bool
+	V6 *bool `json:",omitempty"`
 }
 
-// Cmds is the sysctl that does it, run inside the namespace.
+// Cmds are the sysctls that do it, run inside the namespace.
 func (s ForwardingSpec) Cmds() []Cmd {
-	v := "0"
-	if s.On {
-		v = "1"
+	cmds := []Cmd{inNs(s.Ns, "sysctl", "-w", SysctlIPForward+"="+bit(s.On))}
+	if s.V6 != nil {
+		cmds = append(cmds, inNs(s.Ns, "sysctl", "-w", SysctlIPv6Forwarding+"="+bit(*s.V6)))
 	}
-	return []Cmd{inNs(s.Ns, "sysctl", "-w", "net.ipv4.ip_forward="+v)}
+	return cmds
+}
+
+func bit(on bool) string {
+	if on {
+		return "1"
+	}
+	return "0"
 }
 
 // Validate checks the namespace.

@@ -3,6 +3,7 @@ package nsops
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/netip"
 	"os"
@@ -162,8 +163,10 @@ func toRoute(h *netlink.Handle, spec model.RouteSpec) (*netlink.Route, error) {
 	return r, nil
 }
 
-// SetForwarding turns IPv4 forwarding on or off in a namespace, writing
-// its sysctl from a thread inside it (each namespace has its own).
+// SetForwarding turns forwarding on or off in a namespace, writing its
+// sysctls from a thread inside it (each namespace has its own): IPv4's,
+// then IPv6's when the spec sets it. If IPv6's cannot be written, IPv4's
+// is put back as it was.
 func (s *System) SetForwarding(spec model.ForwardingSpec) ([]model.Cmd, error) {
 	if err := s.begin(spec); err != nil {
 		return nil, err
@@ -173,18 +176,45 @@ func (s *System) SetForwarding(spec model.ForwardingSpec) ([]model.Cmd, error) {
 		return nil, err
 	}
 	defer release()
-	v := []byte("0\n")
-	if spec.On {
-		v = []byte("1\n")
-	}
+	// /proc/sys/net shows the namespace of the thread that opens it.
+	const v4, v6 = "/proc/sys/net/ipv4/ip_forward", "/proc/sys/net/ipv6/conf/all/forwarding"
 	err = InNamespace(fd, func() error {
-		// /proc/sys/net shows the namespace of the thread that opens it.
-		return os.WriteFile("/proc/sys/net/ipv4/ip_forward", v, 0o644)
+		was, err := os.ReadFile(v4)
+		if err != nil {
+			return fmt.Errorf("IPv4 forwarding: %w", err)
+		}
+		if err := os.WriteFile(v4, sysctlBit(spec.On), 0o644); err != nil {
+			return fmt.Errorf("IPv4 forwarding: %w", err)
+		}
+		if spec.V6 == nil {
+			return nil
+		}
+		err = beforeStep("ipv6 forwarding")
+		if err == nil {
+			err = os.WriteFile(v6, sysctlBit(*spec.V6), 0o644)
+			if errors.Is(err, fs.ErrNotExist) {
+				err = errors.New("IPv6 is disabled here (no net.ipv6 settings)")
+			}
+		}
+		if err != nil {
+			if uerr := os.WriteFile(v4, was, 0o644); uerr != nil {
+				return fmt.Errorf("IPv6 forwarding: %w; putting IPv4 forwarding back failed too: %v", err, uerr)
+			}
+			return fmt.Errorf("IPv6 forwarding: %w (IPv4 forwarding is as it was)", err)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("set forwarding in %s: %w", model.NsLabel(spec.Ns), err)
 	}
 	return spec.Cmds(), nil
+}
+
+func sysctlBit(on bool) []byte {
+	if on {
+		return []byte("1\n")
+	}
+	return []byte("0\n")
 }
 
 // AddRule adds a policy rule, as `ip rule add from PREFIX table T pref P`.

@@ -32,6 +32,8 @@ const (
 	ActAddRoute    = "add-route"
 	ActMoveLink    = "move-link"
 	ActDelete      = "delete"
+	ActForwarding  = "forwarding"
+	ActAddRule     = "add-rule"
 	ActHistory     = "history"
 	ActTrace       = "trace"
 	ActLab         = "lab"

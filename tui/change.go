@@ -27,6 +27,9 @@ type Changer interface {
 	DeleteRoute(model.RouteSpec) ([]model.Cmd, error)
 	MoveLink(model.MoveSpec) ([]model.Cmd, error)
 	DeleteLink(model.LinkRef) ([]model.Cmd, error)
+	SetForwarding(model.ForwardingSpec) ([]model.Cmd, error)
+	AddRule(model.RuleSpec) ([]model.Cmd, error)
+	DeleteRule(model.RuleSpec) ([]model.Cmd, error)
 }
 
 // changeDoneMsg is the end of a change run by runChange.

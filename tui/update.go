@@ -78,6 +78,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.reloadAll()
 	case changeDoneMsg:
 		return m.changeDone(msg)
+	case forwardingReadMsg:
+		return m.main.forwardingRead(msg)
 	case historyWrittenMsg:
 		return historyWritten(m.c, msg)
 	case labDoneMsg:

@@ -1,0 +1,213 @@
+package tui
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/lazyns/lazyns/model"
+)
+
+// blueSysctls are blue's forwarding settings: both families off.
+func blueSysctls() model.Sysctls {
+	return model.Sysctls{model.SysctlIPForward: "0", model.SysctlIPv6Forwarding: "0"}
+}
+
+// pressF presses F on the selected namespace and hands the settings it
+// read back to the model, as the program would.
+func pressF(t *testing.T, m *Model) {
+	t.Helper()
+	cmd := send(m, "F")
+	if cmd == nil {
+		t.Fatalf("F read nothing; status %q", m.c.status)
+	}
+	if m.dialog != nil {
+		t.Fatal("the form opened before the settings were read")
+	}
+	m.Update(cmd())
+}
+
+// F reads the namespace's settings, then offers IPv4 the other way round
+// and IPv6 as it is; enter runs sysctl inside the namespace, echoed and
+// kept in the history.
+func TestForwardingKey(t *testing.T) {
+	cases := []struct {
+		name string
+		keys []string
+		want string
+		echo string
+	}{
+		{"ipv4 on", nil, "SetForwarding {Ns:blue On:true V6:as is}", "$ ip netns exec blue sysctl -w net.ipv4.ip_forward=1  ✓ done"},
+		{"both on", []string{"tab", "left"}, "SetForwarding {Ns:blue On:true V6:on}",
+			"$ ip netns exec blue sysctl -w net.ipv4.ip_forward=1  (+1 more, H lists them)  ✓ done"},
+		{"ipv6 only", []string{"left", "tab", "left"}, "SetForwarding {Ns:blue On:false V6:on}",
+			"$ ip netns exec blue sysctl -w net.ipv4.ip_forward=0  (+1 more, H lists them)  ✓ done"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m, fc, src := changeModelSource(t, Options{})
+			src.sysctls[kBlue] = blueSysctls()
+			send(m, "j") // blue
+			pressF(t, m)
+			if m.dialog == nil || !strings.Contains(m.dialog.Text, "Now IPv4 off, IPv6 off") {
+				t.Fatalf("no form saying what is set now; status %q", m.c.status)
+			}
+			send(m, c.keys...)
+			done := finish(t, m, send(m, "enter"))
+			wantCalls(t, fc, c.want)
+			if done.err != nil || m.c.status != c.echo {
+				t.Fatalf("status %q, want %q", m.c.status, c.echo)
+			}
+			if m.History().Len() != 1 {
+				t.Fatalf("history holds %d changes", m.History().Len())
+			}
+		})
+	}
+}
+
+func TestForwardingKeyRefuses(t *testing.T) {
+	// Choosing what is set already changes nothing, and says so.
+	m, fc, src := changeModelSource(t, Options{})
+	src.sysctls[kBlue] = blueSysctls()
+	send(m, "j")
+	pressF(t, m)
+	send(m, "left") // IPv4 back to off
+	if cmd := send(m, "enter"); cmd != nil || !strings.Contains(dialogErr(m), "nothing would change: IPv4 is off already") {
+		t.Fatalf("dialog error %q", dialogErr(m))
+	}
+	wantCalls(t, fc)
+
+	// An answer for a namespace no longer selected opens nothing.
+	send(m, "esc")
+	cmd := send(m, "F")
+	send(m, "j")
+	m.Update(cmd())
+	if m.dialog != nil {
+		t.Fatal("the form opened for a namespace no longer selected")
+	}
+
+	// Settings that cannot be read are said on the status line.
+	m.Update(forwardingReadMsg{key: m.Selected().Key, err: errors.New("settings of evil: permission denied")})
+	if m.dialog != nil || m.c.status != "forwarding: settings of evil: permission denied" || !m.c.statusErr {
+		t.Fatalf("status %q", m.c.status)
+	}
+
+	// An unnamed namespace cannot be named by a change.
+	send(m, "G", "k") // pid 1234 (dnsmasq)
+	if cmd := send(m, "F"); cmd != nil || !strings.Contains(m.c.status, "has no name under the netns directory") {
+		t.Fatalf("F on an unnamed namespace: status %q", m.c.status)
+	}
+}
+
+// R adds a policy rule from a form; d on the Rules tab deletes the rule
+// under the cursor once confirmed.
+func TestPolicyRuleKeys(t *testing.T) {
+	cases := []struct {
+		name  string
+		keys  []string
+		typed []string // into from, table and priority
+		want  string
+	}{
+		{"add", []string{"j", "R"}, []string{"10.0.1.0/24", "100", "1000"}, "AddRule {Ns:blue From:10.0.1.0/24 Table:100 Pref:1000}"},
+		{"add main, any priority", []string{"j", "R"}, []string{"10.0.1.0/24", "main", ""}, "AddRule {Ns:blue From:10.0.1.0/24 Table:254 Pref:0}"},
+		{"delete", []string{"j", "j", "j", "j", "5", "tab", "j", "j", "d"}, nil,
+			"DeleteRule {Ns:" + routerName + " From:10.0.0.0/24 Table:16 Pref:57481}"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m, fc := changeModel(t, Options{})
+			send(m, c.keys...)
+			if m.dialog == nil {
+				t.Fatalf("no dialog; status %q", m.c.status)
+			}
+			for i, v := range c.typed {
+				if i > 0 {
+					send(m, "tab")
+				}
+				typeIn(m, v)
+			}
+			if strings.HasPrefix(c.name, "delete") && !strings.Contains(m.dialog.Text, "$ ip -n "+routerName+" rule del from 10.0.0.0/24 table 16 pref 57481") {
+				t.Fatalf("the confirmation does not show the command:\n%s", m.dialog.Text)
+			}
+			finish(t, m, send(m, "enter"))
+			wantCalls(t, fc, c.want)
+			if !strings.Contains(m.c.status, "✓ done") || m.History().Len() != 1 {
+				t.Fatalf("status %q, history %d", m.c.status, m.History().Len())
+			}
+		})
+	}
+}
+
+func TestPolicyRuleKeysRefuse(t *testing.T) {
+	cases := []struct {
+		name  string
+		typed []string
+		msg   string
+	}{
+		{"no table", []string{"10.0.1.0/24", ""}, "table: a rule needs a table to look up"},
+		{"bad table", []string{"10.0.1.0/24", "x"}, "table: \"x\" is not a table"},
+		{"bad priority", []string{"10.0.1.0/24", "100", "-1"}, "priority: \"-1\" is not a priority"},
+		{"no prefix", []string{"", "100"}, "from:"},
+		{"default", []string{"default", "100"}, "from: give a prefix"},
+		{"host bits", []string{"10.0.1.1/24", "100"}, "from:"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m, fc := changeModel(t, Options{})
+			send(m, "j", "R")
+			for i, v := range c.typed {
+				if i > 0 {
+					send(m, "tab")
+				}
+				typeIn(m, v)
+			}
+			if cmd := send(m, "enter"); cmd != nil || !strings.Contains(dialogErr(m), c.msg) {
+				t.Fatalf("dialog error %q, want %q", dialogErr(m), c.msg)
+			}
+			wantCalls(t, fc)
+		})
+	}
+
+	// The rules from all are the namespace's own; d says what it can
+	// delete rather than delete one it cannot name exactly.
+	m, fc := changeModel(t, Options{})
+	send(m, "5", "tab", "d")
+	if m.dialog != nil || !strings.Contains(m.c.status, "delete rule: only a rule from a prefix to a table") {
+		t.Fatalf("d on the local rule: status %q", m.c.status)
+	}
+	wantCalls(t, fc)
+}
+
+// A rule that selects more than its source (here an input interface)
+// cannot be named by RuleSpec: ruleSpec refuses it rather than delete the
+// first rule that matches less.
+func TestRuleSpecNamesOnlyWhatItCan(t *testing.T) {
+	names := model.DefaultNames()
+	src := []byte{10, 0, 0, 0}
+	plain := model.Rule{Family: model.AF_INET, Priority: 100, Src: src, SrcLen: 24, Action: model.FR_ACT_TO_TBL, Table: 16,
+		SuppressPrefixlen: -1, SuppressIfgroup: -1}
+	if spec, why := ruleSpec("r", &plain, names); why != "" || spec != (model.RuleSpec{Ns: "r", From: "10.0.0.0/24", Table: 16, Pref: 100}) {
+		t.Fatalf("plain rule: %+v, %q", spec, why)
+	}
+	iif := plain
+	iif.Iif = "eth0"
+	if _, why := ruleSpec("r", &iif, names); !strings.Contains(why, "selects more than its source") {
+		t.Fatalf("rule with iif: %q", why)
+	}
+}
+
+// The refusal of the change keys happens in the table (build): F and R
+// under read-only never read or open anything.
+func TestForwardingAndRuleRefusedReadOnly(t *testing.T) {
+	m, fc, src := changeModelSource(t, Options{ReadOnly: true})
+	send(m, "j")
+	for _, k := range []string{"F", "R"} {
+		if cmd := send(m, k); cmd != nil || m.dialog != nil || !strings.Contains(m.c.status, "lazyns runs read-only") {
+			t.Fatalf("%s under read-only: status %q", k, m.c.status)
+		}
+	}
+	if src.count("Sysctls") != 0 {
+		t.Fatal("F read the settings under read-only")
+	}
+	wantCalls(t, fc)
+}
