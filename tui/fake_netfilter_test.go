@@ -96,11 +96,12 @@ func fakeSysctls() model.Sysctls {
 	return s
 }
 
-// fakeNetfilter gives the router its firewall (counters moving from one
-// reading to the next), connections and settings.
+// fakeNetfilter gives the router its firewall (counters moving by two
+// packets from one reading to the next: 1, 3, 5…), connections and
+// settings, and blue an empty firewall.
 func fakeNetfilter(src *fakeSource) {
-	src.firewall[kRouter] = []*model.Firewall{fakeFirewall(1), fakeFirewall(3)}
-	src.firewall[kBlue] = []*model.Firewall{{}}
+	src.firewall[kRouter] = func(n int) *model.Firewall { return fakeFirewall(uint64(1 + 2*n)) }
+	src.firewall[kBlue] = func(int) *model.Firewall { return &model.Firewall{} }
 	src.conntrack[kRouter] = fakeConntrack()
 	src.sysctls[kRouter] = fakeSysctls()
 }

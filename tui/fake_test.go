@@ -20,8 +20,9 @@ type fakeSource struct {
 	reread  map[model.NsKey]*model.Namespace
 	sockets map[model.NsKey][]model.Socket
 	procs   map[model.NsKey][]model.Process
-	// firewall are the readings of each namespace's firewall, in order.
-	firewall  map[model.NsKey][]*model.Firewall
+	// firewall is each namespace's firewall at its nth reading (from 0).
+	firewall  map[model.NsKey]func(n int) *model.Firewall
+	readings  map[model.NsKey]int
 	conntrack map[model.NsKey]*model.Conntrack
 	sysctls   map[model.NsKey]model.Sysctls
 	calls     map[string]int
@@ -32,7 +33,7 @@ type fakeSource struct {
 func newFakeSource(snap *model.Snapshot) *fakeSource {
 	return &fakeSource{snap: snap, calls: map[string]int{}, reread: map[model.NsKey]*model.Namespace{},
 		sockets: map[model.NsKey][]model.Socket{}, procs: map[model.NsKey][]model.Process{},
-		firewall: map[model.NsKey][]*model.Firewall{}, conntrack: map[model.NsKey]*model.Conntrack{},
+		firewall: map[model.NsKey]func(int) *model.Firewall{}, readings: map[model.NsKey]int{}, conntrack: map[model.NsKey]*model.Conntrack{},
 		sysctls: map[model.NsKey]model.Sysctls{},
 		watcher: &fakeWatcher{ch: make(chan model.Change, 8)}}
 }
@@ -364,13 +365,10 @@ func (f *fakeSource) Firewall(_ context.Context, ns *model.Namespace) (*model.Fi
 	f.note("Firewall")
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if fw := f.firewall[ns.Key]; len(fw) > 0 {
-		// Each reading takes the next one given, the last one again.
-		next := fw[0]
-		if len(fw) > 1 {
-			f.firewall[ns.Key] = fw[1:]
-		}
-		return next, nil
+	if fw := f.firewall[ns.Key]; fw != nil {
+		n := f.readings[ns.Key]
+		f.readings[ns.Key]++
+		return fw(n), nil
 	}
 	return nil, errors.New("firewall of " + ns.DisplayName() + ": nothing faked")
 }

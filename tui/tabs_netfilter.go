@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -51,18 +52,6 @@ const movedMark = "↑"
 func firewallTable(fw *model.Firewall, moved map[model.FwRuleRef]bool) *table {
 	t := &table{head: []string{"PKTS", "BYTES", "RULE"}, fw: fw,
 		empty: "no rules: nothing here filters or translates packets"}
-	for _, n := range fw.Notes {
-		// Notes are long and say what is missing: wrapped to what a
-		// narrow pane shows of the column, rather than cut.
-		for i, line := range strings.Split(ansi.Wrap(model.Visible(n), noteWidth, ""), "\n") {
-			if i == 0 {
-				line = "note: " + line
-			} else {
-				line = "      " + line
-			}
-			t.add(row{cells: []cell{{}, {}, {line, model.RoleWarn}}, key: "note\x00" + n + "\x00" + strconv.Itoa(i)})
-		}
-	}
 	rules := 0
 	for i := range fw.Tables {
 		tb := &fw.Tables[i]
@@ -89,7 +78,22 @@ func firewallTable(fw *model.Firewall, moved map[model.FwRuleRef]bool) *table {
 			}
 		}
 	}
+	for _, n := range fw.Notes {
+		// Notes are long and say what is missing: wrapped to what a
+		// narrow pane shows of the column, rather than cut.
+		for i, line := range strings.Split(ansi.Wrap(model.Visible(n), noteWidth, ""), "\n") {
+			if i == 0 {
+				line = "note: " + line
+			} else {
+				line = "      " + line
+			}
+			t.add(row{cells: []cell{{}, {}, {line, model.RolePlain}}, key: "note\x00" + n + "\x00" + strconv.Itoa(i)})
+		}
+	}
 	t.caption = fmt.Sprintf("%s, %s", plural(len(fw.Tables), "table"), plural(rules, "rule"))
+	if len(fw.Notes) > 0 {
+		t.caption += "  ·  " + plural(len(fw.Notes), "note") + " at the end"
+	}
 	if len(moved) > 0 {
 		t.caption += "  ·  " + movedMark + " counted packets since the last reading"
 	}
@@ -162,15 +166,10 @@ func readConnections(ctx context.Context, src Source, ns *model.Namespace, _ *ta
 }
 
 // connsTable lists tracked connections, their count against
-// nf_conntrack_max in the caption. When the pane is narrow the reply
-// (which NAT sums up) goes first, then the mark, the timeout and the
-// state.
+// nf_conntrack_max in the caption. The state and mark columns are left
+// out when no entry has one; when the pane is narrow the reply (which NAT
+// sums up) goes first, then the mark, the timeout and the state.
 func connsTable(ct *model.Conntrack) *table {
-	t := &table{head: []string{"PROTO", "ORIGINAL", "NAT", "STATE", "TIMEOUT", "MARK", "REPLY"},
-		empty: "no connections tracked here", caption: model.ConntrackSummary(ct), drop: []int{6, 5, 4, 3}}
-	if ct.Max < 0 {
-		t.empty = "connection tracking is not loaded: nothing is tracked"
-	}
 	entries := append([]model.ConnEntry(nil), ct.Entries...)
 	// Readings come every second: a stable order keeps rows in place.
 	sort.SliceStable(entries, func(i, j int) bool {
@@ -189,19 +188,60 @@ func connsTable(ct *model.Conntrack) *table {
 		}
 		return a.ID < b.ID
 	})
+	type column struct {
+		head string
+		cell func(e *model.ConnEntry) cell
+		drop int // the order it goes in when the pane is narrow; 0 never
+	}
+	columns := []column{
+		{"PROTO", func(e *model.ConnEntry) cell { return cell{model.ConnProtoName(e.Proto), model.RoleDim} }, 0},
+		{"ORIGINAL", func(e *model.ConnEntry) cell { return cell{tupleText(&e.Orig), model.RolePlain} }, 0},
+		{"NAT", func(e *model.ConnEntry) cell { return cell{natText(e), model.RoleWarn} }, 0},
+		{"STATE", func(e *model.ConnEntry) cell { return cell{connState(e), model.RolePlain} }, 4},
+		{"TIMEOUT", func(e *model.ConnEntry) cell { return cell{timeLeft(e.Timeout), model.RoleDim} }, 3},
+		{"MARK", func(e *model.ConnEntry) cell { return cell{markText(e.Mark), model.RolePlain} }, 2},
+		{"REPLY", func(e *model.ConnEntry) cell { return cell{tupleText(&e.Reply), model.RoleDim} }, 1},
+	}
+	// A column no entry fills says nothing.
+	kept := columns[:0]
+	for _, c := range columns {
+		if c.head == "STATE" || c.head == "MARK" {
+			if !slices.ContainsFunc(entries, func(e model.ConnEntry) bool { return c.cell(&e).text != "" }) {
+				continue
+			}
+		}
+		kept = append(kept, c)
+	}
+	t := &table{empty: "no connections tracked here", caption: model.ConntrackSummary(ct)}
+	if ct.Max < 0 {
+		t.empty = "connection tracking is not loaded: nothing is tracked"
+	}
+	for order := 1; order <= 4; order++ {
+		for i, c := range kept {
+			if c.drop == order {
+				t.drop = append(t.drop, i)
+			}
+		}
+	}
+	for _, c := range kept {
+		t.head = append(t.head, c.head)
+	}
 	for i := range entries {
 		e := &entries[i]
-		mark := ""
-		if e.Mark != 0 {
-			mark = strconv.FormatUint(uint64(e.Mark), 10)
+		cells := make([]cell, len(kept))
+		for j, c := range kept {
+			cells[j] = c.cell(e)
 		}
-		t.add(row{cells: []cell{
-			{model.ConnProtoName(e.Proto), model.RoleDim}, {tupleText(&e.Orig), model.RolePlain},
-			{natText(e), model.RoleWarn}, {connState(e), model.RolePlain}, {timeLeft(e.Timeout), model.RoleDim},
-			{mark, model.RolePlain}, {tupleText(&e.Reply), model.RoleDim},
-		}, key: "ct\x00" + strconv.FormatUint(uint64(e.ID), 10) + "\x00" + tupleText(&e.Orig)})
+		t.add(row{cells: cells, key: "ct\x00" + strconv.FormatUint(uint64(e.ID), 10) + "\x00" + tupleText(&e.Orig)})
 	}
 	return t
+}
+
+func markText(mark uint32) string {
+	if mark == 0 {
+		return ""
+	}
+	return strconv.FormatUint(uint64(mark), 10)
 }
 
 // hostPort writes an address with a port: 10.0.1.2:80, [2001:db8::1]:80.
