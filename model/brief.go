@@ -61,10 +61,10 @@ func Badges(ns *Namespace) []string {
 		b = append(b, ns.Container.Label())
 	}
 	switch {
-	case ns.Err != "" && len(ns.Links) > 0:
+	case ns.Err != nil && len(ns.Links) > 0:
 		// Read, but a dump never settled: shown, marked as maybe incomplete.
 		b = append(b, "partial")
-	case ns.Err != "":
+	case ns.Err != nil:
 		b = append(b, "unreadable")
 	}
 	return b
@@ -121,7 +121,7 @@ func WriteList(w io.Writer, nss []*Namespace, paint Paint) {
 			ino = strconv.FormatUint(ns.Key.Ino, 10)
 		}
 		role := RoleName
-		if ns.Stale || ns.Err != "" {
+		if ns.Stale || ns.Err != nil {
 			role = RoleWarn
 		}
 		t.add(cell{Visible(ns.DisplayName()), role}, cell{ino, RoleDim},
@@ -177,10 +177,10 @@ func WriteShow(w io.Writer, ns *Namespace, names *Names, paint Paint) {
 		}
 		fmt.Fprintf(w, "  pids: %s\n", strings.Join(ps, ", "))
 	}
-	if ns.Err != "" {
-		fmt.Fprintf(w, "  %s\n", paint(RoleWarn, "error: "+Visible(ns.Err)))
+	if ns.Err != nil {
+		fmt.Fprintf(w, "  %s\n", paint(RoleWarn, "error: "+Visible(ns.Err.Error())))
 	}
-	if ns.Stale || (ns.Err != "" && len(ns.Links) == 0) {
+	if ns.Stale || (ns.Err != nil && len(ns.Links) == 0) {
 		return
 	}
 	links := &table{}
@@ -209,6 +209,7 @@ func WriteShow(w io.Writer, ns *Namespace, names *Names, paint Paint) {
 	}
 	fmt.Fprintln(w, paint(RoleHeader, "  links"))
 	links.write(w, paint, "    ")
+	writeCounters(w, ns, paint)
 	if len(ns.Routes) > 0 {
 		fmt.Fprintln(w, paint(RoleHeader, "  routes"))
 		for i := range ns.Routes {
@@ -233,6 +234,29 @@ func WriteShow(w io.Writer, ns *Namespace, names *Names, paint Paint) {
 		}
 	}
 	writeNetfilter(w, ns, paint)
+}
+
+// writeCounters lists the counters of the links that were read with them,
+// as ip -s link would, in a line per link.
+func writeCounters(w io.Writer, ns *Namespace, paint Paint) {
+	t := &table{}
+	for i := range ns.Links {
+		l := &ns.Links[i]
+		if l.Stats == nil {
+			continue
+		}
+		rx, tx, trouble := CountersText(l.Stats)
+		role := RolePlain
+		if trouble {
+			role = RoleWarn
+		}
+		t.add(cell{LinkLabel(l), RoleIfname}, cell{rx, role}, cell{tx, role})
+	}
+	if len(t.rows) == 0 {
+		return
+	}
+	fmt.Fprintln(w, paint(RoleHeader, "  counters"))
+	t.write(w, paint, "    ")
 }
 
 func addrRole(family int) Role {

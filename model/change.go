@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -46,6 +47,21 @@ func ChangeNs(n *Namespace) string {
 		return n.Name
 	}
 	return n.Path
+}
+
+// NamedNs is the namespace a change's name stands for, as far as the name
+// tells — the other way round from ChangeNs: the host for "", the file of
+// a name under netnsDir, or the file at a path. Its Key is unknown (zero):
+// whatever the file opens when the change runs is the namespace changed,
+// as with ip -n.
+func NamedNs(ns, netnsDir string) *Namespace {
+	switch {
+	case ns == "":
+		return &Namespace{Host: true}
+	case IsNsPath(ns):
+		return &Namespace{Path: ns}
+	}
+	return &Namespace{Name: ns, Path: filepath.Join(netnsDir, ns)}
 }
 
 // inNs is a command run in namespace ns: as is for the host, after

@@ -113,6 +113,26 @@ func TestPathNamespaces(t *testing.T) {
 	}
 }
 
+// A change's name and the namespace it stands for are one identity, read
+// either way: NamedNs undoes ChangeNs, and opens what a read would.
+func TestNamedNsUndoesChangeNs(t *testing.T) {
+	for _, name := range []string{"", "blue", "/proc/1234/ns/net", "/run/docker/netns/abc"} {
+		ns := NamedNs(name, "/run/netns")
+		if got := ChangeNs(ns); got != name {
+			t.Errorf("ChangeNs(NamedNs(%q)) = %q", name, got)
+		}
+		if ns.Key != (NsKey{}) {
+			t.Errorf("NamedNs(%q) claims to know its key: %v", name, ns.Key)
+		}
+	}
+	if ns := NamedNs("blue", "/tmp/x"); ns.Path != "/tmp/x/blue" || !ns.Named() {
+		t.Errorf("NamedNs(blue) = %+v, want the file under the netns directory", ns)
+	}
+	if ns := NamedNs("", "/run/netns"); !ns.Host || ns.Named() {
+		t.Errorf(`NamedNs("") = %+v, want the host`, ns)
+	}
+}
+
 func TestNsByName(t *testing.T) {
 	snap := formSnapshot()
 	if NsByName(snap, "") == nil || NsByName(snap, "blue") == nil || NsByName(snap, "old") != nil {

@@ -60,8 +60,9 @@ type Namespace struct {
 	// NsIDs maps the kernel's namespace ids, as seen from this namespace, to
 	// the namespaces they stand for. Only ids that something needed are set.
 	NsIDs map[int]NsKey
-	// Err is why this namespace could not be read; the rest is then partial.
-	Err string
+	// Err is why this namespace could not be read (an *NsError: errors.Is
+	// tells its kind); the rest is then partial.
+	Err error
 }
 
 // Named reports whether the namespace has a name under the netns directory.
@@ -140,7 +141,7 @@ func (n *Namespace) Pids() []int {
 // Empty reports a namespace nothing uses: no process, and no interface but
 // the loopback. Operators hunt these as leaks.
 func (n *Namespace) Empty() bool {
-	if n.Stale || n.Host || len(n.Procs) > 0 || n.Err != "" {
+	if n.Stale || n.Host || len(n.Procs) > 0 || n.Err != nil {
 		return false
 	}
 	for _, l := range n.Links {

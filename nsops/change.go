@@ -3,7 +3,6 @@ package nsops
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
 
 	"github.com/lazyns/lazyns/model"
 	"github.com/vishvananda/netlink"
@@ -41,50 +40,19 @@ func (s *System) begin(spec interface{ Validate() error }) error {
 	return spec.Validate()
 }
 
-// openNs opens the namespace a change names ("" = the host, a name under
-// the netns directory, or a path) and returns its fd and how to release it.
-func (s *System) openNs(ns string) (int, func(), error) {
-	if ns == "" {
-		return int(s.self.Fd()), func() {}, nil
-	}
-	path := filepath.Join(s.NetnsDir, ns)
-	if model.IsNsPath(ns) {
-		path = ns
-	}
-	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	if err != nil {
-		if errors.Is(err, unix.ENOENT) {
-			return -1, nil, fmt.Errorf("namespace %s no longer exists", model.Visible(ns))
-		}
-		return -1, nil, fmt.Errorf("open namespace %s: %w", model.Visible(ns), err)
-	}
-	var fs unix.Statfs_t
-	if err := unix.Fstatfs(fd, &fs); err != nil || fs.Type != nsfsMagic {
-		unix.Close(fd)
-		if model.IsNsPath(ns) {
-			return -1, nil, fmt.Errorf("%s is not a namespace file (any more)", model.Visible(ns))
-		}
-		return -1, nil, fmt.Errorf("namespace %s no longer exists (only a stale name is left under %s)", model.Visible(ns), s.NetnsDir)
-	}
-	return fd, func() { unix.Close(fd) }, nil
-}
-
-// handleIn opens a netlink handle whose socket lives in namespace ns. The
-// socket is made on a thread InNamespace switched: netlink.NewHandleAt
-// would switch a thread itself and unlock it even if switching back
-// failed, handing a thread in the wrong namespace to the scheduler.
+// handleIn opens a netlink handle whose socket lives in namespace ns ("" =
+// the host, a name under the netns directory, or a path). The socket is
+// made through the doorway: netlink.NewHandleAt would switch a thread
+// itself and unlock it even if switching back failed, handing a thread in
+// the wrong namespace to the scheduler.
 func (s *System) handleIn(ns string) (*netlink.Handle, error) {
-	if ns == "" {
-		// Every unlocked thread is in the host namespace.
-		return netlink.NewHandle(unix.NETLINK_ROUTE)
-	}
-	fd, release, err := s.openNs(ns)
+	n, err := s.holdNamed(ns)
 	if err != nil {
 		return nil, err
 	}
-	defer release()
+	defer n.close()
 	var h *netlink.Handle
-	err = InNamespace(fd, func() error {
+	err = n.do(func() error {
 		var err error
 		h, err = netlink.NewHandle(unix.NETLINK_ROUTE)
 		return err
@@ -103,6 +71,18 @@ func (s *System) inNs(ns string, fn func(h *netlink.Handle) error) error {
 	}
 	defer h.Close()
 	return fn(h)
+}
+
+// linkByName is h.LinkByName, which falls back to a dump of every link on
+// kernels that cannot look a name up.
+func linkByName(h *netlink.Handle, name string) (netlink.Link, error) {
+	return retried(func() (netlink.Link, error) { return h.LinkByName(name) })
+}
+
+// addrList lists the addresses of link l (nil: of every link), of every
+// family.
+func addrList(h *netlink.Handle, l netlink.Link) ([]netlink.Addr, error) {
+	return retried(func() ([]netlink.Addr, error) { return h.AddrList(l, netlink.FAMILY_ALL) })
 }
 
 // undoStack holds how to take back each step done so far, run last first
@@ -133,7 +113,7 @@ func findBridge(h *netlink.Handle, ns, name string) (netlink.Link, error) {
 }
 
 func lookup(h *netlink.Handle, ns, name, what string) (netlink.Link, error) {
-	l, err := h.LinkByName(name)
+	l, err := linkByName(h, name)
 	if err != nil {
 		var nf netlink.LinkNotFoundError
 		if errors.As(err, &nf) || errors.Is(err, unix.ENODEV) {

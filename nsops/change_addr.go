@@ -171,14 +171,14 @@ func (s *System) SetForwarding(spec model.ForwardingSpec) ([]model.Cmd, error) {
 	if err := s.begin(spec); err != nil {
 		return nil, err
 	}
-	fd, release, err := s.openNs(spec.Ns)
+	n, err := s.holdNamed(spec.Ns)
 	if err != nil {
 		return nil, err
 	}
-	defer release()
+	defer n.close()
 	// /proc/sys/net shows the namespace of the thread that opens it.
 	const v4, v6 = "/proc/sys/net/ipv4/ip_forward", "/proc/sys/net/ipv6/conf/all/forwarding"
-	err = InNamespace(fd, func() error {
+	err = n.do(func() error {
 		was, err := os.ReadFile(v4)
 		if err != nil {
 			return fmt.Errorf("IPv4 forwarding: %w", err)
@@ -278,7 +278,7 @@ func downLinkWithSubnetOf(h *netlink.Handle, gw net.IP) string {
 	if gw == nil {
 		return ""
 	}
-	addrs, err := h.AddrList(nil, netlink.FAMILY_ALL)
+	addrs, err := addrList(h, nil)
 	if err != nil {
 		return ""
 	}

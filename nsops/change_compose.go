@@ -81,7 +81,7 @@ func (s *System) loUp(ns string, undo *undoStack) error {
 		if l.Attrs().Flags&net.FlagUp != 0 {
 			return nil
 		}
-		had, err := h.AddrList(l, netlink.FAMILY_ALL)
+		had, err := addrList(h, l)
 		if err != nil {
 			return err
 		}
@@ -93,7 +93,7 @@ func (s *System) loUp(ns string, undo *undoStack) error {
 				if err := h.LinkSetDown(l); err != nil {
 					return err
 				}
-				now, err := h.AddrList(l, netlink.FAMILY_ALL)
+				now, err := addrList(h, l)
 				if err != nil {
 					return err
 				}

@@ -21,12 +21,12 @@ func (s *System) AddVeth(spec model.VethSpec) ([]model.Cmd, error) {
 func (s *System) addVeth(spec model.VethSpec) error {
 	veth := &netlink.Veth{LinkAttrs: netlink.LinkAttrs{Name: spec.Name}, PeerName: spec.PeerName}
 	if spec.PeerNs != spec.Ns {
-		fd, release, err := s.openNs(spec.PeerNs)
+		peer, err := s.holdNamed(spec.PeerNs)
 		if err != nil {
 			return err
 		}
-		defer release()
-		veth.PeerNamespace = netlink.NsFd(fd)
+		defer peer.close()
+		veth.PeerNamespace = netlink.NsFd(peer.fd())
 	}
 	return s.inNs(spec.Ns, func(h *netlink.Handle) error {
 		err := h.LinkAdd(veth)
@@ -46,7 +46,7 @@ func (s *System) whichExists(err error, spec model.VethSpec) error {
 	taken := func(ns, name string) bool {
 		found := false
 		_ = s.inNs(ns, func(h *netlink.Handle) error {
-			_, lerr := h.LinkByName(name)
+			_, lerr := linkByName(h, name)
 			found = lerr == nil
 			return nil
 		})
@@ -136,13 +136,13 @@ func (s *System) MoveLink(spec model.MoveSpec) ([]model.Cmd, error) {
 	if err := s.begin(spec); err != nil {
 		return nil, err
 	}
-	to, release, err := s.openNs(spec.ToNs)
+	to, err := s.holdNamed(spec.ToNs)
 	if err != nil {
 		return nil, err
 	}
-	defer release()
+	defer to.close()
 	err = s.onLink(spec.Ns, spec.Name, "move "+model.Visible(spec.Name)+" to "+model.NsLabel(spec.ToNs), func(h *netlink.Handle, l netlink.Link) error {
-		err := h.LinkSetNsFd(l, to)
+		err := h.LinkSetNsFd(l, to.fd())
 		if errors.Is(err, unix.EEXIST) {
 			return said(err, "a link named %s already exists in %s", model.Visible(spec.Name), model.NsLabel(spec.ToNs))
 		}
@@ -184,7 +184,7 @@ func (s *System) DeleteLink(ref model.LinkRef) ([]model.Cmd, error) {
 // its namespace, or its peer), which counts as done.
 func (s *System) deleteLinkQuietly(ns, name string) {
 	_ = s.inNs(ns, func(h *netlink.Handle) error {
-		if l, err := h.LinkByName(name); err == nil {
+		if l, err := linkByName(h, name); err == nil {
 			return h.LinkDel(l)
 		}
 		return nil

@@ -45,12 +45,11 @@ func (s *System) AddNetns(spec model.NetnsSpec) ([]model.Cmd, error) {
 	if err := beforeStep("netns mount"); err != nil {
 		return nil, err
 	}
-	// A thread of ours leaves for a brand-new namespace, which is pinned by
-	// the bind mount; InNamespace then brings the thread home.
-	err = InNamespace(int(s.self.Fd()), func() error {
-		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
-			return fmt.Errorf("create a network namespace: %w", err)
-		}
+	// A thread of ours leaves for a brand-new namespace, which the bind
+	// mount pins, and comes home. Not netns.NewNamed: it names under
+	// /var/run/netns only, leaves the directory unshared and the thread in
+	// the new namespace.
+	err = inNewNamespace(func() error {
 		self := fmt.Sprintf("/proc/self/task/%d/ns/net", unix.Gettid())
 		if err := unix.Mount(self, path, "none", unix.MS_BIND, ""); err != nil {
 			return fmt.Errorf("bind-mount the new namespace on %s: %w", model.Visible(path), err)

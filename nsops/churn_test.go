@@ -195,7 +195,7 @@ func TestEverythingUnderChurn(t *testing.T) {
 // with an error, nothing half-read; without, its loopback and consistent.
 func assertWhole(t *testing.T, ns *model.Namespace) {
 	t.Helper()
-	if ns.Err != "" {
+	if ns.Err != nil {
 		if len(ns.Links)+len(ns.Routes)+len(ns.Rules)+len(ns.Neighbours) != 0 {
 			t.Errorf("%s: half read with error %q", ns.Name, ns.Err)
 		}

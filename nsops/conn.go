@@ -1,23 +1,13 @@
 package nsops
 
 import (
-	"errors"
 	"fmt"
 	"sync"
 	"syscall"
-	"time"
 
 	"github.com/vishvananda/netlink/nl"
 	"golang.org/x/sys/unix"
 )
-
-// dumpRetries bounds how often a dump interrupted by a concurrent change is
-// read again before lazyns gives up on that namespace.
-const dumpRetries = 8
-
-// errDumpInconsistent is returned when every retry of a dump came back
-// interrupted: the last reading is kept, but may be missing objects.
-var errDumpInconsistent = errors.New("the kernel kept changing during the read; try again")
 
 // conn is one rtnetlink socket bound to one namespace. The socket stays in
 // the namespace it was created in, so any goroutine may use it afterwards
@@ -42,14 +32,26 @@ type conn struct {
 // kernel sends in one dump step.
 var recvBufs = sync.Pool{New: func() any { b := make([]byte, 64*1024); return &b }}
 
-// dialHere opens an rtnetlink socket in the calling thread's namespace.
-// Every pool thread is in the host namespace (InNamespace guarantees it),
-// so this reads the host without the CAP_SYS_ADMIN that setns would take.
-func dialHere() (*conn, error) { return dialHereProto(unix.NETLINK_ROUTE, "rtnetlink") }
+// dialIn opens an rtnetlink socket inside the namespace n holds. The
+// host's is opened where the caller runs: every pool thread is in the
+// host namespace (the doorway guarantees it), so lazyns reads the host
+// without the CAP_SYS_ADMIN that setns would take.
+func dialIn(n *heldNs) (*conn, error) { return dialProtoIn(n, unix.NETLINK_ROUTE, "rtnetlink") }
 
-// dialHereProto opens a netlink socket of another protocol (sock_diag for
-// sockets), named what in errors, in the calling thread's namespace.
-func dialHereProto(proto int, what string) (*conn, error) {
+// dialProtoIn opens a netlink socket of protocol proto (sock_diag for
+// sockets), named what in errors, inside the namespace n holds.
+func dialProtoIn(n *heldNs, proto int, what string) (*conn, error) {
+	var c *conn
+	err := n.do(func() error {
+		var err error
+		c, err = dialHere(proto, what)
+		return err
+	})
+	return c, err
+}
+
+// dialHere opens a netlink socket in the calling thread's namespace.
+func dialHere(proto int, what string) (*conn, error) {
 	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, proto)
 	if err != nil {
 		return nil, fmt.Errorf("open a %s socket: %w", what, err)
@@ -63,17 +65,6 @@ func dialHereProto(proto int, what string) (*conn, error) {
 	tv := unix.Timeval{Sec: 10}
 	_ = unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv)
 	return &conn{fd: fd}, nil
-}
-
-// dialNamespace opens an rtnetlink socket inside the namespace open at nsFd.
-func dialNamespace(nsFd int) (*conn, error) {
-	var c *conn
-	err := InNamespace(nsFd, func() error {
-		var err error
-		c, err = dialHere()
-		return err
-	})
-	return c, err
 }
 
 func (c *conn) Close() {
@@ -167,29 +158,16 @@ func (c *conn) receive(seq uint32, resType uint16, fn func(msg []byte)) (interru
 func (c *conn) dump(msgType int, data []nl.NetlinkRequestData, resType uint16, reset func(), fn func(msg []byte)) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for try := 0; try < dumpRetries; try++ {
+	return untilSettled(func(try int) (bool, error) {
+		if try > 0 {
+			reset()
+		}
 		seq, err := c.send(msgType, unix.NLM_F_DUMP, data)
 		if err != nil {
-			return err
+			return false, err
 		}
-		interrupted, err := c.receive(seq, resType, fn)
-		if err != nil {
-			return err
-		}
-		if !interrupted {
-			return nil
-		}
-		if try == dumpRetries-1 {
-			// Keep the last reading: the caller marks it as possibly
-			// incomplete, which says more than an empty list.
-			break
-		}
-		reset()
-		// Back off so a burst of changes (a lab being built, a node
-		// starting up) can pass: 2, 4, … 128 ms, about 250 ms in all.
-		time.Sleep(time.Duration(2<<try) * time.Millisecond)
-	}
-	return errDumpInconsistent
+		return c.receive(seq, resType, fn)
+	})
 }
 
 // request sends one request that is not a dump and passes the answer of

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/lazyns/lazyns/nsops/nstest"
+	"github.com/vishvananda/netns"
 )
 
 // TestConnSharedByGoroutines: resolveNsIDs asks several nsids of one
@@ -27,7 +28,7 @@ func TestConnSharedByGoroutines(t *testing.T) {
 		return f
 	}
 	fh, fa, fb := open(hub), open(a), open(b)
-	c, err := dialNamespace(int(fh.Fd()))
+	c, err := dialIn(&heldNs{NsHandle: netns.NsHandle(fh.Fd())})
 	if err != nil {
 		t.Fatal(err)
 	}

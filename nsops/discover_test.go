@@ -78,7 +78,7 @@ func assertHeldByFd(t *testing.T, ino uint64, holder int, link string) {
 		!strings.HasPrefix(ns.Path, "/proc/") || !strings.Contains(ns.Path, "/fd/") {
 		t.Errorf("held by %q, opened at %q; want %s among them, opened at a /proc/HOLDER/fd/N", ns.FdHolders, ns.Path, ref)
 	}
-	if ns.Err != "" || ns.LinkByName(link) == nil {
+	if ns.Err != nil || ns.LinkByName(link) == nil {
 		t.Errorf("%s: error %q, links %v; want %s read", ns.DisplayName(), ns.Err, ns.Links, link)
 	}
 	var list bytes.Buffer
@@ -86,7 +86,8 @@ func assertHeldByFd(t *testing.T, ino uint64, holder int, link string) {
 	if !strings.Contains(list.String(), ns.DisplayName()) || !strings.HasPrefix(ns.DisplayName(), "fd ") || !strings.Contains(list.String(), strconv.FormatUint(ino, 10)) {
 		t.Errorf("lazyns list:\n%s", list.String())
 	}
-	doc := string(sys.JSON([]*model.Namespace{ns}))
+	b, _ := model.JSON([]*model.Namespace{ns}, sys.Names)
+	doc := string(b)
 	for _, want := range []string{`"path":"` + ns.Path + `"`, `"ifname":"` + link + `"`} {
 		if !strings.Contains(doc, want) {
 			t.Errorf("show --json lacks %s:\n%s", want, doc)
@@ -258,7 +259,7 @@ func TestUnopenableNamespaceStaysMarked(t *testing.T) {
 	if ns == nil {
 		t.Fatal("a namespace the host still has vanished from the snapshot")
 	}
-	if !strings.Contains(ns.Err, wrong) || !strings.Contains(ns.Err, "still has it") {
+	if ns.Err == nil || !strings.Contains(ns.Err.Error(), wrong) || !strings.Contains(ns.Err.Error(), "still has it") {
 		t.Errorf("error %q, want why (%s) and that it is still there", ns.Err, wrong)
 	}
 	var list bytes.Buffer
@@ -266,11 +267,11 @@ func TestUnopenableNamespaceStaysMarked(t *testing.T) {
 	if !strings.Contains(list.String(), "unreadable") {
 		t.Errorf("lazyns list does not mark it:\n%s", list.String())
 	}
-	if doc := string(sys.JSON([]*model.Namespace{ns})); !strings.Contains(doc, `"error":"could not be opened`) {
-		t.Errorf("show --json does not say why:\n%s", doc)
+	if b, _ := model.JSON([]*model.Namespace{ns}, sys.Names); !strings.Contains(string(b), `"error":"could not be opened`) {
+		t.Errorf("show --json does not say why:\n%s", b)
 	}
 	again, err := sys.Reread(context.Background(), snap, ns.Key)
-	if err != nil || again == nil || !strings.Contains(again.Err, "still has it") {
+	if err != nil || again == nil || again.Err == nil || !strings.Contains(again.Err.Error(), "still has it") {
 		t.Errorf("reread: %+v, %v; want it kept, marked", again, err)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"sync"
 	"sync/atomic"
 
@@ -16,10 +15,11 @@ import (
 // few are read at once (Workers) and only a few more wait their turn, so
 // what is held in memory is a handful of namespaces however many there
 // are; once fn returns, the namespace's tables are let go. fn's err says
-// why a namespace has nothing: it matches ErrNoNamespace when the
-// namespace is gone (or only a stale name was left), and wraps
-// errDumpInconsistent when the kernel kept interrupting a dump (what was
-// read is kept). An error from fn stops the reading and is returned.
+// why a namespace has nothing: it matches ErrNoNamespace and model.ErrGone
+// when the namespace is gone (or only a stale name was left); otherwise
+// it is ns.Err, whose kind errors.Is tells (model.ErrPartial when the
+// kernel kept interrupting a dump: what was read is kept). An error from
+// fn stops the reading and is returned.
 func (s *System) ReadEach(ctx context.Context, nss []*model.Namespace, want Parts, fn func(ns *model.Namespace, err error) error) error {
 	errs := make([]error, len(nss))
 	workers := max(s.Workers, 1)
@@ -37,29 +37,29 @@ func (s *System) ReadEach(ctx context.Context, nss []*model.Namespace, want Part
 // for the purpose. A failure is also recorded in ns.Err, as Read does.
 func (s *System) readParts(ns *model.Namespace, want Parts) error {
 	if ns.Stale {
-		return notFoundError{fmt.Sprintf("%q is a stale name: its namespace is gone (remove it with: ip netns del %s)", model.Visible(ns.Name), model.ShellQuote(ns.Name))}
+		return notFoundError{what: fmt.Sprintf("%q is a stale name: its namespace is gone (remove it with: ip netns del %s)", model.Visible(ns.Name), model.ShellQuote(ns.Name)), gone: true}
 	}
-	f, err := openNamespace(ns)
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, errVanished) {
-		return notFoundError{fmt.Sprintf("namespace %s is gone", model.Visible(ns.DisplayName()))}
+	n, err := s.hold(ns)
+	if isGone(err) {
+		return goneErr(ns)
 	}
 	if err != nil {
-		ns.Err = describeOpenErr(err)
-		return errors.New(ns.Err)
+		ns.Err = openFailure(err)
+		return ns.Err
 	}
-	defer f.Close()
-	c, err := s.dial(ns.Key, f)
+	defer n.close()
+	c, err := dialIn(n)
 	if err != nil {
-		ns.Err = describeOpenErr(err)
-		return errors.New(ns.Err)
+		ns.Err = openFailure(err)
+		return ns.Err
 	}
 	defer c.Close()
 	if err := readParts(c, ns, want); err != nil {
-		ns.Err = err.Error()
+		ns.Err = readFailure(err)
 		if !errors.Is(err, errDumpInconsistent) {
 			ns.Links, ns.Routes, ns.Rules, ns.Neighbours = nil, nil, nil, nil
 		}
-		return err
+		return ns.Err
 	}
 	return nil
 }

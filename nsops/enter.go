@@ -6,11 +6,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"syscall"
 
 	"github.com/lazyns/lazyns/model"
+	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
 )
 
@@ -25,8 +25,9 @@ const EtcNetnsDir = "/etc/netns"
 // so it lists the namespace's own devices, and, for a named namespace, each
 // file under /etc/netns/NAME/ bind-mounted over its /etc counterpart.
 type Entry struct {
-	ns   *model.Namespace
-	file *os.File
+	ns *model.Namespace
+	// file holds the namespace open (netns.GetFromPath's handle).
+	file netns.NsHandle
 	// etc is /etc/netns/NAME for a named namespace.
 	etc string
 	// Warn, when set, is told what could not be set up (a bind mount that
@@ -44,9 +45,9 @@ func Enter(ns *model.Namespace) (*Entry, error) {
 	if ns.Stale {
 		return nil, fmt.Errorf("%q is a stale name: its namespace is gone", model.Visible(ns.Name))
 	}
-	f, err := openNamespace(ns)
+	f, err := openNs(ns)
 	if err != nil {
-		return nil, fmt.Errorf("open namespace %s: %s", model.Visible(ns.DisplayName()), describeOpenErr(err))
+		return nil, fmt.Errorf("open namespace %s: %w", model.Visible(ns.DisplayName()), openFailure(err))
 	}
 	e := &Entry{ns: ns, file: f}
 	if ns.Named() && !ns.Host {
@@ -90,34 +91,6 @@ func (e *Entry) Start(start func() error) error {
 		keepFdsHome()
 		return start()
 	})
-}
-
-// onThrowawayThread runs fn on a locked OS thread that ends with it, so
-// whatever fn does to the thread (namespaces, root, capabilities) reaches
-// no other goroutine.
-func onThrowawayThread(fn func() error) error {
-	errc := make(chan error, 1)
-	go throwaway(fn, errc)
-	return <-errc
-}
-
-func throwaway(fn func() error, errc chan<- error) {
-	runtime.LockOSThread()
-	if unix.Gettid() == unix.Getpid() {
-		// The main thread never ends: when its locked goroutine exits the
-		// runtime parks it for good, namespaces and all. Hold it while
-		// another goroutine, which therefore gets another thread, does the
-		// work.
-		inner := make(chan error, 1)
-		go throwaway(fn, inner)
-		err := <-inner
-		runtime.UnlockOSThread()
-		errc <- err
-		return
-	}
-	// Deliberately no UnlockOSThread: the runtime ends the thread when
-	// this goroutine returns.
-	errc <- fn()
 }
 
 // closeRangeCloexec is CLOSE_RANGE_CLOEXEC (linux/close_range.h).
@@ -192,15 +165,15 @@ func (e *Entry) enterThread() error {
 	// The network namespace first: sysfs is mounted for the namespace of
 	// the task that mounts it. Even the host's is entered, rather than
 	// trusting the thread to be in it.
-	if err := unix.Setns(int(e.file.Fd()), unix.CLONE_NEWNET); err != nil {
-		return fmt.Errorf("enter namespace %s: %w%s", name, os.NewSyscallError("setns", err), privilegeHint(err))
+	if err := leaveForGood(e.file); err != nil {
+		return fmt.Errorf("enter namespace %s: %w%s", name, err, privilegeHint(err))
 	}
 	if e.ns.Host && !e.ReadOnly {
 		return nil
 	}
 	// CLONE_NEWNS also gives the thread its own root and working directory.
-	if err := unix.Unshare(unix.CLONE_NEWNS); err != nil {
-		return fmt.Errorf("make a mount namespace for %s: %w%s", name, os.NewSyscallError("unshare", err), privilegeHint(err))
+	if err := ownMountNamespace(); err != nil {
+		return fmt.Errorf("make a mount namespace for %s: %w%s", name, err, privilegeHint(err))
 	}
 	// Mounts made inside must not reach the host; the host's still arrive.
 	if err := unix.Mount("", "/", "", unix.MS_SLAVE|unix.MS_REC, ""); err != nil {

@@ -25,6 +25,11 @@ var (
 	ErrLabDown = errors.New("lab not up")
 )
 
+// The record of a lab (dir/LAB.json, encoded by model.LabState) is written
+// here rather than by cmd because it is part of changing the kernel, not
+// output: lab up writes it as it builds, so a crash or ctrl+c leaves the
+// list of exactly what it made, and lab down reads it to remove those
+// objects and nothing else (a name someone reused is left alone).
 func labStatePath(dir, lab string) string { return filepath.Join(dir, lab+".json") }
 
 // LabIsUp reports whether dir records the lab as up.

@@ -14,11 +14,17 @@ import (
 // has the name the user gave.
 var ErrNoNamespace = errors.New("no such namespace")
 
-// notFoundError says which argument matched nothing, and where to look.
-type notFoundError struct{ what string }
+// notFoundError says which argument matched nothing, or which namespace
+// is gone (it then matches model.ErrGone too), and where to look.
+type notFoundError struct {
+	what string
+	gone bool
+}
 
-func (e notFoundError) Error() string        { return e.what + " (see: lazyns list)" }
-func (e notFoundError) Is(target error) bool { return target == ErrNoNamespace }
+func (e notFoundError) Error() string { return e.what + " (see: lazyns list)" }
+func (e notFoundError) Is(target error) bool {
+	return target == ErrNoNamespace || e.gone && target == model.ErrGone
+}
 
 // ambiguousShown bounds the candidates an ambiguous part lists: a fragment
 // such as "qrouter" may be part of thousands of names.
@@ -50,7 +56,7 @@ func (e ambiguousError) Is(target error) bool { return target == ErrNoNamespace 
 // that is no whole name may be part of one (see model.NameMatches); part
 // of several, the error lists them and matches ErrNoNamespace.
 func (s *System) Locate(snap *model.Snapshot, arg model.NsArg) (*model.Namespace, error) {
-	notFound := notFoundError{fmt.Sprintf("no namespace %q", model.Visible(arg.Raw))}
+	notFound := notFoundError{what: fmt.Sprintf("no namespace %q", model.Visible(arg.Raw))}
 	switch arg.Kind {
 	case model.ArgHost:
 		if h := snap.Host(); h != nil {
@@ -77,10 +83,13 @@ func (s *System) Locate(snap *model.Snapshot, arg model.NsArg) (*model.Namespace
 			return nil, e
 		}
 	case model.ArgPid:
+		// The link names the namespace without opening it (netns.GetFromPid
+		// would hold a descriptor only to stat it), and its error names
+		// the file.
 		link, err := os.Readlink("/proc/" + strconv.Itoa(arg.Pid) + "/ns/net")
 		if err != nil {
 			if errors.Is(err, os.ErrNotExist) {
-				return nil, notFoundError{fmt.Sprintf("no process %d", arg.Pid)}
+				return nil, notFoundError{what: fmt.Sprintf("no process %d", arg.Pid)}
 			}
 			return nil, fmt.Errorf("read the namespace of process %d: %w", arg.Pid, err)
 		}
@@ -95,7 +104,7 @@ func (s *System) Locate(snap *model.Snapshot, arg model.NsArg) (*model.Namespace
 			if _, err := os.Stat(arg.Name); err != nil {
 				return nil, fmt.Errorf("%s: %w", model.Visible(arg.Name), err)
 			}
-			return nil, notFoundError{model.Visible(arg.Name) + " is not a namespace file"}
+			return nil, notFoundError{what: model.Visible(arg.Name) + " is not a namespace file"}
 		}
 		if ns := snap.Find(model.NsKey{Dev: s.host.Dev, Ino: ino}); ns != nil {
 			return ns, nil

@@ -94,23 +94,17 @@ func (v *netfilterVisit) close() {
 // namespaces a person looks at, not for every namespace on every reload.
 func (s *System) ReadNetfilter(ctx context.Context, ns *model.Namespace, parts NetfilterParts) (*model.Netfilter, error) {
 	name := model.Visible(ns.DisplayName())
-	f, err := openNamespace(ns)
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, errVanished) {
-		return nil, notFoundError{fmt.Sprintf("namespace %s is gone", name)}
+	n, err := s.hold(ns)
+	if isGone(err) {
+		return nil, goneErr(ns)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open namespace %s: %s", name, describeOpenErr(err))
+		return nil, fmt.Errorf("open namespace %s: %w", name, openFailure(err))
 	}
-	defer f.Close()
+	defer n.close()
 	var v netfilterVisit
 	defer v.close()
-	inside := func() error { return v.inside(parts) }
-	if ns.Key == s.host {
-		err = inside()
-	} else {
-		err = InNamespace(int(f.Fd()), inside)
-	}
-	if err != nil {
+	if err := n.do(func() error { return v.inside(parts) }); err != nil {
 		return nil, fmt.Errorf("enter namespace %s: %w", name, err)
 	}
 	nf := &model.Netfilter{}

@@ -335,7 +335,8 @@ func TestFirewallHostileText(t *testing.T) {
 			t.Errorf("show's text lacks %q:\n%s", want, text.String())
 		}
 	}
-	js := string(sys.JSON([]*model.Namespace{n}))
+	b, _ := model.JSON([]*model.Namespace{n}, sys.Names)
+	js := string(b)
 	for _, want := range []string{`"comment":"\u001b[31mred $(reboot)"`, `"name":"x$(id)\u001b]0;t\u0007"`} {
 		if !strings.Contains(js, want) {
 			t.Errorf("show --json lacks %s", want)

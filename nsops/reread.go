@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"maps"
 	"slices"
 
@@ -15,41 +14,41 @@ import (
 // resolves its veth peers against snap. The snapshot is not modified: the
 // caller swaps the returned namespace in. Its processes are those of the
 // snapshot (a change in links does not move processes). An error matching
-// ErrNoNamespace means the namespace is gone.
+// ErrNoNamespace (and model.ErrGone) means the namespace is gone.
 func (s *System) Reread(ctx context.Context, snap *model.Snapshot, key model.NsKey) (*model.Namespace, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	old := snap.Find(key)
 	if old == nil {
-		return nil, notFoundError{fmt.Sprintf("no namespace %s in the snapshot", key)}
+		return nil, notFoundError{what: fmt.Sprintf("no namespace %s in the snapshot", key)}
 	}
 	ns := &model.Namespace{
 		Key: old.Key, Name: old.Name, Host: old.Host, Path: old.Path,
 		Mounts: old.Mounts, FdHolders: old.FdHolders, Procs: old.Procs, Container: old.Container,
 		NsIDs: maps.Clone(old.NsIDs),
 	}
-	f, err := openNamespace(ns)
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, errVanished) {
+	n, err := s.hold(ns)
+	if isGone(err) {
 		one, gone := []model.Namespace{*ns}, []error{err}
 		if s.confirmGone(one, gone); gone[0] == nil {
 			return &one[0], nil // still there, but not to be opened: marked
 		}
-		return nil, notFoundError{fmt.Sprintf("namespace %s is gone", model.Visible(old.DisplayName()))}
+		return nil, goneErr(old)
 	}
 	if err != nil {
-		ns.Err = describeOpenErr(err)
+		ns.Err = openFailure(err)
 		return ns, nil
 	}
-	defer f.Close()
-	c, err := s.dial(key, f)
+	defer n.close()
+	c, err := dialIn(n)
 	if err != nil {
-		ns.Err = describeOpenErr(err)
+		ns.Err = openFailure(err)
 		return ns, nil
 	}
 	defer c.Close()
-	if err := readInto(c, ns); err != nil {
-		ns.Err = err.Error()
+	if err := readInto(c, ns, false); err != nil {
+		ns.Err = readFailure(err)
 		if !errors.Is(err, errDumpInconsistent) {
 			ns.Links, ns.Routes, ns.Rules, ns.Neighbours = nil, nil, nil, nil
 			return ns, nil
@@ -126,12 +125,12 @@ func (s *System) nsIDIn(c *conn, other *model.Namespace) (int, bool) {
 	if other == nil {
 		return 0, false
 	}
-	f, err := openNamespace(other)
+	h, err := openNs(other)
 	if err != nil {
 		return 0, false
 	}
-	defer f.Close()
-	id, err := c.nsIDOf(int(f.Fd()))
+	defer h.Close()
+	id, err := c.nsIDOf(int(h))
 	return id, err == nil && id >= 0
 }
 

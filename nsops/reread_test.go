@@ -28,7 +28,7 @@ func TestReread(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ns.Key != nsA.Key || ns.Name != a || ns.Err != "" {
+	if ns.Key != nsA.Key || ns.Name != a || ns.Err != nil {
 		t.Fatalf("reread %s: key %v name %q err %q", a, ns.Key, ns.Name, ns.Err)
 	}
 	if len(nsA.Links) != oldLinks {

@@ -127,7 +127,7 @@ ip netns del %[1]s 2>/dev/null`, ns, i%200)
 				continue
 			}
 			seen++
-			if ns.Err != "" {
+			if ns.Err != nil {
 				t.Errorf("%s: %s", ns.Name, ns.Err)
 			}
 			if ns.LinkByName("lo") == nil {

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"slices"
 	"sync/atomic"
 
@@ -21,6 +19,9 @@ type ReadOptions struct {
 	Full func(*model.Namespace) bool
 	// Progress, when set, is called as namespaces finish (from any goroutine).
 	Progress func(done, total int)
+	// Stats reads the counters of the links of the namespaces read
+	// completely (show prints them; they cost the kernel time at scale).
+	Stats bool
 }
 
 // Snapshot discovers every namespace and reads everything in it.
@@ -38,7 +39,7 @@ func (s *System) Snapshot(ctx context.Context, opt ReadOptions) (*model.Snapshot
 // opened is a namespace held open while a snapshot is read: the file keeps
 // the namespace alive even if its name is deleted meanwhile.
 type opened struct {
-	file *os.File
+	ns   *heldNs
 	conn *conn
 }
 
@@ -56,9 +57,7 @@ func (s *System) Read(ctx context.Context, snap *model.Snapshot, opt ReadOptions
 	defer func() {
 		for _, o := range open {
 			o.conn.Close()
-			if o.file != nil {
-				o.file.Close()
-			}
+			o.ns.close()
 		}
 	}()
 	// Keep every socket open for the peer questions only while that leaves
@@ -76,28 +75,28 @@ func (s *System) Read(ctx context.Context, snap *model.Snapshot, opt ReadOptions
 		if ns.Stale {
 			return
 		}
-		f, err := openNamespace(ns)
-		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, errVanished) {
+		n, err := s.hold(ns)
+		if isGone(err) {
 			gone[i] = err
 			return
 		}
 		if err != nil {
-			ns.Err = describeOpenErr(err)
+			ns.Err = openFailure(err)
 			return
 		}
-		open[i].file = f
-		c, err := s.dial(ns.Key, f)
+		open[i].ns = n
+		c, err := dialIn(n)
 		if err != nil {
-			ns.Err = describeOpenErr(err)
+			ns.Err = openFailure(err)
 			return
 		}
 		if opt.Full == nil || opt.Full(ns) {
-			err = readInto(c, ns)
+			err = readInto(c, ns, opt.Stats)
 		} else {
-			err = readLinks(c, ns)
+			err = readLinks(c, ns, false)
 		}
 		if err != nil {
-			ns.Err = err.Error()
+			ns.Err = readFailure(err)
 			if !errors.Is(err, errDumpInconsistent) {
 				ns.Links, ns.Routes, ns.Rules, ns.Neighbours = nil, nil, nil, nil
 			}
@@ -150,23 +149,23 @@ func (s *System) resolveNsIDs(ctx context.Context, snap *model.Snapshot, open []
 		q := queries[qi]
 		answers[qi] = -1
 		from, ok := index[q.From]
-		if !ok || open[from].file == nil {
+		if !ok || open[from].ns == nil {
 			return
 		}
 		c := open[from].conn
 		if c == nil {
 			var err error
-			if c, err = s.dial(q.From, open[from].file); err != nil {
+			if c, err = dialIn(open[from].ns); err != nil {
 				return
 			}
 			defer c.Close()
 		}
 		for _, cand := range q.Candidates {
 			ci, ok := index[cand]
-			if !ok || open[ci].file == nil {
+			if !ok || open[ci].ns == nil {
 				continue
 			}
-			if id, err := c.nsIDOf(int(open[ci].file.Fd())); err == nil && id == q.NsID {
+			if id, err := c.nsIDOf(open[ci].ns.fd()); err == nil && id == q.NsID {
 				answers[qi] = ci
 				return
 			}
@@ -182,14 +181,6 @@ func (s *System) resolveNsIDs(ctx context.Context, snap *model.Snapshot, open []
 		}
 		from.NsIDs[q.NsID] = snap.Namespaces[answers[qi]].Key
 	}
-}
-
-// dial opens a socket in the namespace open as f, whose key is k.
-func (s *System) dial(k model.NsKey, f *os.File) (*conn, error) {
-	if k == s.host {
-		return dialHere()
-	}
-	return dialNamespace(int(f.Fd()))
 }
 
 // confirmGone looks at the host again when namespaces seemed gone as they
@@ -209,9 +200,11 @@ func (s *System) confirmGone(nss []model.Namespace, gone []error) {
 		ns := &nss[i]
 		switch {
 		case err != nil:
-			ns.Err = fmt.Sprintf("could not be opened (%v), and the host could not be looked at again: %v", why, err)
+			ns.Err = &model.NsError{Kind: model.ErrUnreadable, Err: why,
+				Msg: fmt.Sprintf("could not be opened (%v), and the host could not be looked at again: %v", why, err)}
 		case now.Find(ns.Key) != nil:
-			ns.Err = fmt.Sprintf("could not be opened (%v), though the host still has it", why)
+			ns.Err = &model.NsError{Kind: model.ErrUnreadable, Err: why,
+				Msg: fmt.Sprintf("could not be opened (%v), though the host still has it", why)}
 		default:
 			continue
 		}
@@ -224,43 +217,6 @@ func (s *System) forEach(ctx context.Context, n int, fn func(i int)) {
 	discover.ForEach(ctx, s.Workers, n, func(_, i int) { fn(i) })
 }
 
-var errVanished = errors.New("the namespace is gone")
-
-// openNamespace opens a file of the namespace and checks it is still the
-// one discovered: a name can be deleted and made again, a pid reused.
-func openNamespace(ns *model.Namespace) (*os.File, error) {
-	var firstErr error
-	for _, path := range ns.Paths() {
-		f, err := os.Open(path)
-		if err != nil {
-			if firstErr == nil || errors.Is(firstErr, fs.ErrNotExist) {
-				firstErr = err
-			}
-			continue
-		}
-		var st unix.Stat_t
-		if err := unix.Fstat(int(f.Fd()), &st); err != nil || st.Ino != ns.Key.Ino {
-			f.Close()
-			if firstErr == nil {
-				firstErr = errVanished
-			}
-			continue
-		}
-		return f, nil
-	}
-	if firstErr == nil {
-		firstErr = errVanished
-	}
-	return nil, firstErr
-}
-
-func describeOpenErr(err error) string {
-	if errors.Is(err, fs.ErrPermission) || errors.Is(err, unix.EPERM) {
-		return "permission denied: " + Privileges()
-	}
-	return err.Error()
-}
-
 func fdLimit() int {
 	var r unix.Rlimit
 	if err := unix.Getrlimit(unix.RLIMIT_NOFILE, &r); err != nil {
@@ -270,13 +226,4 @@ func fdLimit() int {
 		return 1 << 20
 	}
 	return int(r.Cur)
-}
-
-// JSON writes the show --json document, namespaces encoded in parallel.
-func (s *System) JSON(nss []*model.Namespace) []byte {
-	objects := make([][]byte, len(nss))
-	s.forEach(context.Background(), len(nss), func(i int) {
-		objects[i] = model.NamespaceJSON(nss[i], s.Names)
-	})
-	return model.JoinJSON(objects)
 }

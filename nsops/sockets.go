@@ -3,11 +3,8 @@ package nsops
 import (
 	"context"
 	"encoding/binary"
-	"errors"
 	"fmt"
-	"io/fs"
 	"net"
-	"os"
 	"sort"
 
 	"github.com/lazyns/lazyns/model"
@@ -31,15 +28,17 @@ const (
 // would. The sockets come from sock_diag on a socket opened inside the
 // namespace; their holders from the /proc/PID/fd links of its processes.
 func (s *System) Sockets(ctx context.Context, ns *model.Namespace) ([]model.Socket, error) {
-	f, err := openNamespace(ns)
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, errVanished) {
-		return nil, notFoundError{fmt.Sprintf("namespace %s is gone", model.Visible(ns.DisplayName()))}
+	n, err := s.hold(ns)
+	if isGone(err) {
+		return nil, goneErr(ns)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open namespace %s: %s", model.Visible(ns.DisplayName()), describeOpenErr(err))
+		return nil, fmt.Errorf("open namespace %s: %w", model.Visible(ns.DisplayName()), openFailure(err))
 	}
-	defer f.Close()
-	c, err := s.dialDiag(ns.Key, f)
+	defer n.close()
+	// The kernel answers about the sockets of the namespace the asking
+	// socket is in.
+	c, err := dialProtoIn(n, unix.NETLINK_SOCK_DIAG, "sock_diag")
 	if err != nil {
 		return nil, fmt.Errorf("sockets of %s: %w", model.Visible(ns.DisplayName()), err)
 	}
@@ -83,22 +82,6 @@ func (s *System) Sockets(ctx context.Context, ns *model.Namespace) ([]model.Sock
 		return a.Port < b.Port
 	})
 	return socks, nil
-}
-
-// dialDiag opens a sock_diag socket inside the namespace open as f: the
-// kernel answers about the sockets of the namespace the asking socket is in.
-func (s *System) dialDiag(k model.NsKey, f *os.File) (*conn, error) {
-	dial := func() (*conn, error) { return dialHereProto(unix.NETLINK_SOCK_DIAG, "sock_diag") }
-	if k == s.host {
-		return dial()
-	}
-	var c *conn
-	err := InNamespace(int(f.Fd()), func() error {
-		var err error
-		c, err = dial()
-		return err
-	})
-	return c, err
 }
 
 // attachHolders fills each socket's Procs from the descriptors of the

@@ -2,25 +2,30 @@ package nsops
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
+	"os"
 	"os/exec"
 	"sync"
 	"sync/atomic"
 	"testing"
 
 	"github.com/lazyns/lazyns/model"
+	"github.com/lazyns/lazyns/model/packetline"
 	"github.com/lazyns/lazyns/nsops/nstest"
 )
 
-// Every code path that moves a thread into another namespace — sockets,
-// entering for a shell or exec, making and deleting a namespace, changes
-// made from inside one, trace's forwarding switches and ping, the
-// watcher's focus socket, the reads' own netlink dial, and the netfilter
-// read (settings from /proc/sys, its sockets, the save tools it runs
-// inside) — driven thousands of times in
-// all, concurrently with each other and with snapshots: afterwards every
-// thread of the process is in the namespace it started in.
+// Every code path through the doorway (doorway.go) — sockets, capture
+// sockets, entering for a shell or exec (a namespace's and, read-only, the
+// host's), making and deleting a namespace, changes made from inside one (a
+// veth born in another), trace's forwarding switches and ping, the
+// watcher's focus socket, the reads' own netlink dial, the netfilter read
+// (settings from /proc/sys, its sockets, the save tools it runs inside),
+// and InNamespace bringing a thread home when its work fails — driven
+// thousands of times in all, concurrently with each other and with
+// snapshots: afterwards every thread of the process is in the namespace it
+// started in.
 func TestEverySwitchStaysHome(t *testing.T) {
 	nstest.RequireRoot(t)
 	home := nstest.HomeNamespace(t)
@@ -38,6 +43,13 @@ func TestEverySwitchStaysHome(t *testing.T) {
 		t.Fatal(err)
 	}
 	nsA, nsB := findNamed(t, snap, a), findNamed(t, snap, b)
+	host := snap.Host()
+	fileB, err := os.Open("/run/netns/" + b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fileB.Close()
+	errWork := errors.New("the work failed")
 
 	w, err := sys.Watch(ctx)
 	if err != nil {
@@ -81,6 +93,33 @@ func TestEverySwitchStaysHome(t *testing.T) {
 			_, err := sys.DeleteNetns(spec)
 			return err
 		}},
+		"enter the host read-only and start": {100, func(i int) error {
+			e, err := Enter(host)
+			if err != nil {
+				return err
+			}
+			defer e.Close()
+			e.ReadOnly = true
+			cmd := exec.Command("true")
+			if err := e.Start(cmd.Start); err != nil {
+				return err
+			}
+			return cmd.Wait()
+		}},
+		"work that fails inside": {600, func(i int) error {
+			if err := InNamespace(int(fileB.Fd()), func() error { return errWork }); err != errWork {
+				return fmt.Errorf("InNamespace returned %v, want the work's error", err)
+			}
+			return nil
+		}},
+		"veth born in another namespace": {150, func(i int) error {
+			spec := model.VethSpec{Ns: a, Name: fmt.Sprintf("v%d", i), PeerNs: b, PeerName: fmt.Sprintf("p%d", i)}
+			if _, err := sys.AddVeth(spec); err != nil {
+				return err
+			}
+			_, err := sys.DeleteLink(model.LinkRef{Ns: a, Name: spec.Name})
+			return err
+		}},
 		"forwarding": {600, func(i int) error {
 			_, err := sys.SetForwarding(model.ForwardingSpec{Ns: a, On: i%2 == 0})
 			return err
@@ -101,6 +140,19 @@ func TestEverySwitchStaysHome(t *testing.T) {
 		}},
 		"watch focus": {600, func(i int) error {
 			w.Focus(pick(i, nsA, nsB))
+			return nil
+		}},
+		"capture": {60, func(i int) error {
+			ns, dev := nsA, "t0"
+			if i%2 == 1 {
+				ns, dev = nsB, "t1"
+			}
+			c, err := sys.StartCapture(snap, []model.CapturePoint{model.PointOf(ns, ns.LinkByName(dev))},
+				CaptureOptions{Filter: "icmp", Deliver: func([]packetline.Packet) {}})
+			if err != nil {
+				return err
+			}
+			c.Stop()
 			return nil
 		}},
 		"watch rows": {600, func(i int) error {
@@ -212,4 +264,48 @@ func findNamed(t *testing.T, snap *model.Snapshot, name string) *model.Namespace
 	}
 	t.Fatalf("%s not in the snapshot", name)
 	return nil
+}
+
+// A thread comes home whatever happened away: the work failed, or the
+// switch itself was refused. Nothing here throws threads away, so a
+// thread left outside is still there to be seen afterwards (in
+// TestEverySwitchStaysHome, Entry.Start may happen to end it first).
+func TestFailedWorkComesHome(t *testing.T) {
+	nstest.RequireRoot(t)
+	home := nstest.HomeNamespace(t)
+	b := nstest.Netns(t)
+	sys, err := New(DefaultNetnsDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sys.Close()
+	held, err := sys.holdNamed(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.close()
+	notNs, err := os.Open("/dev/null")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer notNs.Close()
+	errWork := errors.New("the work failed")
+	fail := func() error { return errWork }
+	for what, try := range map[string]func() error{
+		"InNamespace":    func() error { return InNamespace(held.fd(), fail) },
+		"heldNs.do":      func() error { return held.do(fail) },
+		"inNewNamespace": func() error { return inNewNamespace(fail) },
+	} {
+		for range 50 {
+			if err := try(); err != errWork {
+				t.Fatalf("%s: %v, want the work's error", what, err)
+			}
+		}
+	}
+	for range 50 {
+		if err := InNamespace(int(notNs.Fd()), fail); err == nil || errors.Is(err, errWork) {
+			t.Fatalf("setns into /dev/null: %v, want refused before the work", err)
+		}
+	}
+	nstest.AssertThreadsHome(t, home)
 }

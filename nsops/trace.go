@@ -3,7 +3,6 @@ package nsops
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"net"
 	"os"
 	"strconv"
@@ -30,7 +29,7 @@ type Tracer struct {
 }
 
 type tracerNs struct {
-	file *os.File
+	ns   *heldNs
 	conn *conn
 }
 
@@ -43,9 +42,7 @@ func (s *System) NewTracer(snap *model.Snapshot) *Tracer {
 func (t *Tracer) Close() {
 	for k, o := range t.open {
 		o.conn.Close()
-		if o.file != nil {
-			o.file.Close()
-		}
+		o.ns.close()
 		delete(t.open, k)
 	}
 }
@@ -64,20 +61,20 @@ func (t *Tracer) ns(k model.NsKey) (*model.Namespace, *tracerNs, error) {
 	if o, ok := t.open[k]; ok {
 		return ns, o, nil
 	}
-	f, err := openNamespace(ns)
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, errVanished) {
+	n, err := t.sys.hold(ns)
+	if isGone(err) {
 		// Deleted since the snapshot: say so, not which file was missing.
-		return nil, nil, notFoundError{fmt.Sprintf("namespace %s is gone", model.Visible(ns.DisplayName()))}
+		return nil, nil, goneErr(ns)
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("open %s: %s", model.Visible(ns.DisplayName()), describeOpenErr(err))
+		return nil, nil, fmt.Errorf("open %s: %w", model.Visible(ns.DisplayName()), openFailure(err))
 	}
-	c, err := t.sys.dial(k, f)
+	c, err := dialIn(n)
 	if err != nil {
-		f.Close()
-		return nil, nil, fmt.Errorf("open a socket in %s: %s", model.Visible(ns.DisplayName()), describeOpenErr(err))
+		n.close()
+		return nil, nil, fmt.Errorf("open a socket in %s: %w", model.Visible(ns.DisplayName()), openFailure(err))
 	}
-	o := &tracerNs{file: f, conn: c}
+	o := &tracerNs{ns: n, conn: c}
 	t.open[k] = o
 	return ns, o, nil
 }
@@ -199,12 +196,7 @@ func (t *Tracer) State(k model.NsKey) (trace.NsState, error) {
 		st.RPFilter, err = readRPFilters()
 		return err
 	}
-	if k == t.sys.host {
-		err = read()
-	} else {
-		err = InNamespace(int(o.file.Fd()), read)
-	}
-	if err != nil {
+	if err := o.ns.do(read); err != nil {
 		return st, fmt.Errorf("read the forwarding switches of %s: %w", model.Visible(ns.DisplayName()), err)
 	}
 	if hasBridge(ns) {

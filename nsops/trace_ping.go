@@ -33,12 +33,7 @@ func (t *Tracer) Ping(k model.NsKey, dst, src net.IP) (*trace.PingResult, error)
 	cmd.Stdout, cmd.Stderr = &out, &out
 	// The child is forked from a thread inside the namespace, so it starts
 	// there; waiting for it needs no particular thread.
-	if k == t.sys.host {
-		err = cmd.Start()
-	} else {
-		err = InNamespace(int(o.file.Fd()), cmd.Start)
-	}
-	if err != nil {
+	if err := o.ns.do(cmd.Start); err != nil {
 		return nil, fmt.Errorf("start ping in %s: %w", model.Visible(ns.DisplayName()), err)
 	}
 	err = cmd.Wait()

@@ -39,11 +39,11 @@ type subscription struct {
 // addresses) than ns says, if ns was read: they changed while nothing
 // watched it.
 func (w *Watcher) subscribe(ns *model.Namespace, full bool) (sub *subscription, behind bool) {
-	f, err := openNamespace(ns)
+	n, err := w.sys.hold(ns)
 	if err != nil {
 		return nil, false
 	}
-	defer f.Close()
+	defer n.close()
 	groups := uint32(rowGroups)
 	if full {
 		groups = rtnlGroups
@@ -63,12 +63,7 @@ func (w *Watcher) subscribe(ns *model.Namespace, full bool) (sub *subscription, 
 		}
 		return nil
 	}
-	if ns.Key == w.sys.host {
-		err = open()
-	} else {
-		err = InNamespace(int(f.Fd()), open)
-	}
-	if err != nil {
+	if err := n.do(open); err != nil {
 		return nil, false
 	}
 	// Read what the namespace holds now through the same socket, after it
@@ -80,7 +75,7 @@ func (w *Watcher) subscribe(ns *model.Namespace, full bool) (sub *subscription, 
 	_ = unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv)
 	c := &conn{fd: fd, seq: rand.Uint32()}
 	var now model.Namespace
-	err = readLinks(c, &now)
+	err = readLinks(c, &now, false)
 	if err == nil && full {
 		err = readAddrs(c, &now)
 	}
@@ -199,10 +194,10 @@ func (s *subscription) close() {
 // stillThere reports whether the namespace can still be opened other than
 // through this subscription.
 func (s *subscription) stillThere() bool {
-	f, err := openNamespace(s.ns)
+	h, err := openNs(s.ns)
 	if err != nil {
 		return false
 	}
-	f.Close()
+	h.Close()
 	return true
 }

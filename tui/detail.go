@@ -236,8 +236,8 @@ func (d *detailPane) infoLine(ns *model.Namespace) string {
 	if b := model.Badges(ns); len(b) > 0 {
 		parts = append(parts, model.Visible(strings.Join(b, ", ")))
 	}
-	if ns.Err != "" {
-		parts = append(parts, "error: "+model.Visible(ns.Err))
+	if ns.Err != nil {
+		parts = append(parts, "error: "+model.Visible(ns.Err.Error()))
 	}
 	return strings.Join(parts, "  ")
 }

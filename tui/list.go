@@ -173,7 +173,7 @@ func (l *nsList) row(ns *model.Namespace, width int, selected, focused bool) str
 	if len(marks) > 0 {
 		right = cut(strings.Join(marks, ","), max(7, width/3))
 		rightRole = model.RoleWarn
-		if !ns.Stale && ns.Err == "" {
+		if !ns.Stale && ns.Err == nil {
 			rightRole = model.RoleDim
 		}
 	}
@@ -192,7 +192,7 @@ func (l *nsList) row(ns *model.Namespace, width int, selected, focused bool) str
 		return style.Render(fit(marker+name+pad+right, width))
 	}
 	nameRole := model.RoleName
-	if ns.Stale || ns.Err != "" {
+	if ns.Stale || ns.Err != nil {
 		nameRole = model.RoleWarn
 	}
 	return fit(marker+st.Paint(nameRole, name)+pad+st.Paint(rightRole, right), width)
@@ -206,7 +206,7 @@ func (l *nsList) onlyOwnReadable() bool {
 		return false
 	}
 	for i := range l.snap.Namespaces {
-		if ns := &l.snap.Namespaces[i]; !ns.Host && !ns.Stale && ns.Err == "" {
+		if ns := &l.snap.Namespaces[i]; !ns.Host && !ns.Stale && ns.Err == nil {
 			return false
 		}
 	}

@@ -18,7 +18,7 @@ const notRoot = "needs root (or CAP_SYS_ADMIN and CAP_NET_ADMIN)"
 // inside, and a stale name. Namespaces held by other users' processes are
 // not found at all.
 func unreadableSnapshot() *model.Snapshot {
-	denied := "permission denied: " + notRoot
+	denied := &model.NsError{Kind: model.ErrPermission, Msg: "permission denied: " + notRoot}
 	snap := &model.Snapshot{Namespaces: []model.Namespace{
 		{Key: kHost, Host: true, Path: "/proc/self/ns/net", Links: []model.Link{lo(),
 			link(2, "eth0", "", "52:54:00:12:34:56", "192.168.122.10/24")}},

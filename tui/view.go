@@ -189,7 +189,7 @@ func (m *Model) unreadable() int {
 	}
 	n := 0
 	for i := range m.snap.Namespaces {
-		if ns := &m.snap.Namespaces[i]; !ns.Stale && ns.Err != "" {
+		if ns := &m.snap.Namespaces[i]; !ns.Stale && ns.Err != nil {
 			n++
 		}
 	}

@@ -32,7 +32,7 @@ lo) and the container holding an unnamed one.`,
 			}
 			nss := pointers(snap)
 			if asJSON {
-				if _, err := a.stdout.Write(sys.JSON(nss)); err != nil {
+				if _, err := a.stdout.Write(showJSON(sys, nss)); err != nil {
 					return err
 				}
 				return a.warnPrivileges(nss)

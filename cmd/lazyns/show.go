@@ -35,7 +35,7 @@ ip -j's own arrays across every namespace, see lazyns ip.`,
   lazyns show --json --netfilter | jq '.[] | {name, fwd: .sysctls["net.ipv4.ip_forward"]}'`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var want map[model.NsKey]bool
-			opt := nsops.ReadOptions{}
+			opt := nsops.ReadOptions{Stats: true}
 			if len(args) > 0 {
 				want = map[model.NsKey]bool{}
 				opt.Full = func(ns *model.Namespace) bool { return want[ns.Key] }
@@ -72,7 +72,7 @@ ip -j's own arrays across every namespace, see lazyns ip.`,
 				sys.ReadNetfilterAll(cmdContext(cmd), nss, nsops.AllNetfilter)
 			}
 			if asJSON {
-				if _, err := a.stdout.Write(sys.JSON(nss)); err != nil {
+				if _, err := a.stdout.Write(showJSON(sys, nss)); err != nil {
 					return err
 				}
 				return a.warnPrivileges(nss)

@@ -64,8 +64,8 @@ Exit status: 0 delivered (and answered) or leaves, 1 dropped either way.`,
 				}
 				return err
 			}
-			if start.Err != "" {
-				return fmt.Errorf("%s cannot be read: %s", model.Visible(start.DisplayName()), model.Visible(start.Err))
+			if start.Err != nil {
+				return fmt.Errorf("%s cannot be read: %s", model.Visible(start.DisplayName()), model.Visible(start.Err.Error()))
 			}
 			tracer := sys.NewTracer(snap)
 			defer tracer.Close()

@@ -55,3 +55,27 @@ func TestWithoutPrivileges(t *testing.T) {
 		t.Errorf("host not readable without privileges:\n%s", out)
 	}
 }
+
+// lazyns ip says in one line how many namespaces it could not read for
+// want of privileges, rather than one line each: the refusal is told by
+// the error's kind (model.ErrPermission), not by its text.
+func TestIPWithoutPrivilegesSaysOnce(t *testing.T) {
+	nstest.RequireRoot(t)
+	nstest.RequireTool(t, "setpriv")
+	a, b := nstest.Netns(t), nstest.Netns(t)
+	bin := buildBinary(t)
+	cmd := exec.Command("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", bin, "ip", "link", a, b)
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+		t.Errorf("exit: %v, want status 1", err)
+	}
+	want := "lazyns: 2 namespaces could not be read: needs root (or CAP_SYS_ADMIN and CAP_NET_ADMIN)"
+	if got := strings.TrimSpace(stderr.String()); got != want {
+		t.Errorf("stderr:\n%s\nwant:\n%s", got, want)
+	}
+	if got := strings.TrimSpace(stdout.String()); got != "[]" {
+		t.Errorf("stdout %q, want an empty array", got)
+	}
+}

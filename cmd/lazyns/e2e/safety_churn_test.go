@@ -75,7 +75,7 @@ func uiWhole(t *testing.T, ns *model.Namespace) {
 	if ns.Stale {
 		return
 	}
-	if ns.Err != "" {
+	if ns.Err != nil {
 		if len(ns.Links)+len(ns.Routes) != 0 {
 			t.Errorf("%s: half read with error %q", ns.Name, ns.Err)
 		}

@@ -1,8 +1,8 @@
 package host
 
 import (
+	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/lazyns/lazyns/model"
 	"github.com/lazyns/lazyns/nsops"
@@ -22,7 +22,7 @@ func PrivilegeNote(nss []*model.Namespace) string {
 		// Only refusals: a read that failed for another reason (a dump the
 		// kernel kept interrupting) shows its own error, and is not
 		// blamed on privileges.
-		if strings.HasPrefix(ns.Err, "permission denied") {
+		if errors.Is(ns.Err, model.ErrPermission) {
 			denied++
 		}
 	}
