@@ -47,6 +47,9 @@ func changeScenarios(t *testing.T) []scenario {
 		{"confirm_delete_bridge", keys("tab", "j", "j", "j", "d"), "Delete link"},
 		{"confirm_delete_address", keys("2", "tab", "j", "d"), "Delete address"},
 		{"confirm_delete_route", keys("3", "tab", "d"), "Delete route"},
+		{"form_forwarding", keys("j", "F"), "Forwarding in blue"},
+		{"form_rule", keys("j", "R"), "Add a policy rule"},
+		{"confirm_delete_rule", keys("j", "j", "j", "j", "5", "tab", "j", "j", "d"), "Delete rule"},
 		{"done", keys("tab", "j", "u"), "done"},
 		{"history", keys("tab", "j", "u", "@done", "j", "j", "j", "M", "H"), "2 changes"},
 		{"history_write", keys("tab", "j", "u", "@done", "H", "w"), "Write the history"},
@@ -86,6 +89,7 @@ func TestChangeGolden(t *testing.T) {
 // Changer.
 func newChangeTestModel(t *testing.T, w, h int, opt Options) (*teatest.TestModel, *Model, *fakeChanger) {
 	src := newFakeSource(fakeSnapshot())
+	src.sysctls[kBlue] = blueSysctls()
 	opt.Hostname, opt.NoColor, opt.Theme = "vm", true, "dark"
 	fc := &fakeChanger{}
 	m := New(Deps{Source: src, Changer: fc}, opt)
