@@ -57,42 +57,39 @@ func (s nsSource) Processes(ctx context.Context, ns *model.Namespace) ([]model.P
 }
 
 func (s nsSource) Firewall(ctx context.Context, ns *model.Namespace) (*model.Firewall, error) {
-	nf, err := s.sys.ReadNetfilter(ctx, ns, nsops.NetfilterParts{Firewall: true})
-	if err != nil {
-		return nil, err
-	}
-	if nf.Firewall == nil || len(nf.Errs) > 0 {
-		return nil, netfilterErr(nf)
-	}
-	return nf.Firewall, nil
+	return netfilterPart(ctx, s.sys, ns, nsops.NetfilterParts{Firewall: true},
+		func(nf *model.Netfilter) (*model.Firewall, bool) { return nf.Firewall, nf.Firewall != nil })
 }
 
 func (s nsSource) Conntrack(ctx context.Context, ns *model.Namespace) (*model.Conntrack, error) {
-	nf, err := s.sys.ReadNetfilter(ctx, ns, nsops.NetfilterParts{Conntrack: true})
-	if err != nil {
-		return nil, err
-	}
-	if nf.Conntrack == nil || len(nf.Errs) > 0 {
-		return nil, netfilterErr(nf)
-	}
-	return nf.Conntrack, nil
+	return netfilterPart(ctx, s.sys, ns, nsops.NetfilterParts{Conntrack: true},
+		func(nf *model.Netfilter) (*model.Conntrack, bool) { return nf.Conntrack, nf.Conntrack != nil })
 }
 
 func (s nsSource) Sysctls(ctx context.Context, ns *model.Namespace) (model.Sysctls, error) {
-	nf, err := s.sys.ReadNetfilter(ctx, ns, nsops.NetfilterParts{Sysctls: true})
-	if err != nil {
-		return nil, err
-	}
-	if nf.Sysctls == nil || len(nf.Errs) > 0 {
-		return nil, netfilterErr(nf)
-	}
-	return nf.Sysctls, nil
+	return netfilterPart(ctx, s.sys, ns, nsops.NetfilterParts{Sysctls: true},
+		func(nf *model.Netfilter) (model.Sysctls, bool) { return nf.Sysctls, nf.Sysctls != nil })
 }
 
-// netfilterErr is what ReadNetfilter said it could not read, each part
-// naming the namespace.
-func netfilterErr(nf *model.Netfilter) error {
-	return errors.New(strings.Join(nf.Errs, "; "))
+// netfilterPart reads the one part of ns's netfilter that parts asks for;
+// what ReadNetfilter could not read of it (each error naming the part and
+// the namespace) is the error.
+func netfilterPart[T any](ctx context.Context, sys *nsops.System, ns *model.Namespace, parts nsops.NetfilterParts,
+	part func(*model.Netfilter) (T, bool)) (T, error) {
+	var none T
+	nf, err := sys.ReadNetfilter(ctx, ns, parts)
+	if err != nil {
+		return none, err
+	}
+	v, ok := part(nf)
+	if !ok || len(nf.Errs) > 0 {
+		msg := strings.Join(nf.Errs, "; ")
+		if msg == "" {
+			msg = "nothing read of " + model.Visible(ns.DisplayName())
+		}
+		return none, errors.New(msg)
+	}
+	return v, nil
 }
 
 func (s nsSource) Watch(ctx context.Context) (tui.Watcher, error) {
