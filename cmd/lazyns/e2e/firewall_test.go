@@ -118,4 +118,3 @@ func (s *formsTmux) waitCounter(rule, packets string) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
-
