@@ -132,8 +132,12 @@ func (m *Model) changeDone(msg changeDoneMsg) tea.Cmd {
 	if m.pane != nil {
 		m.pane.refresh(m.snap)
 	}
+	// A live tab on screen shows what the change did at once, rather
+	// than at its next reading: no netlink event says a sysctl or a
+	// firewall rule changed.
+	live := m.main.detail.readLiveNow()
 	if msg.freshAll == nil && (msg.read.all || msg.err != nil) {
-		return m.requestSnapshot()
+		return tea.Batch(m.requestSnapshot(), live)
 	}
-	return nil
+	return live
 }

@@ -65,6 +65,29 @@ func TestForwardingKey(t *testing.T) {
 	}
 }
 
+// On the Settings tab, the settings are read again as soon as the change
+// is done: no event would say they changed.
+func TestForwardingRereadsSettings(t *testing.T) {
+	m, _, src := changeModelSource(t, Options{})
+	src.sysctls[kBlue] = blueSysctls()
+	send(m, "j")
+	m.Update(send(m, "0")())
+	before := src.count("Sysctls")
+	pressF(t, m)
+	cmd := send(m, "enter")
+	done := cmd().(changeDoneMsg)
+	_, cmd = m.Update(done)
+	if cmd == nil {
+		t.Fatal("nothing read after the change")
+	}
+	if ans, ok := cmd().(lazyMsg); !ok || ans.tab != tabSettings {
+		t.Fatalf("read %T after the change", ans)
+	}
+	if got := src.count("Sysctls"); got != before+2 { // F's own reading, and the tab's
+		t.Fatalf("%d readings of the settings, want %d", got, before+2)
+	}
+}
+
 func TestForwardingKeyRefuses(t *testing.T) {
 	// Choosing what is set already changes nothing, and says so.
 	m, fc, src := changeModelSource(t, Options{})

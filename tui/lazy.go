@@ -120,6 +120,14 @@ func (d *detailPane) startLive() tea.Cmd {
 	return d.readLive()
 }
 
+// readLiveNow reads the live tab on screen again now, if one is.
+func (d *detailPane) readLiveNow() tea.Cmd {
+	if !tabs[d.tab].live {
+		return nil
+	}
+	return d.startLive()
+}
+
 func (d *detailPane) readLive() tea.Cmd {
 	d.live.inFlight = true
 	return d.read(d.live.id)
