@@ -95,7 +95,7 @@ func firewallTable(fw *model.Firewall, moved map[model.FwRuleRef]bool) *table {
 		t.caption += "  ·  " + plural(len(fw.Notes), "note") + " at the end"
 	}
 	if len(moved) > 0 {
-		t.caption += "  ·  " + movedMark + " counted packets since the last reading"
+		t.caption += "  ·  " + movedMark + " moved since the last reading"
 	}
 	return t
 }
