@@ -121,29 +121,30 @@ func countAddrs(links []Link) int {
 	return n
 }
 
-// ForwardingSpec turns forwarding on or off in a namespace: IPv4's
-// (net.ipv4.ip_forward), and IPv6's (net.ipv6.conf.all.forwarding, which
-// every interface follows) when V6 is set.
+// ForwardingSpec turns forwarding on or off in a namespace: IPv4
+// (net.ipv4.ip_forward), or with IPv6 set IPv6 (net.ipv6.conf.all.forwarding,
+// which also sets every device's). Each namespace has its own.
 type ForwardingSpec struct {
-	Ns string
-	On bool
-	V6 *bool `json:",omitempty"`
+	Ns   string
+	On   bool
+	IPv6 bool `json:",omitempty"`
 }
 
-// Cmds are the sysctls that do it, run inside the namespace.
+// Sysctl is the setting the spec writes.
+func (s ForwardingSpec) Sysctl() string {
+	if s.IPv6 {
+		return "net.ipv6.conf.all.forwarding"
+	}
+	return "net.ipv4.ip_forward"
+}
+
+// Cmds is the sysctl that does it, run inside the namespace.
 func (s ForwardingSpec) Cmds() []Cmd {
-	cmds := []Cmd{inNs(s.Ns, "sysctl", "-w", SysctlIPForward+"="+bit(s.On))}
-	if s.V6 != nil {
-		cmds = append(cmds, inNs(s.Ns, "sysctl", "-w", SysctlIPv6Forwarding+"="+bit(*s.V6)))
+	v := "0"
+	if s.On {
+		v = "1"
 	}
-	return cmds
-}
-
-func bit(on bool) string {
-	if on {
-		return "1"
-	}
-	return "0"
+	return []Cmd{inNs(s.Ns, "sysctl", "-w", s.Sysctl()+"="+v)}
 }
 
 // Validate checks the namespace.

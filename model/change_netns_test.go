@@ -11,10 +11,6 @@ func TestNetnsCmds(t *testing.T) {
 		{NetnsSpec{"x$(id)`id`"}.DeleteCmds(), "ip netns del 'x$(id)`id`'"},
 		{ForwardingSpec{Ns: "r", On: true}.Cmds(), "ip netns exec r sysctl -w net.ipv4.ip_forward=1"},
 		{ForwardingSpec{}.Cmds(), "sysctl -w net.ipv4.ip_forward=0"},
-		{ForwardingSpec{Ns: "r", On: true, V6: new(true)}.Cmds(),
-			"ip netns exec r sysctl -w net.ipv4.ip_forward=1; ip netns exec r sysctl -w net.ipv6.conf.all.forwarding=1"},
-		{ForwardingSpec{Ns: "r", V6: new(false)}.Cmds(),
-			"ip netns exec r sysctl -w net.ipv4.ip_forward=0; ip netns exec r sysctl -w net.ipv6.conf.all.forwarding=0"},
 	})
 }
 

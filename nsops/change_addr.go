@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"strings"
 
 	"github.com/lazyns/lazyns/model"
 	"github.com/vishvananda/netlink"
@@ -163,51 +164,65 @@ func toRoute(h *netlink.Handle, spec model.RouteSpec) (*netlink.Route, error) {
 	return r, nil
 }
 
-// SetForwarding turns forwarding on or off in a namespace, writing its
-// sysctls from a thread inside it (each namespace has its own): IPv4's,
-// then IPv6's when the spec sets it. If IPv6's cannot be written, IPv4's
-// is put back as it was.
-func (s *System) SetForwarding(spec model.ForwardingSpec) ([]model.Cmd, error) {
-	if err := s.begin(spec); err != nil {
-		return nil, err
+// SetForwarding turns forwarding on or off as each spec says (IPv4 or
+// IPv6, in its namespace), writing each sysctl from a thread inside the
+// namespace (each has its own). Several specs (the F form turning both
+// families) are all or nothing: if one cannot be set, those set before it
+// are put back as they were.
+func (s *System) SetForwarding(specs ...model.ForwardingSpec) ([]model.Cmd, error) {
+	if len(specs) == 0 {
+		return nil, errors.New("set forwarding: no setting given")
 	}
-	n, err := s.holdNamed(spec.Ns)
+	for _, spec := range specs {
+		if err := s.begin(spec); err != nil {
+			return nil, err
+		}
+	}
+	var undo undoStack
+	ok := false
+	defer func() {
+		if !ok {
+			undo.run()
+		}
+	}()
+	var cmds []model.Cmd
+	for i, spec := range specs {
+		if i > 0 {
+			if err := beforeStep("forwarding " + spec.Sysctl()); err != nil {
+				return nil, err
+			}
+		}
+		was, err := s.writeSysctl(spec.Ns, spec.Sysctl(), sysctlBit(spec.On))
+		if err != nil {
+			return nil, fmt.Errorf("set forwarding in %s: %w", model.NsLabel(spec.Ns), err)
+		}
+		undo.push(func() { _, _ = s.writeSysctl(spec.Ns, spec.Sysctl(), was) })
+		cmds = append(cmds, spec.Cmds()...)
+	}
+	ok = true
+	return cmds, nil
+}
+
+// writeSysctl writes value to the sysctl key (net.ipv4.ip_forward) of
+// namespace ns from a thread inside it, and returns what it held before.
+func (s *System) writeSysctl(ns, key string, value []byte) (was []byte, err error) {
+	n, err := s.holdNamed(ns)
 	if err != nil {
 		return nil, err
 	}
 	defer n.close()
 	// /proc/sys/net shows the namespace of the thread that opens it.
-	const v4, v6 = "/proc/sys/net/ipv4/ip_forward", "/proc/sys/net/ipv6/conf/all/forwarding"
+	path := "/proc/sys/" + strings.ReplaceAll(key, ".", "/")
 	err = n.do(func() error {
-		was, err := os.ReadFile(v4)
-		if err != nil {
-			return fmt.Errorf("IPv4 forwarding: %w", err)
-		}
-		if err := os.WriteFile(v4, sysctlBit(spec.On), 0o644); err != nil {
-			return fmt.Errorf("IPv4 forwarding: %w", err)
-		}
-		if spec.V6 == nil {
-			return nil
-		}
-		err = beforeStep("ipv6 forwarding")
-		if err == nil {
-			err = os.WriteFile(v6, sysctlBit(*spec.V6), 0o644)
-			if errors.Is(err, fs.ErrNotExist) {
-				err = errors.New("IPv6 is disabled here (no net.ipv6 settings)")
+		if was, err = os.ReadFile(path); err != nil {
+			if errors.Is(err, fs.ErrNotExist) && strings.HasPrefix(key, "net.ipv6.") {
+				return errors.New("IPv6 is disabled there (no net.ipv6 settings)")
 			}
+			return err
 		}
-		if err != nil {
-			if uerr := os.WriteFile(v4, was, 0o644); uerr != nil {
-				return fmt.Errorf("IPv6 forwarding: %w; putting IPv4 forwarding back failed too: %v", err, uerr)
-			}
-			return fmt.Errorf("IPv6 forwarding: %w (IPv4 forwarding is as it was)", err)
-		}
-		return nil
+		return os.WriteFile(path, value, 0o644)
 	})
-	if err != nil {
-		return nil, fmt.Errorf("set forwarding in %s: %w", model.NsLabel(spec.Ns), err)
-	}
-	return spec.Cmds(), nil
+	return was, err
 }
 
 func sysctlBit(on bool) []byte {

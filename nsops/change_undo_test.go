@@ -223,15 +223,16 @@ func TestSetForwardingBothAllOrNothing(t *testing.T) {
 	nstest.IP(t, "netns", "exec", r, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=0")
 	hostV6 := strings.TrimSpace(nstest.Sh(t, "sysctl -n net.ipv6.conf.all.forwarding"))
 
-	failAt(t, "ipv6 forwarding", nil)
-	_, err := s.SetForwarding(model.ForwardingSpec{Ns: r, On: true, V6: new(true)})
-	wantErr(t, err, "injected failure at ipv6 forwarding (IPv4 forwarding is as it was)")
+	both := []model.ForwardingSpec{{Ns: r, On: true}, {Ns: r, On: true, IPv6: true}}
+	failAt(t, "forwarding net.ipv6.conf.all.forwarding", nil)
+	_, err := s.SetForwarding(both...)
+	wantErr(t, err, "injected failure at forwarding net.ipv6.conf.all.forwarding")
 	if got := read("net.ipv4.ip_forward"); got != "0" {
 		t.Fatalf("a failed change left IPv4 forwarding at %s", got)
 	}
 	stepHook = nil
 
-	cmds, err := s.SetForwarding(model.ForwardingSpec{Ns: r, On: true, V6: new(true)})
+	cmds, err := s.SetForwarding(both...)
 	if err != nil {
 		t.Fatal(err)
 	}

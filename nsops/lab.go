@@ -216,6 +216,8 @@ func (b *labBuild) apply(op model.LabOp) error {
 		_, err = s.AddRule(*op.Rule)
 	case op.Fwd != nil:
 		_, err = s.SetForwarding(*op.Fwd)
+	case op.Masq != nil:
+		_, err = s.AddMasquerade(*op.Masq)
 	}
 	return err
 }

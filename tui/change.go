@@ -27,7 +27,7 @@ type Changer interface {
 	DeleteRoute(model.RouteSpec) ([]model.Cmd, error)
 	MoveLink(model.MoveSpec) ([]model.Cmd, error)
 	DeleteLink(model.LinkRef) ([]model.Cmd, error)
-	SetForwarding(model.ForwardingSpec) ([]model.Cmd, error)
+	SetForwarding(...model.ForwardingSpec) ([]model.Cmd, error)
 	AddRule(model.RuleSpec) ([]model.Cmd, error)
 	DeleteRule(model.RuleSpec) ([]model.Cmd, error)
 }

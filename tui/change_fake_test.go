@@ -70,22 +70,16 @@ func (f *fakeChanger) MoveLink(s model.MoveSpec) ([]model.Cmd, error) {
 func (f *fakeChanger) DeleteLink(r model.LinkRef) ([]model.Cmd, error) {
 	return f.note("DeleteLink", r, r.DeleteCmds())
 }
-func (f *fakeChanger) SetForwarding(s model.ForwardingSpec) ([]model.Cmd, error) {
-	return f.note("SetForwarding", forwardingText(s), s.Cmds())
+func (f *fakeChanger) SetForwarding(specs ...model.ForwardingSpec) ([]model.Cmd, error) {
+	var cmds []model.Cmd
+	for _, s := range specs {
+		cmds = append(cmds, s.Cmds()...)
+	}
+	return f.note("SetForwarding", specs, cmds)
 }
 func (f *fakeChanger) AddRule(s model.RuleSpec) ([]model.Cmd, error) {
 	return f.note("AddRule", s, s.AddCmds())
 }
 func (f *fakeChanger) DeleteRule(s model.RuleSpec) ([]model.Cmd, error) {
 	return f.note("DeleteRule", s, s.DeleteCmds())
-}
-
-// forwardingText writes a ForwardingSpec with its IPv6 value rather
-// than its pointer: {Ns:blue On:true V6:off}.
-func forwardingText(s model.ForwardingSpec) string {
-	v6 := "as is"
-	if s.V6 != nil {
-		v6 = map[bool]string{true: "on", false: "off"}[*s.V6]
-	}
-	return fmt.Sprintf("{Ns:%s On:%t V6:%s}", s.Ns, s.On, v6)
 }

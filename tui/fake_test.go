@@ -278,9 +278,9 @@ func fakeSnapshot() *model.Snapshot {
 		},
 		Routes: []model.Route{route("default", "192.168.122.1", "eth0", 2, model.TableMain),
 			route("192.168.122.0/24", "", "eth0", 2, model.TableMain)},
-		Rules: []model.Rule{{Family: model.AF_INET, Priority: 0, Action: model.FR_ACT_TO_TBL, Table: 255, SuppressPrefixlen: -1},
-			{Family: model.AF_INET, Priority: 32766, Action: model.FR_ACT_TO_TBL, Table: 254, SuppressPrefixlen: -1},
-			{Family: model.AF_INET, Priority: 32767, Action: model.FR_ACT_TO_TBL, Table: 253, SuppressPrefixlen: -1}},
+		Rules: []model.Rule{{Family: model.AF_INET, Priority: 0, Action: model.FR_ACT_TO_TBL, Table: 255, SuppressPrefixlen: -1, SuppressIfgroup: -1},
+			{Family: model.AF_INET, Priority: 32766, Action: model.FR_ACT_TO_TBL, Table: 254, SuppressPrefixlen: -1, SuppressIfgroup: -1},
+			{Family: model.AF_INET, Priority: 32767, Action: model.FR_ACT_TO_TBL, Table: 253, SuppressPrefixlen: -1, SuppressIfgroup: -1}},
 		NsIDs: map[int]model.NsKey{0: kRouter, 1: kDHCP, 2: kDnsmasq, 3: kDocker},
 	}
 	for _, i := range []int{5, 7} {
@@ -296,9 +296,9 @@ func fakeSnapshot() *model.Snapshot {
 		Routes: []model.Route{route("default", "172.24.4.1", "qg-e5b9712e-b0", 15, model.TableMain),
 			route("10.0.0.0/24", "", "qr-76de6d23-a8", 14, model.TableMain),
 			route("default", "10.0.0.254", "qr-76de6d23-a8", 14, 16)},
-		Rules: []model.Rule{{Family: model.AF_INET, Priority: 0, Action: model.FR_ACT_TO_TBL, Table: 255, SuppressPrefixlen: -1},
-			{Family: model.AF_INET, Priority: 32766, Action: model.FR_ACT_TO_TBL, Table: 254, SuppressPrefixlen: -1},
-			{Family: model.AF_INET, Priority: 57481, Src: net.ParseIP("10.0.0.0").To4(), SrcLen: 24, Action: model.FR_ACT_TO_TBL, Table: 16, SuppressPrefixlen: -1}},
+		Rules: []model.Rule{{Family: model.AF_INET, Priority: 0, Action: model.FR_ACT_TO_TBL, Table: 255, SuppressPrefixlen: -1, SuppressIfgroup: -1},
+			{Family: model.AF_INET, Priority: 32766, Action: model.FR_ACT_TO_TBL, Table: 254, SuppressPrefixlen: -1, SuppressIfgroup: -1},
+			{Family: model.AF_INET, Priority: 57481, Src: net.ParseIP("10.0.0.0").To4(), SrcLen: 24, Action: model.FR_ACT_TO_TBL, Table: 16, SuppressPrefixlen: -1, SuppressIfgroup: -1}},
 		Neighbours: []model.Neighbour{{Family: model.AF_INET, Dst: net.ParseIP("10.0.0.2"), Dev: "qr-76de6d23-a8", DevIndex: 14,
 			LLAddr: mac("fa:16:3e:aa:bb:cc"), State: 0x02}},
 	}

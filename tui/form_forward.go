@@ -74,17 +74,25 @@ func (s *mainScreen) forwardingRead(msg forwardingReadMsg) tea.Cmd {
 	d.Text = now + ". ←/→ choose; sysctl runs inside the namespace."
 	here := msg.here
 	d.Submit = func(v map[string]string) (tea.Cmd, error) {
-		spec := model.ForwardingSpec{Ns: here, On: v["ipv4"] == "on"}
+		// A sysctl for each family that changes: both, all or nothing.
+		var specs []model.ForwardingSpec
+		if want := v["ipv4"] == "on"; want != on4 {
+			specs = append(specs, model.ForwardingSpec{Ns: here, On: want})
+		}
 		if want := v["ipv6"] == "on"; has6 && want != on6 {
-			spec.V6 = &want
+			specs = append(specs, model.ForwardingSpec{Ns: here, On: want, IPv6: true})
 		}
-		if spec.On == on4 && spec.V6 == nil {
-			return nil, &model.FieldError{Field: "IPv4 forwarding", Msg: "nothing would change: IPv4 is " + onOffWord(on4) + " already"}
+		if len(specs) == 0 {
+			return nil, &model.FieldError{Field: "IPv4 forwarding", Msg: "nothing would change: each family is set so already"}
 		}
-		if err := spec.Validate(); err != nil {
-			return nil, err
+		var cmds []model.Cmd
+		for _, spec := range specs {
+			if err := spec.Validate(); err != nil {
+				return nil, err
+			}
+			cmds = append(cmds, spec.Cmds()...)
 		}
-		return runChange(s, spec.Cmds(), within(here), func(c Changer) ([]model.Cmd, error) { return c.SetForwarding(spec) }), nil
+		return runChange(s, cmds, within(here), func(c Changer) ([]model.Cmd, error) { return c.SetForwarding(specs...) }), nil
 	}
 	return s.c.openDialog(d)
 }
@@ -154,9 +162,9 @@ func deleteRuleConfirm(s *mainScreen) tea.Cmd {
 		s.c.setStatus("delete rule: no rule selected", true)
 		return nil
 	}
-	spec, why := ruleSpec(t.here, r, s.c.names)
-	if why != "" {
-		s.c.setStatus("delete rule: "+why, true)
+	spec, err := model.RuleSpecOf(t.here, r)
+	if err != nil {
+		s.c.setStatus("delete rule: "+model.Visible(err.Error()), true)
 		return nil
 	}
 	q := "Delete the rule " + model.RuleText(r, s.c.names) + " in " + model.Visible(t.ns.DisplayName()) + "?" +
@@ -164,25 +172,4 @@ func deleteRuleConfirm(s *mainScreen) tea.Cmd {
 	return s.c.openDialog(NewConfirm("Delete rule", q, func() tea.Cmd {
 		return runChange(s, spec.DeleteCmds(), within(t.here), func(c Changer) ([]model.Cmd, error) { return c.DeleteRule(spec) })
 	}))
-}
-
-// ruleSpec names rule r of namespace ns the way ip rule del takes it, or
-// says why it cannot: only a rule that reads "PREF: from PREFIX lookup
-// TABLE" can be named exactly. A delete naming fewer selectors than the
-// rule has would remove whichever rule the kernel finds first, and the
-// rules from all (local, main, default) are the namespace's own.
-func ruleSpec(ns string, r *model.Rule, names *model.Names) (model.RuleSpec, string) {
-	if r.Src == nil || r.Action != model.FR_ACT_TO_TBL {
-		return model.RuleSpec{}, "only a rule from a prefix to a table can be deleted here (ip rule del does the others)"
-	}
-	spec := model.RuleSpec{Ns: ns, From: r.Src.String() + "/" + strconv.Itoa(r.SrcLen), Table: r.Table, Pref: r.Priority}
-	plain := model.Rule{Family: r.Family, Priority: r.Priority, Src: r.Src, SrcLen: r.SrcLen,
-		Action: model.FR_ACT_TO_TBL, Table: r.Table, SuppressPrefixlen: -1, SuppressIfgroup: -1}
-	if model.RuleText(r, names) != model.RuleText(&plain, names) {
-		return model.RuleSpec{}, "this rule selects more than its source (ip rule del, with all of it, does it)"
-	}
-	if err := spec.Validate(); err != nil {
-		return model.RuleSpec{}, "this rule cannot be named by ip rule del here (" + model.Visible(err.Error()) + ")"
-	}
-	return spec, ""
 }
