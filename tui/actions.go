@@ -34,6 +34,7 @@ const (
 	ActDelete      = "delete"
 	ActForwarding  = "forwarding"
 	ActAddRule     = "add-rule"
+	ActMasquerade  = "masquerade"
 	ActHistory     = "history"
 	ActTrace       = "trace"
 	ActLab         = "lab"

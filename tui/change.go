@@ -30,6 +30,8 @@ type Changer interface {
 	SetForwarding(...model.ForwardingSpec) ([]model.Cmd, error)
 	AddRule(model.RuleSpec) ([]model.Cmd, error)
 	DeleteRule(model.RuleSpec) ([]model.Cmd, error)
+	AddMasquerade(model.MasqueradeSpec) ([]model.Cmd, error)
+	DeleteMasquerade(model.MasqueradeSpec) ([]model.Cmd, error)
 }
 
 // changeDoneMsg is the end of a change run by runChange.

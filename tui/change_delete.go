@@ -7,7 +7,7 @@ import (
 
 // deleteConfirm asks before deleting what the cursor is on (d): a link on
 // the Links tab, an address on Addresses, a route on Routes, a policy
-// rule on Rules.
+// rule on Rules, a masquerade lazyns made on Firewall.
 func deleteConfirm(s *mainScreen) tea.Cmd {
 	switch s.detail.tab {
 	case tabLinks:
@@ -18,8 +18,10 @@ func deleteConfirm(s *mainScreen) tea.Cmd {
 		return deleteRouteConfirm(s)
 	case tabRules:
 		return deleteRuleConfirm(s)
+	case tabFirewall:
+		return deleteMasqueradeConfirm(s)
 	}
-	s.c.setStatus("delete: open the Links, Addresses, Routes or Rules tab and select what to delete", true)
+	s.c.setStatus("delete: open the Links, Addresses, Routes, Rules or Firewall tab and select what to delete", true)
 	return nil
 }
 

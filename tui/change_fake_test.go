@@ -83,3 +83,9 @@ func (f *fakeChanger) AddRule(s model.RuleSpec) ([]model.Cmd, error) {
 func (f *fakeChanger) DeleteRule(s model.RuleSpec) ([]model.Cmd, error) {
 	return f.note("DeleteRule", s, s.DeleteCmds())
 }
+func (f *fakeChanger) AddMasquerade(s model.MasqueradeSpec) ([]model.Cmd, error) {
+	return f.note("AddMasquerade", s, s.AddCmds())
+}
+func (f *fakeChanger) DeleteMasquerade(s model.MasqueradeSpec) ([]model.Cmd, error) {
+	return f.note("DeleteMasquerade", s, s.DeleteCmds(0, false))
+}

@@ -216,3 +216,109 @@ func TestForwardingAndRuleRefusedReadOnly(t *testing.T) {
 	}
 	wantCalls(t, fc)
 }
+
+// toRow presses j on the detail pane until the row under the cursor
+// holds text.
+func toRow(t *testing.T, m *Model, text string) {
+	t.Helper()
+	for range len(m.main.detail.t.rows) {
+		if r := m.main.detail.cursorRow(); r != nil && strings.Contains(rowWords(*r), text) {
+			return
+		}
+		send(m, "j")
+	}
+	t.Fatalf("no row holds %q:\n%s", text, screen(m))
+}
+
+func rowWords(r row) string {
+	var b strings.Builder
+	for _, c := range r.cells {
+		b.WriteString(c.text + " ")
+	}
+	return b.String()
+}
+
+// S masquerades a subnet out of a link: the link under the cursor, else
+// the one the default route leaves by; the subnet another link's. d on
+// the Firewall tab deletes a masquerade lazyns made, and only that.
+func TestMasqueradeKeys(t *testing.T) {
+	cases := []struct {
+		name string
+		keys []string
+		want string
+		echo string
+	}{
+		{"out of the default route's link", []string{"j", "j", "j", "j", "S"},
+			"AddMasquerade {Ns:" + routerName + " Src:10.0.0.0/24 Out:qg-e5b9712e-b0 Host:false}",
+			"$ ip netns exec " + routerName + " nft add table ip lazyns  (+2 more, H lists them)  ✓ done"},
+		{"out of the link under the cursor", []string{"j", "j", "j", "j", "tab", "j", "S"},
+			"AddMasquerade {Ns:" + routerName + " Src:172.24.4.0/24 Out:qr-76de6d23-a8 Host:false}",
+			"$ ip netns exec " + routerName + " nft add table ip lazyns  (+2 more, H lists them)  ✓ done"},
+		{"in the host", []string{"tab", "j", "j", "S"},
+			"AddMasquerade {Ns: Src:192.168.122.0/24 Out:br-ex Host:true}",
+			"$ nft add table ip lazyns  (+2 more, H lists them)  ✓ done"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m, fc := changeModel(t, Options{})
+			send(m, c.keys...)
+			if m.dialog == nil {
+				t.Fatalf("no form; status %q", m.c.status)
+			}
+			if host := strings.Contains(m.dialog.Text, "This is the host"); host != strings.Contains(c.want, "Host:true") {
+				t.Fatalf("the form says the host %v:\n%s", host, m.dialog.Text)
+			}
+			finish(t, m, send(m, "enter"))
+			wantCalls(t, fc, c.want)
+			if m.c.status != c.echo || m.History().Len() != 1 {
+				t.Fatalf("status %q, history %d", m.c.status, m.History().Len())
+			}
+		})
+	}
+
+	// A subnet with host bits, and a namespace with nothing but lo.
+	m, fc := changeModel(t, Options{})
+	send(m, "j", "j", "j", "j", "S", "ctrl+u")
+	typeIn(m, "10.0.0.1/24")
+	if cmd := send(m, "enter"); cmd != nil || !strings.Contains(dialogErr(m), "source: 10.0.0.1/24 has host bits set") {
+		t.Fatalf("dialog error %q", dialogErr(m))
+	}
+	send(m, "esc", "g", "j", "S")
+	if m.dialog != nil || !strings.Contains(m.c.status, "blue has no link to masquerade out of") {
+		t.Fatalf("S on blue: status %q", m.c.status)
+	}
+	wantCalls(t, fc)
+}
+
+func TestDeleteMasqueradeKey(t *testing.T) {
+	m, fc, src := changeModelSource(t, Options{})
+	fakeNetfilter(src)
+	send(m, "j", "j", "j", "j")
+	m.Update(send(m, "8")())
+	send(m, "tab")
+
+	// iptables's rules are iptables's to delete; a table's line is no rule.
+	send(m, "d")
+	if m.dialog != nil || !strings.Contains(m.c.status, "select a masquerade lazyns made") {
+		t.Fatalf("d on a table: status %q", m.c.status)
+	}
+	toRow(t, m, "-j SNAT")
+	send(m, "d")
+	if m.dialog != nil || !strings.Contains(m.c.status, "lazyns deletes only the masquerades it made (table ip lazyns); this rule is iptables-nft's") {
+		t.Fatalf("d on iptables's SNAT: status %q", m.c.status)
+	}
+	wantCalls(t, fc)
+
+	// Its own, on the rule's line or on the line saying what it maps.
+	toRow(t, m, "↳ masquerade")
+	send(m, "d")
+	if m.dialog == nil || !strings.Contains(m.dialog.Text, "$ ip netns exec "+routerName+" nft delete rule ip lazyns postrouting handle 9\n"+
+		"$ ip netns exec "+routerName+" nft delete table ip lazyns  (its last rule: the table goes too)") {
+		t.Fatalf("no confirmation with the commands; status %q", m.c.status)
+	}
+	finish(t, m, send(m, "y"))
+	wantCalls(t, fc, "DeleteMasquerade {Ns:"+routerName+" Src:10.0.0.0/24 Out:qg-e5b9712e-b0 Host:false}")
+	if !strings.Contains(m.c.status, "✓ done") {
+		t.Fatalf("status %q", m.c.status)
+	}
+}

@@ -8,9 +8,10 @@ import (
 )
 
 // The qrouter's firewall, connections and settings, as a Neutron router
-// holds them: iptables-nft's nat table with a floating IP's DNAT and the
-// subnet's masquerade, an nftables filter table with a hostile comment
-// and chain name, and a note that iptables-legacy-save is missing.
+// holds them: iptables-nft's nat table with a floating IP's DNAT and
+// SNAT, an nftables filter table with a hostile comment and chain name,
+// lazyns's own table with the subnet's masquerade (S), and a note that
+// iptables-legacy-save is missing.
 
 const (
 	hostileComment = "\x1b[31mgotcha $(reboot)"
@@ -21,11 +22,20 @@ const (
 // for the rules traffic hits: readings with a larger n have moved.
 func fakeFirewall(n uint64) *model.Firewall {
 	pfx := netip.MustParsePrefix
-	masq := model.FwRule{Handle: 7, Text: "-A POSTROUTING -s 10.0.0.0/24 -o qg-e5b9712e-b0 -j MASQUERADE",
+	snat := model.FwRule{Handle: 7, Text: "-A POSTROUTING -s 10.0.0.5/32 -o qg-e5b9712e-b0 -j SNAT --to-source 172.24.4.10",
+		Counters: &model.FwCounters{Packets: n, Bytes: 84 * n},
+		Matches: []model.FwMatch{{Kind: model.FwSaddr, Prefixes: []netip.Prefix{pfx("10.0.0.5/32")}},
+			{Kind: model.FwOifname, Names: []string{"qg-e5b9712e-b0"}}},
+		Verdict: model.FwVerdict{Kind: model.FwAccept}, NAT: &model.FwNAT{Kind: model.NATSnat, Addr: netip.MustParseAddr("172.24.4.10")}}
+	// The masquerade lazyns made (S), in its own table.
+	masq := model.FwRule{Handle: 9, Text: `ip saddr 10.0.0.0/24 oifname "qg-e5b9712e-b0" counter packets ` + itoa(n) + " bytes " + itoa(84*n) + " masquerade",
 		Counters: &model.FwCounters{Packets: n, Bytes: 84 * n},
 		Matches: []model.FwMatch{{Kind: model.FwSaddr, Prefixes: []netip.Prefix{pfx("10.0.0.0/24")}},
 			{Kind: model.FwOifname, Names: []string{"qg-e5b9712e-b0"}}},
 		Verdict: model.FwVerdict{Kind: model.FwAccept}, NAT: &model.FwNAT{Kind: model.NATMasquerade}}
+	lazyns := model.FwTable{Family: "ip", Name: model.MasqTable, Source: model.FwNftables,
+		Chains: []model.FwChain{{Name: model.MasqChain, Hook: "postrouting", Priority: 100, Type: "nat", Policy: "accept",
+			Rules: []model.FwRule{masq}}}}
 	fip := model.FwRule{Handle: 5, Text: "-A PREROUTING -d 172.24.4.10/32 -j DNAT --to-destination 10.0.0.5",
 		Counters: &model.FwCounters{Packets: 2, Bytes: 168},
 		Matches:  []model.FwMatch{{Kind: model.FwDaddr, Prefixes: []netip.Prefix{pfx("172.24.4.10/32")}}},
@@ -36,7 +46,7 @@ func fakeFirewall(n uint64) *model.Firewall {
 			{Name: "PREROUTING", Hook: "prerouting", Priority: -100, Type: "nat", Policy: "accept",
 				PolicyCounters: &model.FwCounters{Packets: 40, Bytes: 3360}, Rules: []model.FwRule{fip}},
 			{Name: "POSTROUTING", Hook: "postrouting", Priority: 100, Type: "nat", Policy: "accept",
-				PolicyCounters: &model.FwCounters{Packets: 1, Bytes: 84}, Rules: []model.FwRule{masq}},
+				PolicyCounters: &model.FwCounters{Packets: 1, Bytes: 84}, Rules: []model.FwRule{snat}},
 		}}
 	established := model.FwRule{Handle: 3, Text: "ct state established,related counter packets " + itoa(10*n) + " bytes " + itoa(840*n) + " accept",
 		Counters: &model.FwCounters{Packets: 10 * n, Bytes: 840 * n},
@@ -50,7 +60,7 @@ func fakeFirewall(n uint64) *model.Firewall {
 			{Name: "forward", Hook: "forward", Type: "filter", Policy: "drop", Rules: []model.FwRule{established, hostile}},
 			{Name: hostileChain, Rules: []model.FwRule{{Handle: 6, Text: "drop", Verdict: model.FwVerdict{Kind: model.FwDrop}}}},
 		}}
-	return &model.Firewall{Tables: []model.FwTable{nat, filter},
+	return &model.Firewall{Tables: []model.FwTable{nat, filter, lazyns},
 		Notes: []string{"iptables-legacy tables are in use (ip filter), but iptables-legacy-save is not installed: their rules are not shown"}}
 }
 

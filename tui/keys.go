@@ -76,6 +76,8 @@ func mainKeys() []mainKey {
 			needs: needChanger | needSnapshot | needNamed, run: forwardingForm},
 		mainKey{act: ActAddRule, keys: []string{"R"}, help: "add policy rule", group: groupChange, changes: true,
 			needs: needChanger | needSnapshot | needNamed, run: addRuleForm},
+		mainKey{act: ActMasquerade, keys: []string{"S"}, help: "masquerade a subnet", group: groupChange, changes: true,
+			needs: needChanger | needSnapshot | needNamed, run: masqueradeForm},
 		mainKey{act: ActHistory, keys: []string{"H"}, help: "history", group: groupChange, foot: 11, run: openHistory},
 		mainKey{act: ActTrace, keys: []string{"T"}, help: "trace", group: groupChange, foot: 10, footDetail: 13,
 			needs: needInside | needTracer, run: tracePrompt},

@@ -82,6 +82,11 @@ func TestLiveTabReadsWhatIsOnScreen(t *testing.T) {
 		t.Fatalf("covered: %d readings", src.count("Firewall"))
 	}
 	m.showHelp = false
+	m.Update(openDialogMsg{NewConfirm("Delete masquerade", "?", func() tea.Cmd { return nil })})
+	if _, cmd := m.Update(liveTickMsg{id}); cmd == nil || src.count("Firewall") != 3 {
+		t.Fatalf("under a dialog: %d readings", src.count("Firewall"))
+	}
+	m.dialog = nil
 	_, cmd = m.Update(liveTickMsg{id})
 	m.Update(cmd())
 	if src.count("Firewall") != 4 || !strings.Contains(screen(m), "5↑") {

@@ -21,7 +21,7 @@ func TestNetfilterGolden(t *testing.T) {
 	}{
 		{"firewall", routerName, func(h *harness) { h.keys("8") }, "table ip nat"},
 		{"firewall_moved", routerName, func(h *harness) { h.keys("8"); h.tick() }, "3↑"},
-		{"firewall_nat_row", routerName, func(h *harness) { h.keys("8", "tab", "j", "j", "j", "j", "j", "j", "j") }, "↳ masquerade"},
+		{"firewall_nat_row", routerName, func(h *harness) { h.keys("8", "tab", "G", "k", "k", "k", "k", "k", "k", "k") }, "↳ masquerade"},
 		{"firewall_empty", "blue", func(h *harness) { h.keys("8") }, "no rules"},
 		{"connections", routerName, func(h *harness) { h.keys("9") }, "nf_conntrack_max"},
 		{"connections_filtered", routerName, func(h *harness) { h.keys("9", "tab", "/", "s", "n", "a", "t", "enter") }, "filter snat"},

@@ -65,7 +65,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case lazyMsg:
 		return m.main.detail.gotLazy(msg)
 	case liveTickMsg:
-		return m.main.detail.liveTick(msg, m.pane == nil && !m.showHelp)
+		// Under a pane, the help or a dialog the tab is not read: a row
+		// a dialog asks about stays as it was.
+		return m.main.detail.liveTick(msg, m.pane == nil && !m.showHelp && m.dialog == nil)
 
 	// The end of what features started.
 	case paneMsg:
