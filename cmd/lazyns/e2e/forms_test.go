@@ -298,7 +298,7 @@ func TestFormsReadOnly(t *testing.T) {
 	tm.keys("Tab") // the detail pane: its lo is the selected link
 	for _, k := range [][2]string{{"n", "new namespace"}, {"D", "delete namespace"}, {"v", "new veth pair"},
 		{"b", "new bridge"}, {"r", "add route"}, {"u", "link up/down"}, {"a", "add address"},
-		{"N", "move link"}, {"d", "delete"}, {"m", "attach to bridge"}, {"F", "forwarding on/off"}, {"R", "add policy rule"}} {
+		{"N", "move link"}, {"d", "delete"}, {"m", "attach to bridge"}, {"F", "forwarding on/off"}, {"R", "add policy rule"}, {"S", "masquerade a subnet"}} {
 		tm.keys(k[0])
 		tm.waitLine(" " + k[1] + ": lazyns runs read-only")
 	}
