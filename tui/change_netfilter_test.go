@@ -322,3 +322,21 @@ func TestDeleteMasqueradeKey(t *testing.T) {
 		t.Fatalf("status %q", m.c.status)
 	}
 }
+
+// Without a link under the cursor or a default route, nothing says which
+// way is out: the form does not guess a subnet.
+func TestMasqueradeFormGuessesNothing(t *testing.T) {
+	m, _, src := changeModelSource(t, Options{})
+	snap := fakeSnapshot()
+	router := snap.Find(kRouter)
+	router.Routes = router.Routes[1:] // no default route in main
+	src.snap = snap
+	m.Update(snapshotMsg{snap: snap})
+	send(m, "j", "j", "j", "j", "S")
+	if m.dialog == nil {
+		t.Fatalf("no form; status %q", m.c.status)
+	}
+	if v := m.dialog.values(); v["subnet"] != "" || v["out"] != "qr-76de6d23-a8" {
+		t.Fatalf("the form starts on %q", v)
+	}
+}

@@ -11,7 +11,9 @@ import (
 // namespace (S): the tutorial's `iptables -t nat -A POSTROUTING -s
 // 10.0.1.0/24 -o eth0 -j MASQUERADE`, written with nft into lazyns's own
 // table. The link starts on the one under the detail cursor, else the one
-// the default route leaves by; the subnet on that of another link.
+// the default route leaves by, and then the subnet on that of another
+// link; with neither, nothing says which way is out, and the form starts
+// on the first link with the subnet empty.
 func masqueradeForm(s *mainScreen) tea.Cmd {
 	t, _ := s.named()
 	ns, here := t.ns, t.here
@@ -25,12 +27,15 @@ func masqueradeForm(s *mainScreen) tea.Cmd {
 		s.c.setStatus("masquerade: "+model.Visible(ns.DisplayName())+" has no link to masquerade out of (v makes a veth)", true)
 		return nil
 	}
-	out := masqueradeOut(s, ns, links)
+	out, known := masqueradeOut(s, ns, links)
 	labels := make([]string, len(links))
 	for i, l := range links {
 		labels[i] = model.Visible(l)
 	}
-	subnet := otherSubnet(ns, links[out])
+	subnet := ""
+	if known {
+		subnet = otherSubnet(ns, links[out])
+	}
 	d := NewDialog("Masquerade in "+model.Visible(ns.DisplayName()), nil,
 		TextField("subnet", "subnet", "10.0.1.0/24", subnet),
 		ChoiceField("out", "out", labels, out))
@@ -49,8 +54,9 @@ func masqueradeForm(s *mainScreen) tea.Cmd {
 }
 
 // masqueradeOut is the link the form starts on: the one under the detail
-// cursor, else the one the default route leaves by, else the first.
-func masqueradeOut(s *mainScreen, ns *model.Namespace, links []string) int {
+// cursor, else the one the default route leaves by (known), else the
+// first.
+func masqueradeOut(s *mainScreen, ns *model.Namespace, links []string) (out int, known bool) {
 	want := ""
 	if r := s.detail.cursorRow(); r != nil && r.link != 0 && tabs[s.detail.tab].links && s.focus == focusDetail {
 		if l := ns.Link(r.link); l != nil {
@@ -67,10 +73,10 @@ func masqueradeOut(s *mainScreen, ns *model.Namespace, links []string) int {
 	}
 	for i, l := range links {
 		if l == want {
-			return i
+			return i, true
 		}
 	}
-	return 0
+	return 0, false
 }
 
 // otherSubnet is the IPv4 subnet of the first link but out that has one:
