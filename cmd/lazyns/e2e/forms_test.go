@@ -41,14 +41,7 @@ func TestFormsBuildTheBridgeTutorial(t *testing.T) {
 	tm.waitFor("NAMESPACES")
 
 	// Two namespaces.
-	for _, ns := range []string{ns1, ns2} {
-		tm.keys("n")
-		tm.waitFor("New namespace")
-		tm.keys("C-u")
-		tm.text(ns)
-		tm.keys("Enter")
-		tm.waitDone("ip netns add " + ns)
-	}
+	tm.newNetns(ns1, ns2)
 	// A bridge in the host.
 	tm.keys("g")
 	tm.keys("b")
@@ -118,6 +111,19 @@ func TestFormsBuildTheBridgeTutorial(t *testing.T) {
 	replay(t, script, ns1, ns2)
 	pingAcross(t, ns1, "10.0.1.2")
 	tm.keys("q")
+}
+
+// newNetns makes each namespace with n.
+func (s *formsTmux) newNetns(nss ...string) {
+	s.t.Helper()
+	for _, ns := range nss {
+		s.keys("n")
+		s.waitFor("New namespace")
+		s.keys("C-u")
+		s.text(ns)
+		s.keys("Enter")
+		s.waitDone("ip netns add " + ns)
+	}
 }
 
 // replay runs a history script with bash, once the namespaces it makes

@@ -34,14 +34,7 @@ func TestKeysBuildTheNATStep(t *testing.T) {
 	tm := newFormsTmux(t, 200, 60, buildBinary(t)+" --no-color")
 	tm.waitFor("NAMESPACES")
 
-	for _, ns := range []string{client, gw, outside} {
-		tm.keys("n")
-		tm.waitFor("New namespace")
-		tm.keys("C-u")
-		tm.text(ns)
-		tm.keys("Enter")
-		tm.waitDone("ip netns add " + ns)
-	}
+	tm.newNetns(client, gw, outside)
 	// The gateway's two veths, each with an address at both ends.
 	for _, v := range []struct{ name, addr, peerNs, peerAddr string }{
 		{toClient, "10.0.1.1/24", client, "10.0.1.2/24"},
