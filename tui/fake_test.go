@@ -15,19 +15,26 @@ import (
 // fakeSource serves constructed snapshots, so the UI is tested without
 // root. Every call is counted.
 type fakeSource struct {
-	mu       sync.Mutex
-	snap     *model.Snapshot
-	reread   map[model.NsKey]*model.Namespace
-	sockets  map[model.NsKey][]model.Socket
-	procs    map[model.NsKey][]model.Process
-	calls    map[string]int
-	watcher  *fakeWatcher
-	snapshot func() *model.Snapshot // when set, each Snapshot call asks it
+	mu      sync.Mutex
+	snap    *model.Snapshot
+	reread  map[model.NsKey]*model.Namespace
+	sockets map[model.NsKey][]model.Socket
+	procs   map[model.NsKey][]model.Process
+	// firewall is each namespace's firewall at its nth reading (from 0).
+	firewall  map[model.NsKey]func(n int) *model.Firewall
+	readings  map[model.NsKey]int
+	conntrack map[model.NsKey]*model.Conntrack
+	sysctls   map[model.NsKey]model.Sysctls
+	calls     map[string]int
+	watcher   *fakeWatcher
+	snapshot  func() *model.Snapshot // when set, each Snapshot call asks it
 }
 
 func newFakeSource(snap *model.Snapshot) *fakeSource {
 	return &fakeSource{snap: snap, calls: map[string]int{}, reread: map[model.NsKey]*model.Namespace{},
 		sockets: map[model.NsKey][]model.Socket{}, procs: map[model.NsKey][]model.Process{},
+		firewall: map[model.NsKey]func(int) *model.Firewall{}, readings: map[model.NsKey]int{}, conntrack: map[model.NsKey]*model.Conntrack{},
+		sysctls: map[model.NsKey]model.Sysctls{},
 		watcher: &fakeWatcher{ch: make(chan model.Change, 8)}}
 }
 
@@ -271,9 +278,9 @@ func fakeSnapshot() *model.Snapshot {
 		},
 		Routes: []model.Route{route("default", "192.168.122.1", "eth0", 2, model.TableMain),
 			route("192.168.122.0/24", "", "eth0", 2, model.TableMain)},
-		Rules: []model.Rule{{Family: model.AF_INET, Priority: 0, Action: model.FR_ACT_TO_TBL, Table: 255, SuppressPrefixlen: -1},
-			{Family: model.AF_INET, Priority: 32766, Action: model.FR_ACT_TO_TBL, Table: 254, SuppressPrefixlen: -1},
-			{Family: model.AF_INET, Priority: 32767, Action: model.FR_ACT_TO_TBL, Table: 253, SuppressPrefixlen: -1}},
+		Rules: []model.Rule{{Family: model.AF_INET, Priority: 0, Action: model.FR_ACT_TO_TBL, Table: 255, SuppressPrefixlen: -1, SuppressIfgroup: -1},
+			{Family: model.AF_INET, Priority: 32766, Action: model.FR_ACT_TO_TBL, Table: 254, SuppressPrefixlen: -1, SuppressIfgroup: -1},
+			{Family: model.AF_INET, Priority: 32767, Action: model.FR_ACT_TO_TBL, Table: 253, SuppressPrefixlen: -1, SuppressIfgroup: -1}},
 		NsIDs: map[int]model.NsKey{0: kRouter, 1: kDHCP, 2: kDnsmasq, 3: kDocker},
 	}
 	for _, i := range []int{5, 7} {
@@ -289,9 +296,9 @@ func fakeSnapshot() *model.Snapshot {
 		Routes: []model.Route{route("default", "172.24.4.1", "qg-e5b9712e-b0", 15, model.TableMain),
 			route("10.0.0.0/24", "", "qr-76de6d23-a8", 14, model.TableMain),
 			route("default", "10.0.0.254", "qr-76de6d23-a8", 14, 16)},
-		Rules: []model.Rule{{Family: model.AF_INET, Priority: 0, Action: model.FR_ACT_TO_TBL, Table: 255, SuppressPrefixlen: -1},
-			{Family: model.AF_INET, Priority: 32766, Action: model.FR_ACT_TO_TBL, Table: 254, SuppressPrefixlen: -1},
-			{Family: model.AF_INET, Priority: 57481, Src: net.ParseIP("10.0.0.0").To4(), SrcLen: 24, Action: model.FR_ACT_TO_TBL, Table: 16, SuppressPrefixlen: -1}},
+		Rules: []model.Rule{{Family: model.AF_INET, Priority: 0, Action: model.FR_ACT_TO_TBL, Table: 255, SuppressPrefixlen: -1, SuppressIfgroup: -1},
+			{Family: model.AF_INET, Priority: 32766, Action: model.FR_ACT_TO_TBL, Table: 254, SuppressPrefixlen: -1, SuppressIfgroup: -1},
+			{Family: model.AF_INET, Priority: 57481, Src: net.ParseIP("10.0.0.0").To4(), SrcLen: 24, Action: model.FR_ACT_TO_TBL, Table: 16, SuppressPrefixlen: -1, SuppressIfgroup: -1}},
 		Neighbours: []model.Neighbour{{Family: model.AF_INET, Dst: net.ParseIP("10.0.0.2"), Dev: "qr-76de6d23-a8", DevIndex: 14,
 			LLAddr: mac("fa:16:3e:aa:bb:cc"), State: 0x02}},
 	}
@@ -352,4 +359,33 @@ func fakeProcs() []model.Process {
 		{Pid: 2002, Comm: "haproxy", Cmdline: []string{"haproxy", "-f", "/var/lib/neutron/ns-metadata-proxy/it's.conf"}},
 		{Pid: 2003, Comm: "kworker"},
 	}
+}
+
+func (f *fakeSource) Firewall(_ context.Context, ns *model.Namespace) (*model.Firewall, error) {
+	f.note("Firewall")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if fw := f.firewall[ns.Key]; fw != nil {
+		n := f.readings[ns.Key]
+		f.readings[ns.Key]++
+		return fw(n), nil
+	}
+	return nil, errors.New("firewall of " + ns.DisplayName() + ": nothing faked")
+}
+
+func (f *fakeSource) Conntrack(_ context.Context, ns *model.Namespace) (*model.Conntrack, error) {
+	f.note("Conntrack")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if ct, ok := f.conntrack[ns.Key]; ok {
+		return ct, nil
+	}
+	return &model.Conntrack{Count: -1, Max: -1}, nil
+}
+
+func (f *fakeSource) Sysctls(_ context.Context, ns *model.Namespace) (model.Sysctls, error) {
+	f.note("Sysctls")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.sysctls[ns.Key], nil
 }

@@ -28,7 +28,8 @@ func mainKeys() []mainKey {
 		mainKey{act: ActFocusPrev, keys: []string{"shift+tab"}, help: "previous pane", group: groupMove,
 			run: (*mainScreen).switchFocus},
 
-		mainKey{act: ActFilter, keys: []string{"/"}, help: "filter", group: groupView, foot: 1, run: (*mainScreen).startFilter},
+		mainKey{act: ActFilter, keys: []string{"/"}, help: "filter", shortFn: (*mainScreen).filterSays, group: groupView,
+			foot: 1, footDetail: 14, run: (*mainScreen).startFilter},
 		mainKey{act: ActTabPrev, keys: []string{"["}, help: "previous tab", group: groupView,
 			run: func(s *mainScreen) tea.Cmd { return s.setTab(s.detail.tab - 1) }},
 		mainKey{act: ActTabNext, keys: []string{"]"}, help: "next tab", group: groupView, foot: 3, footDetail: 1,
@@ -71,6 +72,12 @@ func mainKeys() []mainKey {
 			footDetail: 12, needs: needChanger | needSnapshot | needLink, run: moveLinkForm},
 		mainKey{act: ActDelete, keys: []string{"d"}, help: "delete", group: groupChange, changes: true,
 			footDetail: 11, needs: needChanger | needSnapshot, run: deleteConfirm},
+		mainKey{act: ActForwarding, keys: []string{"F"}, help: "forwarding on/off", group: groupChange, changes: true,
+			needs: needChanger | needSnapshot | needNamed, run: forwardingForm},
+		mainKey{act: ActAddRule, keys: []string{"R"}, help: "add policy rule", group: groupChange, changes: true,
+			needs: needChanger | needSnapshot | needNamed, run: addRuleForm},
+		mainKey{act: ActMasquerade, keys: []string{"S"}, help: "masquerade a subnet", group: groupChange, changes: true,
+			needs: needChanger | needSnapshot | needNamed, run: masqueradeForm},
 		mainKey{act: ActHistory, keys: []string{"H"}, help: "history", group: groupChange, foot: 11, run: openHistory},
 		mainKey{act: ActTrace, keys: []string{"T"}, help: "trace", group: groupChange, foot: 10, footDetail: 13,
 			needs: needInside | needTracer, run: tracePrompt},
@@ -83,16 +90,21 @@ func mainKeys() []mainKey {
 	return rows
 }
 
-// numberTabKeys are 1…9 for the first detail tabs: fixed, beside the
-// rebindable [ and ]. Help lists them as one line, the first row's.
+// numberTabKeys are 1…9 for the first detail tabs and 0 for the tenth,
+// as on the keyboard's row of digits: fixed, beside the rebindable [ and
+// ]. Help lists them as one line, the first row's.
 func numberTabKeys() []mainKey {
-	n := min(len(tabs), 9)
+	n := min(len(tabs), 10)
 	rows := make([]mainKey, n)
 	for i := range rows {
-		rows[i] = mainKey{keys: []string{strconv.Itoa(i + 1)}, help: tabs[i].name + " tab",
+		rows[i] = mainKey{keys: []string{strconv.Itoa((i + 1) % 10)}, help: tabs[i].name + " tab",
 			run: func(s *mainScreen) tea.Cmd { return s.setTab(i) }}
 	}
-	rows[0].label, rows[0].help, rows[0].group = "1…"+strconv.Itoa(n), "detail tab", groupView
+	label := "1…" + strconv.Itoa(min(n, 9))
+	if n == 10 {
+		label += ", 0"
+	}
+	rows[0].label, rows[0].help, rows[0].group = label, "detail tab", groupView
 	return rows
 }
 

@@ -70,7 +70,7 @@ func TestKeyTables(t *testing.T) {
 // kernelChanges are the actions that change the kernel: the change keys
 // of PRODUCT.md and the labs. History and trace only read.
 var kernelChanges = []string{ActNewNetns, ActDeleteNetns, ActNewVeth, ActNewBridge, ActAttach, ActDetach,
-	ActToggleUp, ActAddAddr, ActAddRoute, ActMoveLink, ActDelete, ActLab}
+	ActToggleUp, ActAddAddr, ActAddRoute, ActMoveLink, ActDelete, ActForwarding, ActAddRule, ActMasquerade, ActLab}
 
 // hiddenActs are the actions of rows build hid under opt.
 func hiddenActs[S any](opt Options, rows []binding[S]) []string {

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/textinput"
-	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/clipperhouse/displaywidth"
 	"github.com/lazyns/lazyns/model"
@@ -25,12 +24,7 @@ type nsList struct {
 }
 
 func newNsList(c *common) nsList {
-	l := nsList{c: c, filter: textinput.New()}
-	l.filter.Prompt = "/"
-	l.filter.Placeholder = "name, interface or address"
-	// The terminal's own cursor: a drawn one blinks, and a blink is a
-	// redraw twice a second.
-	l.filter.SetVirtualCursor(false)
+	l := nsList{c: c, filter: newFilterInput("name, interface or address")}
 	l.filter.SetValue(c.opt.Filter)
 	return l
 }
@@ -135,56 +129,11 @@ func (l *nsList) setSize(width, height, inputWidth int) {
 	l.filter.SetWidth(max(10, inputWidth-4))
 }
 
-// filterKeys are the keys while the filter is typed into; every other key
-// is typed.
-func filterKeys() []binding[*nsList] {
-	move := func(act string) func(*nsList) tea.Cmd {
-		return func(l *nsList) tea.Cmd { l.sc.applyMove(act); return nil }
-	}
-	return []binding[*nsList]{
-		{keys: []string{"enter"}, help: "keep filter", tail: true, run: (*nsList).keepFilter},
-		{keys: []string{"esc"}, help: "clear", tail: true, run: (*nsList).dropFilter},
-		{keys: []string{"up"}, help: "up", run: move(ActUp)},
-		{keys: []string{"down"}, help: "down", run: move(ActDown)},
-		{keys: []string{"pgup"}, help: "page up", run: move(ActPageUp)},
-		{keys: []string{"pgdown"}, help: "page down", run: move(ActPageDown)},
-	}
-}
+// The list is a filterer: / with the focus on it filters namespaces.
 
-func (l *nsList) startFilter() tea.Cmd {
-	l.filtering = true
-	return l.filter.Focus()
-}
-
-func (l *nsList) keepFilter() tea.Cmd {
-	l.filtering = false
-	l.filter.Blur()
-	return nil
-}
-
-func (l *nsList) dropFilter() tea.Cmd {
-	l.keepFilter()
-	l.setFilter("")
-	return nil
-}
-
-// filterKey is a key while the filter is typed into.
-func (l *nsList) filterKey(msg tea.KeyPressMsg) tea.Cmd {
-	if cmd, ok := dispatch(filterKeys(), l, msg.String(), nil); ok {
-		return cmd
-	}
-	var cmd tea.Cmd
-	l.filter, cmd = l.filter.Update(msg)
-	l.setFilter(l.filter.Value())
-	return cmd
-}
-
-// updateInput passes other messages (paste, blink) to the filter's input.
-func (l *nsList) updateInput(msg tea.Msg) tea.Cmd {
-	var cmd tea.Cmd
-	l.filter, cmd = l.filter.Update(msg)
-	return cmd
-}
+func (l *nsList) input() *textinput.Model { return &l.filter }
+func (l *nsList) typing() *bool           { return &l.filtering }
+func (l *nsList) moveCursor(act string)   { l.sc.applyMove(act) }
 
 // view renders the list, only the rows on screen.
 func (l *nsList) view(width, height int, focused bool) []string {

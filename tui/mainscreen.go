@@ -52,8 +52,11 @@ func (s *mainScreen) setSize(l layout, width int) {
 }
 
 func (s *mainScreen) key(msg tea.KeyPressMsg) tea.Cmd {
-	if s.list.filtering {
-		return s.onList(func(l *nsList) tea.Cmd { return l.filterKey(msg) })
+	switch {
+	case s.list.filtering:
+		return s.onList(func(l *nsList) tea.Cmd { return filterKey(l, msg) })
+	case s.detail.filtering:
+		return filterKey(&s.detail, msg)
 	}
 	cmd, _ := dispatch(s.keys, s, msg.String(), s.guard)
 	return cmd
@@ -126,9 +129,43 @@ func (s *mainScreen) switchFocus() tea.Cmd {
 	return nil
 }
 
-func (s *mainScreen) startFilter() tea.Cmd { return s.list.startFilter() }
+// startFilter filters the rows of the open tab when the detail pane has
+// the focus and the tab's rows are filtered (detailPane.filtersRows),
+// the namespaces otherwise.
+func (s *mainScreen) startFilter() tea.Cmd {
+	if s.filteringRows() {
+		return startFilter(&s.detail)
+	}
+	return startFilter(&s.list)
+}
 
+func (s *mainScreen) filteringRows() bool { return s.focus == focusDetail && s.detail.filtersRows() }
+
+// filterSays is the footer's word for /.
+func (s *mainScreen) filterSays() string {
+	if s.filteringRows() {
+		return "filter rows"
+	}
+	return "filter"
+}
+
+// typingFilter is the filter that has the keys, or nil.
+func (s *mainScreen) typingFilter() filterer {
+	switch {
+	case s.list.filtering:
+		return &s.list
+	case s.detail.filtering:
+		return &s.detail
+	}
+	return nil
+}
+
+// clearFilter clears the filter of what has the focus, the rows' first.
 func (s *mainScreen) clearFilter() tea.Cmd {
+	if s.filteringRows() && s.detail.filter.Value() != "" {
+		s.detail.setFilter("")
+		return nil
+	}
 	if s.list.filter.Value() == "" {
 		return nil
 	}

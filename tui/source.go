@@ -20,6 +20,13 @@ type Source interface {
 	Reread(ctx context.Context, snap *model.Snapshot, key model.NsKey) (*model.Namespace, error)
 	Sockets(ctx context.Context, ns *model.Namespace) ([]model.Socket, error)
 	Processes(ctx context.Context, ns *model.Namespace) ([]model.Process, error)
+	// Firewall, Conntrack and Sysctls read what decides a packet's fate in
+	// ns beyond its routes, for the tab on screen. Each costs a thread
+	// switch and a few netlink dumps (1–14 ms): the UI reads them for the
+	// namespace shown, never for the whole list.
+	Firewall(ctx context.Context, ns *model.Namespace) (*model.Firewall, error)
+	Conntrack(ctx context.Context, ns *model.Namespace) (*model.Conntrack, error)
+	Sysctls(ctx context.Context, ns *model.Namespace) (model.Sysctls, error)
 	// Watch reports changes until ctx ends.
 	Watch(ctx context.Context) (Watcher, error)
 }

@@ -16,7 +16,13 @@ import (
 type tabSpec struct {
 	name, short string // short is shown when the names do not fit
 	build       func(in tabInput) *table
-	read        func(ctx context.Context, src Source, ns *model.Namespace) (*table, error)
+	// read reads the table; prev is what the last reading of this
+	// namespace's tab gave (nil at first), for what moved since.
+	read func(ctx context.Context, src Source, ns *model.Namespace, prev *table) (*table, error)
+	// live says it is read again while on screen, once a second at most
+	// (liveRead): counters and connections change without a netlink
+	// event the watcher would see.
+	live bool
 	// links says its rows are about links: a change key acts on the link
 	// of the row under the cursor.
 	links bool
@@ -30,7 +36,7 @@ type tabInput struct {
 	names *model.Names
 }
 
-// tabs are the detail tabs, in key order (1…7).
+// tabs are the detail tabs, in key order (1…9, then 0).
 var tabs = [...]tabSpec{
 	{name: "Links", short: "Links", build: func(in tabInput) *table { return linksTable(in.ns) }, links: true},
 	{name: "Addresses", short: "Addrs", build: func(in tabInput) *table { return addrsTable(in.ns) }, links: true},
@@ -39,6 +45,9 @@ var tabs = [...]tabSpec{
 	{name: "Rules", short: "Rules", build: func(in tabInput) *table { return rulesTable(in.ns, in.names) }},
 	{name: "Sockets", short: "Socks", read: readSockets},
 	{name: "Processes", short: "Procs", read: readProcesses},
+	{name: "Firewall", short: "Firewall", read: readFirewall, live: true},
+	{name: "Connections", short: "Conns", read: readConnections, live: true},
+	{name: "Settings", short: "Settings", read: readSettings, live: true},
 }
 
 // The tabs the code names.
@@ -50,6 +59,9 @@ const (
 	tabRules
 	tabSockets
 	tabProcs
+	tabFirewall
+	tabConns
+	tabSettings
 )
 
 const tabCount = len(tabs)
@@ -88,6 +100,7 @@ func linksTable(ns *model.Namespace) *table {
 func addrsTable(ns *model.Namespace) *table {
 	t := &table{head: []string{"LINK", "FAMILY", "ADDRESS", "SCOPE", "FLAGS"}, empty: "no addresses",
 		drop: []int{4, 1}}
+	item := 0
 	for i := range ns.Links {
 		l := &ns.Links[i]
 		for j := range l.Addrs {
@@ -100,7 +113,8 @@ func addrsTable(ns *model.Namespace) *table {
 				{model.Visible(l.Name), model.RoleIfname}, {model.FamilyName(a.Family), model.RoleDim},
 				{a.CIDR(), role}, {model.ScopeName(a.Scope), model.RolePlain},
 				{strings.Join(model.AddrFlagNames(a.Family, a.Flags), " "), model.RoleDim},
-			}, link: l.Index})
+			}, link: l.Index, item: item})
+			item++
 		}
 	}
 	return t
@@ -113,7 +127,7 @@ func routesTable(ns *model.Namespace, names *model.Names) *table {
 		table := names.Table(r.Table)
 		// The table has its own column; RouteText leaves it out for main.
 		r.Table = model.TableMain
-		t.add(row{cells: []cell{{table, model.RoleDim}, {model.RouteText(&r, names), roleWords}}, link: r.DevIndex})
+		t.add(row{cells: []cell{{table, model.RoleDim}, {model.RouteText(&r, names), roleWords}}, link: r.DevIndex, item: i})
 	}
 	return t
 }
@@ -135,7 +149,7 @@ func rulesTable(ns *model.Namespace, names *model.Names) *table {
 		if ns.Rules[i].Family == model.AF_INET6 {
 			fam = "inet6"
 		}
-		t.add(row{cells: []cell{{fam, model.RoleDim}, {model.RuleText(&ns.Rules[i], names), roleWords}}})
+		t.add(row{cells: []cell{{fam, model.RoleDim}, {model.RuleText(&ns.Rules[i], names), roleWords}}, item: i})
 	}
 	return t
 }

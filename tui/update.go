@@ -63,8 +63,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.gotNamespace(msg)
 		return nil
 	case lazyMsg:
-		m.main.detail.gotLazy(msg)
-		return nil
+		return m.main.detail.gotLazy(msg)
+	case liveTickMsg:
+		// Under a pane, the help or a dialog the tab is not read: a row
+		// a dialog asks about stays as it was.
+		return m.main.detail.liveTick(msg, m.pane == nil && !m.showHelp && m.dialog == nil)
 
 	// The end of what features started.
 	case paneMsg:
@@ -77,6 +80,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.reloadAll()
 	case changeDoneMsg:
 		return m.changeDone(msg)
+	case forwardingReadMsg:
+		return m.main.forwardingRead(msg)
 	case historyWrittenMsg:
 		return historyWritten(m.c, msg)
 	case labDoneMsg:
@@ -116,8 +121,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	if m.dialog != nil {
 		return m.dialog.update(msg)
 	}
-	if m.main.list.filtering {
-		return m.main.list.updateInput(msg)
+	if f := m.main.typingFilter(); f != nil {
+		return updateFilterInput(f, msg)
 	}
 	return nil
 }
@@ -136,7 +141,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return cmd
 	}
-	if m.main.list.filtering {
+	if m.main.typingFilter() != nil {
 		return m.main.key(msg)
 	}
 	if m.showHelp {
