@@ -35,4 +35,6 @@ const (
 	ActHistory     = "history"
 	ActTrace       = "trace"
 	ActLab         = "lab"
+	ActCapture     = "capture"
+	ActOrder       = "order"
 )

@@ -21,8 +21,9 @@ type detailPane struct {
 	t    *table   // the open tab's table, built when it changes
 	// of is what t was built for, to keep the cursor on the same row when
 	// it is built again.
-	of   detailOf
-	lazy map[model.NsKey]*[tabCount]lazyTab // the tabs read when opened
+	of    detailOf
+	lazy  map[model.NsKey]*[tabCount]lazyTab // the tabs read when opened
+	rates ratesFollower                      // the counters of the Links tab (rates.go)
 }
 
 func newDetailPane(c *common) detailPane {
@@ -59,7 +60,7 @@ func (d *detailPane) rebuild() {
 		return
 	}
 	if spec := tabs[d.tab]; spec.build != nil {
-		d.t = spec.build(tabInput{ns: ns, names: d.c.names})
+		d.t = spec.build(tabInput{ns: ns, names: d.c.names, traffic: d.trafficOf(ns)})
 	} else {
 		d.t = d.lazyTable(ns)
 	}

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,11 +29,14 @@ type tabSpec struct {
 type tabInput struct {
 	ns    *model.Namespace
 	names *model.Names
+	// traffic is the namespace's counters and rates, while they are read
+	// (the Links tab is on screen); nil otherwise.
+	traffic *linkTraffic
 }
 
 // tabs are the detail tabs, in key order (1…7).
 var tabs = [...]tabSpec{
-	{name: "Links", short: "Links", build: func(in tabInput) *table { return linksTable(in.ns) }, links: true},
+	{name: "Links", short: "Links", build: func(in tabInput) *table { return linksTable(in.ns, in.traffic) }, links: true},
 	{name: "Addresses", short: "Addrs", build: func(in tabInput) *table { return addrsTable(in.ns) }, links: true},
 	{name: "Routes", short: "Routes", build: func(in tabInput) *table { return routesTable(in.ns, in.names) }, links: true},
 	{name: "Neighbours", short: "Neigh", build: func(in tabInput) *table { return neighTable(in.ns) }, links: true},
@@ -54,9 +58,16 @@ const (
 
 const tabCount = len(tabs)
 
-func linksTable(ns *model.Namespace) *table {
+// linksTable lists the links of ns, with their counters when traffic is
+// known (between MTU and MASTER; the rates give way first after MAC,
+// MTU, KIND and IDX when the pane is narrow, RX/s and TX/s last).
+func linksTable(ns *model.Namespace, traffic *linkTraffic) *table {
 	t := &table{head: []string{"IDX", "NAME", "KIND", "STATE", "MTU", "MASTER", "PEER", "MAC"}, empty: "no links",
 		drop: []int{7, 4, 2, 0}}
+	if traffic != nil {
+		t.head = slices.Concat(t.head[:5], rateHead, t.head[5:])
+		t.drop = []int{12, 4, 2, 0, 7, 9, 8, 10}
+	}
 	for i := range ns.Links {
 		l := &ns.Links[i]
 		state, role := model.OperStateName(l.OperState), model.RoleDown
@@ -76,11 +87,15 @@ func linksTable(ns *model.Namespace) *table {
 		if len(l.MAC) > 0 {
 			mac = l.MAC.String()
 		}
-		t.add(row{cells: []cell{
+		cells := []cell{
 			{strconv.Itoa(l.Index), model.RoleDim}, {model.Visible(l.Name), model.RoleIfname},
 			{l.KindLabel(), model.RolePlain}, {state, role}, {strconv.Itoa(l.MTU), model.RolePlain},
-			{master, model.RoleIfname}, {model.PeerLabel(l), model.RoleIfname}, {mac, model.RoleMAC},
-		}, follow: l.Peer, link: l.Index})
+		}
+		if traffic != nil {
+			cells = append(cells, traffic.cells(l.Index)...)
+		}
+		cells = append(cells, cell{master, model.RoleIfname}, cell{model.PeerLabel(l), model.RoleIfname}, cell{mac, model.RoleMAC})
+		t.add(row{cells: cells, follow: l.Peer, link: l.Index})
 	}
 	return t
 }

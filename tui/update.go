@@ -16,6 +16,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	m.relayout()
 	m.watchScreen()
+	cmds = append(cmds, m.followCounters())
 	return m, tea.Batch(cmds...)
 }
 
@@ -65,6 +66,14 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case lazyMsg:
 		m.main.detail.gotLazy(msg)
 		return nil
+	case ratesMsg:
+		return m.main.detail.gotRates(msg)
+	case ratesTickMsg:
+		return m.main.detail.ratesTick(msg)
+	case trafficMsg:
+		return m.main.list.gotTraffic(msg)
+	case trafficTickMsg:
+		return m.main.list.trafficTick(msg)
 
 	// The end of what features started.
 	case paneMsg:
@@ -79,6 +88,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.changeDone(msg)
 	case historyWrittenMsg:
 		return historyWritten(m.c, msg)
+	case captureWrittenMsg:
+		return captureWritten(m.c, msg)
 	case labDoneMsg:
 		labDone(m.c, msg)
 		return m.requestSnapshot()

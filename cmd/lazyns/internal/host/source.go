@@ -5,6 +5,7 @@ package host
 
 import (
 	"context"
+	"time"
 
 	"github.com/lazyns/lazyns/model"
 	"github.com/lazyns/lazyns/nsops"
@@ -52,6 +53,14 @@ func (s nsSource) Sockets(ctx context.Context, ns *model.Namespace) ([]model.Soc
 
 func (s nsSource) Processes(ctx context.Context, ns *model.Namespace) ([]model.Process, error) {
 	return s.sys.Processes(ctx, ns)
+}
+
+func (s nsSource) Counters(ctx context.Context, ns *model.Namespace) (*model.Namespace, time.Time, error) {
+	return s.sys.Counters(ctx, ns)
+}
+
+func (s nsSource) CountersEach(ctx context.Context, nss []*model.Namespace, fn func(*model.Namespace, time.Time, error)) error {
+	return s.sys.CountersEach(ctx, nss, fn)
 }
 
 func (s nsSource) Watch(ctx context.Context) (tui.Watcher, error) {
