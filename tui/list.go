@@ -202,12 +202,6 @@ func (l *nsList) view(width, height int, focused bool) []string {
 	if l.snap != nil && len(l.shown) != len(l.snap.Namespaces) {
 		title += "  " + strconv.Itoa(len(l.shown)) + "/" + strconv.Itoa(len(l.snap.Namespaces))
 	}
-	if l.order == orderTraffic {
-		title += "  by traffic"
-		if l.traffic == nil {
-			title += " (reading…)"
-		}
-	}
 	lines = append(lines, fit(st.PaneTitle.Render(cut(title, width)), width))
 	from, to := l.sc.visible()
 	for i := from; i < to; i++ {

@@ -59,14 +59,28 @@ const (
 const tabCount = len(tabs)
 
 // linksTable lists the links of ns, with their counters when traffic is
-// known (between MTU and MASTER; the rates give way first after MAC,
-// MTU, KIND and IDX when the pane is narrow, RX/s and TX/s last).
+// known, between MTU and MASTER. What gives way when the pane is narrow
+// comes first in drop: without counters MAC, MTU, KIND, IDX; with them
+// what the traffic says more than the rest, so MAC, MTU, ERR, KIND,
+// IDX, PKT/s, DROP, MASTER (the rates each way mark drops and errors with
+// "!") — and MASTER is left out when no link has one, its room going to
+// the counters.
 func linksTable(ns *model.Namespace, traffic *linkTraffic) *table {
-	t := &table{head: []string{"IDX", "NAME", "KIND", "STATE", "MTU", "MASTER", "PEER", "MAC"}, empty: "no links",
-		drop: []int{7, 4, 2, 0}}
+	head := []string{"IDX", "NAME", "KIND", "STATE", "MTU", "MASTER", "PEER", "MAC"}
+	drop := []string{"MAC", "MTU", "KIND", "IDX"}
+	master := traffic == nil || slices.ContainsFunc(ns.Links, func(l model.Link) bool { return l.MasterIndex != 0 })
 	if traffic != nil {
-		t.head = slices.Concat(t.head[:5], rateHead, t.head[5:])
-		t.drop = []int{12, 4, 2, 0, 7, 9, 8, 10}
+		head = slices.Concat(head[:5], rateHead, head[5:])
+		drop = []string{"MAC", "MTU", "ERR", "KIND", "IDX", "PKT/s", "DROP", "MASTER"}
+	}
+	if !master {
+		head = slices.DeleteFunc(head, func(h string) bool { return h == "MASTER" })
+	}
+	t := &table{head: head, empty: "no links"}
+	for _, h := range drop {
+		if i := slices.Index(head, h); i >= 0 {
+			t.drop = append(t.drop, i)
+		}
 	}
 	for i := range ns.Links {
 		l := &ns.Links[i]
@@ -79,10 +93,6 @@ func linksTable(ns *model.Namespace, traffic *linkTraffic) *table {
 			// say so, as ip link does, or u would seem to do nothing.
 			state = "NO-CARRIER"
 		}
-		master := ""
-		if m := ns.Master(l); m != nil {
-			master = model.Visible(m.Name)
-		}
 		mac := ""
 		if len(l.MAC) > 0 {
 			mac = l.MAC.String()
@@ -94,7 +104,14 @@ func linksTable(ns *model.Namespace, traffic *linkTraffic) *table {
 		if traffic != nil {
 			cells = append(cells, traffic.cells(l.Index)...)
 		}
-		cells = append(cells, cell{master, model.RoleIfname}, cell{model.PeerLabel(l), model.RoleIfname}, cell{mac, model.RoleMAC})
+		if master {
+			name := ""
+			if m := ns.Master(l); m != nil {
+				name = model.Visible(m.Name)
+			}
+			cells = append(cells, cell{name, model.RoleIfname})
+		}
+		cells = append(cells, cell{model.PeerLabel(l), model.RoleIfname}, cell{mac, model.RoleMAC})
 		t.add(row{cells: cells, follow: l.Peer, link: l.Index})
 	}
 	return t

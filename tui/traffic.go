@@ -159,6 +159,18 @@ func (l *nsList) sortShown() {
 	})
 }
 
+// orderSays is what the header says after the count of namespaces: the
+// order, unless it is by name.
+func (l *nsList) orderSays() string {
+	switch {
+	case l.order != orderTraffic:
+		return ""
+	case l.traffic == nil:
+		return " by traffic (reading…)"
+	}
+	return " by traffic"
+}
+
 // trafficLabel is the rate a row shows in traffic order, and whether
 // there is one: none for a namespace not read yet.
 func (l *nsList) trafficLabel(ns *model.Namespace) (cell, bool) {

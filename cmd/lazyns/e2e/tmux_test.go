@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"os/exec"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -38,6 +39,24 @@ func (s *tmuxServer) run(args ...string) string {
 func (s *tmuxServer) keys(keys ...string) { s.run(append([]string{"send-keys"}, keys...)...) }
 
 func (s *tmuxServer) screen() string { return s.run("capture-pane", "-p") }
+
+// waitMatch is waitFor for a pattern: a row whose columns depend on the
+// width and on what the kernel counts.
+func (s *tmuxServer) waitMatch(re *regexp.Regexp) string {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for {
+		screen := s.screen()
+		if re.MatchString(screen) {
+			return screen
+		}
+		if ctx.Err() != nil {
+			s.t.Fatalf("never saw %s; the screen shows:\n%s", re, screen)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
 
 func (s *tmuxServer) waitFor(want string) string {
 	s.t.Helper()
