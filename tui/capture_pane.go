@@ -93,6 +93,9 @@ func (p *capturePane) update(msg paneMsg) tea.Cmd {
 			return nil
 		}
 		p.look()
+		if p.ended {
+			return nil // nothing more will come
+		}
 		return p.tick()
 	case captureDoneMsg:
 		if msg.id == p.id {

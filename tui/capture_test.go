@@ -503,3 +503,18 @@ func TestCaptureHostileInert(t *testing.T) {
 		t.Errorf("the hostile tag is not shown escaped:\n%s", scr)
 	}
 }
+
+// When every interface has gone away the pane says so and stops looking.
+func TestCaptureEnded(t *testing.T) {
+	h, fc := captureHarness(t, Options{})
+	h.startOn(0, "")
+	fc.last.Stop() // as the kernel ends it: Done closes
+	h.send(h.capturePane().waitDone()())
+	if !strings.Contains(h.screen(), "CAPTURE  ended: the interfaces went away") {
+		t.Errorf("an ended capture:\n%s", h.screen())
+	}
+	_, cmd := h.m.Update(captureTickMsg{h.capturePane().id})
+	if cmd != nil {
+		t.Errorf("an ended capture still ticks")
+	}
+}

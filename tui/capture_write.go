@@ -2,7 +2,6 @@ package tui
 
 import (
 	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -73,20 +72,12 @@ type captureWrittenMsg struct {
 // replace, a file already there is left alone and the answer asks.
 func writeCapture(path string, cap Capture, ring *packetring.Ring, filter string, replace bool) tea.Cmd {
 	return func() tea.Msg {
-		if abs, err := filepath.Abs(path); err == nil {
-			path = abs
-		}
-		msg := captureWrittenMsg{path: path, again: func(replace bool) tea.Cmd {
+		// Packets are private to whoever captured them.
+		path, f, exists, err := createFile(path, replace, 0o600)
+		msg := captureWrittenMsg{path: path, exists: exists, again: func(replace bool) tea.Cmd {
 			return writeCapture(path, cap, ring, filter, replace)
 		}}
-		flags := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
-		if !replace {
-			flags |= os.O_EXCL
-		}
-		// Packets are private to whoever captured them.
-		f, err := os.OpenFile(path, flags, 0o600)
-		if errors.Is(err, fs.ErrExist) {
-			msg.exists = true
+		if exists {
 			return msg
 		}
 		if err != nil {

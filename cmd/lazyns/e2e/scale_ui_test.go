@@ -123,18 +123,12 @@ func (b *scaleBench) measureUI() []benchRow {
 }
 
 // waitTrafficOrder waits until the list is in traffic order with rates
-// known: its title says "by traffic" and no longer "reading…".
+// known: the header says "by traffic" and no longer "reading…".
 func waitTrafficOrder(t *testing.T, s *tmuxServer) {
 	t.Helper()
-	for start := time.Now(); ; time.Sleep(50 * time.Millisecond) {
-		screen := s.screen()
-		if strings.Contains(screen, "by traffic") && !strings.Contains(screen, "by traffic (reading") {
-			return
-		}
-		if time.Since(start) > 30*time.Second {
-			t.Fatalf("the list never showed traffic order; the screen shows:\n%s", screen)
-		}
-	}
+	s.waitUntil("by traffic, read", 30*time.Second, func(screen string) bool {
+		return strings.Contains(screen, "by traffic") && !strings.Contains(screen, "by traffic (reading")
+	})
 }
 
 // changeCount is what a watcher saw during the idle window: on a shared

@@ -14,23 +14,6 @@ import (
 	"github.com/lazyns/lazyns/nsops/nstest"
 )
 
-// waitLong is tmuxServer.waitFor with room for a slow first read: the
-// UI reads every namespace of a shared host before it shows one.
-func (s *tmuxServer) waitLong(want string, d time.Duration) string {
-	s.t.Helper()
-	deadline := time.Now().Add(d)
-	for {
-		screen := s.screen()
-		if strings.Contains(screen, want) {
-			return screen
-		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("never saw %q; the screen shows:\n%s", want, screen)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 // packetSockets counts the packet sockets process pid holds in the
 // namespace at path: those of /proc/net/packet there whose inode is one
 // of its descriptors.
@@ -104,33 +87,21 @@ func TestUITraffic(t *testing.T) {
 	// The Links tab of the pinger: its veth moves both ways.
 	s.keys("Tab", "j")
 	rate := regexp.MustCompile(regexp.QuoteMeta(va) + ` +UP +([0-9.]+ [kM]?B) +([0-9.]+ [kM]?B) `)
-	var screen string
-	for start := time.Now(); ; time.Sleep(100 * time.Millisecond) {
-		screen = s.screen()
-		if m := rate.FindStringSubmatch(screen); m != nil && m[1] != "0 B" && m[2] != "0 B" {
-			t.Logf("the Links tab shows %s: RX/s %s, TX/s %s", va, m[1], m[2])
-			break
-		}
-		if time.Since(start) > 10*time.Second {
-			t.Fatalf("no rate on %s while the ping runs:\n%s", va, screen)
-		}
-	}
+	screen := s.waitUntil("a rate on "+va, 10*time.Second, func(screen string) bool {
+		m := rate.FindStringSubmatch(screen)
+		return m != nil && m[1] != "0 B" && m[2] != "0 B"
+	})
+	m := rate.FindStringSubmatch(screen)
+	t.Logf("the Links tab shows %s: RX/s %s, TX/s %s", va, m[1], m[2])
 
 	// c: both ends of the veth, the pings on each.
 	s.keys("c")
 	s.waitFor("both ends: " + va)
 	s.keys("Right", "Enter")
 	s.waitFor("CAPTURE  following")
-	screen = s.waitFor("ICMP echo request")
 	for _, end := range []string{va + " Out IP 10.214.0.1 > 10.214.0.2: ICMP echo request", vb + " In IP 10.214.0.1 > 10.214.0.2: ICMP echo request"} {
-		for start := time.Now(); !strings.Contains(screen, end); screen = s.screen() {
-			if time.Since(start) > 10*time.Second {
-				t.Fatalf("no line %q:\n%s", end, screen)
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
+		s.waitFor(end)
 	}
-
 	pid, err := strconv.Atoi(strings.TrimSpace(s.run("display-message", "-p", "#{pane_pid}")))
 	if err != nil {
 		t.Fatal(err)
@@ -170,19 +141,14 @@ func TestUITraffic(t *testing.T) {
 
 	// o: the namespaces with traffic first, the idle one last.
 	s.keys("o")
-	for start := time.Now(); ; time.Sleep(100 * time.Millisecond) {
-		screen = s.screen()
+	s.waitUntil("the namespaces with traffic first", 15*time.Second, func(screen string) bool {
 		lines := strings.Split(screen, "\n")
-		if len(lines) > 5 && strings.Contains(lines[0], "by traffic") && !strings.Contains(lines[0], "reading") {
-			first, last := lines[2], lines[4]
-			if (strings.Contains(first, pinger) || strings.Contains(first, ponger)) && strings.Contains(last, idle) &&
-				strings.Contains(first, "B/s") && strings.Contains(last, "0 B/s") {
-				break
-			}
+		if len(lines) < 5 || !strings.Contains(lines[0], "by traffic") || strings.Contains(lines[0], "reading") {
+			return false
 		}
-		if time.Since(start) > 15*time.Second {
-			t.Fatalf("o did not put the namespaces with traffic first:\n%s", screen)
-		}
-	}
+		first, last := lines[2], lines[4]
+		return (strings.Contains(first, pinger) || strings.Contains(first, ponger)) && strings.Contains(first, "B/s") &&
+			strings.Contains(last, idle) && strings.Contains(last, "0 B/s")
+	})
 	s.keys("q")
 }
