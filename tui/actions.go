@@ -38,4 +38,6 @@ const (
 	ActHistory     = "history"
 	ActTrace       = "trace"
 	ActLab         = "lab"
+	ActCapture     = "capture"
+	ActOrder       = "order"
 )

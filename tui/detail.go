@@ -23,9 +23,10 @@ type detailPane struct {
 	t    *table   // the open tab's table, built when it changes
 	// of is what t was built for, to keep the cursor on the same row when
 	// it is built again.
-	of   detailOf
-	lazy map[model.NsKey]*[tabCount]lazyTab // the tabs read when opened
-	live liveRead                           // the live tab on screen
+	of    detailOf
+	lazy  map[model.NsKey]*[tabCount]lazyTab // the tabs read when opened
+	live  liveRead                           // the live tab on screen
+	rates ratesFollower                      // the counters of the Links tab (rates.go)
 
 	// filter keeps the rows of the open tab that hold its text (/ with
 	// the focus here); filtering while it is typed into.
@@ -67,7 +68,7 @@ func (d *detailPane) rebuild() {
 		return
 	}
 	if spec := tabs[d.tab]; spec.build != nil {
-		d.t = spec.build(tabInput{ns: ns, names: d.c.names})
+		d.t = spec.build(tabInput{ns: ns, names: d.c.names, traffic: d.trafficOf(ns)})
 	} else {
 		d.t = d.lazyTable(ns)
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/lazyns/lazyns/model"
@@ -28,14 +29,20 @@ type fakeSource struct {
 	calls     map[string]int
 	watcher   *fakeWatcher
 	snapshot  func() *model.Snapshot // when set, each Snapshot call asks it
+	// counters are the readings of each namespace's counters, served in
+	// turn a second apart (the last again once they run out); without
+	// any, reading fails, and the Links tab shows no rates.
+	counters map[model.NsKey][]*model.Namespace
+	served   map[model.NsKey]int
 }
 
 func newFakeSource(snap *model.Snapshot) *fakeSource {
 	return &fakeSource{snap: snap, calls: map[string]int{}, reread: map[model.NsKey]*model.Namespace{},
 		sockets: map[model.NsKey][]model.Socket{}, procs: map[model.NsKey][]model.Process{},
 		firewall: map[model.NsKey]func(int) *model.Firewall{}, readings: map[model.NsKey]int{}, conntrack: map[model.NsKey]*model.Conntrack{},
-		sysctls: map[model.NsKey]model.Sysctls{},
-		watcher: &fakeWatcher{ch: make(chan model.Change, 8)}}
+		sysctls:  map[model.NsKey]model.Sysctls{},
+		watcher:  &fakeWatcher{ch: make(chan model.Change, 8)},
+		counters: map[model.NsKey][]*model.Namespace{}, served: map[model.NsKey]int{}}
 }
 
 func (f *fakeSource) count(name string) int {
@@ -89,6 +96,39 @@ func (f *fakeSource) Processes(_ context.Context, ns *model.Namespace) ([]model.
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.procs[ns.Key], nil
+}
+
+func (f *fakeSource) Counters(_ context.Context, ns *model.Namespace) (*model.Namespace, time.Time, error) {
+	f.note("Counters")
+	return f.reading(ns)
+}
+
+func (f *fakeSource) CountersEach(_ context.Context, nss []*model.Namespace, fn func(*model.Namespace, time.Time, error)) error {
+	f.note("CountersEach")
+	for _, ns := range nss {
+		read, at, err := f.reading(ns)
+		if read == nil {
+			read = &model.Namespace{Key: ns.Key, Name: ns.Name}
+		}
+		fn(read, at, err)
+	}
+	return nil
+}
+
+// countersT0 is when the fake's first reading of each namespace is taken.
+var countersT0 = time.Date(2024, 5, 1, 12, 4, 5, 0, time.UTC)
+
+func (f *fakeSource) reading(ns *model.Namespace) (*model.Namespace, time.Time, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	rs := f.counters[ns.Key]
+	if len(rs) == 0 {
+		return nil, time.Time{}, errors.New("no counters in this fake")
+	}
+	i := f.served[ns.Key]
+	f.served[ns.Key]++
+	read := *rs[min(i, len(rs)-1)]
+	return &read, countersT0.Add(time.Duration(i) * time.Second), nil
 }
 
 func (f *fakeSource) Watch(context.Context) (Watcher, error) {

@@ -41,6 +41,9 @@ func mainKeys() []mainKey {
 			group: groupView, foot: 2, footDetail: 2, run: (*mainScreen).enter},
 		mainKey{act: ActTopology, keys: []string{"t"}, help: "topology", group: groupView, foot: 6, run: openTopology},
 		mainKey{act: ActReload, keys: []string{"ctrl+r"}, help: "reload", group: groupView, run: (*mainScreen).reload},
+		// foot 6 as topology: after it.
+		mainKey{act: ActOrder, keys: []string{"o"}, help: "order the list: name / traffic", short: "order", group: groupView, foot: 6,
+			run: (*mainScreen).cycleOrder},
 		mainKey{act: ActHelp, keys: []string{"?"}, help: "help", group: groupView, tail: true, run: askHelp[*mainScreen]},
 		mainKey{act: ActQuit, keys: []string{"q", "ctrl+c"}, help: "quit", group: groupView, tail: true,
 			run: func(s *mainScreen) tea.Cmd { s.c.ask(quitMsg{}); return nil }},
@@ -49,6 +52,9 @@ func mainKeys() []mainKey {
 			needs: needInside | needRunner, run: shell},
 		mainKey{act: ActExec, keys: []string{"x"}, help: "run command", short: "exec", name: "run", group: groupInside,
 			foot: 5, footDetail: 5, needs: needInside | needRunner, run: execPrompt},
+		// footDetail 5 as exec: after it. Capture only reads: allowed read-only.
+		mainKey{act: ActCapture, keys: []string{"c"}, help: "capture packets", short: "capture", group: groupInside,
+			footDetail: 5, needs: needInsideLink | needCapturer, run: captureForm},
 
 		mainKey{act: ActNewNetns, keys: []string{"n"}, help: "new namespace", short: "new ns", group: groupChange, changes: true,
 			foot: 7, needs: needChanger | needSnapshot, run: newNetnsForm},

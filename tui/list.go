@@ -21,6 +21,13 @@ type nsList struct {
 
 	filter    textinput.Model
 	filtering bool // the filter has the keys
+
+	// order is orderName or orderTraffic (o); traffic is each
+	// namespace's bytes a second while in traffic order, once known,
+	// read by tf (traffic.go).
+	order   int
+	traffic map[model.NsKey]float64
+	tf      trafficFollower
 }
 
 func newNsList(c *common) nsList {
@@ -73,6 +80,7 @@ func (l *nsList) refilter(prev nsRef) {
 		return
 	}
 	l.shown = l.index.match(l.filter.Value())
+	l.sortShown()
 	l.sc.set(len(l.shown), l.sc.height)
 	for i, pos := range l.shown {
 		if refOf(&l.snap.Namespaces[pos]) == prev {
@@ -176,6 +184,9 @@ func (l *nsList) row(ns *model.Namespace, width int, selected, focused bool) str
 		if !ns.Stale && ns.Err == nil {
 			rightRole = model.RoleDim
 		}
+	}
+	if rate, ok := l.trafficLabel(ns); ok {
+		right, rightRole = rate.text, rate.role
 	}
 	nameW := width - 2 - displaywidth.String(right) - 1
 	name := cutName(model.Visible(ns.DisplayName()), max(1, nameW))

@@ -212,6 +212,8 @@ const (
 	needRunner                    // a Runner for shells and commands
 	needTracer
 	needLabs
+	needInsideLink // a link under the detail cursor, in a namespace that is not stale
+	needCapturer
 )
 
 func (s *mainScreen) guard(b *mainKey) bool {
@@ -235,12 +237,15 @@ func (s *mainScreen) guard(b *mainKey) bool {
 		_, why = s.linked()
 	case n&needNamed != 0:
 		_, why = s.named()
+	case n&needInsideLink != 0:
+		_, why = s.insideLink()
 	}
 	if why != "" {
 		return fail(why, true)
 	}
 	switch {
-	case n&needRunner != 0 && s.c.Runner == nil, n&needTracer != 0 && s.c.Tracer == nil:
+	case n&needRunner != 0 && s.c.Runner == nil, n&needTracer != 0 && s.c.Tracer == nil,
+		n&needCapturer != 0 && s.c.Capturer == nil:
 		return fail("not available in this build", true)
 	case n&needLabs != 0 && s.c.Labs == nil:
 		s.c.setStatus("labs are not available in this build", true)
@@ -295,13 +300,36 @@ func (s *mainScreen) linked() (target, string) {
 	if why != "" {
 		return t, why
 	}
-	if r := s.detail.cursorRow(); r != nil && r.link != 0 && tabs[s.detail.tab].links {
-		t.link = t.ns.Link(r.link)
-	}
-	if t.link == nil {
-		return target{}, "select a link first (tab to the detail pane, Links tab)"
+	if t.link = s.cursorLink(t.ns); t.link == nil {
+		return target{}, noLinkSelected
 	}
 	return t, ""
+}
+
+const noLinkSelected = "select a link first (tab to the detail pane, Links tab)"
+
+// insideLink is the selected namespace, if something can start in it,
+// with the link under the detail cursor; or why there is none. Reading
+// a link (capture) reaches every namespace, named or not.
+func (s *mainScreen) insideLink() (target, string) {
+	ns, why := s.inside()
+	if why != "" {
+		return target{}, why
+	}
+	l := s.cursorLink(ns)
+	if l == nil {
+		return target{}, noLinkSelected
+	}
+	return target{ns: ns, link: l}, ""
+}
+
+// cursorLink is the link of ns under the detail cursor, on a tab whose
+// rows are about links, or nil.
+func (s *mainScreen) cursorLink(ns *model.Namespace) *model.Link {
+	if r := s.detail.cursorRow(); r != nil && r.link != 0 && tabs[s.detail.tab].links {
+		return ns.Link(r.link)
+	}
+	return nil
 }
 
 // view draws the list beside the detail pane.

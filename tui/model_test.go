@@ -837,11 +837,11 @@ func TestLinkStateNoCarrier(t *testing.T) {
 	ns := fakeSnapshot().Find(kRouter)
 	l := &ns.Links[1]
 	l.OperState, l.Flags = 2, l.Flags&^model.IFF_RUNNING
-	if got := linksTable(ns).rows[1].cells[3].text; got != "NO-CARRIER" {
+	if got := linksTable(ns, nil).rows[1].cells[3].text; got != "NO-CARRIER" {
 		t.Errorf("up without carrier shows %q", got)
 	}
 	l.Flags &^= model.IFF_UP
-	if got := linksTable(ns).rows[1].cells[3].text; got != "DOWN" {
+	if got := linksTable(ns, nil).rows[1].cells[3].text; got != "DOWN" {
 		t.Errorf("down shows %q", got)
 	}
 }

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"io"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/lazyns/lazyns/model"
@@ -29,6 +30,14 @@ type Source interface {
 	Sysctls(ctx context.Context, ns *model.Namespace) (model.Sysctls, error)
 	// Watch reports changes until ctx ends.
 	Watch(ctx context.Context) (Watcher, error)
+	// Counters reads the links of ns again with their counters, and
+	// when (the Links tab's rates, once a second). The reading holds
+	// Key, Name and Links only.
+	Counters(ctx context.Context, ns *model.Namespace) (read *model.Namespace, at time.Time, err error)
+	// CountersEach reads the counters of every namespace in nss as
+	// Counters does, handing each reading to fn in the order of nss (the
+	// list ordered by traffic); a reading is valid only during fn.
+	CountersEach(ctx context.Context, nss []*model.Namespace, fn func(read *model.Namespace, at time.Time, err error)) error
 }
 
 // Watcher delivers coalesced changes; nsops.Watcher implements it. Focus

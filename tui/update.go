@@ -16,6 +16,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	m.relayout()
 	m.watchScreen()
+	cmds = append(cmds, m.followCounters())
 	return m, tea.Batch(cmds...)
 }
 
@@ -68,6 +69,14 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		// Under a pane, the help or a dialog the tab is not read: a row
 		// a dialog asks about stays as it was.
 		return m.main.detail.liveTick(msg, m.pane == nil && !m.showHelp && m.dialog == nil)
+	case ratesMsg:
+		return m.main.detail.gotRates(msg)
+	case ratesTickMsg:
+		return m.main.detail.ratesTick(msg)
+	case trafficMsg:
+		return m.main.list.gotTraffic(msg)
+	case trafficTickMsg:
+		return m.main.list.trafficTick(msg)
 
 	// The end of what features started.
 	case paneMsg:
@@ -84,6 +93,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.main.forwardingRead(msg)
 	case historyWrittenMsg:
 		return historyWritten(m.c, msg)
+	case captureWrittenMsg:
+		return captureWritten(m.c, msg)
 	case labDoneMsg:
 		labDone(m.c, msg)
 		return m.requestSnapshot()

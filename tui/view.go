@@ -107,7 +107,7 @@ func (m *Model) viewHeader() string {
 		if n == 1 {
 			noun = " namespace"
 		}
-		count := strconv.Itoa(n) + noun
+		count := strconv.Itoa(n) + noun + m.main.list.orderSays()
 		if u := m.unreadable(); u > 0 {
 			count += " (" + strconv.Itoa(u) + " unreadable)"
 		}

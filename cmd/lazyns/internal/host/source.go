@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/lazyns/lazyns/model"
 	"github.com/lazyns/lazyns/nsops"
@@ -90,6 +91,14 @@ func netfilterPart[T any](ctx context.Context, sys *nsops.System, ns *model.Name
 		return none, errors.New(msg)
 	}
 	return v, nil
+}
+
+func (s nsSource) Counters(ctx context.Context, ns *model.Namespace) (*model.Namespace, time.Time, error) {
+	return s.sys.Counters(ctx, ns)
+}
+
+func (s nsSource) CountersEach(ctx context.Context, nss []*model.Namespace, fn func(*model.Namespace, time.Time, error)) error {
+	return s.sys.CountersEach(ctx, nss, fn)
 }
 
 func (s nsSource) Watch(ctx context.Context) (tui.Watcher, error) {
