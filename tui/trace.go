@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"net"
+	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -16,7 +17,9 @@ import (
 // it through nsops); without one T says so. Tracing only reads, so it
 // works read-only.
 type Tracer interface {
-	Trace(ctx context.Context, from model.NsKey, dst, src net.IP) (*trace.Trace, error)
+	// Trace follows probe (an ICMP echo, or the first packet of a TCP or
+	// UDP exchange) from a namespace to dst.
+	Trace(ctx context.Context, from model.NsKey, dst, src net.IP, probe trace.Probe) (*trace.Trace, error)
 }
 
 type traceMsg struct {
@@ -35,8 +38,9 @@ func traceKeys() []binding[*tracePane] {
 	)
 }
 
-// tracePrompt asks for a destination (and optionally a source) to trace
-// to from the selected namespace (T).
+// tracePrompt asks for a destination (and optionally a source and the
+// packet: a ping, or TCP or UDP to a port) to trace to from the selected
+// namespace (T).
 func tracePrompt(s *mainScreen) tea.Cmd {
 	ns, _ := s.inside()
 	c, tracer := s.c, s.c.Tracer
@@ -46,23 +50,73 @@ func tracePrompt(s *mainScreen) tea.Cmd {
 		if err != nil {
 			return nil, err
 		}
-		return runTrace(c, tracer, from, name, dst, src), nil
-	}, TextField("dst", "destination", "10.0.2.2", ""), TextField("src", "from", "the kernel's choice", ""))
+		probe, err := parsePacket(v["packet"])
+		if err != nil {
+			return nil, err
+		}
+		return runTrace(c, tracer, from, name, dst, src, probe), nil
+	}, TextField("dst", "destination", "10.0.2.2", ""), TextField("src", "from", "the kernel's choice", ""),
+		TextField("packet", "packet", "ping, or tcp 80, udp 53", ""))
 	d.Text = "Follows the kernel's own route lookups hop by hop; sends no packet."
 	return c.openDialog(d)
 }
 
 // runTrace shows the trace pane and traces in the background.
-func runTrace(c *common, tracer Tracer, from model.NsKey, name string, dst, src net.IP) tea.Cmd {
+func runTrace(c *common, tracer Tracer, from model.NsKey, name string, dst, src net.IP, probe trace.Probe) tea.Cmd {
 	ctx, cancel := context.WithCancel(c.ctx)
-	p := &tracePane{linesPane: linesPane{c: c, cursor: true}, id: c.nextID(), cancel: cancel, from: name, dst: dst.String()}
+	to := dst.String()
+	if !probe.Echo() {
+		to += " " + probe.String()
+	}
+	p := &tracePane{linesPane: linesPane{c: c, cursor: true}, id: c.nextID(), cancel: cancel, from: name, dst: to}
 	p.title = p.heading("tracing…")
 	c.openPane(p)
 	id := p.id
 	return func() tea.Msg {
-		t, err := tracer.Trace(ctx, from, dst, src)
+		t, err := tracer.Trace(ctx, from, dst, src, probe)
 		return traceMsg{id, t, err}
 	}
+}
+
+// parsePacket reads the form's packet: empty, "ping" or "icmp" for an
+// echo; "tcp 80", "udp 53" (or tcp/80); a port alone is TCP, as
+// trace --port alone is.
+func parsePacket(s string) (trace.Probe, error) {
+	f := strings.Fields(strings.ReplaceAll(strings.ToLower(s), "/", " "))
+	proto, port := "", ""
+	switch len(f) {
+	case 0:
+	case 1:
+		if f[0] != "" && f[0][0] >= '0' && f[0][0] <= '9' {
+			port = f[0]
+		} else {
+			proto = f[0]
+		}
+	case 2:
+		proto, port = f[0], f[1]
+	default:
+		return trace.Probe{}, &model.FieldError{Field: "packet", Msg: "give ping, or tcp or udp and a port: tcp 80"}
+	}
+	n := 0
+	if port != "" {
+		var err error
+		if n, err = strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return trace.Probe{}, &model.FieldError{Field: "packet", Msg: "the port is a number from 1 to 65535: tcp 80"}
+		}
+	}
+	switch proto {
+	case "", "ping", "icmp":
+		if port != "" && proto != "" {
+			return trace.Probe{}, &model.FieldError{Field: "packet", Msg: "a ping has no port: give tcp or udp with it (tcp 80)"}
+		}
+	case "tcp", "udp":
+		if port == "" {
+			return trace.Probe{}, &model.FieldError{Field: "packet", Msg: proto + " needs a port: " + proto + " 80"}
+		}
+	default:
+		return trace.Probe{}, &model.FieldError{Field: "packet", Msg: "give ping, or tcp or udp and a port, not " + strconv.Quote(model.Visible(proto))}
+	}
+	return trace.ParseProbe(proto, n)
 }
 
 func (p *tracePane) key(msg tea.KeyPressMsg) tea.Cmd { return paneKey(p.c, traceKeys(), p, msg) }

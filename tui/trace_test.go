@@ -21,8 +21,8 @@ type traceSource struct {
 	asked []string
 }
 
-func (s *traceSource) Trace(_ context.Context, from model.NsKey, dst, src net.IP) (*trace.Trace, error) {
-	s.asked = append(s.asked, fmt.Sprintf("%v %v %v", from, dst, src))
+func (s *traceSource) Trace(_ context.Context, from model.NsKey, dst, src net.IP, probe trace.Probe) (*trace.Trace, error) {
+	s.asked = append(s.asked, fmt.Sprintf("%v %v %v %v", from, dst, src, probe))
 	return dhcpToRouter(), nil
 }
 
@@ -84,7 +84,7 @@ func TestTraceGolden(t *testing.T) {
 			out := screen(finalModel(t, tm))
 			assertInert(t, out)
 			golden.RequireEqual(t, out)
-			if len(src.asked) != 1 || src.asked[0] != fmt.Sprintf("%v 10.0.0.1 <nil>", kDHCP) {
+			if len(src.asked) != 1 || src.asked[0] != fmt.Sprintf("%v 10.0.0.1 <nil> icmp", kDHCP) {
 				t.Errorf("asked %q", src.asked)
 			}
 		})
@@ -123,6 +123,56 @@ func TestTraceDialogRefusesBadAddress(t *testing.T) {
 	}
 }
 
+// The form's third field picks the packet: TCP or UDP to a port, traced
+// through the firewall rules on ports; the pane's heading says which.
+func TestTraceDialogTakesThePacket(t *testing.T) {
+	src := &traceSource{fakeSource: newFakeSource(fakeSnapshot())}
+	tm, _ := newTraceModel(t, 120, 40, src)
+	tm.Send(press("T"))
+	typeText(tm, "10.0.0.1")
+	tm.Send(press("tab"))
+	tm.Send(press("tab"))
+	typeText(tm, "udp 53")
+	tm.Send(press("enter"))
+	waitScreen(t, tm, "to 10.0.0.1 udp port 53")
+	m := finalModel(t, tm)
+	want := fmt.Sprintf("%v 10.0.0.1 <nil> udp port 53", m.Selected().Key)
+	if len(src.asked) != 1 || src.asked[0] != want {
+		t.Fatalf("asked %q, want %q", src.asked, want)
+	}
+}
+
+func TestTraceDialogRefusesBadPacket(t *testing.T) {
+	src := &traceSource{fakeSource: newFakeSource(fakeSnapshot())}
+	tm, _ := newTraceModel(t, 120, 40, src)
+	tm.Send(press("T"))
+	typeText(tm, "10.0.0.1")
+	tm.Send(press("tab"))
+	tm.Send(press("tab"))
+	typeText(tm, "tcp")
+	tm.Send(press("enter"))
+	waitScreen(t, tm, "tcp needs a port")
+	if m := finalModel(t, tm); m.dialog == nil || len(src.asked) != 0 {
+		t.Fatalf("dialog %v, asked %q", m.dialog, src.asked)
+	}
+}
+
+func TestParsePacket(t *testing.T) {
+	for in, want := range map[string]string{"": "icmp", "ping": "icmp", "ICMP": "icmp", "tcp 80": "tcp port 80",
+		"udp/53": "udp port 53", "443": "tcp port 443", " udp  5353 ": "udp port 5353"} {
+		p, err := parsePacket(in)
+		if err != nil || p.String() != want {
+			t.Errorf("parsePacket(%q) = %v, %v; want %s", in, p, err, want)
+		}
+	}
+	for in, msg := range map[string]string{"tcp": "tcp needs a port", "udp 0": "from 1 to 65535", "tcp 70000": "from 1 to 65535",
+		"ping 80": "a ping has no port", "sctp 9": `not "sctp"`, "tcp 80 81": "give ping, or tcp or udp", "tcp x": "is a number"} {
+		if _, err := parsePacket(in); err == nil || !strings.Contains(err.Error(), msg) {
+			t.Errorf("parsePacket(%q): %v, want %q", in, err, msg)
+		}
+	}
+}
+
 func TestTraceWithoutTracer(t *testing.T) {
 	tm, _ := newTraceModel(t, 80, 24, newFakeSource(fakeSnapshot()))
 	tm.Send(press("T"))
@@ -136,7 +186,7 @@ func TestTraceWithoutTracer(t *testing.T) {
 // to the qrouter.
 type fixedTracer struct{}
 
-func (fixedTracer) Trace(context.Context, model.NsKey, net.IP, net.IP) (*trace.Trace, error) {
+func (fixedTracer) Trace(context.Context, model.NsKey, net.IP, net.IP, trace.Probe) (*trace.Trace, error) {
 	return dhcpToRouter(), nil
 }
 

@@ -104,7 +104,7 @@ func TestTraceCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, err := host.NewTracer(sys).Trace(context.Background(), start.Key, net.ParseIP("10.233.0.2"), nil)
+	tr, err := host.NewTracer(sys).Trace(context.Background(), start.Key, net.ParseIP("10.233.0.2"), nil, trace.Probe{})
 	if err != nil || tr.Verdict != trace.Delivered || tr.NsName != b {
 		t.Fatalf("UI trace: %v %+v", err, tr)
 	}
