@@ -49,7 +49,6 @@ func (a *app) completeArgs(root *cobra.Command) {
 		"show":  a.completeNamespaces,
 		"shell": a.completeFirstNamespace,
 		"exec":  a.completeFirstNamespace,
-		"enter": a.completeFirstNamespace,
 		"trace": a.completeFirstNamespace,
 		"lab":   completeLab,
 	}
