@@ -78,7 +78,7 @@ The file:
     up = "bright-green"       # a name, a number 0-255 or "#rrggbb"
 
     [keys]                    # an action = a key or a list of keys
-    shell = ["S", "ctrl+s"]`,
+    shell = ["z", "ctrl+s"]`,
 		Example: `  lazyns config
   lazyns --config /etc/lazyns.toml config
   LAZYNS_READ_ONLY=1 lazyns config | grep read_only

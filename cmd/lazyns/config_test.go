@@ -139,7 +139,7 @@ func TestConfigHelpExampleIsValid(t *testing.T) {
 		t.Fatalf("the example does not load: %v\n%s", err, out)
 	}
 	opt := a.effective().UIOptions()
-	if !a.readOnly || opt.Prompt != `({ns}) ` || !reflect.DeepEqual(opt.Keys[tui.ActShell], []string{"S", "ctrl+s"}) {
+	if !a.readOnly || opt.Prompt != `({ns}) ` || !reflect.DeepEqual(opt.Keys[tui.ActShell], []string{"z", "ctrl+s"}) {
 		t.Errorf("the example loads as readOnly %v, options %+v", a.readOnly, opt)
 	}
 }

@@ -221,19 +221,19 @@ func TestConfigWrite(t *testing.T) {
 
 func TestConfigKeysReachUI(t *testing.T) {
 	clitest.CleanConfigEnv(t)
-	path := clitest.WriteConfig(t, "[keys]\nshell = [\"S\", \"shift+ctrl+s\"]\ntrace = []\n")
+	path := clitest.WriteConfig(t, "[keys]\nshell = [\"z\", \"shift+ctrl+s\"]\ntrace = []\n")
 	s, out, _, err := load(t, "--config", path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	keys := s.UIOptions().Keys
-	if !reflect.DeepEqual(keys[tui.ActShell], []string{"S", "ctrl+shift+s"}) || len(keys[tui.ActTrace]) != 0 {
+	if !reflect.DeepEqual(keys[tui.ActShell], []string{"z", "ctrl+shift+s"}) || len(keys[tui.ActTrace]) != 0 {
 		t.Errorf("remapped keys: shell %q trace %q", keys[tui.ActShell], keys[tui.ActTrace])
 	}
 	if !reflect.DeepEqual(keys[tui.ActQuit], tui.DefaultKeys()[tui.ActQuit]) {
 		t.Errorf("untouched action lost its default keys: quit %q", keys[tui.ActQuit])
 	}
-	if !regexp.MustCompile(`(?m)^shell = \['S', 'ctrl\+shift\+s'\] +# ` + regexp.QuoteMeta(path) + `:2$`).MatchString(out) {
+	if !regexp.MustCompile(`(?m)^shell = \['z', 'ctrl\+shift\+s'\] +# ` + regexp.QuoteMeta(path) + `:2$`).MatchString(out) {
 		t.Errorf("lazyns config does not show the remap and its line:\n%s", out)
 	}
 }

@@ -104,7 +104,7 @@ var expected = map[string]string{
 	"theme":     `"dark", "light" or "auto"`,
 	"refresh":   `"live", "manual" or an interval such as "5s"`,
 	"colors":    `a table: [colors] with lines such as up = "green"`,
-	"keys":      `a table: [keys] with lines such as shell = ["S"]`,
+	"keys":      `a table: [keys] with lines such as shell = ["z"]`,
 }
 
 var tomlKind = regexp.MustCompile(`cannot decode TOML (\w+)`)

@@ -63,7 +63,7 @@ func FuzzConfigValues(f *testing.F) {
 func FuzzConfigFile(f *testing.F) {
 	for _, s := range []string{
 		"read_only = true\nprompt = '({ns}) '\n",
-		"[keys]\nshell = [\"S\", \"ctrl+s\"]\n",
+		"[keys]\nshell = [\"z\", \"ctrl+s\"]\n",
 		"[colors]\nup = \"green\"\n",
 		"theme = \"neon\"\n",
 		"[keys]\nquit = \"j\"\n",
