@@ -23,7 +23,7 @@ build:
 
 # Root-only tests skip when not root, and fail under CI=true.
 test: build
-	$(GO) test -count=1 -timeout 20m ./...
+	$(GO) test -count=1 -timeout 40m ./...
 
 # The whole suite under the race detector (slower; CI runs plain `test`).
 race:
