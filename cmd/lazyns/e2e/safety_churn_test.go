@@ -126,7 +126,8 @@ func TestUILinkDeletedBeforeActing(t *testing.T) {
 	d.pump(30*time.Second, func() bool { return d.has(name) })
 	d.selectNs(name)
 	d.press("tab", "j") // the links table: lo, then v0
-	if !strings.Contains(d.screen(), "v0") {
+	// The list comes before the namespaces' contents: wait for the link.
+	if !d.pump(30*time.Second, func() bool { return strings.Contains(d.screen(), "v0") }) {
 		t.Fatalf("v0 not on screen:\n%s", d.screen())
 	}
 	nstest.IP(t, "-n", name, "link", "del", "v0")
