@@ -125,11 +125,12 @@ func TestUILinkDeletedBeforeActing(t *testing.T) {
 	d.loaded()
 	d.pump(30*time.Second, func() bool { return d.has(name) })
 	d.selectNs(name)
-	d.press("tab", "j") // the links table: lo, then v0
+	d.press("tab")
 	// The list comes before the namespaces' contents: wait for the link.
 	if !d.pump(30*time.Second, func() bool { return strings.Contains(d.screen(), "v0") }) {
 		t.Fatalf("v0 not on screen:\n%s", d.screen())
 	}
+	d.press("j") // the links table: lo, then v0
 	nstest.IP(t, "-n", name, "link", "del", "v0")
 	d.press("u") // bring v0 up: it is gone by now
 	want := "no link v0 in " + name
