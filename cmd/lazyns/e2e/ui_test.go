@@ -78,7 +78,7 @@ func TestUIOnTerminal(t *testing.T) {
 	s.keys("3")
 	s.waitFor("10.88.0.0/24 dev " + va)
 	s.keys("7")
-	s.waitFor("[Processes]")
+	s.waitFor("[Procs]") // ten tabs take their short names at 120 columns
 	s.keys("1")
 
 	// Follow the veth to its peer: b, with vb selected.
