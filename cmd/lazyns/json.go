@@ -1,19 +1,88 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"fmt"
+	"sync"
 
 	"github.com/lazyns/lazyns/model"
 	"github.com/lazyns/lazyns/nsops"
 	"github.com/lazyns/lazyns/nsops/discover"
 )
 
-// showJSON is the document list --json and show --json print, the
-// namespaces encoded in parallel on as many workers as read them.
-func showJSON(sys *nsops.System, nss []*model.Namespace) []byte {
+// writeJSON writes the document list --json and show --json print for
+// namespaces already read, encoded in parallel on as many workers as read
+// them.
+func (a *app) writeJSON(sys *nsops.System, nss []*model.Namespace) error {
 	objects := make([][]byte, len(nss))
 	discover.ForEach(context.Background(), sys.Workers, len(nss), func(_, i int) {
 		objects[i] = model.NamespaceJSON(nss[i], sys.Names)
 	})
-	return model.JoinJSON(objects)
+	out := bufio.NewWriterSize(a.stdout, 64<<10)
+	arr := model.NewJSONArray(out)
+	for _, o := range objects {
+		if err := arr.Add(o); err != nil {
+			return err
+		}
+	}
+	if err := arr.Close(); err != nil {
+		return err
+	}
+	return out.Flush()
+}
+
+// jsonBufs are buffers namespaces are encoded into, used again once
+// written; one that grew past a megabyte (a big host's) is let go.
+var jsonBufs = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &b }}
+
+// streamAll reads every namespace of a discovered snapshot and writes each
+// as soon as it and those before it are read (nsops.ReadStream): as show
+// --json's objects, each encoded by the worker that read it, or as show's
+// text. With netfilter, that worker reads the namespace's firewall,
+// connections and settings too. The output starts at once, and what is
+// held at a time does not grow with the host beyond every namespace's
+// links.
+func (a *app) streamAll(ctx context.Context, sys *nsops.System, snap *model.Snapshot, asJSON, netfilter bool) error {
+	out := bufio.NewWriterSize(a.stdout, 64<<10)
+	arr := model.NewJSONArray(out)
+	paint := a.paint(a.stdout)
+	objects := make([]*[]byte, len(snap.Namespaces))
+	err := sys.ReadStream(ctx, snap,
+		func(i int) {
+			ns := &snap.Namespaces[i]
+			if netfilter {
+				sys.ReadNetfilterInto(ctx, ns, nsops.AllNetfilter)
+			}
+			if asJSON {
+				b := jsonBufs.Get().(*[]byte)
+				*b = model.AppendNamespaceJSON((*b)[:0], ns, sys.Names)
+				objects[i] = b
+			}
+		},
+		func(i int) error {
+			if !asJSON {
+				if i > 0 {
+					fmt.Fprintln(out)
+				}
+				model.WriteShow(out, &snap.Namespaces[i], sys.Names, paint)
+				return nil
+			}
+			b := objects[i]
+			objects[i] = nil
+			err := arr.Add(*b)
+			if cap(*b) <= 1<<20 {
+				jsonBufs.Put(b)
+			}
+			return err
+		})
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		if err := arr.Close(); err != nil {
+			return err
+		}
+	}
+	return out.Flush()
 }
