@@ -14,7 +14,7 @@ DATADIR  ?= $(PREFIX)/share
 # Release targets: static binaries, no cgo.
 PLATFORMS ?= linux/amd64 linux/arm64
 
-.PHONY: all build test lint run install man completions release bench bench-scale soak fuzz clean race demo demo-clean
+.PHONY: all build test lint run install man completions release bench bench-scale bench-capture soak fuzz clean race demo demo-clean
 
 all: build
 
@@ -86,6 +86,11 @@ bench: build
 bench-scale: build
 	LAZYNS_BENCH=1 BENCH_SIZES=$(SIZES) $(GO) test -count=1 -timeout 60m -run '^TestScaleSizes$$' -v ./cmd/lazyns/e2e/; \
 	  rc=$$?; ./bin/lazyns --netns-dir /run/lazyns/bench-netns lab down openstack --state-dir $(BENCH_LABS) >/dev/null 2>&1; exit $$rc
+
+# The capture rows alone: lazyns capture against tcpdump on one veth under
+# a UDP flood, and the RSS of a capture pane's ring after a million packets.
+bench-capture: build
+	LAZYNS_BENCH=1 $(GO) test -count=1 -timeout 20m -run '^TestScaleCapture$$' -v ./cmd/lazyns/e2e/
 
 # Snapshots under churn for SOAK (default 10m), checking memory stays flat.
 SOAK ?= 10m

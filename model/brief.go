@@ -209,6 +209,7 @@ func WriteShow(w io.Writer, ns *Namespace, names *Names, paint Paint) {
 	}
 	fmt.Fprintln(w, paint(RoleHeader, "  links"))
 	links.write(w, paint, "    ")
+	writeCounters(w, ns, paint)
 	if len(ns.Routes) > 0 {
 		fmt.Fprintln(w, paint(RoleHeader, "  routes"))
 		for i := range ns.Routes {
@@ -233,6 +234,29 @@ func WriteShow(w io.Writer, ns *Namespace, names *Names, paint Paint) {
 		}
 	}
 	writeNetfilter(w, ns, paint)
+}
+
+// writeCounters lists the counters of the links that were read with them,
+// as ip -s link would, in a line per link.
+func writeCounters(w io.Writer, ns *Namespace, paint Paint) {
+	t := &table{}
+	for i := range ns.Links {
+		l := &ns.Links[i]
+		if l.Stats == nil {
+			continue
+		}
+		rx, tx, trouble := CountersText(l.Stats)
+		role := RolePlain
+		if trouble {
+			role = RoleWarn
+		}
+		t.add(cell{LinkLabel(l), RoleIfname}, cell{rx, role}, cell{tx, role})
+	}
+	if len(t.rows) == 0 {
+		return
+	}
+	fmt.Fprintln(w, paint(RoleHeader, "  counters"))
+	t.write(w, paint, "    ")
 }
 
 func addrRole(family int) Role {

@@ -121,10 +121,21 @@ func countAddrs(links []Link) int {
 	return n
 }
 
-// ForwardingSpec turns IPv4 forwarding on or off in a namespace.
+// ForwardingSpec turns forwarding on or off in a namespace: IPv4
+// (net.ipv4.ip_forward), or with IPv6 set IPv6 (net.ipv6.conf.all.forwarding,
+// which also sets every device's). Each namespace has its own.
 type ForwardingSpec struct {
-	Ns string
-	On bool
+	Ns   string
+	On   bool
+	IPv6 bool `json:",omitempty"`
+}
+
+// Sysctl is the setting the spec writes.
+func (s ForwardingSpec) Sysctl() string {
+	if s.IPv6 {
+		return "net.ipv6.conf.all.forwarding"
+	}
+	return "net.ipv4.ip_forward"
 }
 
 // Cmds is the sysctl that does it, run inside the namespace.
@@ -133,7 +144,7 @@ func (s ForwardingSpec) Cmds() []Cmd {
 	if s.On {
 		v = "1"
 	}
-	return []Cmd{inNs(s.Ns, "sysctl", "-w", "net.ipv4.ip_forward="+v)}
+	return []Cmd{inNs(s.Ns, "sysctl", "-w", s.Sysctl()+"="+v)}
 }
 
 // Validate checks the namespace.

@@ -31,6 +31,10 @@ type Firewall struct {
 	// "iptables-legacy tables are in use, but iptables-legacy-save is not
 	// installed".
 	Notes []string
+	// Unread name the tables in use whose rules could not be read
+	// ("ip filter, nat (iptables-legacy)"): what decides a packet's fate
+	// there is not in Tables.
+	Unread []string
 }
 
 // FwTable is one table: an nftables table, or an iptables table of one

@@ -124,6 +124,22 @@ type FwPacket struct {
 	// of a connection.
 	CtState FwCtStates
 	Mark    uint32
+	// Unknown are what a trace does not know of the packet: the source
+	// port the kernel will pick, a mark a rule it cannot evaluate may have
+	// set. A match on one of them neither holds nor fails: Eval says
+	// FwEvalMaybe rather than guess.
+	Unknown []FwMatchKind
+}
+
+// unknown reports whether p's value for what match kind k looks at is
+// not known.
+func (p *FwPacket) unknown(k FwMatchKind) bool {
+	for _, u := range p.Unknown {
+		if u == k {
+			return true
+		}
+	}
+	return false
 }
 
 // Transport protocols whose headers begin with the two ports.
@@ -226,17 +242,35 @@ const (
 	FwEvalMaybe
 )
 
-// Eval tells whether r applies to p.
+// Eval tells whether r applies to p. A match on what p does not know
+// (p.Unknown) makes it FwEvalMaybe, as does anything in the rule a trace
+// cannot evaluate; a match that fails makes it FwEvalNo whatever else.
 func (r *FwRule) Eval(p *FwPacket) FwEval {
+	maybe := len(r.Unsure) > 0
 	for i := range r.Matches {
-		if !r.Matches[i].Matches(p) {
+		m := &r.Matches[i]
+		if p.unknown(m.Kind) && m.knowable(p) {
+			maybe = true
+			continue
+		}
+		if !m.Matches(p) {
 			return FwEvalNo
 		}
 	}
-	if len(r.Unsure) > 0 {
+	if maybe {
 		return FwEvalMaybe
 	}
 	return FwEvalYes
+}
+
+// knowable reports whether a match on an unknown value can still hold:
+// a port match fails on a packet that has no ports, whatever its ports
+// would be.
+func (m *FwMatch) knowable(p *FwPacket) bool {
+	if m.Kind == FwSport || m.Kind == FwDport {
+		return portProtos[p.Proto]
+	}
+	return true
 }
 
 // ValueText is the match's values as a person reads them, with "!= "

@@ -226,3 +226,33 @@ func TestMovedRules(t *testing.T) {
 		t.Error("rules moved without an earlier reading")
 	}
 }
+
+// A match on what a trace does not know of the packet (the source port
+// the kernel picks, a mark something else may have set) neither holds nor
+// fails; one that fails on what it does know still decides.
+func TestFwRuleEvalUnknown(t *testing.T) {
+	sport := FwRule{Matches: []FwMatch{
+		{Kind: FwL4proto, Protos: []uint8{6}},
+		{Kind: FwSport, Ports: []FwPortRange{{1024, 65535}}},
+	}, Verdict: FwVerdict{Kind: FwDrop}}
+	p := FwPacket{Family: AF_INET, Proto: 6, Dport: 80, CtState: FwCtNew, Unknown: []FwMatchKind{FwSport}}
+	if got := sport.Eval(&p); got != FwEvalMaybe {
+		t.Errorf("tcp with an unknown source port: %v, want maybe", got)
+	}
+	p.Proto = 17
+	if got := sport.Eval(&p); got != FwEvalNo {
+		t.Errorf("udp against a tcp rule: %v, want no", got)
+	}
+	onlyPort := FwRule{Matches: []FwMatch{{Kind: FwSport, Ports: []FwPortRange{{1, 2}}}}}
+	p.Proto = 1
+	if got := onlyPort.Eval(&p); got != FwEvalNo {
+		t.Errorf("icmp has no ports, known or not: %v, want no", got)
+	}
+	mark := FwRule{Matches: []FwMatch{{Kind: FwMark, Mark: 1, MarkMask: ^uint32(0)}}}
+	if got := mark.Eval(&FwPacket{}); got != FwEvalNo {
+		t.Errorf("mark 0 known: %v, want no", got)
+	}
+	if got := mark.Eval(&FwPacket{Unknown: []FwMatchKind{FwMark}}); got != FwEvalMaybe {
+		t.Errorf("mark unknown: %v, want maybe", got)
+	}
+}

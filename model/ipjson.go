@@ -152,6 +152,8 @@ type linkForm struct {
 	link  bool // linkmode and ifalias, which only ip link prints
 	// extras are lazyns's own keys: linkinfo (ip -d's info_kind) and peer.
 	extras bool
+	// stats writes the counters, where they were read, as ip -s does.
+	stats bool
 	// family, as ip -4/-6 addr, keeps only that family's addresses and
 	// leaves out the link/ line's keys (link_type, address, broadcast);
 	// for IPv6 ip reads other link messages (inet6LinkFields).
@@ -160,7 +162,7 @@ type linkForm struct {
 
 // showLink is show --json's link: everything ip addr and ip link print,
 // and lazyns's extras.
-var showLink = linkForm{addrs: true, link: true, extras: true}
+var showLink = linkForm{addrs: true, link: true, extras: true, stats: true}
 
 // linkFields writes a link's keys in the order ip prints them
 // (print_linkinfo in iproute2's ip/ipaddress.c).
@@ -219,6 +221,10 @@ func (w *jsonWriter) linkFields(ns *Namespace, l *Link, f linkForm) {
 	if f.link && l.Alias != "" {
 		w.str("ifalias", l.Alias)
 	}
+	// ip link prints the counters here, ip addr after the addresses.
+	if f.stats && !f.addrs && l.Stats != nil {
+		w.statsFields(l.Stats)
+	}
 	if len(l.AltNames) > 0 {
 		w.strs("altnames", l.AltNames)
 	}
@@ -234,6 +240,9 @@ func (w *jsonWriter) linkFields(ns *Namespace, l *Link, f linkForm) {
 	}
 	if f.addrs {
 		w.addrInfo(l, f.family)
+		if f.stats && l.Stats != nil {
+			w.statsFields(l.Stats)
+		}
 	}
 	if f.extras && l.Peer != nil {
 		w.beginObject("peer")

@@ -25,6 +25,9 @@ type IPArray struct {
 	names  *Names
 	w      jsonWriter
 	begun  bool
+	// Stats adds each link's "stats64", as ip -s -j addr and ip -s -j
+	// link do (the links must have been read with their counters).
+	Stats bool
 }
 
 // NewIPArray writes list to out. family is what ip's -4 or -6 would
@@ -46,7 +49,7 @@ func (a *IPArray) Add(ns *Namespace) error {
 	name := ns.DisplayName()
 	switch a.list {
 	case IPAddr:
-		form := linkForm{addrs: true, family: a.family}
+		form := linkForm{addrs: true, family: a.family, stats: a.Stats}
 		for i := range ns.Links {
 			if a.family == 0 || hasFamily(&ns.Links[i], a.family) {
 				a.object(name, func() { a.w.linkFields(ns, &ns.Links[i], form) })
@@ -54,7 +57,7 @@ func (a *IPArray) Add(ns *Namespace) error {
 		}
 	case IPLink:
 		for i := range ns.Links {
-			a.object(name, func() { a.w.linkFields(ns, &ns.Links[i], linkForm{link: true}) })
+			a.object(name, func() { a.w.linkFields(ns, &ns.Links[i], linkForm{link: true, stats: a.Stats}) })
 		}
 	case IPRoute:
 		for i := range ns.Routes {

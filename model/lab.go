@@ -16,6 +16,7 @@ type LabOp struct {
 	Route  *RouteSpec      `json:",omitempty"`
 	Rule   *RuleSpec       `json:",omitempty"`
 	Fwd    *ForwardingSpec `json:",omitempty"`
+	Masq   *MasqueradeSpec `json:",omitempty"`
 }
 
 // parts is the op's spec, to check, and its commands; nil for an empty op.
@@ -41,6 +42,8 @@ func (o LabOp) parts() (interface{ Validate() error }, func() []Cmd) {
 		return o.Rule, o.Rule.AddCmds
 	case o.Fwd != nil:
 		return o.Fwd, o.Fwd.Cmds
+	case o.Masq != nil:
+		return o.Masq, o.Masq.AddCmds
 	}
 	return nil, nil
 }
@@ -137,6 +140,7 @@ func Labs() []Lab {
 		{"bridge-in-ns", "a bridge inside one namespace joining three namespaces", bridgeInNsLab, false},
 		{"router", "two subnets joined by a namespace that forwards between them, with default routes", routerLab, false},
 		{"openstack", "a miniature network node: qrouter-/qdhcp- namespaces with qr-, qg- and tap ports on integration bridges (--routers N)", openstackLab, true},
+		{"nat", "a namespace reaching an outside through a gateway namespace that forwards and masquerades (the host and the internet stand-ins)", natLab, false},
 	}
 	return labs
 }

@@ -36,6 +36,9 @@ func (b *opsBuilder) rule(r RuleSpec)   { b.ops = append(b.ops, LabOp{Rule: &r})
 func (b *opsBuilder) forward(ns string) {
 	b.ops = append(b.ops, LabOp{Fwd: &ForwardingSpec{Ns: ns, On: true}})
 }
+func (b *opsBuilder) masquerade(ns, src, out string) {
+	b.ops = append(b.ops, LabOp{Masq: &MasqueradeSpec{Ns: ns, Src: src, Out: out}})
+}
 
 // plug joins namespace ns to a bridge in brNs with a veth: eth-side name
 // inside ns, port name by the bridge, an address inside, all up.
@@ -148,6 +151,43 @@ func routerLab(o LabOptions) (*LabPlan, error) {
 	return &LabPlan{Lab: "router", Setup: b.ops,
 		Pings: []LabPing{{left, "10.0.10.1"}, {left, "10.0.20.2"}, {right, "10.0.10.2"}, {right, "10.0.10.1"}},
 		Try:   "lazyns trace " + ShellQuote(left) + " 10.0.20.2"}, nil
+}
+
+// natLab is the last step of the CLONE_NEWNET tutorial: a namespace
+// reaches the internet through the host, which forwards and masquerades
+// its subnet out of eth0. Here the gateway namespace stands in for the
+// host and the outside namespace for the internet (its router, and an
+// address beyond it on its loopback), so the host's own forwarding and
+// firewall stay as they are and no packet leaves the machine. The outside
+// has no route back to the inside's subnet: only the masquerade makes the
+// replies come back.
+func natLab(o LabOptions) (*LabPlan, error) {
+	p, err := prefixOf(o)
+	if err != nil {
+		return nil, err
+	}
+	inside, gw, outside := p+"-nat-inside", p+"-nat-gw", p+"-nat-outside"
+	var b opsBuilder
+	b.netns(inside)
+	b.netns(gw)
+	b.netns(outside)
+	b.veth(gw, "veth0", inside, "eth0")
+	b.veth(gw, "eth0", outside, "eth0")
+	b.addr(gw, "veth0", "10.0.1.1/24")
+	b.addr(inside, "eth0", "10.0.1.2/24")
+	b.addr(gw, "eth0", "192.0.2.2/24")
+	b.addr(outside, "eth0", "192.0.2.1/24")
+	b.addr(outside, "lo", "198.51.100.1/32")
+	b.up(inside, "lo", "eth0")
+	b.up(gw, "lo", "veth0", "eth0")
+	b.up(outside, "lo", "eth0")
+	b.route(RouteSpec{Ns: inside, Dst: "default", Gateway: "10.0.1.1"})
+	b.route(RouteSpec{Ns: gw, Dst: "default", Gateway: "192.0.2.1"})
+	b.forward(gw)
+	b.masquerade(gw, "10.0.1.0/24", "eth0")
+	return &LabPlan{Lab: "nat", Setup: b.ops,
+		Pings: []LabPing{{inside, "10.0.1.1"}, {inside, "192.0.2.1"}, {inside, "198.51.100.1"}, {gw, "198.51.100.1"}},
+		Try:   "lazyns trace " + ShellQuote(inside) + " 198.51.100.1"}, nil
 }
 
 // MaxBridgePorts is how many ports the openstack lab puts on one bridge:

@@ -68,6 +68,9 @@ type Link struct {
 	PermAddr  net.HardwareAddr
 	ProtoDown bool
 	Addrs     []Addr
+	// Stats are the link's counters, when they were read (nil otherwise:
+	// a read leaves them out unless asked, as they cost the kernel time).
+	Stats *LinkStats
 	// Peer is the other end of a veth, once resolved.
 	Peer *PeerRef
 }

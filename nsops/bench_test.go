@@ -82,7 +82,7 @@ func BenchmarkStreamJSON(b *testing.B) {
 		}
 		objects := make([][]byte, len(snap.Namespaces))
 		arr := model.NewJSONArray(io.Discard)
-		err = sys.ReadStream(context.Background(), snap,
+		err = sys.ReadStream(context.Background(), snap, true,
 			func(i int) { objects[i] = model.NamespaceJSON(&snap.Namespaces[i], sys.Names) },
 			func(i int) error { o := objects[i]; objects[i] = nil; return arr.Add(o) })
 		if err != nil {

@@ -3,9 +3,11 @@ package nsops
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/netip"
 	"os"
+	"strings"
 
 	"github.com/lazyns/lazyns/model"
 	"github.com/vishvananda/netlink"
@@ -173,34 +175,78 @@ func toRoute(h *netlink.Handle, spec model.RouteSpec) (*netlink.Route, error) {
 	return r, nil
 }
 
-// SetForwarding turns IPv4 forwarding on or off in a namespace, writing
-// its sysctl from a thread inside it (each namespace has its own).
-func (s *System) SetForwarding(spec model.ForwardingSpec) ([]model.Cmd, error) {
-	if err := s.begin(spec); err != nil {
-		return nil, err
+// SetForwarding turns forwarding on or off as each spec says (IPv4 or
+// IPv6, in its namespace), writing each sysctl from a thread inside the
+// namespace (each has its own). Several specs (the F form turning both
+// families) are all or nothing: if one cannot be set, those set before it
+// are put back as they were.
+func (s *System) SetForwarding(specs ...model.ForwardingSpec) ([]model.Cmd, error) {
+	if len(specs) == 0 {
+		return nil, errors.New("set forwarding: no setting given")
 	}
-	n, err := s.holdNamed(spec.Ns)
+	for _, spec := range specs {
+		if err := s.begin(spec); err != nil {
+			return nil, err
+		}
+	}
+	var undo undoStack
+	ok := false
+	defer func() {
+		if !ok {
+			undo.run()
+		}
+	}()
+	var cmds []model.Cmd
+	for i, spec := range specs {
+		if i > 0 {
+			if err := beforeStep("forwarding " + spec.Sysctl()); err != nil {
+				return nil, err
+			}
+		}
+		was, err := s.writeSysctl(spec.Ns, spec.Sysctl(), sysctlBit(spec.On))
+		if err != nil {
+			return nil, fmt.Errorf("set forwarding in %s: %w", model.NsLabel(spec.Ns), err)
+		}
+		undo.push(func() { _, _ = s.writeSysctl(spec.Ns, spec.Sysctl(), was) })
+		cmds = append(cmds, spec.Cmds()...)
+	}
+	ok = true
+	return cmds, nil
+}
+
+// writeSysctl writes value to the sysctl key (net.ipv4.ip_forward) of
+// namespace ns from a thread inside it, and returns what it held before.
+func (s *System) writeSysctl(ns, key string, value []byte) (was []byte, err error) {
+	n, err := s.holdNamed(ns)
 	if err != nil {
 		return nil, err
 	}
 	defer n.close()
-	return result(spec.Cmds(), setForwarding(n, spec))
+	return writeSysctlIn(n, key, value)
 }
 
-// setForwarding writes the namespace's ip_forward from a thread inside it.
-func setForwarding(n *heldNs, spec model.ForwardingSpec) error {
-	v := []byte("0\n")
-	if spec.On {
-		v = []byte("1\n")
-	}
-	err := n.do(func() error {
-		// /proc/sys/net shows the namespace of the thread that opens it.
-		return os.WriteFile("/proc/sys/net/ipv4/ip_forward", v, 0o644)
+// writeSysctlIn is writeSysctl in a namespace already held (a lab unit
+// holds each of its namespaces once).
+func writeSysctlIn(n *heldNs, key string, value []byte) (was []byte, err error) {
+	// /proc/sys/net shows the namespace of the thread that opens it.
+	path := "/proc/sys/" + strings.ReplaceAll(key, ".", "/")
+	err = n.do(func() error {
+		if was, err = os.ReadFile(path); err != nil {
+			if errors.Is(err, fs.ErrNotExist) && strings.HasPrefix(key, "net.ipv6.") {
+				return errors.New("IPv6 is disabled there (no net.ipv6 settings)")
+			}
+			return err
+		}
+		return os.WriteFile(path, value, 0o644)
 	})
-	if err != nil {
-		return fmt.Errorf("set forwarding in %s: %w", model.NsLabel(spec.Ns), err)
+	return was, err
+}
+
+func sysctlBit(on bool) []byte {
+	if on {
+		return []byte("1\n")
 	}
-	return nil
+	return []byte("0\n")
 }
 
 // AddRule adds a policy rule, as `ip rule add from PREFIX table T pref P`.

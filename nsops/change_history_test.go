@@ -28,13 +28,7 @@ func TestHistoryScriptRebuilds(t *testing.T) {
 	nstest.HostLink(t, vb)
 
 	var h model.History
-	do := func(cmds []model.Cmd, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.Record(cmds...)
-	}
+	do := recorder(t, &h)
 	do(s.AddNetns(model.NetnsSpec{Name: a}))
 	do(s.AddNetns(model.NetnsSpec{Name: b}))
 	do(s.AddBridge(model.BridgeSpec{Name: br}))
@@ -79,4 +73,16 @@ func TestHistoryScriptRebuilds(t *testing.T) {
 	}
 	settle(t, built, state)
 	ping()
+}
+
+// recorder returns what records each change's commands in h, as the UI's
+// history does, failing the test when a change fails.
+func recorder(t *testing.T, h *model.History) func([]model.Cmd, error) {
+	return func(cmds []model.Cmd, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.Record(cmds...)
+	}
 }

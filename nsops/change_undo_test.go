@@ -210,3 +210,40 @@ func TestReadOnlyRefusesEveryChange(t *testing.T) {
 		t.Fatal("read-only turned forwarding on")
 	}
 }
+
+// Forwarding of both families at once: both set, the host's untouched;
+// when IPv6's cannot be written, IPv4's is as it was before.
+func TestSetForwardingBothAllOrNothing(t *testing.T) {
+	s := changeSystem(t)
+	r := nstest.Netns(t)
+	read := func(key string) string {
+		return strings.TrimSpace(nstest.IP(t, "netns", "exec", r, "sysctl", "-n", key))
+	}
+	nstest.Forwarding(t, r, false)
+	nstest.IP(t, "netns", "exec", r, "sysctl", "-qw", "net.ipv6.conf.all.forwarding=0")
+	hostV6 := strings.TrimSpace(nstest.Sh(t, "sysctl -n net.ipv6.conf.all.forwarding"))
+
+	both := []model.ForwardingSpec{{Ns: r, On: true}, {Ns: r, On: true, IPv6: true}}
+	failAt(t, "forwarding net.ipv6.conf.all.forwarding", nil)
+	_, err := s.SetForwarding(both...)
+	wantErr(t, err, "injected failure at forwarding net.ipv6.conf.all.forwarding")
+	if got := read("net.ipv4.ip_forward"); got != "0" {
+		t.Fatalf("a failed change left IPv4 forwarding at %s", got)
+	}
+	stepHook = nil
+
+	cmds, err := s.SetForwarding(both...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "ip netns exec " + r + " sysctl -w net.ipv4.ip_forward=1\nip netns exec " + r + " sysctl -w net.ipv6.conf.all.forwarding=1"
+	if got := cmdStrings(cmds); got != want {
+		t.Errorf("cmds\n%s\nwant\n%s", got, want)
+	}
+	if read("net.ipv4.ip_forward") != "1" || read("net.ipv6.conf.all.forwarding") != "1" {
+		t.Fatal("forwarding not on in both families")
+	}
+	if got := strings.TrimSpace(nstest.Sh(t, "sysctl -n net.ipv6.conf.all.forwarding")); got != hostV6 {
+		t.Fatalf("the host's IPv6 forwarding went from %s to %s", hostV6, got)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/lazyns/lazyns/model"
 )
@@ -21,13 +22,21 @@ import (
 // kernel kept interrupting a dump: what was read is kept). An error from
 // fn stops the reading and is returned.
 func (s *System) ReadEach(ctx context.Context, nss []*model.Namespace, want Parts, fn func(ns *model.Namespace, err error) error) error {
+	return s.readEach(ctx, nss, want, func(ns *model.Namespace, _ time.Time, err error) error { return fn(ns, err) })
+}
+
+// readEach is ReadEach that also says when each namespace was read: fn
+// is called in order, so later than that by the time the namespaces
+// before took (CountersEach's rates need the time of the reading).
+func (s *System) readEach(ctx context.Context, nss []*model.Namespace, want Parts, fn func(ns *model.Namespace, at time.Time, err error) error) error {
 	errs := make([]error, len(nss))
+	ats := make([]time.Time, len(nss))
 	workers := max(s.Workers, 1)
 	return inOrder(ctx, len(nss), workers, 2*workers,
-		func(i int) { errs[i] = s.readParts(nss[i], want) },
+		func(i int) { errs[i], ats[i] = s.readParts(nss[i], want), time.Now() },
 		func(i int) error {
 			ns := nss[i]
-			err := fn(ns, errs[i])
+			err := fn(ns, ats[i], errs[i])
 			ns.Links, ns.Routes, ns.Rules, ns.Neighbours = nil, nil, nil, nil
 			return err
 		})

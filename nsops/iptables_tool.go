@@ -149,20 +149,24 @@ func mergeNftSave(run *toolRunner, fw *model.Firewall, f iptablesFamily, made []
 // own tool can list.
 func addLegacy(run *toolRunner, fw *model.Firewall, f iptablesFamily, names []string) {
 	in := f.family + " " + strings.Join(names, ", ")
+	unread := func(note string) {
+		fw.Notes = append(fw.Notes, note)
+		fw.Unread = append(fw.Unread, in+" (iptables-legacy)")
+	}
 	path, err := exec.LookPath(f.legacy)
 	if err != nil {
-		fw.Notes = append(fw.Notes, fmt.Sprintf("iptables-legacy tables are in use (%s), but %s is not installed (Debian: the iptables package): their rules are not shown", in, f.legacy))
+		unread(fmt.Sprintf("iptables-legacy tables are in use (%s), but %s is not installed (Debian: the iptables package): their rules are not shown", in, f.legacy))
 		return
 	}
 	from := f.legacy + " -c"
 	text, err := run.run(path)
 	if err != nil {
-		fw.Notes = append(fw.Notes, fmt.Sprintf("iptables-legacy tables %s: %s failed: %v", in, from, err))
+		unread(fmt.Sprintf("iptables-legacy tables %s: %s failed: %v", in, from, err))
 		return
 	}
 	saved, err := model.ParseIptablesSave(text, f.family, model.FwIptablesLegacy, from)
 	if err != nil {
-		fw.Notes = append(fw.Notes, fmt.Sprintf("iptables-legacy tables %s: %v", in, err))
+		unread(fmt.Sprintf("iptables-legacy tables %s: %v", in, err))
 		return
 	}
 	fw.Tables = append(fw.Tables, saved.Tables...)

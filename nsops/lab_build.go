@@ -153,7 +153,14 @@ func (u *unitBuild) apply(op model.LabOp) error {
 		if err != nil {
 			return err
 		}
-		return setForwarding(n.held, *op.Fwd)
+		if _, err := writeSysctlIn(n.held, op.Fwd.Sysctl(), sysctlBit(op.Fwd.On)); err != nil {
+			return fmt.Errorf("set forwarding in %s: %w", model.NsLabel(op.Fwd.Ns), err)
+		}
+		return nil
+	case op.Masq != nil:
+		// One rule in one namespace: the nat lab's, made as the UI makes it.
+		_, err := u.b.sys.AddMasquerade(*op.Masq)
+		return err
 	}
 	return errors.New("an empty step")
 }

@@ -158,7 +158,7 @@ func awaitHostLinks(c *conn, ours map[int]string) error {
 // (the same index, the same name), and every link of the host by index.
 func recordedLinks(c *conn, ours map[int]string) ([]model.Link, map[int]*model.Link, error) {
 	var ns model.Namespace
-	if err := readLinks(c, &ns); err != nil && !errors.Is(err, errDumpInconsistent) {
+	if err := readLinks(c, &ns, false); err != nil && !errors.Is(err, errDumpInconsistent) {
 		return nil, nil, fmt.Errorf("list the host's links: %w", err)
 	}
 	var out []model.Link

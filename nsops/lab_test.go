@@ -219,7 +219,7 @@ func TestLabDownOnlyWhatItMade(t *testing.T) {
 func TestLabPrintBuildsTheSame(t *testing.T) {
 	s := changeSystem(t)
 	nstest.RequireTool(t, "bash")
-	for _, name := range []string{"bridge", "router", "openstack"} {
+	for _, name := range []string{"bridge", "router", "openstack", "nat"} {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			prefix := labPrefix()

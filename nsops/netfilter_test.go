@@ -529,4 +529,8 @@ func TestFirewallWithoutSaveTools(t *testing.T) {
 			t.Errorf("legacy table %s shown without its tool", tb.Name)
 		}
 	}
+	// A trace must know what it could not read.
+	if len(fw.Unread) != 1 || fw.Unread[0] != "ip nat (iptables-legacy)" {
+		t.Errorf("unread %q", fw.Unread)
+	}
 }

@@ -131,6 +131,8 @@ func parseLink(m []byte) (model.Link, error) {
 			l.PermAddr = cloneMAC(v)
 		case unix.IFLA_PROTO_DOWN:
 			l.ProtoDown = len(v) > 0 && v[0] != 0
+		case unix.IFLA_STATS64:
+			l.Stats = parseStats64(v)
 		case unix.IFLA_PROP_LIST:
 			props, err := routeAttrs(v)
 			if err != nil {
@@ -157,6 +159,27 @@ func parseLink(m []byte) (model.Link, error) {
 		}
 	}
 	return l, nil
+}
+
+// parseStats64 reads struct rtnl_link_stats64. An older kernel sends
+// fewer counters (the struct grew at the end): the missing ones are 0, as
+// iproute2 reads them.
+func parseStats64(v []byte) *model.LinkStats {
+	s := &model.LinkStats{}
+	fields := [...]*uint64{
+		&s.RxPackets, &s.TxPackets, &s.RxBytes, &s.TxBytes, &s.RxErrors, &s.TxErrors,
+		&s.RxDropped, &s.TxDropped, &s.Multicast, &s.Collisions,
+		&s.RxLengthErrors, &s.RxOverErrors, &s.RxCRCErrors, &s.RxFrameErrors, &s.RxFIFOErrors, &s.RxMissedErrors,
+		&s.TxAbortedErrors, &s.TxCarrierErrors, &s.TxFIFOErrors, &s.TxHeartbeatErrors, &s.TxWindowErrors,
+		&s.RxCompressed, &s.TxCompressed, &s.RxNoHandler, &s.RxOtherhostDropped,
+	}
+	for i, f := range fields {
+		if len(v) < 8*(i+1) {
+			break
+		}
+		*f = native.Uint64(v[8*i:])
+	}
+	return s
 }
 
 // parseAddr returns the address and the index of its link.

@@ -24,18 +24,29 @@ const (
 	PartRoutes
 	PartRules
 	PartNeighbours
+	// PartStats adds each link's counters to its links (which it reads).
+	PartStats
 
+	// PartAll is everything but the counters, which cost the kernel time
+	// on a host with thousands of links and are read only when shown.
 	PartAll = PartLinks | PartAddrs | PartRoutes | PartRules | PartNeighbours
 )
 
-// readInto fills ns with everything its namespace holds, through c.
-func readInto(c *conn, ns *model.Namespace) error { return readParts(c, ns, PartAll) }
+// readInto fills ns with everything its namespace holds, through c; the
+// links' counters too when stats is set.
+func readInto(c *conn, ns *model.Namespace, stats bool) error {
+	want := PartAll
+	if stats {
+		want |= PartStats
+	}
+	return readParts(c, ns, want)
+}
 
 // readParts fills the parts of ns that want names, through c. Addresses,
 // routes and neighbours name their links, so asking for them reads the
 // links too.
 func readParts(c *conn, ns *model.Namespace, want Parts) error {
-	if want&(PartAddrs|PartRoutes|PartNeighbours) != 0 {
+	if want&(PartAddrs|PartRoutes|PartNeighbours|PartStats) != 0 {
 		want |= PartLinks
 	}
 	return readPartsOver(c, ns, want)
@@ -62,7 +73,7 @@ func readPartsOver(c *conn, ns *model.Namespace, want Parts) error {
 		}
 		return nil
 	}
-	if err := step(PartLinks, "links", func() error { return readLinks(c, ns) }); err != nil {
+	if err := step(PartLinks, "links", func() error { return readLinks(c, ns, want&PartStats != 0) }); err != nil {
 		return err
 	}
 	names := make(map[int]string, len(ns.Links))
@@ -93,13 +104,17 @@ func readPartsOver(c *conn, ns *model.Namespace, want Parts) error {
 	return nil
 }
 
-func readLinks(c *conn, ns *model.Namespace) error {
+// readLinks reads the links of ns, with their counters when stats is set.
+func readLinks(c *conn, ns *model.Namespace, stats bool) error {
 	var perr error
 	ns.Links = ns.Links[:0]
-	// Counters are not shown, and on a host with thousands of links the
-	// kernel spends much of a dump gathering them: ask it not to.
-	skipStats := nl.NewRtAttr(unix.IFLA_EXT_MASK, nl.Uint32Attr(rtextFilterSkipStats))
-	err := c.dump(unix.RTM_GETLINK, []nl.NetlinkRequestData{nl.NewIfInfomsg(unix.AF_UNSPEC), skipStats}, unix.RTM_NEWLINK,
+	req := []nl.NetlinkRequestData{nl.NewIfInfomsg(unix.AF_UNSPEC)}
+	if !stats {
+		// On a host with thousands of links the kernel spends much of a
+		// dump gathering counters: ask it not to when they are not shown.
+		req = append(req, nl.NewRtAttr(unix.IFLA_EXT_MASK, nl.Uint32Attr(rtextFilterSkipStats)))
+	}
+	err := c.dump(unix.RTM_GETLINK, req, unix.RTM_NEWLINK,
 		func() { ns.Links = ns.Links[:0]; perr = nil },
 		func(m []byte) {
 			l, err := parseLink(m)

@@ -47,7 +47,7 @@ func (s *System) Reread(ctx context.Context, snap *model.Snapshot, key model.NsK
 		return ns, nil
 	}
 	defer c.Close()
-	if err := readInto(c, ns); err != nil {
+	if err := readInto(c, ns, false); err != nil {
 		ns.Err = readFailure(err)
 		if !errors.Is(err, errDumpInconsistent) {
 			ns.Links, ns.Routes, ns.Rules, ns.Neighbours = nil, nil, nil, nil

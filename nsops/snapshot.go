@@ -22,6 +22,12 @@ type ReadOptions struct {
 	NoPeers bool
 	// Progress, when set, is called as namespaces finish (from any goroutine).
 	Progress func(done, total int)
+	// Stats reads the counters of the links of the namespaces read
+	// completely (show prints them; they cost the kernel time at scale).
+	Stats bool
+	// linkStats reads the counters of every namespace's links, read
+	// completely or not (ReadStream reads the rest later).
+	linkStats bool
 }
 
 // Snapshot discovers every namespace and reads everything in it.
@@ -107,9 +113,9 @@ func (s *System) readAll(ctx context.Context, snap *model.Snapshot, opt ReadOpti
 			return
 		}
 		if opt.Full == nil || opt.Full(ns) {
-			err = readInto(c, ns)
+			err = readInto(c, ns, opt.Stats)
 		} else {
-			err = readLinks(c, ns)
+			err = readLinks(c, ns, opt.linkStats)
 		}
 		if err != nil {
 			ns.Err = readFailure(err)

@@ -28,9 +28,9 @@ const streamAhead = 256
 // its own, such as encoding it); emit(i) on the calling goroutine, in
 // order. An error from emit stops the reading and is returned. A
 // namespace that could not be read is handed over with its error, as Read
-// leaves it.
-func (s *System) ReadStream(ctx context.Context, snap *model.Snapshot, prepare func(i int), emit func(i int) error) error {
-	open, err := s.readAll(ctx, snap, ReadOptions{Full: func(*model.Namespace) bool { return false }}, true)
+// leaves it. With stats, the links carry their counters (ReadOptions.Stats).
+func (s *System) ReadStream(ctx context.Context, snap *model.Snapshot, stats bool, prepare func(i int), emit func(i int) error) error {
+	open, err := s.readAll(ctx, snap, ReadOptions{Full: func(*model.Namespace) bool { return false }, linkStats: stats}, true)
 	defer open.close()
 	if err != nil {
 		return err

@@ -12,18 +12,20 @@ import (
 	"testing"
 
 	"github.com/lazyns/lazyns/model"
+	"github.com/lazyns/lazyns/model/packetline"
 	"github.com/lazyns/lazyns/nsops/nstest"
 )
 
-// Every code path through the doorway (doorway.go) — sockets, entering
-// for a shell or exec (a namespace's and, read-only, the host's), making
-// and deleting a namespace, changes made from inside one (a veth born in
-// another), trace's forwarding switches and ping, the watcher's focus
-// socket, the reads' own netlink dial, the netfilter read (settings from
-// /proc/sys, its sockets, the save tools it runs inside), and InNamespace
-// bringing a thread home when its work fails — driven thousands of times
-// in all, concurrently with each other and with snapshots: afterwards
-// every thread of the process is in the namespace it started in.
+// Every code path through the doorway (doorway.go) — sockets, capture
+// sockets, entering for a shell or exec (a namespace's and, read-only, the
+// host's), making and deleting a namespace, changes made from inside one (a
+// veth born in another), trace's forwarding switches and ping, the
+// watcher's focus socket, the reads' own netlink dial, the netfilter read
+// (settings from /proc/sys, its sockets, the save tools it runs inside),
+// and InNamespace bringing a thread home when its work fails — driven
+// thousands of times in all, concurrently with each other and with
+// snapshots: afterwards every thread of the process is in the namespace it
+// started in.
 func TestEverySwitchStaysHome(t *testing.T) {
 	nstest.RequireRoot(t)
 	home := nstest.HomeNamespace(t)
@@ -138,6 +140,19 @@ func TestEverySwitchStaysHome(t *testing.T) {
 		}},
 		"watch focus": {600, func(i int) error {
 			w.Focus(pick(i, nsA, nsB))
+			return nil
+		}},
+		"capture": {60, func(i int) error {
+			ns, dev := nsA, "t0"
+			if i%2 == 1 {
+				ns, dev = nsB, "t1"
+			}
+			c, err := sys.StartCapture(snap, []model.CapturePoint{model.PointOf(ns, ns.LinkByName(dev))},
+				CaptureOptions{Filter: "icmp", Deliver: func([]packetline.Packet) {}})
+			if err != nil {
+				return err
+			}
+			c.Stop()
 			return nil
 		}},
 		"watch rows": {600, func(i int) error {

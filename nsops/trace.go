@@ -1,6 +1,7 @@
 package nsops
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
@@ -22,6 +23,7 @@ import (
 // allowed read-only. One socket per namespace is opened on first use and
 // kept until Close. A Tracer is used by one goroutine at a time.
 type Tracer struct {
+	ctx   context.Context
 	sys   *System
 	snap  *model.Snapshot
 	open  map[model.NsKey]*tracerNs
@@ -47,10 +49,9 @@ func (t *Tracer) Close() {
 	}
 }
 
-// Trace follows a packet from the namespace from to dst; src may be nil.
+// Trace follows a ping from the namespace from to dst; src may be nil.
 func (t *Tracer) Trace(from model.NsKey, dst, src net.IP) (*trace.Trace, error) {
-	return trace.Follow(trace.Request{Snap: t.snap, From: from, Dst: dst, Src: src,
-		Names: t.sys.Names, Lookup: t.Lookup, State: t.State})
+	return t.TraceProbe(from, dst, src, trace.Probe{})
 }
 
 func (t *Tracer) ns(k model.NsKey) (*model.Namespace, *tracerNs, error) {
@@ -194,6 +195,11 @@ func (t *Tracer) State(k model.NsKey) (trace.NsState, error) {
 		// Without IPv6 the file is absent, and nothing forwards it.
 		st.Forward6, _ = sysctlOn("/proc/sys/net/ipv6/conf/all/forwarding")
 		st.RPFilter, err = readRPFilters()
+		if hasBridge(ns) {
+			// Absent without br_netfilter: the bridges keep to themselves.
+			st.BridgeNF4, _ = sysctlOn("/proc/sys/net/bridge/bridge-nf-call-iptables")
+			st.BridgeNF6, _ = sysctlOn("/proc/sys/net/bridge/bridge-nf-call-ip6tables")
+		}
 		return err
 	}
 	if err := o.ns.do(read); err != nil {

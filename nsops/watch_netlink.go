@@ -75,7 +75,7 @@ func (w *Watcher) subscribe(ns *model.Namespace, full bool) (sub *subscription, 
 	_ = unix.SetsockoptTimeval(fd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, &tv)
 	c := &conn{fd: fd, seq: rand.Uint32()}
 	var now model.Namespace
-	err = readLinks(c, &now)
+	err = readLinks(c, &now, false)
 	if err == nil && full {
 		err = readAddrs(c, &now)
 	}

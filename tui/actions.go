@@ -32,7 +32,12 @@ const (
 	ActAddRoute    = "add-route"
 	ActMoveLink    = "move-link"
 	ActDelete      = "delete"
+	ActForwarding  = "forwarding"
+	ActAddRule     = "add-rule"
+	ActMasquerade  = "masquerade"
 	ActHistory     = "history"
 	ActTrace       = "trace"
 	ActLab         = "lab"
+	ActCapture     = "capture"
+	ActOrder       = "order"
 )

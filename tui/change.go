@@ -27,6 +27,11 @@ type Changer interface {
 	DeleteRoute(model.RouteSpec) ([]model.Cmd, error)
 	MoveLink(model.MoveSpec) ([]model.Cmd, error)
 	DeleteLink(model.LinkRef) ([]model.Cmd, error)
+	SetForwarding(...model.ForwardingSpec) ([]model.Cmd, error)
+	AddRule(model.RuleSpec) ([]model.Cmd, error)
+	DeleteRule(model.RuleSpec) ([]model.Cmd, error)
+	AddMasquerade(model.MasqueradeSpec) ([]model.Cmd, error)
+	DeleteMasquerade(model.MasqueradeSpec) ([]model.Cmd, error)
 }
 
 // changeDoneMsg is the end of a change run by runChange.
@@ -129,8 +134,12 @@ func (m *Model) changeDone(msg changeDoneMsg) tea.Cmd {
 	if m.pane != nil {
 		m.pane.refresh(m.snap)
 	}
+	// A live tab on screen shows what the change did at once, rather
+	// than at its next reading: no netlink event says a sysctl or a
+	// firewall rule changed.
+	live := m.main.detail.readLiveNow()
 	if msg.freshAll == nil && (msg.read.all || msg.err != nil) {
-		return m.requestSnapshot()
+		return tea.Batch(m.requestSnapshot(), live)
 	}
-	return nil
+	return live
 }

@@ -6,7 +6,8 @@ import (
 )
 
 // deleteConfirm asks before deleting what the cursor is on (d): a link on
-// the Links tab, an address on Addresses, a route on Routes.
+// the Links tab, an address on Addresses, a route on Routes, a policy
+// rule on Rules, a masquerade lazyns made on Firewall.
 func deleteConfirm(s *mainScreen) tea.Cmd {
 	switch s.detail.tab {
 	case tabLinks:
@@ -15,8 +16,12 @@ func deleteConfirm(s *mainScreen) tea.Cmd {
 		return deleteAddrConfirm(s)
 	case tabRoutes:
 		return deleteRouteConfirm(s)
+	case tabRules:
+		return deleteRuleConfirm(s)
+	case tabFirewall:
+		return deleteMasqueradeConfirm(s)
 	}
-	s.c.setStatus("delete: open the Links, Addresses or Routes tab and select what to delete", true)
+	s.c.setStatus("delete: open the Links, Addresses, Routes, Rules or Firewall tab and select what to delete", true)
 	return nil
 }
 

@@ -70,3 +70,22 @@ func (f *fakeChanger) MoveLink(s model.MoveSpec) ([]model.Cmd, error) {
 func (f *fakeChanger) DeleteLink(r model.LinkRef) ([]model.Cmd, error) {
 	return f.note("DeleteLink", r, r.DeleteCmds())
 }
+func (f *fakeChanger) SetForwarding(specs ...model.ForwardingSpec) ([]model.Cmd, error) {
+	var cmds []model.Cmd
+	for _, s := range specs {
+		cmds = append(cmds, s.Cmds()...)
+	}
+	return f.note("SetForwarding", specs, cmds)
+}
+func (f *fakeChanger) AddRule(s model.RuleSpec) ([]model.Cmd, error) {
+	return f.note("AddRule", s, s.AddCmds())
+}
+func (f *fakeChanger) DeleteRule(s model.RuleSpec) ([]model.Cmd, error) {
+	return f.note("DeleteRule", s, s.DeleteCmds())
+}
+func (f *fakeChanger) AddMasquerade(s model.MasqueradeSpec) ([]model.Cmd, error) {
+	return f.note("AddMasquerade", s, s.AddCmds())
+}
+func (f *fakeChanger) DeleteMasquerade(s model.MasqueradeSpec) ([]model.Cmd, error) {
+	return f.note("DeleteMasquerade", s, s.DeleteCmds(0, false))
+}

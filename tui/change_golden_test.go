@@ -3,11 +3,13 @@ package tui
 import (
 	"fmt"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
+	"github.com/lazyns/lazyns/model"
 )
 
 // changeScenarios are the change screens: each form with its defaults, a
@@ -19,6 +21,10 @@ func changeScenarios(t *testing.T) []scenario {
 				if k == "@done" {
 					// The change runs in a command: wait for its end.
 					waitScreen(t, tm, "✓ done")
+					continue
+				}
+				if text, ok := strings.CutPrefix(k, "@wait:"); ok {
+					waitScreen(t, tm, text) // a tab read in a command
 					continue
 				}
 				if len(k) > 1 && k != "tab" && k != "ctrl+u" && k != "right" && k != "enter" {
@@ -47,6 +53,12 @@ func changeScenarios(t *testing.T) []scenario {
 		{"confirm_delete_bridge", keys("tab", "j", "j", "j", "d"), "Delete link"},
 		{"confirm_delete_address", keys("2", "tab", "j", "d"), "Delete address"},
 		{"confirm_delete_route", keys("3", "tab", "d"), "Delete route"},
+		{"form_forwarding", keys("j", "F"), "Forwarding in blue"},
+		{"form_rule", keys("j", "R"), "Add a policy rule"},
+		{"confirm_delete_rule", keys("j", "j", "j", "j", "5", "tab", "j", "j", "d"), "Delete rule"},
+		{"form_masquerade", keys("j", "j", "j", "j", "S"), "Masquerade in"},
+		{"confirm_delete_masquerade", keys("j", "j", "j", "j", "8", "@wait:table ip lazyns", "tab", "G", "k", "k", "k", "k", "d"),
+			"Delete masquerade"},
 		{"done", keys("tab", "j", "u"), "done"},
 		{"history", keys("tab", "j", "u", "@done", "j", "j", "j", "M", "H"), "2 changes"},
 		{"history_write", keys("tab", "j", "u", "@done", "H", "w"), "Write the history"},
@@ -86,6 +98,11 @@ func TestChangeGolden(t *testing.T) {
 // Changer.
 func newChangeTestModel(t *testing.T, w, h int, opt Options) (*teatest.TestModel, *Model, *fakeChanger) {
 	src := newFakeSource(fakeSnapshot())
+	src.sysctls[kBlue] = blueSysctls()
+	fakeNetfilter(src)
+	// The same counters at every reading: the screen is the same whenever
+	// the test looks.
+	src.firewall[kRouter] = func(int) *model.Firewall { return fakeFirewall(1) }
 	opt.Hostname, opt.NoColor, opt.Theme = "vm", true, "dark"
 	fc := &fakeChanger{}
 	m := New(Deps{Source: src, Changer: fc}, opt)

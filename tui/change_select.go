@@ -11,7 +11,11 @@ import (
 // selectedAddr is the address under the cursor on the Addresses tab, whose
 // rows list each link's addresses in order.
 func (s *mainScreen) selectedAddr(ns *model.Namespace) (*model.Link, *model.Addr) {
-	i := s.detail.sc.cursor
+	r := s.detail.cursorRow()
+	if r == nil {
+		return nil, nil
+	}
+	i := r.item
 	for j := range ns.Links {
 		l := &ns.Links[j]
 		if i < len(l.Addrs) {
@@ -24,8 +28,16 @@ func (s *mainScreen) selectedAddr(ns *model.Namespace) (*model.Link, *model.Addr
 
 // selectedRoute is the route under the cursor on the Routes tab.
 func (s *mainScreen) selectedRoute(ns *model.Namespace) *model.Route {
-	if i := s.detail.sc.cursor; i >= 0 && i < len(ns.Routes) {
-		return &ns.Routes[i]
+	if r := s.detail.cursorRow(); r != nil && r.item < len(ns.Routes) {
+		return &ns.Routes[r.item]
+	}
+	return nil
+}
+
+// selectedRule is the policy rule under the cursor on the Rules tab.
+func (s *mainScreen) selectedRule(ns *model.Namespace) *model.Rule {
+	if r := s.detail.cursorRow(); r != nil && r.item < len(ns.Rules) {
+		return &ns.Rules[r.item]
 	}
 	return nil
 }

@@ -233,7 +233,8 @@ func TestChangeKeysSayWhyNot(t *testing.T) {
 		{"detach unattached", []string{"tab", "j", "M"}, "eth0 is not a port of a bridge"},
 		{"attach without bridges", []string{"j", "tab", "m"}, "no bridge in blue"},
 		{"delete lo", []string{"tab", "d"}, "lo cannot be deleted"},
-		{"delete on rules", []string{"5", "d"}, "open the Links, Addresses or Routes tab"},
+		{"delete on the local rule", []string{"5", "d"}, "delete rule: the kernel's own rule for table 255"},
+		{"delete on sockets", []string{"6", "d"}, "open the Links, Addresses, Routes, Rules or Firewall tab"},
 		{"up without a link", []string{"5", "u"}, "select a link first"},
 	}
 	for _, c := range cases {

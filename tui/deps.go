@@ -10,4 +10,6 @@ type Deps struct {
 	Changer Changer // the change keys
 	Labs    Labs    // L
 	Tracer  Tracer  // T
+	// Capturer captures packets for c.
+	Capturer Capturer
 }

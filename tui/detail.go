@@ -5,8 +5,10 @@ import (
 	"strconv"
 	"strings"
 
+	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/clipperhouse/displaywidth"
 	"github.com/lazyns/lazyns/model"
 )
 
@@ -21,12 +23,19 @@ type detailPane struct {
 	t    *table   // the open tab's table, built when it changes
 	// of is what t was built for, to keep the cursor on the same row when
 	// it is built again.
-	of   detailOf
-	lazy map[model.NsKey]*[tabCount]lazyTab // the tabs read when opened
+	of    detailOf
+	lazy  map[model.NsKey]*[tabCount]lazyTab // the tabs read when opened
+	live  liveRead                           // the live tab on screen
+	rates ratesFollower                      // the counters of the Links tab (rates.go)
+
+	// filter keeps the rows of the open tab that hold its text (/ with
+	// the focus here); filtering while it is typed into.
+	filter    textinput.Model
+	filtering bool
 }
 
 func newDetailPane(c *common) detailPane {
-	d := detailPane{c: c}
+	d := detailPane{c: c, filter: newFilterInput("text in a row: an address, a port, a chain")}
 	d.dropLazy()
 	return d
 }
@@ -59,12 +68,15 @@ func (d *detailPane) rebuild() {
 		return
 	}
 	if spec := tabs[d.tab]; spec.build != nil {
-		d.t = spec.build(tabInput{ns: ns, names: d.c.names})
+		d.t = spec.build(tabInput{ns: ns, names: d.c.names, traffic: d.trafficOf(ns)})
 	} else {
 		d.t = d.lazyTable(ns)
 	}
 	if ns.Stale {
 		d.t = &table{empty: "stale: the name exists under the netns directory but no namespace is mounted on it"}
+	}
+	if d.filtersRows() {
+		d.t = d.t.only(d.filter.Value())
 	}
 	d.t.measure()
 	d.sc.set(len(d.t.rows), d.sc.height)
@@ -91,6 +103,9 @@ type rowIdentity struct {
 }
 
 func rowText(r row) string {
+	if r.key != "" {
+		return r.key
+	}
 	var b strings.Builder
 	for _, c := range r.cells {
 		b.WriteString(c.text)
@@ -243,45 +258,122 @@ func (d *detailPane) nsid(ns *model.Namespace) (int, bool) {
 	return best, found
 }
 
-// tabLabels are the tabs' names, or their short names when the names do
-// not fit in width.
-func tabLabels(width int) []string {
-	labels := make([]string, tabCount)
-	total := 0
-	for i, t := range tabs {
-		labels[i] = t.name
-		total += len(t.name) + 2
+// tabItem is one thing on the tab line: a tab's label, or the mark of
+// tabs out of sight (‹ or ›, whose tab is the nearest of them).
+type tabItem struct {
+	tab   int
+	label string
+	mark  bool
+}
+
+// width is the columns the item takes: a label has a space (or a
+// bracket) on each side.
+func (it tabItem) width() int {
+	if it.mark {
+		return displaywidth.String(it.label)
 	}
-	if total > width {
-		for i, t := range tabs {
-			labels[i] = t.short
+	return displaywidth.String(it.label) + 2
+}
+
+// tabBar lays the tabs out on a line width wide, active among them: every
+// name; else every short name; else as many short names as fit from the
+// first, or, when active would not be among them, up to active and beyond
+// it, with ‹ and › marking tabs out of sight. Drawing and clicks both
+// read it.
+func tabBar(width, active int) []tabItem {
+	items := func(short bool, from, to int) []tabItem {
+		var out []tabItem
+		if from > 0 {
+			out = append(out, tabItem{tab: from - 1, label: "‹", mark: true})
+		}
+		for i := from; i <= to; i++ {
+			l := tabs[i].name
+			if short {
+				l = tabs[i].short
+			}
+			out = append(out, tabItem{tab: i, label: l})
+		}
+		if to < tabCount-1 {
+			out = append(out, tabItem{tab: to + 1, label: "›", mark: true})
+		}
+		return out
+	}
+	fits := func(it []tabItem) bool {
+		w := 0
+		for _, x := range it {
+			w += x.width()
+		}
+		return w <= width
+	}
+	for _, short := range []bool{false, true} {
+		if all := items(short, 0, tabCount-1); fits(all) {
+			return all
 		}
 	}
-	return labels
+	from := 0
+	for from < active && !fits(items(true, from, active)) {
+		from++
+	}
+	to := active
+	for to+1 < tabCount && fits(items(true, from, to+1)) {
+		to++
+	}
+	return items(true, from, to)
+}
+
+// tabPlaces are the items of tabBar with the column each starts at; the
+// mark of tabs out of sight on the right sits at the line's end.
+func tabPlaces(width, active int) (items []tabItem, at []int) {
+	items = tabBar(width, active)
+	x := 0
+	for i, it := range items {
+		if it.mark && i == len(items)-1 && i > 0 {
+			x = max(x, width-it.width())
+		}
+		at = append(at, x)
+		x += it.width()
+	}
+	return items, at
 }
 
 func (d *detailPane) tabLine(width int) string {
 	var b strings.Builder
-	for i, l := range tabLabels(width) {
-		if i == d.tab {
-			b.WriteString(d.c.st.TabActive.Render("[" + l + "]"))
-		} else {
-			b.WriteString(d.c.st.Tab.Render(" " + l + " "))
+	items, at := tabPlaces(width, d.tab)
+	x := 0
+	for i, it := range items {
+		b.WriteString(strings.Repeat(" ", at[i]-x))
+		x = at[i] + it.width()
+		switch {
+		case it.mark:
+			b.WriteString(d.c.st.Tab.Render(it.label))
+		case it.tab == d.tab:
+			b.WriteString(d.c.st.TabActive.Render("[" + it.label + "]"))
+		default:
+			b.WriteString(d.c.st.Tab.Render(" " + it.label + " "))
 		}
 	}
 	return fit(b.String(), width)
 }
 
-// tabAt is the tab drawn at column x of the tab line width wide, or -1.
-func tabAt(x, width int) int {
-	pos := 0
-	for i, l := range tabLabels(width) {
-		pos += len(l) + 2
-		if x < pos {
-			return i
+// tabAt is the tab drawn at column x of the tab line width wide (the
+// nearest hidden one for a mark), or -1.
+func (d *detailPane) tabAt(x, width int) int {
+	items, at := tabPlaces(width, d.tab)
+	for i := len(items) - 1; i >= 0; i-- {
+		if x >= at[i] && x < at[i]+items[i].width() {
+			return items[i].tab
 		}
 	}
 	return -1
+}
+
+// captionLines is how many lines the open tab's caption takes: one when
+// its table has a caption, else none.
+func (d *detailPane) captionLines() int {
+	if d.t != nil && d.t.caption != "" {
+		return 1
+	}
+	return 0
 }
 
 // view renders the pane: name, info, tabs, the table.
@@ -298,6 +390,9 @@ func (d *detailPane) view(l layout, focused bool) []string {
 	}
 	lines = append(lines, fit(info, width), d.tabLine(width))
 	t := d.t
+	if t.caption != "" {
+		lines = append(lines, fit(st.Paint(model.RoleDim, cut(t.caption, width)), width))
+	}
 	if len(t.rows) == 0 {
 		lines = append(lines, fit(st.Paint(model.RoleDim, t.empty), width))
 	} else {
@@ -319,4 +414,27 @@ func (d *detailPane) view(l layout, focused bool) []string {
 		lines = append(lines, strings.Repeat(" ", width))
 	}
 	return lines[:l.bodyH]
+}
+
+// The detail pane is a filterer: / with the focus on it keeps the rows of
+// the open tab that hold the text typed, until esc, on the tabs read from
+// the host when opened (filtersRows).
+
+// filtersRows says the open tab's rows are what / filters with the focus
+// here: those of the tabs read when opened (sockets, processes, the
+// firewall, connections, settings), which the namespace filter does not
+// search — a connection names the far end's addresses, which no
+// namespace here holds. On the others / filters the namespaces.
+func (d *detailPane) filtersRows() bool { return tabs[d.tab].read != nil }
+
+func (d *detailPane) input() *textinput.Model { return &d.filter }
+func (d *detailPane) typing() *bool           { return &d.filtering }
+func (d *detailPane) moveCursor(act string)   { d.sc.applyMove(act) }
+
+// setFilter keeps the rows holding q, the cursor on the first.
+func (d *detailPane) setFilter(q string) {
+	d.filter.SetValue(q)
+	d.t = nil // the rows left are others: nothing to keep the cursor on
+	d.reset()
+	d.rebuild()
 }

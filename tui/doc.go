@@ -6,7 +6,8 @@
 // read and followed (live.go). Everything else belongs to a component
 // that owns its state: the namespace list (list.go) and the detail pane
 // (detail.go) make up the main screen (mainscreen.go); the topology, a
-// trace, a command's output and the history are panes (pane.go). A
+// trace, a command's output, a capture and the history are panes
+// (pane.go). A
 // component never reaches into the root: it asks by message (common.ask)
 // to go back, open a dialog or a pane, or open a namespace (openNsMsg: a
 // veth's peer, a trace hop and a topology line all open one way). What
@@ -35,7 +36,12 @@
 //     of the main screen takes that action's keys, act "" is a fixed key.
 //   - A detail tab: one entry in tabs (tabs.go) — build from the snapshot,
 //     or read (a Source method) when opened; what it needs beyond the
-//     namespace is a field of tabInput.
+//     namespace is a field of tabInput (the Links tab's rates: traffic).
+//   - Something read again and again while it is on screen (the Links
+//     tab's counters, the list's traffic): decided in one place after
+//     every Update (followCounters in rates.go, as watchScreen for the
+//     watcher), each start with its id from c.nextID, so that answers and
+//     ticks of a reading stopped are dropped.
 //   - A pane: a type embedding linesPane with key, footer (paneKey,
 //     paneFooter over its paneKeys table) and what it overrides (update
 //     for answers of work it started, carrying its id from c.nextID;

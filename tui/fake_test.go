@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/lazyns/lazyns/model"
@@ -15,20 +16,33 @@ import (
 // fakeSource serves constructed snapshots, so the UI is tested without
 // root. Every call is counted.
 type fakeSource struct {
-	mu       sync.Mutex
-	snap     *model.Snapshot
-	reread   map[model.NsKey]*model.Namespace
-	sockets  map[model.NsKey][]model.Socket
-	procs    map[model.NsKey][]model.Process
-	calls    map[string]int
-	watcher  *fakeWatcher
-	snapshot func() *model.Snapshot // when set, each Snapshot call asks it
+	mu      sync.Mutex
+	snap    *model.Snapshot
+	reread  map[model.NsKey]*model.Namespace
+	sockets map[model.NsKey][]model.Socket
+	procs   map[model.NsKey][]model.Process
+	// firewall is each namespace's firewall at its nth reading (from 0).
+	firewall  map[model.NsKey]func(n int) *model.Firewall
+	readings  map[model.NsKey]int
+	conntrack map[model.NsKey]*model.Conntrack
+	sysctls   map[model.NsKey]model.Sysctls
+	calls     map[string]int
+	watcher   *fakeWatcher
+	snapshot  func() *model.Snapshot // when set, each Snapshot call asks it
+	// counters are the readings of each namespace's counters, served in
+	// turn a second apart (the last again once they run out); without
+	// any, reading fails, and the Links tab shows no rates.
+	counters map[model.NsKey][]*model.Namespace
+	served   map[model.NsKey]int
 }
 
 func newFakeSource(snap *model.Snapshot) *fakeSource {
 	return &fakeSource{snap: snap, calls: map[string]int{}, reread: map[model.NsKey]*model.Namespace{},
 		sockets: map[model.NsKey][]model.Socket{}, procs: map[model.NsKey][]model.Process{},
-		watcher: &fakeWatcher{ch: make(chan model.Change, 8)}}
+		firewall: map[model.NsKey]func(int) *model.Firewall{}, readings: map[model.NsKey]int{}, conntrack: map[model.NsKey]*model.Conntrack{},
+		sysctls:  map[model.NsKey]model.Sysctls{},
+		watcher:  &fakeWatcher{ch: make(chan model.Change, 8)},
+		counters: map[model.NsKey][]*model.Namespace{}, served: map[model.NsKey]int{}}
 }
 
 func (f *fakeSource) count(name string) int {
@@ -82,6 +96,39 @@ func (f *fakeSource) Processes(_ context.Context, ns *model.Namespace) ([]model.
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.procs[ns.Key], nil
+}
+
+func (f *fakeSource) Counters(_ context.Context, ns *model.Namespace) (*model.Namespace, time.Time, error) {
+	f.note("Counters")
+	return f.reading(ns)
+}
+
+func (f *fakeSource) CountersEach(_ context.Context, nss []*model.Namespace, fn func(*model.Namespace, time.Time, error)) error {
+	f.note("CountersEach")
+	for _, ns := range nss {
+		read, at, err := f.reading(ns)
+		if read == nil {
+			read = &model.Namespace{Key: ns.Key, Name: ns.Name}
+		}
+		fn(read, at, err)
+	}
+	return nil
+}
+
+// countersT0 is when the fake's first reading of each namespace is taken.
+var countersT0 = time.Date(2024, 5, 1, 12, 4, 5, 0, time.UTC)
+
+func (f *fakeSource) reading(ns *model.Namespace) (*model.Namespace, time.Time, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	rs := f.counters[ns.Key]
+	if len(rs) == 0 {
+		return nil, time.Time{}, errors.New("no counters in this fake")
+	}
+	i := f.served[ns.Key]
+	f.served[ns.Key]++
+	read := *rs[min(i, len(rs)-1)]
+	return &read, countersT0.Add(time.Duration(i) * time.Second), nil
 }
 
 func (f *fakeSource) Watch(context.Context) (Watcher, error) {
@@ -271,9 +318,9 @@ func fakeSnapshot() *model.Snapshot {
 		},
 		Routes: []model.Route{route("default", "192.168.122.1", "eth0", 2, model.TableMain),
 			route("192.168.122.0/24", "", "eth0", 2, model.TableMain)},
-		Rules: []model.Rule{{Family: model.AF_INET, Priority: 0, Action: model.FR_ACT_TO_TBL, Table: 255, SuppressPrefixlen: -1},
-			{Family: model.AF_INET, Priority: 32766, Action: model.FR_ACT_TO_TBL, Table: 254, SuppressPrefixlen: -1},
-			{Family: model.AF_INET, Priority: 32767, Action: model.FR_ACT_TO_TBL, Table: 253, SuppressPrefixlen: -1}},
+		Rules: []model.Rule{{Family: model.AF_INET, Priority: 0, Action: model.FR_ACT_TO_TBL, Table: 255, SuppressPrefixlen: -1, SuppressIfgroup: -1},
+			{Family: model.AF_INET, Priority: 32766, Action: model.FR_ACT_TO_TBL, Table: 254, SuppressPrefixlen: -1, SuppressIfgroup: -1},
+			{Family: model.AF_INET, Priority: 32767, Action: model.FR_ACT_TO_TBL, Table: 253, SuppressPrefixlen: -1, SuppressIfgroup: -1}},
 		NsIDs: map[int]model.NsKey{0: kRouter, 1: kDHCP, 2: kDnsmasq, 3: kDocker},
 	}
 	for _, i := range []int{5, 7} {
@@ -289,9 +336,9 @@ func fakeSnapshot() *model.Snapshot {
 		Routes: []model.Route{route("default", "172.24.4.1", "qg-e5b9712e-b0", 15, model.TableMain),
 			route("10.0.0.0/24", "", "qr-76de6d23-a8", 14, model.TableMain),
 			route("default", "10.0.0.254", "qr-76de6d23-a8", 14, 16)},
-		Rules: []model.Rule{{Family: model.AF_INET, Priority: 0, Action: model.FR_ACT_TO_TBL, Table: 255, SuppressPrefixlen: -1},
-			{Family: model.AF_INET, Priority: 32766, Action: model.FR_ACT_TO_TBL, Table: 254, SuppressPrefixlen: -1},
-			{Family: model.AF_INET, Priority: 57481, Src: net.ParseIP("10.0.0.0").To4(), SrcLen: 24, Action: model.FR_ACT_TO_TBL, Table: 16, SuppressPrefixlen: -1}},
+		Rules: []model.Rule{{Family: model.AF_INET, Priority: 0, Action: model.FR_ACT_TO_TBL, Table: 255, SuppressPrefixlen: -1, SuppressIfgroup: -1},
+			{Family: model.AF_INET, Priority: 32766, Action: model.FR_ACT_TO_TBL, Table: 254, SuppressPrefixlen: -1, SuppressIfgroup: -1},
+			{Family: model.AF_INET, Priority: 57481, Src: net.ParseIP("10.0.0.0").To4(), SrcLen: 24, Action: model.FR_ACT_TO_TBL, Table: 16, SuppressPrefixlen: -1, SuppressIfgroup: -1}},
 		Neighbours: []model.Neighbour{{Family: model.AF_INET, Dst: net.ParseIP("10.0.0.2"), Dev: "qr-76de6d23-a8", DevIndex: 14,
 			LLAddr: mac("fa:16:3e:aa:bb:cc"), State: 0x02}},
 	}
@@ -352,4 +399,33 @@ func fakeProcs() []model.Process {
 		{Pid: 2002, Comm: "haproxy", Cmdline: []string{"haproxy", "-f", "/var/lib/neutron/ns-metadata-proxy/it's.conf"}},
 		{Pid: 2003, Comm: "kworker"},
 	}
+}
+
+func (f *fakeSource) Firewall(_ context.Context, ns *model.Namespace) (*model.Firewall, error) {
+	f.note("Firewall")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if fw := f.firewall[ns.Key]; fw != nil {
+		n := f.readings[ns.Key]
+		f.readings[ns.Key]++
+		return fw(n), nil
+	}
+	return nil, errors.New("firewall of " + ns.DisplayName() + ": nothing faked")
+}
+
+func (f *fakeSource) Conntrack(_ context.Context, ns *model.Namespace) (*model.Conntrack, error) {
+	f.note("Conntrack")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if ct, ok := f.conntrack[ns.Key]; ok {
+		return ct, nil
+	}
+	return &model.Conntrack{Count: -1, Max: -1}, nil
+}
+
+func (f *fakeSource) Sysctls(_ context.Context, ns *model.Namespace) (model.Sysctls, error) {
+	f.note("Sysctls")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.sysctls[ns.Key], nil
 }

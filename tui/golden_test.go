@@ -73,7 +73,7 @@ func goldenScenarios() []scenario {
 		{"topology_scrolled", keys("t", "j", "j", "j"), "TOPOLOGY"},
 		{"exec_prompt", keys("j", "j", "j", "j", "x"), "Run in"},
 	}
-	for t := 0; t < tabCount; t++ {
+	for t := 0; t <= tabProcs; t++ { // the netfilter tabs: TestNetfilterGolden
 		wait := ""
 		if t >= tabSockets {
 			wait = "PID"

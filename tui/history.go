@@ -97,15 +97,8 @@ func (p *historyPane) writeForm() tea.Cmd {
 // replace, a file already there is left alone and the answer asks.
 func writeScript(path, script string, changes int, replace bool) tea.Cmd {
 	return func() tea.Msg {
-		if abs, err := filepath.Abs(path); err == nil {
-			path = abs
-		}
-		flags := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
-		if !replace {
-			flags |= os.O_EXCL
-		}
-		f, err := os.OpenFile(path, flags, 0o755)
-		if errors.Is(err, fs.ErrExist) {
+		path, f, exists, err := createFile(path, replace, 0o755)
+		if exists {
 			return historyWrittenMsg{path: path, changes: changes, exists: true}
 		}
 		if err == nil {
@@ -115,6 +108,23 @@ func writeScript(path, script string, changes int, replace bool) tea.Cmd {
 		}
 		return historyWrittenMsg{path: path, changes: changes, err: err}
 	}
+}
+
+// createFile creates the file at path (made absolute, as it is
+// returned), or, unless replace, says that it exists and leaves it alone.
+func createFile(path string, replace bool, perm os.FileMode) (abs string, f *os.File, exists bool, err error) {
+	if a, err := filepath.Abs(path); err == nil {
+		path = a
+	}
+	flags := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	if !replace {
+		flags |= os.O_EXCL
+	}
+	f, err = os.OpenFile(path, flags, perm)
+	if errors.Is(err, fs.ErrExist) {
+		return path, nil, true, nil
+	}
+	return path, f, false, err
 }
 
 // historyWritten says how writing the script went, or asks before

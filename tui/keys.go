@@ -28,7 +28,8 @@ func mainKeys() []mainKey {
 		mainKey{act: ActFocusPrev, keys: []string{"shift+tab"}, help: "previous pane", group: groupMove,
 			run: (*mainScreen).switchFocus},
 
-		mainKey{act: ActFilter, keys: []string{"/"}, help: "filter", group: groupView, foot: 1, run: (*mainScreen).startFilter},
+		mainKey{act: ActFilter, keys: []string{"/"}, help: "filter", shortFn: (*mainScreen).filterSays, group: groupView,
+			foot: 1, footDetail: 14, run: (*mainScreen).startFilter},
 		mainKey{act: ActTabPrev, keys: []string{"["}, help: "previous tab", group: groupView,
 			run: func(s *mainScreen) tea.Cmd { return s.setTab(s.detail.tab - 1) }},
 		mainKey{act: ActTabNext, keys: []string{"]"}, help: "next tab", group: groupView, foot: 3, footDetail: 1,
@@ -40,6 +41,9 @@ func mainKeys() []mainKey {
 			group: groupView, foot: 2, footDetail: 2, run: (*mainScreen).enter},
 		mainKey{act: ActTopology, keys: []string{"t"}, help: "topology", group: groupView, foot: 6, run: openTopology},
 		mainKey{act: ActReload, keys: []string{"ctrl+r"}, help: "reload", group: groupView, run: (*mainScreen).reload},
+		// foot 6 as topology: after it.
+		mainKey{act: ActOrder, keys: []string{"o"}, help: "order the list: name / traffic", short: "order", group: groupView, foot: 6,
+			run: (*mainScreen).cycleOrder},
 		mainKey{act: ActHelp, keys: []string{"?"}, help: "help", group: groupView, tail: true, run: askHelp[*mainScreen]},
 		mainKey{act: ActQuit, keys: []string{"q", "ctrl+c"}, help: "quit", group: groupView, tail: true,
 			run: func(s *mainScreen) tea.Cmd { s.c.ask(quitMsg{}); return nil }},
@@ -48,6 +52,9 @@ func mainKeys() []mainKey {
 			needs: needInside | needRunner, run: shell},
 		mainKey{act: ActExec, keys: []string{"x"}, help: "run command", short: "exec", name: "run", group: groupInside,
 			foot: 5, footDetail: 5, needs: needInside | needRunner, run: execPrompt},
+		// footDetail 5 as exec: after it. Capture only reads: allowed read-only.
+		mainKey{act: ActCapture, keys: []string{"c"}, help: "capture packets", short: "capture", group: groupInside,
+			footDetail: 5, needs: needInsideLink | needCapturer, run: captureForm},
 
 		mainKey{act: ActNewNetns, keys: []string{"n"}, help: "new namespace", short: "new ns", group: groupChange, changes: true,
 			foot: 7, needs: needChanger | needSnapshot, run: newNetnsForm},
@@ -71,6 +78,12 @@ func mainKeys() []mainKey {
 			footDetail: 12, needs: needChanger | needSnapshot | needLink, run: moveLinkForm},
 		mainKey{act: ActDelete, keys: []string{"d"}, help: "delete", group: groupChange, changes: true,
 			footDetail: 11, needs: needChanger | needSnapshot, run: deleteConfirm},
+		mainKey{act: ActForwarding, keys: []string{"F"}, help: "forwarding on/off", group: groupChange, changes: true,
+			needs: needChanger | needSnapshot | needNamed, run: forwardingForm},
+		mainKey{act: ActAddRule, keys: []string{"R"}, help: "add policy rule", group: groupChange, changes: true,
+			needs: needChanger | needSnapshot | needNamed, run: addRuleForm},
+		mainKey{act: ActMasquerade, keys: []string{"S"}, help: "masquerade a subnet", group: groupChange, changes: true,
+			needs: needChanger | needSnapshot | needNamed, run: masqueradeForm},
 		mainKey{act: ActHistory, keys: []string{"H"}, help: "history", group: groupChange, foot: 11, run: openHistory},
 		mainKey{act: ActTrace, keys: []string{"T"}, help: "trace", group: groupChange, foot: 10, footDetail: 13,
 			needs: needInside | needTracer, run: tracePrompt},
@@ -83,16 +96,21 @@ func mainKeys() []mainKey {
 	return rows
 }
 
-// numberTabKeys are 1…9 for the first detail tabs: fixed, beside the
-// rebindable [ and ]. Help lists them as one line, the first row's.
+// numberTabKeys are 1…9 for the first detail tabs and 0 for the tenth,
+// as on the keyboard's row of digits: fixed, beside the rebindable [ and
+// ]. Help lists them as one line, the first row's.
 func numberTabKeys() []mainKey {
-	n := min(len(tabs), 9)
+	n := min(len(tabs), 10)
 	rows := make([]mainKey, n)
 	for i := range rows {
-		rows[i] = mainKey{keys: []string{strconv.Itoa(i + 1)}, help: tabs[i].name + " tab",
+		rows[i] = mainKey{keys: []string{strconv.Itoa((i + 1) % 10)}, help: tabs[i].name + " tab",
 			run: func(s *mainScreen) tea.Cmd { return s.setTab(i) }}
 	}
-	rows[0].label, rows[0].help, rows[0].group = "1…"+strconv.Itoa(n), "detail tab", groupView
+	label := "1…" + strconv.Itoa(min(n, 9))
+	if n == 10 {
+		label += ", 0"
+	}
+	rows[0].label, rows[0].help, rows[0].group = label, "detail tab", groupView
 	return rows
 }
 

@@ -45,6 +45,7 @@ func TestKeyTables(t *testing.T) {
 	checkTable(t, "history", historyKeys())
 	checkTable(t, "trace", traceKeys())
 	checkTable(t, "output", outputKeys())
+	checkTable(t, "capture", captureKeys())
 
 	// Help lists each group once: a group's rows are together.
 	var groups []string
@@ -70,7 +71,7 @@ func TestKeyTables(t *testing.T) {
 // kernelChanges are the actions that change the kernel: the change keys
 // of PRODUCT.md and the labs. History and trace only read.
 var kernelChanges = []string{ActNewNetns, ActDeleteNetns, ActNewVeth, ActNewBridge, ActAttach, ActDetach,
-	ActToggleUp, ActAddAddr, ActAddRoute, ActMoveLink, ActDelete, ActLab}
+	ActToggleUp, ActAddAddr, ActAddRoute, ActMoveLink, ActDelete, ActForwarding, ActAddRule, ActMasquerade, ActLab}
 
 // hiddenActs are the actions of rows build hid under opt.
 func hiddenActs[S any](opt Options, rows []binding[S]) []string {
@@ -112,7 +113,7 @@ func TestRestrictedHidesExactlyTheChanges(t *testing.T) {
 			"filter": len(hiddenActs(tc.opt, filterKeys())), "form": len(hiddenActs(tc.opt, formKeys())),
 			"confirm": len(hiddenActs(tc.opt, confirmKeys())), "topology": len(hiddenActs(tc.opt, topoKeys())),
 			"history": len(hiddenActs(tc.opt, historyKeys())), "trace": len(hiddenActs(tc.opt, traceKeys())),
-			"output": len(hiddenActs(tc.opt, outputKeys())),
+			"output": len(hiddenActs(tc.opt, outputKeys())), "capture": len(hiddenActs(tc.opt, captureKeys())),
 		} {
 			if n != 0 {
 				t.Errorf("%s hides %d bindings of the %s screen, which change nothing", tc.name, n, screen)
@@ -140,6 +141,12 @@ func TestRestrictedHidesExactlyTheChanges(t *testing.T) {
 				}
 			}
 			h.keys("shift+tab")
+		}
+	}
+	// Capture and the list's order only read: read-only keeps them.
+	for _, act := range []string{ActCapture, ActOrder} {
+		if slices.Contains(hiddenActs(Options{ReadOnly: true}, mainKeys()), act) {
+			t.Errorf("read-only hides %s", act)
 		}
 	}
 	if got := hiddenActs(Options{}, mainKeys()); len(got) != 0 {

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/textinput"
-	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/clipperhouse/displaywidth"
 	"github.com/lazyns/lazyns/model"
@@ -22,15 +21,17 @@ type nsList struct {
 
 	filter    textinput.Model
 	filtering bool // the filter has the keys
+
+	// order is orderName or orderTraffic (o); traffic is each
+	// namespace's bytes a second while in traffic order, once known,
+	// read by tf (traffic.go).
+	order   int
+	traffic map[model.NsKey]float64
+	tf      trafficFollower
 }
 
 func newNsList(c *common) nsList {
-	l := nsList{c: c, filter: textinput.New()}
-	l.filter.Prompt = "/"
-	l.filter.Placeholder = "name, interface or address"
-	// The terminal's own cursor: a drawn one blinks, and a blink is a
-	// redraw twice a second.
-	l.filter.SetVirtualCursor(false)
+	l := nsList{c: c, filter: newFilterInput("name, interface or address")}
 	l.filter.SetValue(c.opt.Filter)
 	return l
 }
@@ -79,6 +80,7 @@ func (l *nsList) refilter(prev nsRef) {
 		return
 	}
 	l.shown = l.index.match(l.filter.Value())
+	l.sortShown()
 	l.sc.set(len(l.shown), l.sc.height)
 	for i, pos := range l.shown {
 		if refOf(&l.snap.Namespaces[pos]) == prev {
@@ -135,56 +137,11 @@ func (l *nsList) setSize(width, height, inputWidth int) {
 	l.filter.SetWidth(max(10, inputWidth-4))
 }
 
-// filterKeys are the keys while the filter is typed into; every other key
-// is typed.
-func filterKeys() []binding[*nsList] {
-	move := func(act string) func(*nsList) tea.Cmd {
-		return func(l *nsList) tea.Cmd { l.sc.applyMove(act); return nil }
-	}
-	return []binding[*nsList]{
-		{keys: []string{"enter"}, help: "keep filter", tail: true, run: (*nsList).keepFilter},
-		{keys: []string{"esc"}, help: "clear", tail: true, run: (*nsList).dropFilter},
-		{keys: []string{"up"}, help: "up", run: move(ActUp)},
-		{keys: []string{"down"}, help: "down", run: move(ActDown)},
-		{keys: []string{"pgup"}, help: "page up", run: move(ActPageUp)},
-		{keys: []string{"pgdown"}, help: "page down", run: move(ActPageDown)},
-	}
-}
+// The list is a filterer: / with the focus on it filters namespaces.
 
-func (l *nsList) startFilter() tea.Cmd {
-	l.filtering = true
-	return l.filter.Focus()
-}
-
-func (l *nsList) keepFilter() tea.Cmd {
-	l.filtering = false
-	l.filter.Blur()
-	return nil
-}
-
-func (l *nsList) dropFilter() tea.Cmd {
-	l.keepFilter()
-	l.setFilter("")
-	return nil
-}
-
-// filterKey is a key while the filter is typed into.
-func (l *nsList) filterKey(msg tea.KeyPressMsg) tea.Cmd {
-	if cmd, ok := dispatch(filterKeys(), l, msg.String(), nil); ok {
-		return cmd
-	}
-	var cmd tea.Cmd
-	l.filter, cmd = l.filter.Update(msg)
-	l.setFilter(l.filter.Value())
-	return cmd
-}
-
-// updateInput passes other messages (paste, blink) to the filter's input.
-func (l *nsList) updateInput(msg tea.Msg) tea.Cmd {
-	var cmd tea.Cmd
-	l.filter, cmd = l.filter.Update(msg)
-	return cmd
-}
+func (l *nsList) input() *textinput.Model { return &l.filter }
+func (l *nsList) typing() *bool           { return &l.filtering }
+func (l *nsList) moveCursor(act string)   { l.sc.applyMove(act) }
 
 // view renders the list, only the rows on screen.
 func (l *nsList) view(width, height int, focused bool) []string {
@@ -227,6 +184,9 @@ func (l *nsList) row(ns *model.Namespace, width int, selected, focused bool) str
 		if !ns.Stale && ns.Err == nil {
 			rightRole = model.RoleDim
 		}
+	}
+	if rate, ok := l.trafficLabel(ns); ok {
+		right, rightRole = rate.text, rate.role
 	}
 	nameW := width - 2 - displaywidth.String(right) - 1
 	name := cutName(model.Visible(ns.DisplayName()), max(1, nameW))

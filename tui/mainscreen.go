@@ -52,8 +52,11 @@ func (s *mainScreen) setSize(l layout, width int) {
 }
 
 func (s *mainScreen) key(msg tea.KeyPressMsg) tea.Cmd {
-	if s.list.filtering {
-		return s.onList(func(l *nsList) tea.Cmd { return l.filterKey(msg) })
+	switch {
+	case s.list.filtering:
+		return s.onList(func(l *nsList) tea.Cmd { return filterKey(l, msg) })
+	case s.detail.filtering:
+		return filterKey(&s.detail, msg)
 	}
 	cmd, _ := dispatch(s.keys, s, msg.String(), s.guard)
 	return cmd
@@ -126,9 +129,43 @@ func (s *mainScreen) switchFocus() tea.Cmd {
 	return nil
 }
 
-func (s *mainScreen) startFilter() tea.Cmd { return s.list.startFilter() }
+// startFilter filters the rows of the open tab when the detail pane has
+// the focus and the tab's rows are filtered (detailPane.filtersRows),
+// the namespaces otherwise.
+func (s *mainScreen) startFilter() tea.Cmd {
+	if s.filteringRows() {
+		return startFilter(&s.detail)
+	}
+	return startFilter(&s.list)
+}
 
+func (s *mainScreen) filteringRows() bool { return s.focus == focusDetail && s.detail.filtersRows() }
+
+// filterSays is the footer's word for /.
+func (s *mainScreen) filterSays() string {
+	if s.filteringRows() {
+		return "filter rows"
+	}
+	return "filter"
+}
+
+// typingFilter is the filter that has the keys, or nil.
+func (s *mainScreen) typingFilter() filterer {
+	switch {
+	case s.list.filtering:
+		return &s.list
+	case s.detail.filtering:
+		return &s.detail
+	}
+	return nil
+}
+
+// clearFilter clears the filter of what has the focus, the rows' first.
 func (s *mainScreen) clearFilter() tea.Cmd {
+	if s.filteringRows() && s.detail.filter.Value() != "" {
+		s.detail.setFilter("")
+		return nil
+	}
 	if s.list.filter.Value() == "" {
 		return nil
 	}
@@ -175,6 +212,8 @@ const (
 	needRunner                    // a Runner for shells and commands
 	needTracer
 	needLabs
+	needInsideLink // a link under the detail cursor, in a namespace that is not stale
+	needCapturer
 )
 
 func (s *mainScreen) guard(b *mainKey) bool {
@@ -198,12 +237,15 @@ func (s *mainScreen) guard(b *mainKey) bool {
 		_, why = s.linked()
 	case n&needNamed != 0:
 		_, why = s.named()
+	case n&needInsideLink != 0:
+		_, why = s.insideLink()
 	}
 	if why != "" {
 		return fail(why, true)
 	}
 	switch {
-	case n&needRunner != 0 && s.c.Runner == nil, n&needTracer != 0 && s.c.Tracer == nil:
+	case n&needRunner != 0 && s.c.Runner == nil, n&needTracer != 0 && s.c.Tracer == nil,
+		n&needCapturer != 0 && s.c.Capturer == nil:
 		return fail("not available in this build", true)
 	case n&needLabs != 0 && s.c.Labs == nil:
 		s.c.setStatus("labs are not available in this build", true)
@@ -258,13 +300,36 @@ func (s *mainScreen) linked() (target, string) {
 	if why != "" {
 		return t, why
 	}
-	if r := s.detail.cursorRow(); r != nil && r.link != 0 && tabs[s.detail.tab].links {
-		t.link = t.ns.Link(r.link)
-	}
-	if t.link == nil {
-		return target{}, "select a link first (tab to the detail pane, Links tab)"
+	if t.link = s.cursorLink(t.ns); t.link == nil {
+		return target{}, noLinkSelected
 	}
 	return t, ""
+}
+
+const noLinkSelected = "select a link first (tab to the detail pane, Links tab)"
+
+// insideLink is the selected namespace, if something can start in it,
+// with the link under the detail cursor; or why there is none. Reading
+// a link (capture) reaches every namespace, named or not.
+func (s *mainScreen) insideLink() (target, string) {
+	ns, why := s.inside()
+	if why != "" {
+		return target{}, why
+	}
+	l := s.cursorLink(ns)
+	if l == nil {
+		return target{}, noLinkSelected
+	}
+	return target{ns: ns, link: l}, ""
+}
+
+// cursorLink is the link of ns under the detail cursor, on a tab whose
+// rows are about links, or nil.
+func (s *mainScreen) cursorLink(ns *model.Namespace) *model.Link {
+	if r := s.detail.cursorRow(); r != nil && r.link != 0 && tabs[s.detail.tab].links {
+		return ns.Link(r.link)
+	}
+	return nil
 }
 
 // view draws the list beside the detail pane.

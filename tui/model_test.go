@@ -11,6 +11,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+	"github.com/clipperhouse/displaywidth"
 	"github.com/lazyns/lazyns/model"
 )
 
@@ -225,7 +226,7 @@ func TestNavigation(t *testing.T) {
 		t.Errorf("] ]: tab %d", h.m.main.detail.tab)
 	}
 	h.keys("[", "[", "[")
-	if h.m.main.detail.tab != tabProcs {
+	if h.m.main.detail.tab != tabSettings {
 		t.Errorf("[ wraps: tab %d", h.m.main.detail.tab)
 	}
 	h.keys("1")
@@ -532,7 +533,10 @@ func TestMouse(t *testing.T) {
 	if h.m.main.focus != focusDetail || h.m.main.detail.sc.cursor != 1 {
 		t.Errorf("click on the second link: focus %d row %d", h.m.main.focus, h.m.main.detail.sc.cursor)
 	}
-	h.send(tea.MouseClickMsg{X: l.detailX + len(" Links  Addresses  Rou"), Y: l.tabsY, Button: tea.MouseLeft})
+	// Where Routes is drawn on the tab line, in columns.
+	tabLine := strings.Split(h.screen(), "\n")[l.tabsY]
+	x := displaywidth.String(tabLine[:strings.Index(tabLine, "Routes")])
+	h.send(tea.MouseClickMsg{X: x + 2, Y: l.tabsY, Button: tea.MouseLeft})
 	if h.m.main.detail.tab != tabRoutes {
 		t.Errorf("click on Routes: tab %d", h.m.main.detail.tab)
 	}
@@ -833,11 +837,11 @@ func TestLinkStateNoCarrier(t *testing.T) {
 	ns := fakeSnapshot().Find(kRouter)
 	l := &ns.Links[1]
 	l.OperState, l.Flags = 2, l.Flags&^model.IFF_RUNNING
-	if got := linksTable(ns).rows[1].cells[3].text; got != "NO-CARRIER" {
+	if got := linksTable(ns, nil).rows[1].cells[3].text; got != "NO-CARRIER" {
 		t.Errorf("up without carrier shows %q", got)
 	}
 	l.Flags &^= model.IFF_UP
-	if got := linksTable(ns).rows[1].cells[3].text; got != "DOWN" {
+	if got := linksTable(ns, nil).rows[1].cells[3].text; got != "DOWN" {
 		t.Errorf("down shows %q", got)
 	}
 }

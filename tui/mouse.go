@@ -73,7 +73,7 @@ func (s *mainScreen) mouse(msg tea.MouseMsg, l layout) tea.Cmd {
 		s.focus = focusDetail
 		switch {
 		case mouse.Y == l.tabsY:
-			if t := tabAt(mouse.X-l.detailX, l.detailW); t >= 0 {
+			if t := s.detail.tabAt(mouse.X-l.detailX, l.detailW); t >= 0 {
 				return s.setTab(t)
 			}
 		case mouse.Y > l.tableY-1:

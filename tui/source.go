@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"io"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/lazyns/lazyns/model"
@@ -20,8 +21,23 @@ type Source interface {
 	Reread(ctx context.Context, snap *model.Snapshot, key model.NsKey) (*model.Namespace, error)
 	Sockets(ctx context.Context, ns *model.Namespace) ([]model.Socket, error)
 	Processes(ctx context.Context, ns *model.Namespace) ([]model.Process, error)
+	// Firewall, Conntrack and Sysctls read what decides a packet's fate in
+	// ns beyond its routes, for the tab on screen. Each costs a thread
+	// switch and a few netlink dumps (1–14 ms): the UI reads them for the
+	// namespace shown, never for the whole list.
+	Firewall(ctx context.Context, ns *model.Namespace) (*model.Firewall, error)
+	Conntrack(ctx context.Context, ns *model.Namespace) (*model.Conntrack, error)
+	Sysctls(ctx context.Context, ns *model.Namespace) (model.Sysctls, error)
 	// Watch reports changes until ctx ends.
 	Watch(ctx context.Context) (Watcher, error)
+	// Counters reads the links of ns again with their counters, and
+	// when (the Links tab's rates, once a second). The reading holds
+	// Key, Name and Links only.
+	Counters(ctx context.Context, ns *model.Namespace) (read *model.Namespace, at time.Time, err error)
+	// CountersEach reads the counters of every namespace in nss as
+	// Counters does, handing each reading to fn in the order of nss (the
+	// list ordered by traffic); a reading is valid only during fn.
+	CountersEach(ctx context.Context, nss []*model.Namespace, fn func(read *model.Namespace, at time.Time, err error)) error
 }
 
 // Watcher delivers coalesced changes; nsops.Watcher implements it. Focus

@@ -32,7 +32,18 @@ type Styles struct {
 	Help       help.Styles
 
 	roles [model.RoleHeader + 1]lipgloss.Style
+	// moved and alarm paint the UI's own roles (roleMoved, roleAlarm).
+	moved, alarm lipgloss.Style
 }
+
+// The UI's own roles, beside model's, for counters: Paint knows them.
+const (
+	// roleMoved is a counter that moved since the last reading.
+	roleMoved model.Role = 1001 + iota
+	// roleAlarm is what must catch the eye: drops or errors counted since
+	// the last reading, a link receiving and sending nothing back.
+	roleAlarm
+)
 
 // NewStyles builds the styles for a terminal with a dark or light
 // background; noColor keeps only bold, faint and reverse, which NO_COLOR
@@ -65,6 +76,8 @@ func NewStyles(noColor, dark bool, colors map[string]string) Styles {
 	s.roles[model.RoleHeader] = plain.Bold(true)
 	s.roles[model.RoleDim] = plain.Faint(true)
 	s.roles[model.RoleWarn] = plain.Bold(true)
+	s.moved = plain.Bold(true)
+	s.alarm = plain.Bold(true).Reverse(true)
 	s.Help = help.Styles{
 		ShortKey: plain.Bold(true), ShortDesc: plain, ShortSeparator: plain.Faint(true),
 		FullKey: plain.Bold(true), FullDesc: plain, FullSeparator: plain.Faint(true),
@@ -102,6 +115,8 @@ func NewStyles(noColor, dark bool, colors map[string]string) Styles {
 	s.roles[model.RoleInet] = plain.Foreground(ansi(5))
 	s.roles[model.RoleInet6] = plain.Foreground(ansi(4))
 	s.roles[model.RoleWarn] = plain.Bold(true).Foreground(ansi(1))
+	s.moved = s.moved.Foreground(accent)
+	s.alarm = plain.Bold(true).Foreground(lipgloss.Color("#ffffff")).Background(ansi(1))
 	for name, c := range colors {
 		r, ok := model.RoleNames[name]
 		if !ok {
@@ -118,7 +133,14 @@ func NewStyles(noColor, dark bool, colors map[string]string) Styles {
 
 // Paint is a model.Paint that colours text by its role.
 func (s *Styles) Paint(r model.Role, text string) string {
-	if text == "" || int(r) >= len(s.roles) {
+	switch {
+	case text == "":
+		return text
+	case r == roleMoved:
+		return s.moved.Render(text)
+	case r == roleAlarm:
+		return s.alarm.Render(text)
+	case int(r) >= len(s.roles):
 		return text
 	}
 	return s.roles[r].Render(text)

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -22,6 +23,15 @@ type row struct {
 	// is also the link the row is about, for selecting it after a jump.
 	follow *model.PeerRef
 	link   int
+	// item is the row's place in what the tab lists (the namespace's
+	// addresses, routes or rules), for a change key acting on it: a
+	// filter leaves rows out, so the cursor's position is not it.
+	item int
+	// key names the row across readings when its text changes by itself
+	// (a rule's counters, a connection's timeout); "" for its text.
+	key string
+	// rule is the firewall rule the row shows (Firewall tab), or nil.
+	rule *fwRow
 }
 
 // table is rows with aligned columns. Widths are measured once, when the
@@ -31,6 +41,12 @@ type table struct {
 	rows  []row
 	width []int
 	empty string // shown when there are no rows
+	// caption is a line above the heading about the whole table (how
+	// full the connection table is, the namespace-wide settings).
+	caption string
+	// fw is the firewall the rows were read from (Firewall tab): the next
+	// reading marks the counters that moved since.
+	fw *model.Firewall
 	// drop lists the columns to leave out, first to last, when the table
 	// is wider than the pane.
 	drop []int
@@ -148,4 +164,34 @@ func cutName(s string, width int) string {
 		return cut(s, width)
 	}
 	return "…" + ansi.TruncateLeft(s, w-width+1, "")
+}
+
+// only is t with just the rows whose text holds q (in any case), and a
+// caption saying so; t itself when q is empty.
+func (t *table) only(q string) *table {
+	want := strings.ToLower(strings.TrimSpace(q))
+	if want == "" {
+		return t
+	}
+	out := *t
+	out.rows = nil
+	for _, r := range t.rows {
+		var b strings.Builder
+		for _, c := range r.cells {
+			b.WriteString(c.text)
+			b.WriteString("  ")
+		}
+		if strings.Contains(strings.ToLower(b.String()), want) {
+			out.rows = append(out.rows, r)
+		}
+	}
+	out.caption = "filter " + model.Visible(strings.TrimSpace(q)) + ": " + strconv.Itoa(len(out.rows)) + " of " +
+		strconv.Itoa(len(t.rows)) + " rows (esc clears)"
+	if t.caption != "" {
+		out.caption += "  ·  " + t.caption
+	}
+	if len(t.rows) > 0 {
+		out.empty = "nothing here holds " + model.Visible(strings.TrimSpace(q))
+	}
+	return &out
 }

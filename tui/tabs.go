@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,7 +17,13 @@ import (
 type tabSpec struct {
 	name, short string // short is shown when the names do not fit
 	build       func(in tabInput) *table
-	read        func(ctx context.Context, src Source, ns *model.Namespace) (*table, error)
+	// read reads the table; prev is what the last reading of this
+	// namespace's tab gave (nil at first), for what moved since.
+	read func(ctx context.Context, src Source, ns *model.Namespace, prev *table) (*table, error)
+	// live says it is read again while on screen, once a second at most
+	// (liveRead): counters and connections change without a netlink
+	// event the watcher would see.
+	live bool
 	// links says its rows are about links: a change key acts on the link
 	// of the row under the cursor.
 	links bool
@@ -28,17 +35,23 @@ type tabSpec struct {
 type tabInput struct {
 	ns    *model.Namespace
 	names *model.Names
+	// traffic is the namespace's counters and rates, while they are read
+	// (the Links tab is on screen); nil otherwise.
+	traffic *linkTraffic
 }
 
-// tabs are the detail tabs, in key order (1…7).
+// tabs are the detail tabs, in key order (1…9, then 0).
 var tabs = [...]tabSpec{
-	{name: "Links", short: "Links", build: func(in tabInput) *table { return linksTable(in.ns) }, links: true},
+	{name: "Links", short: "Links", build: func(in tabInput) *table { return linksTable(in.ns, in.traffic) }, links: true},
 	{name: "Addresses", short: "Addrs", build: func(in tabInput) *table { return addrsTable(in.ns) }, links: true},
 	{name: "Routes", short: "Routes", build: func(in tabInput) *table { return routesTable(in.ns, in.names) }, links: true},
 	{name: "Neighbours", short: "Neigh", build: func(in tabInput) *table { return neighTable(in.ns) }, links: true},
 	{name: "Rules", short: "Rules", build: func(in tabInput) *table { return rulesTable(in.ns, in.names) }},
 	{name: "Sockets", short: "Socks", read: readSockets},
 	{name: "Processes", short: "Procs", read: readProcesses},
+	{name: "Firewall", short: "Firewall", read: readFirewall, live: true},
+	{name: "Connections", short: "Conns", read: readConnections, live: true},
+	{name: "Settings", short: "Settings", read: readSettings, live: true},
 }
 
 // The tabs the code names.
@@ -50,13 +63,37 @@ const (
 	tabRules
 	tabSockets
 	tabProcs
+	tabFirewall
+	tabConns
+	tabSettings
 )
 
 const tabCount = len(tabs)
 
-func linksTable(ns *model.Namespace) *table {
-	t := &table{head: []string{"IDX", "NAME", "KIND", "STATE", "MTU", "MASTER", "PEER", "MAC"}, empty: "no links",
-		drop: []int{7, 4, 2, 0}}
+// linksTable lists the links of ns, with their counters when traffic is
+// known, between MTU and MASTER. What gives way when the pane is narrow
+// comes first in drop: without counters MAC, MTU, KIND, IDX; with them
+// what the traffic says more than the rest, so MAC, MTU, ERR, KIND,
+// IDX, PKT/s, DROP, MASTER (the rates each way mark drops and errors with
+// "!") — and MASTER is left out when no link has one, its room going to
+// the counters.
+func linksTable(ns *model.Namespace, traffic *linkTraffic) *table {
+	head := []string{"IDX", "NAME", "KIND", "STATE", "MTU", "MASTER", "PEER", "MAC"}
+	drop := []string{"MAC", "MTU", "KIND", "IDX"}
+	master := traffic == nil || slices.ContainsFunc(ns.Links, func(l model.Link) bool { return l.MasterIndex != 0 })
+	if traffic != nil {
+		head = slices.Concat(head[:5], rateHead, head[5:])
+		drop = []string{"MAC", "MTU", "ERR", "KIND", "IDX", "PKT/s", "DROP", "MASTER"}
+	}
+	if !master {
+		head = slices.DeleteFunc(head, func(h string) bool { return h == "MASTER" })
+	}
+	t := &table{head: head, empty: "no links"}
+	for _, h := range drop {
+		if i := slices.Index(head, h); i >= 0 {
+			t.drop = append(t.drop, i)
+		}
+	}
 	for i := range ns.Links {
 		l := &ns.Links[i]
 		state, role := model.OperStateName(l.OperState), model.RoleDown
@@ -68,19 +105,26 @@ func linksTable(ns *model.Namespace) *table {
 			// say so, as ip link does, or u would seem to do nothing.
 			state = "NO-CARRIER"
 		}
-		master := ""
-		if m := ns.Master(l); m != nil {
-			master = model.Visible(m.Name)
-		}
 		mac := ""
 		if len(l.MAC) > 0 {
 			mac = l.MAC.String()
 		}
-		t.add(row{cells: []cell{
+		cells := []cell{
 			{strconv.Itoa(l.Index), model.RoleDim}, {model.Visible(l.Name), model.RoleIfname},
 			{l.KindLabel(), model.RolePlain}, {state, role}, {strconv.Itoa(l.MTU), model.RolePlain},
-			{master, model.RoleIfname}, {model.PeerLabel(l), model.RoleIfname}, {mac, model.RoleMAC},
-		}, follow: l.Peer, link: l.Index})
+		}
+		if traffic != nil {
+			cells = append(cells, traffic.cells(l.Index)...)
+		}
+		if master {
+			name := ""
+			if m := ns.Master(l); m != nil {
+				name = model.Visible(m.Name)
+			}
+			cells = append(cells, cell{name, model.RoleIfname})
+		}
+		cells = append(cells, cell{model.PeerLabel(l), model.RoleIfname}, cell{mac, model.RoleMAC})
+		t.add(row{cells: cells, follow: l.Peer, link: l.Index})
 	}
 	return t
 }
@@ -88,6 +132,7 @@ func linksTable(ns *model.Namespace) *table {
 func addrsTable(ns *model.Namespace) *table {
 	t := &table{head: []string{"LINK", "FAMILY", "ADDRESS", "SCOPE", "FLAGS"}, empty: "no addresses",
 		drop: []int{4, 1}}
+	item := 0
 	for i := range ns.Links {
 		l := &ns.Links[i]
 		for j := range l.Addrs {
@@ -100,7 +145,8 @@ func addrsTable(ns *model.Namespace) *table {
 				{model.Visible(l.Name), model.RoleIfname}, {model.FamilyName(a.Family), model.RoleDim},
 				{a.CIDR(), role}, {model.ScopeName(a.Scope), model.RolePlain},
 				{strings.Join(model.AddrFlagNames(a.Family, a.Flags), " "), model.RoleDim},
-			}, link: l.Index})
+			}, link: l.Index, item: item})
+			item++
 		}
 	}
 	return t
@@ -113,7 +159,7 @@ func routesTable(ns *model.Namespace, names *model.Names) *table {
 		table := names.Table(r.Table)
 		// The table has its own column; RouteText leaves it out for main.
 		r.Table = model.TableMain
-		t.add(row{cells: []cell{{table, model.RoleDim}, {model.RouteText(&r, names), roleWords}}, link: r.DevIndex})
+		t.add(row{cells: []cell{{table, model.RoleDim}, {model.RouteText(&r, names), roleWords}}, link: r.DevIndex, item: i})
 	}
 	return t
 }
@@ -135,7 +181,7 @@ func rulesTable(ns *model.Namespace, names *model.Names) *table {
 		if ns.Rules[i].Family == model.AF_INET6 {
 			fam = "inet6"
 		}
-		t.add(row{cells: []cell{{fam, model.RoleDim}, {model.RuleText(&ns.Rules[i], names), roleWords}}})
+		t.add(row{cells: []cell{{fam, model.RoleDim}, {model.RuleText(&ns.Rules[i], names), roleWords}}, item: i})
 	}
 	return t
 }

@@ -16,6 +16,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	m.relayout()
 	m.watchScreen()
+	cmds = append(cmds, m.followCounters())
 	return m, tea.Batch(cmds...)
 }
 
@@ -63,8 +64,19 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.gotNamespace(msg)
 		return nil
 	case lazyMsg:
-		m.main.detail.gotLazy(msg)
-		return nil
+		return m.main.detail.gotLazy(msg)
+	case liveTickMsg:
+		// Under a pane, the help or a dialog the tab is not read: a row
+		// a dialog asks about stays as it was.
+		return m.main.detail.liveTick(msg, m.pane == nil && !m.showHelp && m.dialog == nil)
+	case ratesMsg:
+		return m.main.detail.gotRates(msg)
+	case ratesTickMsg:
+		return m.main.detail.ratesTick(msg)
+	case trafficMsg:
+		return m.main.list.gotTraffic(msg)
+	case trafficTickMsg:
+		return m.main.list.trafficTick(msg)
 
 	// The end of what features started.
 	case paneMsg:
@@ -77,8 +89,12 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.reloadAll()
 	case changeDoneMsg:
 		return m.changeDone(msg)
+	case forwardingReadMsg:
+		return m.main.forwardingRead(msg)
 	case historyWrittenMsg:
 		return historyWritten(m.c, msg)
+	case captureWrittenMsg:
+		return captureWritten(m.c, msg)
 	case labDoneMsg:
 		labDone(m.c, msg)
 		return m.requestSnapshot()
@@ -116,8 +132,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	if m.dialog != nil {
 		return m.dialog.update(msg)
 	}
-	if m.main.list.filtering {
-		return m.main.list.updateInput(msg)
+	if f := m.main.typingFilter(); f != nil {
+		return updateFilterInput(f, msg)
 	}
 	return nil
 }
@@ -136,7 +152,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return cmd
 	}
-	if m.main.list.filtering {
+	if m.main.typingFilter() != nil {
 		return m.main.key(msg)
 	}
 	if m.showHelp {

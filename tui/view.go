@@ -27,8 +27,10 @@ func (m *Model) layout() layout {
 	l.detailW = max(1, m.width-l.detailX)
 	l.nameLines = m.main.detail.nameLines(l.detailW)
 	l.tabsY = l.bodyY + len(l.nameLines) + 1
-	l.tableY = l.tabsY + 2
-	l.rowsH = max(1, l.bodyH-len(l.nameLines)-3)
+	// The open tab's caption, if any, sits between the tabs and the table.
+	caption := m.main.detail.captionLines()
+	l.tableY = l.tabsY + 2 + caption
+	l.rowsH = max(1, l.bodyH-len(l.nameLines)-3-caption)
 	return l
 }
 
@@ -52,8 +54,8 @@ func (m *Model) View() tea.View {
 	v.AltScreen = true
 	v.MouseMode = tea.MouseModeCellMotion
 	v.WindowTitle = "lazyns"
-	if m.main.list.filtering {
-		if c := m.main.list.filter.Cursor(); c != nil {
+	if f := m.main.typingFilter(); f != nil {
+		if c := f.input().Cursor(); c != nil {
 			c.Y += m.height - 2
 			v.Cursor = c
 		}
@@ -105,7 +107,7 @@ func (m *Model) viewHeader() string {
 		if n == 1 {
 			noun = " namespace"
 		}
-		count := strconv.Itoa(n) + noun
+		count := strconv.Itoa(n) + noun + m.main.list.orderSays()
 		if u := m.unreadable(); u > 0 {
 			count += " (" + strconv.Itoa(u) + " unreadable)"
 		}
@@ -146,8 +148,8 @@ func (m *Model) viewLoading(height int) []string {
 
 func (m *Model) viewStatus() string {
 	st := &m.c.st
-	if m.main.list.filtering {
-		return fit(m.main.list.filter.View(), m.width)
+	if f := m.main.typingFilter(); f != nil {
+		return fit(f.input().View(), m.width)
 	}
 	if m.showHelp {
 		return fit(st.Label.Render(" esc or ? closes the help; every key also works from here"), m.width)
@@ -168,8 +170,8 @@ func (m *Model) footerKeys() (keys, tail []key.Binding) {
 	switch {
 	case m.dialog != nil:
 		return footer(m.dialog.table(), m.dialog, false)
-	case m.main.list.filtering:
-		return footer(filterKeys(), &m.main.list, false)
+	case m.main.typingFilter() != nil:
+		return footer(filterKeys(), m.main.typingFilter(), false)
 	case m.showHelp:
 		_, tail = m.main.footer()
 		return nil, tail

@@ -28,9 +28,9 @@ var ipListings = []ipListing{
 }
 
 func newIPCmd(a *app) *cobra.Command {
-	var v4, v6 bool
+	var v4, v6, stats bool
 	cmd := &cobra.Command{
-		Use:   "ip [-4|-6] addr|link|route|rule|neigh [NS...]",
+		Use:   "ip [-4|-6] [-s] addr|link|route|rule|neigh [NS...]",
 		Short: "What ip -j prints, across namespaces, each object with its netns",
 		Long: `Print one JSON array holding, for every namespace (or the NS given), exactly
 the objects that "ip -n NS -j addr" (link, "route show table all", rule, neigh)
@@ -44,12 +44,16 @@ small however many namespaces there are.
 
 As with ip, -4 and -6 keep one family (link lists every link either way);
 rule lists IPv4 rules unless given -6, and route lists every table of both
-families. A namespace that cannot be read is named on stderr, and the exit
-status is 1; one that vanishes while the list is read is left out.`,
+families. With -s, addr and link carry each link's counters ("stats64"), as
+ip -s -j addr and ip -s -j link print them (-s -6 addr is refused: there ip
+prints the IPv6 protocol's counters instead of the link's). A namespace that
+cannot be read is named on stderr, and the exit status is 1; one that
+vanishes while the list is read is left out.`,
 		Example: `  lazyns ip addr | jq -r '.[] | select(.addr_info[]?.local == "10.0.0.5") | "\(.netns) \(.ifname)"'
   lazyns ip route qrouter-e945b6b1 | jq '.[] | select(.dst == "default")'
   lazyns ip -6 rule | jq -r '.[] | "\(.netns) \(.priority) \(.table)"'
-  lazyns ip link | jq -r '.[] | select(.operstate == "DOWN") | "\(.netns) \(.ifname)"'`,
+  lazyns ip link | jq -r '.[] | select(.operstate == "DOWN") | "\(.netns) \(.ifname)"'
+  lazyns ip -s link | jq -r '.[] | select(.stats64.rx.dropped > 0) | "\(.netns) \(.ifname)"'`,
 		RunE: func(*cobra.Command, []string) error {
 			return usageError{errors.New("ip: which listing? addr, link, route, rule or neigh (see: lazyns ip --help)")}
 		},
@@ -57,6 +61,7 @@ status is 1; one that vanishes while the list is read is left out.`,
 	f := cmd.PersistentFlags()
 	f.BoolVarP(&v4, "ipv4", "4", false, "IPv4 only, as ip -4")
 	f.BoolVarP(&v6, "ipv6", "6", false, "IPv6 only, as ip -6 (rule: the IPv6 rules)")
+	f.BoolVarP(&stats, "stats", "s", false, "addr and link: each link's counters, as ip -s")
 	for _, l := range ipListings {
 		cmd.AddCommand(&cobra.Command{
 			Use:               l.name + " [NS...]",
@@ -75,15 +80,36 @@ status is 1; one that vanishes while the list is read is left out.`,
 				} else if v6 {
 					family = model.AF_INET6
 				}
-				return a.ipList(cmd, args, l, family)
+				if stats {
+					if err := statsAllowed(l, family); err != nil {
+						return usageError{err}
+					}
+					l.parts |= nsops.PartStats
+				}
+				return a.ipList(cmd, args, l, family, stats)
 			},
 		})
 	}
 	return cmd
 }
 
-// ipList writes listing l of the namespaces args name (all when none).
-func (a *app) ipList(cmd *cobra.Command, args []string, l ipListing, family int) error {
+// statsAllowed refuses -s where lazyns ip would not print what ip -s -j
+// prints: route, rule and neigh (ip -s adds other fields there), and
+// addresses of IPv6 alone, for which ip reads the links through their
+// IPv6 messages and prints the IPv6 protocol's counters.
+func statsAllowed(l ipListing, family int) error {
+	switch {
+	case l.list != model.IPAddr && l.list != model.IPLink:
+		return fmt.Errorf("ip: -s is for addr and link (the counters of each link), not %s", l.name)
+	case l.list == model.IPAddr && family == model.AF_INET6:
+		return errors.New("ip: -s -6 addr is not supported: ip prints the IPv6 protocol's counters there, not the link's; use lazyns ip -s link")
+	}
+	return nil
+}
+
+// ipList writes listing l of the namespaces args name (all when none),
+// with each link's counters when stats is set.
+func (a *app) ipList(cmd *cobra.Command, args []string, l ipListing, family int, stats bool) error {
 	sys, snap, located, err := a.discoverNamed(args)
 	if err != nil {
 		return err
@@ -106,6 +132,7 @@ func (a *app) ipList(cmd *cobra.Command, args []string, l ipListing, family int)
 		}
 	}
 	out := model.NewIPArray(a.stdout, l.list, family, sys.Names)
+	out.Stats = stats
 	var denied []*model.Namespace
 	failed := false
 	err = sys.ReadEach(cmdContext(cmd), nss, l.parts, func(ns *model.Namespace, err error) error {

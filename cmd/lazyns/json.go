@@ -42,13 +42,13 @@ var jsonBufs = sync.Pool{New: func() any { b := make([]byte, 0, 8<<10); return &
 // text. With netfilter, that worker reads the namespace's firewall,
 // connections and settings too. The output starts at once, and what is
 // held at a time does not grow with the host beyond every namespace's
-// links.
-func (a *app) streamAll(ctx context.Context, sys *nsops.System, snap *model.Snapshot, asJSON, netfilter bool) error {
+// links. With stats, links carry their counters (show prints them).
+func (a *app) streamAll(ctx context.Context, sys *nsops.System, snap *model.Snapshot, asJSON, netfilter, stats bool) error {
 	out := bufio.NewWriterSize(a.stdout, 64<<10)
 	arr := model.NewJSONArray(out)
 	paint := a.paint(a.stdout)
 	objects := make([]*[]byte, len(snap.Namespaces))
-	err := sys.ReadStream(ctx, snap,
+	err := sys.ReadStream(ctx, snap, stats,
 		func(i int) {
 			ns := &snap.Namespaces[i]
 			if netfilter {

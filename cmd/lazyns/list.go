@@ -26,7 +26,7 @@ lo) and the container holding an unnamed one.`,
 				if err != nil {
 					return err
 				}
-				if err := a.streamAll(cmdContext(cmd), sys, snap, true, false); err != nil {
+				if err := a.streamAll(cmdContext(cmd), sys, snap, true, false, false); err != nil {
 					return err
 				}
 				return a.warnPrivileges(pointers(snap))

@@ -107,6 +107,7 @@ func commands(a *app) []*cobra.Command {
 		newListCmd(a),
 		newShowCmd(a),
 		newIPCmd(a),
+		newCaptureCmd(a),
 		newTopoCmd(a),
 		newTraceCmd(a),
 		newShellCmd(a),

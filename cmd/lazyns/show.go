@@ -43,7 +43,7 @@ ip -j's own arrays across every namespace, see lazyns ip.`,
 				// firewall, connections and settings cost a thread switch,
 				// netlink dumps and, where iptables is in use, a process or
 				// two per namespace: read for all only when asked.
-				if err := a.streamAll(cmdContext(cmd), sys, snap, asJSON, netfilter); err != nil {
+				if err := a.streamAll(cmdContext(cmd), sys, snap, asJSON, netfilter, true); err != nil {
 					return err
 				}
 				return a.warnPrivileges(pointers(snap))
@@ -52,7 +52,7 @@ ip -j's own arrays across every namespace, see lazyns ip.`,
 			for _, ns := range located {
 				want[ns.Key] = true
 			}
-			opt := nsops.ReadOptions{Full: func(ns *model.Namespace) bool { return want[ns.Key] }}
+			opt := nsops.ReadOptions{Stats: true, Full: func(ns *model.Namespace) bool { return want[ns.Key] }}
 			if err := sys.Read(cmdContext(cmd), snap, opt); err != nil {
 				return err
 			}

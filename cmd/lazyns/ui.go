@@ -34,7 +34,7 @@ func startUI(a *app) error {
 	}
 	run := host.Runner{Prompt: opt.Prompt, Color: a.color(os.Stdout), ReadOnly: a.readOnly}
 	m := tui.New(tui.Deps{Source: host.NewSource(sys), Tracer: host.NewTracer(sys), Runner: run, Changer: chg,
-		Labs: host.NewLabs(sys)}, opt)
+		Labs: host.NewLabs(sys), Capturer: host.NewCapturer(sys)}, opt)
 	defer m.Close()
 	opts := []tea.ProgramOption{tea.WithInput(in), tea.WithOutput(out)}
 	if opt.NoColor {

@@ -9,11 +9,12 @@
 package pcapng
 
 import (
+	"bufio"
+	"encoding/binary"
 	"fmt"
 	"io"
 	"time"
 
-	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
 
@@ -35,13 +36,33 @@ type ifaceKey struct {
 }
 
 // Writer writes a pcapng stream. It is not safe for concurrent use.
+//
+// pcapgo writes the section and interface blocks; packets, which a flood
+// brings by the hundred thousand a second, are written here, each block
+// in one piece into a large buffer: pcapgo writes one in five pieces,
+// allocates its options each time, and empties its 4 KiB buffer with a
+// system call every few dozen packets.
 type Writer struct {
-	out  io.Writer
+	out  *bufio.Writer
 	ng   *pcapgo.NgWriter
 	link layers.LinkType // the link type of every interface block
 	ids  map[ifaceKey]int
 	buf  []byte
+	epb  []byte
+	// last is the interface of the packet before: packets come in runs
+	// from one interface, and its id is then found without the map.
+	last   ifaceKey
+	lastID int
 }
+
+// bufferSize holds a few hundred packets between system calls.
+const bufferSize = 256 << 10
+
+// writerOnly hides that the buffer is a *bufio.Writer, which pcapgo's
+// bufio.NewWriter would otherwise adopt as its own: its Flush, called
+// before each packet to keep the blocks in order, would then empty the
+// large buffer every packet.
+type writerOnly struct{ io.Writer }
 
 // NewWriter starts a pcapng stream on out with the given interfaces (more
 // are added as packets from them arrive). libpcap reads a file whose
@@ -50,7 +71,7 @@ type Writer struct {
 // addresses (as Linux gives loopback frames); the interface's description
 // says so. Nothing is written until the first interface or packet.
 func NewWriter(out io.Writer, ifaces ...Interface) (*Writer, error) {
-	w := &Writer{out: out, ids: map[ifaceKey]int{}, link: layers.LinkTypeRaw}
+	w := &Writer{out: bufio.NewWriterSize(out, bufferSize), ids: map[ifaceKey]int{}, link: layers.LinkTypeRaw, lastID: -1}
 	for _, i := range ifaces {
 		if i.Link == layers.LinkTypeEthernet {
 			w.link = layers.LinkTypeEthernet
@@ -89,7 +110,7 @@ func (w *Writer) add(i Interface) (int, error) {
 	if w.ng == nil {
 		opts := pcapgo.DefaultNgWriterOptions
 		opts.SectionInfo.Application = "lazyns"
-		w.ng, err = pcapgo.NewNgWriterInterface(w.out, intf, opts)
+		w.ng, err = pcapgo.NewNgWriterInterface(writerOnly{w.out}, intf, opts)
 	} else {
 		id, err = w.ng.AddInterface(intf)
 	}
@@ -104,12 +125,16 @@ func (w *Writer) add(i Interface) (int, error) {
 // sight), with its direction.
 func (w *Writer) WritePacket(p *packetline.Packet) error {
 	key := ifaceKey{p.Tag, p.Link}
-	id, ok := w.ids[key]
-	if !ok {
-		var err error
-		if id, err = w.add(Interface{Tag: p.Tag, Link: p.Link}); err != nil {
-			return err
+	id := w.lastID
+	if id < 0 || key != w.last {
+		var ok bool
+		if id, ok = w.ids[key]; !ok {
+			var err error
+			if id, err = w.add(Interface{Tag: p.Tag, Link: p.Link}); err != nil {
+				return err
+			}
 		}
+		w.last, w.lastID = key, id
 	}
 	data, wire := p.Data, p.Length
 	if wire < len(data) {
@@ -118,12 +143,56 @@ func (w *Writer) WritePacket(p *packetline.Packet) error {
 	if p.Link == layers.LinkTypeRaw && w.link == layers.LinkTypeEthernet {
 		data, wire = w.withEthernet(data), wire+14
 	}
-	ci := gopacket.CaptureInfo{Timestamp: p.Time, CaptureLength: len(data), Length: wire, InterfaceIndex: id}
+	// What pcapgo's interface blocks left in its buffer goes first.
+	if err := w.ng.Flush(); err != nil {
+		return fmt.Errorf("pcapng: writing a packet from %s: %w", p.Tag, err)
+	}
 	flags := epbFlags(p.Dir)
-	if err := w.ng.WritePacketWithOptions(ci, data, pcapgo.NgPacketOptions{Flags: &flags}); err != nil {
+	// Built in place in the buffer's free space when it fits: one copy
+	// of the packet, not two.
+	var b []byte
+	if free := w.out.AvailableBuffer(); cap(free) >= len(data)+epbOverhead {
+		b = appendEPB(free, id, p.Time, data, wire, flags.ToUint32())
+	} else {
+		w.epb = appendEPB(w.epb[:0], id, p.Time, data, wire, flags.ToUint32())
+		b = w.epb
+	}
+	if _, err := w.out.Write(b); err != nil {
 		return fmt.Errorf("pcapng: writing a packet from %s: %w", p.Tag, err)
 	}
 	return nil
+}
+
+// epbOverhead is what an enhanced packet block adds to its packet, at most.
+const epbOverhead = 28 + 3 + 12 + 4
+
+// appendEPB appends an enhanced packet block (pcapng, section 4.3) with
+// its flags word as the only option, timestamps in nanoseconds (the
+// interfaces' resolution), exactly as pcapgo writes one.
+func appendEPB(b []byte, id int, t time.Time, data []byte, wire int, flags uint32) []byte {
+	const (
+		epbType   = 6
+		flagsCode = 2
+	)
+	pad := (4 - len(data)&3) & 3
+	total := epbOverhead - 3 + len(data) + pad
+	ts := uint64(t.UnixNano())
+	le := binary.LittleEndian
+	b = le.AppendUint32(b, epbType)
+	b = le.AppendUint32(b, uint32(total))
+	b = le.AppendUint32(b, uint32(id))
+	b = le.AppendUint32(b, uint32(ts>>32))
+	b = le.AppendUint32(b, uint32(ts))
+	b = le.AppendUint32(b, uint32(len(data)))
+	b = le.AppendUint32(b, uint32(wire))
+	b = append(b, data...)
+	var zero [3]byte
+	b = append(b, zero[:pad]...)
+	b = le.AppendUint16(b, flagsCode)
+	b = le.AppendUint16(b, 4)
+	b = le.AppendUint32(b, flags)
+	b = le.AppendUint32(b, 0) // end of options
+	return le.AppendUint32(b, uint32(total))
 }
 
 // withEthernet prefixes a raw IP packet with an Ethernet header of zero
@@ -168,6 +237,9 @@ func (w *Writer) WriteStats(iface Interface, s Stats) error {
 	if !ok {
 		return fmt.Errorf("pcapng: no interface %s in this file", iface.Tag)
 	}
+	if err := w.ng.Flush(); err != nil {
+		return fmt.Errorf("pcapng: writing the counts of %s: %w", iface.Tag, err)
+	}
 	err := w.ng.WriteInterfaceStats(id, pcapgo.NgInterfaceStatistics{
 		LastUpdate: s.End, StartTime: s.Start, EndTime: s.End,
 		PacketsReceived: s.Received, PacketsDropped: s.Dropped,
@@ -184,5 +256,8 @@ func (w *Writer) Flush() error {
 	if w.ng == nil {
 		return nil
 	}
-	return w.ng.Flush()
+	if err := w.ng.Flush(); err != nil {
+		return err
+	}
+	return w.out.Flush()
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
 
@@ -206,5 +207,84 @@ func TestHostileInterfaceNameInert(t *testing.T) {
 	}
 	if bytes.Contains(buf.Bytes(), []byte{0x1b}) || !bytes.Contains(buf.Bytes(), []byte(`eth\x1b[2J@ns`)) {
 		t.Error("the interface name went into the file raw")
+	}
+}
+
+// The enhanced packet blocks written here are byte for byte the ones
+// pcapgo writes, whatever the padding and the direction.
+func TestPacketBlocksAsPcapgo(t *testing.T) {
+	for n := range 9 {
+		for _, dir := range []packetline.Direction{packetline.In, packetline.Out, packetline.Broadcast, packetline.Multicast, packetline.OtherHost} {
+			data := bytes.Repeat([]byte{0xab}, n)
+			at := t0.Add(time.Duration(n) * 1234567 * time.Nanosecond)
+			var want bytes.Buffer
+			ng, err := pcapgo.NewNgWriterInterface(&want, pcapgo.NgInterface{LinkType: layers.LinkTypeEthernet, TimestampResolution: 9}, pcapgo.DefaultNgWriterOptions)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := ng.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			head := want.Len()
+			flags := epbFlags(dir)
+			ci := gopacket.CaptureInfo{Timestamp: at, CaptureLength: n, Length: n + 5}
+			if err := ng.WritePacketWithOptions(ci, data, pcapgo.NgPacketOptions{Flags: &flags}); err != nil {
+				t.Fatal(err)
+			}
+			if err := ng.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			got := appendEPB(nil, 0, at, data, n+5, flags.ToUint32())
+			if !bytes.Equal(got, want.Bytes()[head:]) {
+				t.Errorf("%d bytes, %v:\n got %x\nwant %x", n, dir, got, want.Bytes()[head:])
+			}
+		}
+	}
+}
+
+// A packet costs no allocation once the writer has seen its interface.
+func TestWritePacketAllocatesNothing(t *testing.T) {
+	w, err := NewWriter(io.Discard, vethA, vethB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := capture()[:5]
+	if a := testing.AllocsPerRun(100, func() {
+		for i := range ps {
+			if err := w.WritePacket(&ps[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}); a > 0 {
+		t.Errorf("%.1f allocations per 5 packets", a)
+	}
+}
+
+// countingWriter counts the writes that reach it.
+type countingWriter struct{ writes int }
+
+func (c *countingWriter) Write(b []byte) (int, error) { c.writes++; return len(b), nil }
+
+// Packets are buffered until Flush: a flood makes a system call per few
+// hundred packets, not one per packet.
+func TestPacketsAreBuffered(t *testing.T) {
+	var out countingWriter
+	w, err := NewWriter(&out, vethA, vethB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := capture()[:5]
+	for range 200 {
+		for i := range ps {
+			if err := w.WritePacket(&ps[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if out.writes > 1 {
+		t.Errorf("%d writes for 1000 packets before Flush", out.writes)
+	}
+	if err := w.Flush(); err != nil || out.writes > 2 {
+		t.Errorf("Flush: %v, %d writes", err, out.writes)
 	}
 }

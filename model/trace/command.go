@@ -24,17 +24,77 @@ func RouteGetCommand(ns *model.Namespace, q RouteQuery) string {
 // IPCommand is how to run ip inside ns: `ip -n NAME`, plain `ip` for the
 // host, nsenter for a namespace without a name.
 func IPCommand(ns *model.Namespace) string {
+	if !ns.Host && ns.Name != "" {
+		return "ip -n " + model.ShellQuote(ns.Name)
+	}
+	return InNsCommand(ns, "ip")
+}
+
+// InNsCommand is argv (each word quoted for the shell) run inside ns:
+// `ip netns exec NAME …`, as is for the host, nsenter for a namespace
+// without a name.
+func InNsCommand(ns *model.Namespace, argv ...string) string {
+	words := make([]string, len(argv))
+	for i, a := range argv {
+		words[i] = model.ShellQuote(a)
+	}
+	cmd := strings.Join(words, " ")
 	switch {
 	case ns.Host:
-		return "ip"
+		return cmd
 	case ns.Name != "":
-		return "ip -n " + model.ShellQuote(ns.Name)
+		return "ip netns exec " + model.ShellQuote(ns.Name) + " " + cmd
 	case len(ns.Procs) > 0:
-		return fmt.Sprintf("nsenter -t %d -n ip", ns.Procs[0].Pid)
+		return fmt.Sprintf("nsenter -t %d -n %s", ns.Procs[0].Pid, cmd)
 	case len(ns.Mounts) > 0:
-		return "nsenter --net=" + model.ShellQuote(ns.Mounts[0]) + " ip"
+		return "nsenter --net=" + model.ShellQuote(ns.Mounts[0]) + " " + cmd
 	}
-	return "nsenter --net=" + model.ShellQuote(ns.Path) + " ip"
+	return "nsenter --net=" + model.ShellQuote(ns.Path) + " " + cmd
+}
+
+// ChainCommand lists a chain with its counters by hand, with the tool
+// that made it: iptables-nft or iptables-legacy (-vnL -x, rule numbers),
+// or nft (-a, handles). nft cannot name a chain or table whose name is
+// not a plain word; the command then lists the table, or the ruleset.
+func ChainCommand(ns *model.Namespace, t *model.FwTable, c *model.FwChain) string {
+	switch t.Source {
+	case model.FwIptablesNft, model.FwIptablesLegacy:
+		tool := "iptables"
+		if t.Family == "ip6" {
+			tool = "ip6tables"
+		}
+		if t.Source == model.FwIptablesNft {
+			tool += "-nft"
+		} else {
+			tool += "-legacy"
+		}
+		return InNsCommand(ns, tool, "-t", t.Name, "-vnL", c.Name, "--line-numbers", "-x")
+	}
+	switch {
+	case nftWord(t.Name) && nftWord(c.Name):
+		return InNsCommand(ns, "nft", "-a", "list", "chain", t.Family, t.Name, c.Name)
+	case nftWord(t.Name):
+		return InNsCommand(ns, "nft", "-a", "list", "table", t.Family, t.Name)
+	}
+	return InNsCommand(ns, "nft", "-a", "list", "ruleset")
+}
+
+// nftWord reports whether nft's parser takes s as a name unquoted (it
+// takes no quoted names, as of nft 1.0.6).
+func nftWord(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, r := range s {
+		letter := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == '_' || r == '.'
+		if i == 0 && !letter {
+			return false
+		}
+		if !letter && !(r >= '0' && r <= '9') && r != '/' && r != '-' {
+			return false
+		}
+	}
+	return true
 }
 
 // ParseAddrs reads a trace's destination and optional source: plain

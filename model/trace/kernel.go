@@ -83,6 +83,10 @@ type NsState struct {
 	// RPFilter is net.ipv4.conf.*.rp_filter by device name, "all"
 	// included; the kernel applies the larger of "all" and the device's.
 	RPFilter map[string]int
+	// BridgeNF4 and BridgeNF6 are net.bridge.bridge-nf-call-iptables
+	// and -ip6tables (br_netfilter loaded): the namespace's bridges hand
+	// the IP packets they forward to its IP firewall.
+	BridgeNF4, BridgeNF6 bool
 }
 
 // StateReader reads a namespace's NsState.

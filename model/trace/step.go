@@ -23,6 +23,9 @@ type visit struct {
 	out *model.Link // after egress
 	nh  net.IP      // after egress: the next hop on out
 	w   crossing    // after crossWire
+	// markUnsure: a firewall rule here that trace cannot evaluate may
+	// have set the packet's mark (which does not cross namespaces).
+	markUnsure bool
 }
 
 // An outcome ends a visit: the trace stops with a verdict, or the packet
@@ -53,7 +56,9 @@ func (v *visit) dropf(format string, args ...any) *outcome {
 // that cannot be learnt.
 var checks = []func(*visit) *outcome{
 	(*visit).receiverDown,
+	(*visit).prerouting,
 	(*visit).lookup,
+	(*visit).output,
 	(*visit).loopbackDown,
 	(*visit).local,
 	(*visit).readState,
@@ -65,7 +70,10 @@ var checks = []func(*visit) *outcome{
 	(*visit).untracedRoute,
 	(*visit).egress,
 	(*visit).egressDown,
+	(*visit).forward,
+	(*visit).postrouting,
 	(*visit).crossWire,
+	(*visit).bridged,
 	(*visit).wrongNeighbour,
 	(*visit).nextNamespace,
 	(*visit).leavesHost,
@@ -81,7 +89,13 @@ func (t *Trace) step(req Request, ns *model.Namespace, in string) (*model.Namesp
 	case o.next != nil:
 		return o.next, o.nextIn, nil
 	}
-	t.end(o.verdict, o.at, o.reason)
+	reason := o.reason
+	if o.verdict != Dropped {
+		if t.mayReason = t.mayDropReason(); t.mayReason != "" {
+			reason += mayDropJoin + t.mayReason
+		}
+	}
+	t.end(o.verdict, o.at, reason)
 	t.Device = o.device
 	return nil, "", nil
 }
@@ -96,13 +110,10 @@ func (v *visit) ask() *outcome {
 	return v.nobodyThere()
 }
 
-// arrive records the hop and the lookup that shows it by hand.
+// arrive records the hop, with the packet as it arrives.
 func (t *Trace) arrive(req Request, ns *model.Namespace, in string) *visit {
-	q := RouteQuery{Dst: req.Dst, Src: t.Src, Iif: in}
-	t.Hops = append(t.Hops, Hop{Ns: ns.Key, NsName: ns.DisplayName(), In: in, Command: RouteGetCommand(ns, q)})
-	h := &t.Hops[len(t.Hops)-1]
-	t.Command = h.Command
-	return &visit{t: t, req: req, ns: ns, in: in, h: h, q: q}
+	t.Hops = append(t.Hops, Hop{Ns: ns.Key, NsName: ns.DisplayName(), In: in, Src: t.pkt.src, Dst: t.pkt.dst})
+	return &visit{t: t, req: req, ns: ns, in: in, h: &t.Hops[len(t.Hops)-1]}
 }
 
 func (v *visit) name() string { return model.Visible(v.ns.DisplayName()) }
@@ -118,17 +129,25 @@ func (v *visit) receiverDown() *outcome {
 	return nil
 }
 
-// lookup asks the kernel for the route; it ends the visit only when the
-// kernel cannot be asked.
+// lookup asks the kernel for the route of the packet as it stands (after
+// any destination NAT, as the kernel routes it), and records the lookup
+// that shows it by hand; it ends the visit only when the kernel cannot be
+// asked.
 func (v *visit) lookup() *outcome {
+	v.q = RouteQuery{Dst: v.t.pkt.dst, Src: v.t.pkt.src, Iif: v.in}
+	v.h.Command = RouteGetCommand(v.ns, v.q)
+	v.t.Command = v.h.Command
 	res, err := v.req.Lookup(v.ns.Key, v.q)
 	if err != nil {
 		return &outcome{err: fmt.Errorf("route lookup in %s: %w", v.name(), err)}
 	}
 	v.res = res
-	v.h.describeRoute(res, v.ns, v.req.Names, v.req.Dst)
-	if v.t.Src == nil && res.PrefSrc != nil {
-		v.t.Src = res.PrefSrc
+	v.h.describeRoute(res, v.ns, v.req.Names, v.t.pkt.dst)
+	if v.t.pkt.src == nil && res.PrefSrc != nil {
+		v.t.pkt.src, v.h.Src = res.PrefSrc, res.PrefSrc
+		if v.t.Src == nil {
+			v.t.Src = res.PrefSrc
+		}
 	}
 	return nil
 }
@@ -143,19 +162,23 @@ func (v *visit) loopbackDown() *outcome {
 	if v.in != "" || lo == nil || lo.Up() {
 		return nil
 	}
-	if v.isLocal() || v.res.Fail == RouteNone && v.req.Dst.IsLoopback() {
+	if v.isLocal() || v.res.Fail == RouteNone && v.t.pkt.dst.IsLoopback() {
 		return v.dropf("link down: %s in %s is down, and packets to the namespace's own addresses go through it", model.Visible(lo.Name), v.name())
 	}
 	return nil
 }
 
-// local: the namespace has the destination address.
+// local: the namespace has the destination address, and its firewall
+// lets the packet in.
 func (v *visit) local() *outcome {
 	if !v.isLocal() {
 		return nil
 	}
+	if o := v.localHooks(); o != nil {
+		return o
+	}
 	v.h.Out = ""
-	return &outcome{verdict: Delivered, at: v.ns, reason: fmt.Sprintf("%s is an address of %s", v.req.Dst, v.name())}
+	return &outcome{verdict: Delivered, at: v.ns, reason: fmt.Sprintf("%s is an address of %s", v.t.pkt.dst, v.name())}
 }
 
 // readState reads the switches of a namespace that would forward the
@@ -179,8 +202,8 @@ func (v *visit) sourceRefused() *outcome {
 	if v.in == "" {
 		return nil
 	}
-	if v.res.Fail == RouteRPFilter || v.res.Fail == RouteBlackhole && longestMatch(v.ns, RouteBlackhole, v.req.Dst) == nil {
-		return v.drop(sourceReason(v.st, v.ns, v.t.Src, v.in))
+	if v.res.Fail == RouteRPFilter || v.res.Fail == RouteBlackhole && longestMatch(v.ns, RouteBlackhole, v.t.pkt.dst) == nil {
+		return v.drop(sourceReason(v.st, v.ns, v.t.pkt.src, v.in))
 	}
 	return nil
 }
@@ -189,7 +212,7 @@ func (v *visit) sourceRefused() *outcome {
 // device's can be off alone, and the kernel then answers EHOSTUNREACH with
 // no unreachable route in sight.
 func (v *visit) deviceForwardingOff() *outcome {
-	dst := v.req.Dst
+	dst := v.t.pkt.dst
 	if v.in == "" || !forwards(v.st, dst) || v.res.Fail != RouteUnreachable ||
 		longestMatch(v.ns, RouteUnreachable, dst) != nil || model.FamilyOf(dst) != model.AF_INET {
 		return nil
@@ -200,10 +223,10 @@ func (v *visit) deviceForwardingOff() *outcome {
 // forwardingOff: the namespace would have to forward the packet and does
 // not forward at all.
 func (v *visit) forwardingOff() *outcome {
-	if v.in == "" || forwards(v.st, v.req.Dst) {
+	if v.in == "" || forwards(v.st, v.t.pkt.dst) {
 		return nil
 	}
-	return v.dropf("forwarding off: %s would have to forward the packet, but %s is 0 there", v.name(), forwardingSysctl(v.req.Dst))
+	return v.dropf("forwarding off: %s would have to forward the packet, but %s is 0 there", v.name(), forwardingSysctl(v.t.pkt.dst))
 }
 
 // refused: the kernel found no route it would use.
@@ -211,14 +234,14 @@ func (v *visit) refused() *outcome {
 	if v.res.Fail == RouteOK {
 		return nil
 	}
-	return v.drop(failReason(v.res, v.ns, v.req.Dst, v.in))
+	return v.drop(failReason(v.res, v.ns, v.t.pkt.dst, v.in))
 }
 
 // rejectRoute: a route that exists to refuse the packet matches it.
 func (v *visit) rejectRoute() *outcome {
 	switch v.res.Type {
 	case model.RTN_BLACKHOLE, model.RTN_UNREACHABLE, model.RTN_PROHIBIT:
-		return v.dropf("a %s route matches %s", model.RouteTypeName(v.res.Type), v.req.Dst)
+		return v.dropf("a %s route matches %s", model.RouteTypeName(v.res.Type), v.t.pkt.dst)
 	}
 	return nil
 }
@@ -243,7 +266,7 @@ func (v *visit) egress() *outcome {
 		return v.dropf("the route's device %s is not in the snapshot (it changed meanwhile; trace again)", model.Visible(v.res.Out))
 	}
 	v.out, v.h.Out = out, out.Name
-	v.nh = v.req.Dst
+	v.nh = v.t.pkt.dst
 	if v.res.Gateway != nil {
 		v.nh = v.res.Gateway
 		v.h.Via = v.res.Gateway.String()

@@ -20,6 +20,8 @@ type topo struct {
 	port map[model.NsKey]map[int]uint8
 	fail map[string]RouteFail // "ns dst" → a refusal the fake kernel gives
 	rpf  map[string]map[string]int
+	fw   map[string]*model.Firewall // by namespace name
+	brnf map[string]bool            // br_netfilter on, by namespace name
 }
 
 func newTopo(t *testing.T) *topo {
@@ -145,12 +147,30 @@ func (tp *topo) state(k model.NsKey) (NsState, error) {
 	if rpf == nil {
 		rpf = map[string]int{"all": 0}
 	}
-	return NsState{Forward4: tp.fwd[ns.Name], Forward6: tp.fwd[ns.Name], PortState: tp.port[k], RPFilter: rpf}, nil
+	return NsState{Forward4: tp.fwd[ns.Name], Forward6: tp.fwd[ns.Name], PortState: tp.port[k], RPFilter: rpf,
+		BridgeNF4: tp.brnf[topoName(ns)], BridgeNF6: tp.brnf[topoName(ns)]}, nil
+}
+
+func (tp *topo) firewall(k model.NsKey) (*model.Firewall, error) {
+	return tp.fw[topoName(tp.snap.Find(k))], nil
+}
+
+// topoName is the name a topo gives a namespace: "host" for the host's.
+func topoName(ns *model.Namespace) string {
+	if ns.Host {
+		return "host"
+	}
+	return ns.Name
 }
 
 func (tp *topo) trace(from, dst string) *Trace {
 	tp.t.Helper()
-	tr, err := Follow(Request{Snap: tp.snap, From: tp.ns(from).Key, Dst: net.ParseIP(dst), Lookup: tp.lookup, State: tp.state})
+	return tp.traceProbe(from, dst, Probe{})
+}
+
+func (tp *topo) traceProbe(from, dst string, p Probe) *Trace {
+	tp.t.Helper()
+	tr, err := Follow(Request{Snap: tp.snap, From: tp.ns(from).Key, Dst: net.ParseIP(dst), Probe: p, Lookup: tp.lookup, State: tp.state, Firewall: tp.firewall})
 	if err != nil {
 		tp.t.Fatal(err)
 	}

@@ -22,6 +22,16 @@ type crossing struct {
 	// blocked is why the way to owner or exit is shut, at blockedNs.
 	blocked   string
 	blockedNs *model.Namespace
+	// bridged are the bridges that forward the frame from port to port
+	// on the way, in order.
+	bridged []bridgeCross
+}
+
+// bridgeCross is a bridge forwarding the frame from one of its ports to
+// another: with br_netfilter, the IP firewall of its namespace sees it.
+type bridgeCross struct {
+	ns *model.Namespace
+	br *model.Link
 }
 
 // wireBranch is one way a frame can go while the wire is searched.
@@ -29,6 +39,15 @@ type wireBranch struct {
 	path      []string
 	blocked   string
 	blockedNs *model.Namespace
+	bridged   []bridgeCross
+}
+
+// through is the branch with bridge br of ns forwarding the frame.
+func (b wireBranch) through(ns *model.Namespace, br *model.Link) wireBranch {
+	c := make([]bridgeCross, len(b.bridged), len(b.bridged)+1)
+	copy(c, b.bridged)
+	b.bridged = append(c, bridgeCross{ns, br})
+	return b
 }
 
 func (b wireBranch) with(ns *model.Namespace, dev string) wireBranch {
@@ -178,6 +197,9 @@ func (s *wireSearch) bridge(b wireBranch, ns *model.Namespace, br *model.Link, f
 	if from != nil && ownsAddrUp(ns, s.nh) {
 		s.found(b, ns, br.Name)
 	}
+	if from != nil {
+		b = b.through(ns, br)
+	}
 	for _, p := range ns.Ports(br.Index) {
 		if p == from {
 			continue
@@ -194,7 +216,7 @@ func (s *wireSearch) bridge(b wireBranch, ns *model.Namespace, br *model.Link, f
 }
 
 func (s *wireSearch) found(b wireBranch, ns *model.Namespace, in string) {
-	w := &crossing{path: b.path, owner: ns, ownerIn: in, blocked: b.blocked, blockedNs: b.blockedNs}
+	w := &crossing{path: b.path, owner: ns, ownerIn: in, blocked: b.blocked, blockedNs: b.blockedNs, bridged: b.bridged}
 	if b.blocked == "" && s.owner == nil {
 		s.owner = w
 	} else if b.blocked != "" && s.ownerShut == nil {
@@ -203,7 +225,7 @@ func (s *wireSearch) found(b wireBranch, ns *model.Namespace, in string) {
 }
 
 func (s *wireSearch) leave(b wireBranch, ns *model.Namespace, l *model.Link, kind string) {
-	w := &crossing{path: b.path, exit: l.Name, exitKind: kind, exitNs: ns, blocked: b.blocked, blockedNs: b.blockedNs}
+	w := &crossing{path: b.path, exit: l.Name, exitKind: kind, exitNs: ns, blocked: b.blocked, blockedNs: b.blockedNs, bridged: b.bridged}
 	if b.blocked == "" && s.exit == nil {
 		s.exit = w
 	} else if b.blocked != "" && s.exitShut == nil {

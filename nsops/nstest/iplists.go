@@ -106,6 +106,9 @@ var IPListings = []IPListing{
 	{[]string{"-6", "rule"}, []string{"-6", "rule"}},
 	{[]string{"neigh"}, []string{"neigh"}},
 	{[]string{"-4", "neigh"}, []string{"-4", "neigh"}},
+	{[]string{"-s", "addr"}, []string{"-s", "addr"}},
+	{[]string{"-s", "-4", "addr"}, []string{"-s", "-4", "addr"}},
+	{[]string{"-s", "link"}, []string{"-s", "link"}},
 }
 
 // IPJSONOf is what `ip -n ns -j ARGS...` prints on stdout.

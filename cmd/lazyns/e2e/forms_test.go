@@ -41,14 +41,7 @@ func TestFormsBuildTheBridgeTutorial(t *testing.T) {
 	tm.waitFor("NAMESPACES")
 
 	// Two namespaces.
-	for _, ns := range []string{ns1, ns2} {
-		tm.keys("n")
-		tm.waitFor("New namespace")
-		tm.keys("C-u")
-		tm.text(ns)
-		tm.keys("Enter")
-		tm.waitDone("ip netns add " + ns)
-	}
+	tm.newNetns(ns1, ns2)
 	// A bridge in the host.
 	tm.keys("g")
 	tm.keys("b")
@@ -113,17 +106,40 @@ func TestFormsBuildTheBridgeTutorial(t *testing.T) {
 	tm.keys("y")
 	tm.waitDone("ip link del dev " + br)
 	gone(t, br, v1, v2)
-	if out, _ := exec.Command("ip", "netns", "list").Output(); strings.Contains(string(out), ns1) || strings.Contains(string(out), ns2) {
-		t.Fatalf("namespaces left:\n%s", out)
-	}
 
 	// The script builds it all again.
+	replay(t, script, ns1, ns2)
+	pingAcross(t, ns1, "10.0.1.2")
+	tm.keys("q")
+}
+
+// newNetns makes each namespace with n.
+func (s *formsTmux) newNetns(nss ...string) {
+	s.t.Helper()
+	for _, ns := range nss {
+		s.keys("n")
+		s.waitFor("New namespace")
+		s.keys("C-u")
+		s.text(ns)
+		s.keys("Enter")
+		s.waitDone("ip netns add " + ns)
+	}
+}
+
+// replay runs a history script with bash, once the namespaces it makes
+// are gone.
+func replay(t *testing.T, script string, nss ...string) {
+	t.Helper()
+	out, _ := exec.Command("ip", "netns", "list").Output()
+	for _, ns := range nss {
+		if strings.Contains(string(out), ns) {
+			t.Fatalf("namespace %s is left:\n%s", ns, out)
+		}
+	}
 	if out, err := exec.Command("bash", script).CombinedOutput(); err != nil {
 		b, _ := os.ReadFile(script)
 		t.Fatalf("bash %s: %v\n%s\nscript:\n%s", script, err, out, b)
 	}
-	pingAcross(t, ns1, "10.0.1.2")
-	tm.keys("q")
 }
 
 // pingAcross pings addr from namespace ns, a few tries for the bridge to
@@ -298,7 +314,7 @@ func TestFormsReadOnly(t *testing.T) {
 	tm.keys("Tab") // the detail pane: its lo is the selected link
 	for _, k := range [][2]string{{"n", "new namespace"}, {"D", "delete namespace"}, {"v", "new veth pair"},
 		{"b", "new bridge"}, {"r", "add route"}, {"u", "link up/down"}, {"a", "add address"},
-		{"N", "move link"}, {"d", "delete"}, {"m", "attach to bridge"}} {
+		{"N", "move link"}, {"d", "delete"}, {"m", "attach to bridge"}, {"F", "forwarding on/off"}, {"R", "add policy rule"}, {"S", "masquerade a subnet"}} {
 		tm.keys(k[0])
 		tm.waitLine(" " + k[1] + ": lazyns runs read-only")
 	}

@@ -37,6 +37,7 @@ func TestScale(t *testing.T) {
 	bench.rows = append(bench.rows, bench.measureLive(fx))
 	bench.labDown()
 	bench.rows = append(bench.rows, bench.measureDiscovery(2000))
+	bench.rows = append(bench.rows, bench.measureCapture()...)
 
 	// Last: the kernel takes seconds to tear down thousands of
 	// namespaces after lab down, and would slow whatever came next.

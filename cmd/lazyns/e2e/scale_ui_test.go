@@ -75,7 +75,7 @@ func (b *scaleBench) measureUI() []benchRow {
 	t.Helper()
 	cmd := "exec " + b.bin + " --netns-dir " + benchNetnsDir
 	var starts []time.Duration
-	var cpu float64
+	var cpu, byTraffic float64
 	var hwm int64
 	var churn changeCount
 	for i := 0; i < 3; i++ {
@@ -100,8 +100,13 @@ func (b *scaleBench) measureUI() []benchRow {
 			s.keys("/", "qrouter-", "Enter", "Escape")
 			selected := s.waitFor("▸ qrouter-")
 			counted := countChanges(t, detailName(selected), 12*time.Second)
-			cpu, hwm = idleCPU(t, pid, 10*time.Second), vmHWM(t, pid)
+			cpu = idleCPU(t, pid, 10*time.Second)
 			churn = <-counted
+			// The list by traffic: every namespace's counters are read
+			// every few seconds while it is so ordered.
+			s.keys("o")
+			waitTrafficOrder(t, s)
+			byTraffic, hwm = idleCPU(t, pid, 10*time.Second), vmHWM(t, pid)
 		}
 		s.keys("q")
 		// q ends the UI, which was the pane's only process: the server
@@ -112,8 +117,18 @@ func (b *scaleBench) measureUI() []benchRow {
 	return []benchRow{
 		timeRow("UI start to first complete frame", median(starts), 400*time.Millisecond),
 		cpuRow(fmt.Sprintf("UI idle CPU over 10 s (live; meanwhile %s)", churn), cpu, 1),
+		cpuRow("UI idle CPU over 10 s, the list ordered by traffic (o)", byTraffic, 10),
 		memRow("peak RSS, UI", hwm, 60),
 	}
+}
+
+// waitTrafficOrder waits until the list is in traffic order with rates
+// known: the header says "by traffic" and no longer "reading…".
+func waitTrafficOrder(t *testing.T, s *tmuxServer) {
+	t.Helper()
+	s.waitUntil("by traffic, read", 30*time.Second, func(screen string) bool {
+		return strings.Contains(screen, "by traffic") && !strings.Contains(screen, "by traffic (reading")
+	})
 }
 
 // changeCount is what a watcher saw during the idle window: on a shared

@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"os/exec"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -39,17 +40,38 @@ func (s *tmuxServer) keys(keys ...string) { s.run(append([]string{"send-keys"}, 
 
 func (s *tmuxServer) screen() string { return s.run("capture-pane", "-p") }
 
+// waitMatch is waitFor for a pattern: a row whose columns depend on the
+// width and on what the kernel counts.
+func (s *tmuxServer) waitMatch(re *regexp.Regexp) string {
+	s.t.Helper()
+	return s.waitUntil(re.String(), 10*time.Second, re.MatchString)
+}
+
 func (s *tmuxServer) waitFor(want string) string {
 	s.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	return s.waitUntil(want, 10*time.Second, func(screen string) bool { return strings.Contains(screen, want) })
+}
+
+// waitLong is waitFor with room for a slow first read: the UI reads every
+// namespace of a shared host before it shows one.
+func (s *tmuxServer) waitLong(want string, d time.Duration) string {
+	s.t.Helper()
+	return s.waitUntil(want, d, func(screen string) bool { return strings.Contains(screen, want) })
+}
+
+// waitUntil waits up to d for a screen that ok accepts, and returns it;
+// it fails the test saying it never saw what.
+func (s *tmuxServer) waitUntil(what string, d time.Duration, ok func(screen string) bool) string {
+	s.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	for {
 		screen := s.screen()
-		if strings.Contains(screen, want) {
+		if ok(screen) {
 			return screen
 		}
 		if ctx.Err() != nil {
-			s.t.Fatalf("never saw %q; the screen shows:\n%s", want, screen)
+			s.t.Fatalf("never saw %q; the screen shows:\n%s", what, screen)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

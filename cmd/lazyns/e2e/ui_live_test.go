@@ -168,7 +168,6 @@ func (l *liveLab) liveKeys(rng *rand.Rand) [][]string {
 	return steps
 }
 
-// linkState is a row of the Links tab: name, then (kind and) state.
 // pause is the time between two things a user does: at least long enough
 // that an escape and the next key are not read as one alt+key.
 func pause(rng *rand.Rand) {
@@ -194,7 +193,9 @@ func typeStep(s *tmuxServer, keys []string, rng *rand.Rand) {
 	}
 }
 
-var linkState = regexp.MustCompile(`│ *\d+ +(\S+) +(?:veth +)?(UP|DOWN|NO-CARRIER) `)
+// linkState is a row of the Links tab: (index), name, then (kind and)
+// state; index and kind give way to the counters as the width asks.
+var linkState = regexp.MustCompile(`│ *(?:\d+ +)?(\S+) +(?:veth +)?(UP|DOWN|NO-CARRIER) `)
 
 // toggle sets the probe of ns down (or up again) and returns how long
 // until the screen showed it, or fails after a second.

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lazyns/lazyns/model"
 	"github.com/lazyns/lazyns/nsops"
 	"github.com/lazyns/lazyns/nsops/nstest"
 )
@@ -44,6 +45,19 @@ func TestSource(t *testing.T) {
 	}
 	if procs, err := src.Processes(ctx, ns); err != nil || len(procs) != 0 {
 		t.Errorf("Processes of a fresh namespace: %v %v", procs, err)
+	}
+	// The tabs' parts of its netfilter: a fresh namespace has no rules,
+	// tracks nothing, and its own ip_forward (set here, whatever the
+	// host's) is what the settings say.
+	nstest.Forwarding(t, name, true)
+	if fw, err := src.Firewall(ctx, ns); err != nil || fw == nil || len(fw.Tables) != 0 {
+		t.Errorf("Firewall of a fresh namespace: %+v %v", fw, err)
+	}
+	if ct, err := src.Conntrack(ctx, ns); err != nil || ct == nil || len(ct.Entries) != 0 {
+		t.Errorf("Conntrack of a fresh namespace: %+v %v", ct, err)
+	}
+	if s, err := src.Sysctls(ctx, ns); err != nil || s[model.SysctlIPForward] != "1" {
+		t.Errorf("Sysctls: ip_forward %q, %v", s[model.SysctlIPForward], err)
 	}
 	w, err := src.Watch(ctx)
 	if err != nil {

@@ -19,7 +19,7 @@ func (s nsSource) Trace(ctx context.Context, from model.NsKey, dst, src net.IP) 
 	if err != nil {
 		return nil, err
 	}
-	tracer := s.sys.NewTracer(snap)
+	tracer := s.sys.NewTracer(snap).WithContext(ctx)
 	defer tracer.Close()
 	return tracer.Trace(from, dst, src)
 }
