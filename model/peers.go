@@ -89,7 +89,12 @@ func appendUnique(keys []NsKey, k NsKey) []NsKey {
 // Namespaces and links are looked up through maps built once: at ten
 // thousand namespaces, with most veths' peers in a host of thousands of
 // links, a linear search for each would cost more than the reading.
-func ResolvePeers(s *Snapshot) {
+func ResolvePeers(s *Snapshot) { ResolvePeersOf(s, nil) }
+
+// ResolvePeersOf is ResolvePeers for the namespaces only picks (all when
+// nil): the others' links are looked at, never changed, so they may be
+// shared with a snapshot another goroutine reads.
+func ResolvePeersOf(s *Snapshot, only func(*Namespace) bool) {
 	byKey := make(map[NsKey]*Namespace, len(s.Namespaces))
 	for i := range s.Namespaces {
 		if ns := &s.Namespaces[i]; !ns.Stale {
@@ -118,6 +123,9 @@ func ResolvePeers(s *Snapshot) {
 	}
 	for i := range s.Namespaces {
 		ns := &s.Namespaces[i]
+		if only != nil && !only(ns) {
+			continue
+		}
 		for j := range ns.Links {
 			l := &ns.Links[j]
 			l.Peer = nil
