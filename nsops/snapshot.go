@@ -176,6 +176,12 @@ func (s *System) resolveNsIDs(ctx context.Context, snap *model.Snapshot, open op
 			queries = append(queries, q)
 		}
 	}
+	s.askNsIDs(ctx, snap, open, index, queries)
+}
+
+// askNsIDs asks the kernel the nsid questions given and records the
+// answers in the asking namespace's NsIDs.
+func (s *System) askNsIDs(ctx context.Context, snap *model.Snapshot, open openedAll, index map[model.NsKey]int, queries []model.PeerQuery) {
 	answers := make([]int, len(queries))
 	s.forEach(ctx, len(queries), func(qi int) {
 		q := queries[qi]

@@ -23,7 +23,9 @@ import (
 // returned: the caller reading the host first saves that dump per call.
 // A peer in a namespace neither read now nor before is left unresolved
 // (its nsid said), to be resolved when its namespace has been read
-// (Reread).
+// (Reread); one no link snap holds points back at (a veth made since the
+// caller read the host) is looked for in the host: its namespace is
+// named, its name once the host is read again.
 func (s *System) ReadSubset(ctx context.Context, snap *model.Snapshot, keys []model.NsKey, opt ReadOptions) ([]model.Namespace, error) {
 	want := make(map[model.NsKey]bool, len(keys))
 	for _, k := range keys {
@@ -61,10 +63,10 @@ func (s *System) ReadSubset(ctx context.Context, snap *model.Snapshot, keys []mo
 	for i := range view.Namespaces {
 		index[view.Namespaces[i].Key] = i
 	}
-	asking := func(q model.PeerQuery) bool { return want[q.From] }
-	viewOpen := s.holdCandidates(view, open, index, asking)
+	queries := s.subsetQueries(view, want)
+	viewOpen := s.holdCandidates(view, open, index, queries)
 	defer viewOpen[len(open):].close()
-	s.resolveNsIDs(ctx, view, viewOpen, index, asking)
+	s.askNsIDs(ctx, view, viewOpen, index, queries)
 	model.ResolvePeersOf(view, func(ns *model.Namespace) bool { return want[ns.Key] })
 
 	out := make([]model.Namespace, 0, len(keys))
@@ -76,18 +78,35 @@ func (s *System) ReadSubset(ctx context.Context, snap *model.Snapshot, keys []mo
 	return out, ctx.Err()
 }
 
+// subsetQueries are the nsid questions of the namespaces read: a veth
+// whose peer no link of the view points back at (one made since the
+// caller read the namespace at its other end) is asked about the host,
+// where most veths of a large node end, so its namespace is named at
+// least (its name once the host's links are read again).
+func (s *System) subsetQueries(view *model.Snapshot, want map[model.NsKey]bool) []model.PeerQuery {
+	host := view.Host()
+	var out []model.PeerQuery
+	for _, q := range model.PeerQueries(view) {
+		if !want[q.From] {
+			continue
+		}
+		if len(q.Candidates) == 0 && host != nil && q.From != host.Key {
+			q.Candidates = []model.NsKey{host.Key}
+		}
+		out = append(out, q)
+	}
+	return out
+}
+
 // holdCandidates is open, aligned with view (whose first len(open)
 // namespaces are those open holds), and the files of the other
-// namespaces of view that the questions pick keeps name as candidates,
-// opened once each, so that resolveNsIDs can ask about them.
-func (s *System) holdCandidates(view *model.Snapshot, open openedAll, index map[model.NsKey]int, pick func(model.PeerQuery) bool) openedAll {
+// namespaces of view the queries name as candidates, opened once each,
+// so that askNsIDs can ask about them.
+func (s *System) holdCandidates(view *model.Snapshot, open openedAll, index map[model.NsKey]int, queries []model.PeerQuery) openedAll {
 	all := make(openedAll, len(view.Namespaces))
 	copy(all, open)
 	need := map[int]bool{}
-	for _, q := range model.PeerQueries(view) {
-		if !pick(q) {
-			continue
-		}
+	for _, q := range queries {
 		for _, c := range q.Candidates {
 			if i, ok := index[c]; ok && i >= len(open) {
 				need[i] = true

@@ -89,5 +89,29 @@ func TestReadSubset(t *testing.T) {
 	if err != nil || len(got) != 1 || got[0].Key != keyA {
 		t.Fatalf("ReadSubset with %s gone: %v, %d namespaces", c, err, len(got))
 	}
+
+	// The host's links in the caller's snapshot, then a veth made to a new
+	// namespace: its peer is placed in the host, unnamed until the host is
+	// read again.
+	gotHost, err := sys.ReadSubset(ctx, snap, []model.NsKey{snap.Host().Key}, ReadOptions{})
+	if err != nil || len(gotHost) != 1 {
+		t.Fatalf("ReadSubset of the host: %v, %d namespaces", err, len(gotHost))
+	}
+	snap.Host().Links = gotHost[0].Links
+	d, late := nstest.Netns(t), nstest.Name("h")
+	nstest.IP(t, "link", "add", late, "type", "veth", "peer", "name", "d2h", "netns", d)
+	nstest.HostLink(t, late)
+	now, err := sys.Discover()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now.Host().Links = gotHost[0].Links
+	got, err = sys.ReadSubset(ctx, now, []model.NsKey{byName(t, now, d).Key}, ReadOptions{})
+	if err != nil || len(got) != 1 {
+		t.Fatalf("ReadSubset of %s: %v, %d namespaces", d, err, len(got))
+	}
+	if p := got[0].LinkByName("d2h").Peer; p == nil || p.Ns != now.Host().Key || p.Name != "" {
+		t.Errorf("d2h's peer %+v, want the host, unnamed", p)
+	}
 	nstest.AssertThreadsHome(t, home)
 }
