@@ -79,21 +79,24 @@ release:
 N        ?= 1000
 ROUTERS  ?= 1000
 SIZES    ?= 100,500,1000
-BENCH_LABS := /run/lazyns/bench-labs
+# BENCH_DIR holds the bench's labs and namespace names: another bench on
+# the same machine takes another.
+BENCH_DIR ?= /run/lazyns/bench
+BENCH_LABS = $(BENCH_DIR)/labs
 bench: build
 	$(GO) test -run XXX -bench . -benchmem ./model/ ./tui/
-	LAZYNS_BENCH=1 BENCH_N=$(N) BENCH_LAB_ROUTERS=$(ROUTERS) $(GO) test -count=1 -timeout 180m -run '^TestScale$$' -v ./cmd/lazyns/e2e/; \
-	  rc=$$?; ./bin/lazyns --netns-dir /run/lazyns/bench-netns lab down openstack --state-dir $(BENCH_LABS) >/dev/null 2>&1; exit $$rc
+	LAZYNS_BENCH=1 BENCH_DIR=$(BENCH_DIR) BENCH_N=$(N) BENCH_LAB_ROUTERS=$(ROUTERS) $(GO) test -count=1 -timeout 180m -run '^TestScale$$' -v ./cmd/lazyns/e2e/; \
+	  rc=$$?; ./bin/lazyns --netns-dir $(BENCH_DIR)/netns lab down openstack --state-dir $(BENCH_LABS) >/dev/null 2>&1; exit $$rc
 
 # The read row at each of SIZES namespaces, with the cost per namespace.
 bench-scale: build
-	LAZYNS_BENCH=1 BENCH_SIZES=$(SIZES) $(GO) test -count=1 -timeout 60m -run '^TestScaleSizes$$' -v ./cmd/lazyns/e2e/; \
-	  rc=$$?; ./bin/lazyns --netns-dir /run/lazyns/bench-netns lab down openstack --state-dir $(BENCH_LABS) >/dev/null 2>&1; exit $$rc
+	LAZYNS_BENCH=1 BENCH_DIR=$(BENCH_DIR) BENCH_SIZES=$(SIZES) $(GO) test -count=1 -timeout 60m -run '^TestScaleSizes$$' -v ./cmd/lazyns/e2e/; \
+	  rc=$$?; ./bin/lazyns --netns-dir $(BENCH_DIR)/netns lab down openstack --state-dir $(BENCH_LABS) >/dev/null 2>&1; exit $$rc
 
 # The lab rows alone: lab up and down at ROUTERS against ip -batch.
 bench-lab: build
-	LAZYNS_BENCH=1 BENCH_LAB_ROUTERS=$(ROUTERS) $(GO) test -count=1 -timeout 60m -run '^TestScaleLab$$' -v ./cmd/lazyns/e2e/; \
-	  rc=$$?; ./bin/lazyns --netns-dir /run/lazyns/bench-netns lab down openstack --state-dir $(BENCH_LABS) >/dev/null 2>&1; exit $$rc
+	LAZYNS_BENCH=1 BENCH_DIR=$(BENCH_DIR) BENCH_LAB_ROUTERS=$(ROUTERS) $(GO) test -count=1 -timeout 60m -run '^TestScaleLab$$' -v ./cmd/lazyns/e2e/; \
+	  rc=$$?; ./bin/lazyns --netns-dir $(BENCH_DIR)/netns lab down openstack --state-dir $(BENCH_LABS) >/dev/null 2>&1; exit $$rc
 
 # The capture rows alone: lazyns capture against tcpdump on one veth under
 # a UDP flood, and the RSS of a capture pane's ring after a million packets.

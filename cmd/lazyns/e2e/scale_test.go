@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -134,7 +135,9 @@ type scaleBench struct {
 
 // benchLabDir is where the bench's labs are recorded; fixed, so that
 // `make bench` can take a lab down after a run that was killed.
-const benchLabDir = "/run/lazyns/bench-labs"
+// BENCH_DIR puts both elsewhere (make bench passes it), so that two
+// benchmarks on one machine keep out of each other's way.
+var benchLabDir = benchDir("/run/lazyns/bench-labs", "labs")
 
 // benchNetnsDir holds the bench's named namespaces: on a shared machine
 // other programs add and delete namespaces under /run/netns all the time,
@@ -142,7 +145,14 @@ const benchLabDir = "/run/lazyns/bench-labs"
 // so the idle row would measure them. Every lazyns the bench runs is
 // given --netns-dir benchNetnsDir; other namespaces are still read (found
 // through their mounts), just not watched.
-const benchNetnsDir = "/run/lazyns/bench-netns"
+var benchNetnsDir = benchDir("/run/lazyns/bench-netns", "netns")
+
+func benchDir(def, sub string) string {
+	if d := os.Getenv("BENCH_DIR"); d != "" {
+		return filepath.Join(d, sub)
+	}
+	return def
+}
 
 func newScaleBench(t *testing.T) *scaleBench {
 	if os.Getenv("LAZYNS_BENCH") == "" {
