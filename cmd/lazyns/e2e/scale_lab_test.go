@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"os/exec"
+	"slices"
 	"strings"
 	"time"
 )
@@ -49,7 +50,8 @@ func (b *scaleBench) timeLab(routers int) labResult {
 // host's commands (bridges, namespaces, veths born in them), one ip -n NS
 // -batch for each namespace's own (ip -batch takes no -n per line), and
 // ip netns exec … sysctl for forwarding; then deletes it with one ip
-// -batch (the namespaces, then the bridges). The namespaces go in
+// -batch (the namespaces, then the bridges), waiting, as lab down does,
+// until the kernel has taken their veths' ends in the host. The namespaces go in
 // /run/netns (ip netns add takes no other directory) and are deleted
 // when the test ends, failed or not.
 func (b *scaleBench) ipBatchLab(routers int) (up, down time.Duration) {
@@ -58,7 +60,7 @@ func (b *scaleBench) ipBatchLab(routers int) (up, down time.Duration) {
 	out, _, _ := b.lazyns("lab", "up", "openstack", "--print", "--routers", fmt.Sprint(routers), "--prefix", b.prefix+"ip")
 	var host bytes.Buffer
 	perNs := map[string]*bytes.Buffer{}
-	var order, namespaces, bridges []string
+	var order, namespaces, bridges, hostEnds []string
 	var sysctls [][]string
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(make([]byte, 1<<16), 1<<20)
@@ -82,6 +84,9 @@ func (b *scaleBench) ipBatchLab(routers int) (up, down time.Duration) {
 			}
 			if len(f) > 5 && f[1] == "link" && f[2] == "add" && f[len(f)-1] == "bridge" {
 				bridges = append(bridges, f[4])
+			}
+			if len(f) > 5 && f[1] == "link" && f[2] == "add" && slices.Contains(f, "veth") {
+				hostEnds = append(hostEnds, f[4])
 			}
 			fmt.Fprintln(&host, strings.Join(f[1:], " "))
 		}
@@ -107,6 +112,12 @@ func (b *scaleBench) ipBatchLab(routers int) (up, down time.Duration) {
 		cmd := exec.Command("ip", "-force", "-batch", "-")
 		cmd.Stdin = bytes.NewReader(teardown.Bytes())
 		_ = cmd.Run()
+		// ip netns del returns before the kernel has torn the namespaces
+		// down; lab down waits until their veths' ends in the host are
+		// gone, and so does this.
+		for anyLink(hostEnds) && time.Since(start) < 5*time.Minute {
+			time.Sleep(50 * time.Millisecond)
+		}
 		return time.Since(start)
 	}
 	t.Cleanup(func() { clean() })
@@ -133,4 +144,19 @@ func (b *scaleBench) ipBatchLab(routers int) (up, down time.Duration) {
 	down = clean()
 	time.Sleep(5 * time.Second) // the kernel tears down after ip returns
 	return up, down
+}
+
+// anyLink says whether any of the host's links has one of names.
+func anyLink(names []string) bool {
+	out, err := exec.Command("ip", "-o", "link", "show").Output()
+	if err != nil {
+		return true
+	}
+	have := map[string]bool{}
+	for _, line := range strings.Split(string(out), "\n") {
+		if f := strings.Fields(line); len(f) > 1 {
+			have[strings.TrimSuffix(strings.SplitN(f[1], "@", 2)[0], ":")] = true
+		}
+	}
+	return slices.ContainsFunc(names, func(n string) bool { return have[n] })
 }
