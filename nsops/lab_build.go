@@ -193,15 +193,23 @@ func (u *unitBuild) netns(spec model.NetnsSpec) error {
 }
 
 // newLink asks ns's socket to make a link and says which index it got.
-func (u *unitBuild) newLink(ns, name string, data []nl.NetlinkRequestData) (int, error) {
+// For a veth, the echo also says its peer's index in the peer's
+// namespace (IFLA_LINK), recorded as peer's: no lookup by name, which
+// takes the lock every link change waits for, is needed for it.
+func (u *unitBuild) newLink(ns, name string, peer *nsLink, data []nl.NetlinkRequestData) (int, error) {
 	n, err := u.in(ns)
 	if err != nil {
 		return 0, err
 	}
-	index := 0
+	index, peerIndex := 0, 0
 	err = n.conn.change(unix.RTM_NEWLINK, unix.NLM_F_CREATE|unix.NLM_F_EXCL, data, func(m []byte) {
 		if l, perr := parseLink(m); perr == nil && l.Name == name {
 			index = l.Index
+			// The kernel leaves IFLA_LINK out when it equals the link's own index.
+			peerIndex = l.Index
+			if l.HasParent && l.ParentIndex != 0 {
+				peerIndex = l.ParentIndex
+			}
 		}
 	})
 	if err != nil {
@@ -212,13 +220,16 @@ func (u *unitBuild) newLink(ns, name string, data []nl.NetlinkRequestData) (int,
 		return u.index(ns, name, "link")
 	}
 	u.b.links.set(ns, name, index)
+	if peer != nil {
+		u.b.links.set(peer.ns, peer.name, peerIndex)
+	}
 	return index, nil
 }
 
 func (u *unitBuild) bridge(spec model.BridgeSpec) error {
 	info := nl.NewRtAttr(unix.IFLA_LINKINFO, nil)
 	info.AddRtAttr(nl.IFLA_INFO_KIND, nl.NonZeroTerminated("bridge"))
-	index, err := u.newLink(spec.Ns, spec.Name, []nl.NetlinkRequestData{
+	index, err := u.newLink(spec.Ns, spec.Name, nil, []nl.NetlinkRequestData{
 		nl.NewIfInfomsg(unix.AF_UNSPEC),
 		nl.NewRtAttr(unix.IFLA_IFNAME, nl.ZeroTerminated(spec.Name)),
 		info,
@@ -263,7 +274,7 @@ func (u *unitBuild) veth(spec model.VethSpec, bridge string) error {
 		peer.AddRtAttr(unix.IFLA_NET_NS_FD, nl.Uint32Attr(uint32(p.held.fd())))
 	}
 	data = append(data, info)
-	index, err := u.newLink(spec.Ns, spec.Name, data)
+	index, err := u.newLink(spec.Ns, spec.Name, &nsLink{spec.PeerNs, spec.PeerName}, data)
 	if err != nil {
 		return u.b.sys.vethAddErr(err, spec)
 	}
