@@ -121,3 +121,38 @@ func CheckVethInto(snap *Snapshot, s VethIntoSpec) error {
 	}
 	return firstErr(errs...)
 }
+
+// PortSpec is a veth pair made as a bridge's port, as a lab plugs a
+// namespace in: the near end Name born in Ns a port of Bridge and up, the
+// peer PeerName born in PeerNs, in one request. The peer stays down: the
+// kernel cannot bring it up in the request that makes it (its other end
+// is not linked yet). Both ends get one queue each way, which is what a
+// veth keeps anyway: a default veth is made with a queue per CPU and cut
+// down to one, and each cut waits for an RCU grace period while holding
+// the lock every link change needs.
+type PortSpec struct {
+	VethSpec
+	Bridge string
+}
+
+// Cmds is the one command that does it.
+func (s PortSpec) Cmds() []Cmd {
+	queues := []string{"numtxqueues", "1", "numrxqueues", "1"}
+	args := append([]string{"link", "add", "name", s.Name}, queues...)
+	args = append(args, "master", s.Bridge, "up", "type", "veth", "peer", "name", s.PeerName)
+	if s.PeerNs != s.Ns {
+		args = append(args, "netns", netnsArg(s.PeerNs))
+	}
+	return []Cmd{ipIn(s.Ns, append(args, queues...)...)}
+}
+
+// Validate checks the pair and the bridge's name.
+func (s PortSpec) Validate() error {
+	if err := s.VethSpec.Validate(); err != nil {
+		return err
+	}
+	if err := CheckIfName("bridge", s.Bridge); err != nil {
+		return err
+	}
+	return nil
+}

@@ -2,6 +2,7 @@ package model
 
 import (
 	"bytes"
+	"io"
 	"net"
 	"strconv"
 )
@@ -20,29 +21,52 @@ func JSON(nss []*Namespace, names *Names) ([]byte, error) {
 	return append(w.b, '\n'), nil
 }
 
-// NamespaceJSON is one namespace's object, for writing many in parallel
-// and joining them with JoinJSON.
+// NamespaceJSON is one namespace's object.
 func NamespaceJSON(ns *Namespace, names *Names) []byte {
-	w := &jsonWriter{b: make([]byte, 0, 2048)}
+	return AppendNamespaceJSON(make([]byte, 0, 2048), ns, names)
+}
+
+// AppendNamespaceJSON appends one namespace's object to b: namespaces
+// encoded in parallel, each into a buffer of its own, then written in
+// order by a JSONArray.
+func AppendNamespaceJSON(b []byte, ns *Namespace, names *Names) []byte {
+	w := &jsonWriter{b: b}
 	w.namespace(ns, names)
 	return w.b
 }
 
-// JoinJSON makes the array JSON prints from objects NamespaceJSON wrote.
-func JoinJSON(objects [][]byte) []byte {
-	n := 2
-	for _, o := range objects {
-		n += len(o) + 1
+// JSONArray writes the array JSON prints, one namespace's object at a
+// time as it comes, so the output starts at once and nothing holds the
+// whole document.
+type JSONArray struct {
+	out   io.Writer
+	begun bool
+}
+
+// NewJSONArray writes the array to out.
+func NewJSONArray(out io.Writer) *JSONArray { return &JSONArray{out: out} }
+
+// Add writes one object AppendNamespaceJSON made.
+func (a *JSONArray) Add(object []byte) error {
+	sep := []byte{','}
+	if !a.begun {
+		sep[0], a.begun = '[', true
 	}
-	b := make([]byte, 0, n+1)
-	b = append(b, '[')
-	for i, o := range objects {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, o...)
+	if _, err := a.out.Write(sep); err != nil {
+		return err
 	}
-	return append(b, ']', '\n')
+	_, err := a.out.Write(object)
+	return err
+}
+
+// Close ends the array; with nothing added it is "[]".
+func (a *JSONArray) Close() error {
+	end := "]\n"
+	if !a.begun {
+		end = "[]\n"
+	}
+	_, err := io.WriteString(a.out, end)
+	return err
 }
 
 func (w *jsonWriter) namespace(ns *Namespace, names *Names) {

@@ -8,6 +8,7 @@ import "fmt"
 type LabOp struct {
 	Netns  *NetnsSpec      `json:",omitempty"`
 	Veth   *VethSpec       `json:",omitempty"`
+	Port   *PortSpec       `json:",omitempty"`
 	Bridge *BridgeSpec     `json:",omitempty"`
 	Master *MasterSpec     `json:",omitempty"`
 	State  *LinkStateSpec  `json:",omitempty"`
@@ -25,6 +26,8 @@ func (o LabOp) parts() (interface{ Validate() error }, func() []Cmd) {
 		return o.Netns, o.Netns.AddCmds
 	case o.Veth != nil:
 		return o.Veth, o.Veth.Cmds
+	case o.Port != nil:
+		return o.Port, o.Port.Cmds
 	case o.Bridge != nil:
 		return o.Bridge, o.Bridge.Cmds
 	case o.Master != nil:

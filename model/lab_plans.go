@@ -20,8 +20,8 @@ func (b *opsBuilder) veth(ns, name, peerNs, peerName string) {
 func (b *opsBuilder) bridge(ns, name string) {
 	b.ops = append(b.ops, LabOp{Bridge: &BridgeSpec{Ns: ns, Name: name}})
 }
-func (b *opsBuilder) master(ns, link, br string) {
-	b.ops = append(b.ops, LabOp{Master: &MasterSpec{Ns: ns, Link: link, Bridge: br}})
+func (b *opsBuilder) port(ns, name, br, peerNs, peerName string) {
+	b.ops = append(b.ops, LabOp{Port: &PortSpec{VethSpec{Ns: ns, Name: name, PeerNs: peerNs, PeerName: peerName}, br}})
 }
 func (b *opsBuilder) up(ns string, names ...string) {
 	for _, n := range names {
@@ -43,10 +43,8 @@ func (b *opsBuilder) masquerade(ns, src, out string) {
 // plug joins namespace ns to a bridge in brNs with a veth: eth-side name
 // inside ns, port name by the bridge, an address inside, all up.
 func (b *opsBuilder) plug(brNs, br, port, ns, inner, cidr string) {
-	b.veth(brNs, port, ns, inner)
-	b.master(brNs, port, br)
+	b.port(brNs, port, br, ns, inner)
 	b.addr(ns, inner, cidr)
-	b.up(brNs, port)
 	b.up(ns, inner)
 }
 
@@ -193,8 +191,9 @@ func natLab(o LabOptions) (*LabPlan, error) {
 }
 
 // MaxBridgePorts is how many ports the openstack lab puts on one bridge:
-// a Linux bridge takes at most 1023.
-const MaxBridgePorts = 1000
+// a Linux bridge takes at most 1023, and adding a port costs more the
+// more ports the bridge has.
+const MaxBridgePorts = 900
 
 // MaxLabRouters bounds the openstack lab: each router's subnet is one /24
 // of 10.64.0.0/10.

@@ -42,8 +42,8 @@ func TestOpenstackSpreadsPorts(t *testing.T) {
 	ports := map[string]int{}
 	names := map[string]bool{}
 	for _, op := range plan.Ops() {
-		if op.Master != nil {
-			ports[op.Master.Bridge]++
+		if op.Port != nil {
+			ports[op.Port.Bridge]++
 		}
 		if op.Netns != nil {
 			if names[op.Netns.Name] {
@@ -60,7 +60,7 @@ func TestOpenstackSpreadsPorts(t *testing.T) {
 			t.Errorf("bridge %s has %d ports", br, n)
 		}
 	}
-	if len(ports) != 3+2 { // 3000 integration ports, 1500 external
+	if len(ports) != 4+2 { // 3000 integration ports, 1500 external
 		t.Errorf("bridges: %v", ports)
 	}
 	again, _ := lab.Plan(LabOptions{Routers: 1500, Seed: 5})

@@ -85,9 +85,47 @@ func appendUnique(keys []NsKey, k NsKey) []NsKey {
 // ResolvePeers sets Peer on every veth whose other end can be found from the
 // namespaces' NsIDs. A peer in a namespace lazyns cannot see is left with
 // only its index and the nsid, so the screen can still say where it points.
-func ResolvePeers(s *Snapshot) {
+//
+// Namespaces and links are looked up through maps built once: at ten
+// thousand namespaces, with most veths' peers in a host of thousands of
+// links, a linear search for each would cost more than the reading.
+func ResolvePeers(s *Snapshot) { ResolvePeersOf(s, nil) }
+
+// ResolvePeersOf is ResolvePeers for the namespaces only picks (all when
+// nil): the others' links are looked at, never changed, so they may be
+// shared with a snapshot another goroutine reads.
+func ResolvePeersOf(s *Snapshot, only func(*Namespace) bool) {
+	byKey := make(map[NsKey]*Namespace, len(s.Namespaces))
+	for i := range s.Namespaces {
+		if ns := &s.Namespaces[i]; !ns.Stale {
+			if _, dup := byKey[ns.Key]; !dup {
+				byKey[ns.Key] = ns
+			}
+		}
+	}
+	indexes := map[*Namespace]map[int]string{}
+	nameOf := func(ns *Namespace, index int) string {
+		if len(ns.Links) < 16 {
+			if p := ns.Link(index); p != nil {
+				return p.Name
+			}
+			return ""
+		}
+		m, ok := indexes[ns]
+		if !ok {
+			m = make(map[int]string, len(ns.Links))
+			for i := len(ns.Links) - 1; i >= 0; i-- { // the first of a duplicate index wins, as Link finds it
+				m[ns.Links[i].Index] = ns.Links[i].Name
+			}
+			indexes[ns] = m
+		}
+		return m[index]
+	}
 	for i := range s.Namespaces {
 		ns := &s.Namespaces[i]
+		if only != nil && !only(ns) {
+			continue
+		}
 		for j := range ns.Links {
 			l := &ns.Links[j]
 			l.Peer = nil
@@ -99,21 +137,15 @@ func ResolvePeers(s *Snapshot) {
 				if !l.HasParent || l.ParentIndex == 0 {
 					continue // the peer is gone
 				}
-				ref := &PeerRef{Ns: ns.Key, Index: idx, NsName: ns.DisplayName()}
-				if p := ns.Link(idx); p != nil {
-					ref.Name = p.Name
-				}
-				l.Peer = ref
+				l.Peer = &PeerRef{Ns: ns.Key, Index: idx, NsName: ns.DisplayName(), Name: nameOf(ns, idx)}
 				continue
 			}
 			ref := &PeerRef{Index: idx, NsName: "nsid " + strconv.Itoa(l.NetNsID)}
 			if key, ok := ns.NsIDs[l.NetNsID]; ok {
-				if other := s.Find(key); other != nil {
+				if other := byKey[key]; other != nil {
 					ref.Ns = key
 					ref.NsName = other.DisplayName()
-					if p := other.Link(idx); p != nil {
-						ref.Name = p.Name
-					}
+					ref.Name = nameOf(other, idx)
 				}
 			}
 			l.Peer = ref

@@ -255,3 +255,35 @@ func TestPaths(t *testing.T) {
 		t.Errorf("a namespace with nothing holding it opens at %q", got)
 	}
 }
+
+// At thousands of namespaces peers are found through maps, not searches:
+// every veth of a large host and of each namespace still gets the peer a
+// search by key and index finds, and the cost per namespace stays flat
+// (BenchmarkResolvePeersPerNamespace).
+func TestResolvePeersLargeHost(t *testing.T) {
+	s := benchSnapshot(600)
+	// An index twice in one namespace (never from the kernel): the first
+	// one names the peer, as Link finds it.
+	host := &s.Namespaces[0]
+	host.Links = append(host.Links, Link{Index: host.Links[5].Index, Name: "dup", NetNsID: NoNsID})
+	ResolvePeers(s)
+	checked := 0
+	for i := range s.Namespaces {
+		ns := &s.Namespaces[i]
+		for j := range ns.Links {
+			l := &ns.Links[j]
+			if !l.IsVeth() {
+				continue
+			}
+			other := s.Find(ns.NsIDs[l.NetNsID])
+			want := other.Link(peerIndex(l))
+			if l.Peer == nil || want == nil || l.Peer.Ns != other.Key || l.Peer.Name != want.Name {
+				t.Fatalf("%s in %s: peer %+v, want %s in %s", l.Name, ns.DisplayName(), l.Peer, want.Name, other.DisplayName())
+			}
+			checked++
+		}
+	}
+	if checked < 1800 {
+		t.Fatalf("only %d veths checked", checked)
+	}
+}

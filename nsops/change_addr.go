@@ -3,6 +3,7 @@ package nsops
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"net/netip"
@@ -26,12 +27,17 @@ func (s *System) AddAddr(spec model.AddrSpec) ([]model.Cmd, error) {
 func (s *System) addAddr(spec model.AddrSpec) error {
 	addr := toAddr(spec.CIDR)
 	return s.onLink(spec.Ns, spec.Dev, "add address "+spec.CIDR+" to "+model.Visible(spec.Dev), func(h *netlink.Handle, l netlink.Link) error {
-		err := h.AddrAdd(l, addr)
-		if errors.Is(err, unix.EEXIST) {
-			return said(err, "%s already has address %s in %s", model.Visible(spec.Dev), spec.CIDR, model.NsLabel(spec.Ns))
-		}
-		return err
+		return addrAddErr(h.AddrAdd(l, addr), spec)
 	})
+}
+
+// addrAddErr says why an address could not be added, where it is more
+// than the kernel's word for it.
+func addrAddErr(err error, spec model.AddrSpec) error {
+	if errors.Is(err, unix.EEXIST) {
+		return said(err, "%s already has address %s in %s", model.Visible(spec.Dev), spec.CIDR, model.NsLabel(spec.Ns))
+	}
+	return err
 }
 
 // DeleteAddr removes an address from a link.
@@ -83,21 +89,27 @@ func (s *System) addRoute(spec model.RouteSpec) error {
 		if r.Gw == nil {
 			r.Scope = netlink.SCOPE_LINK
 		}
-		err = h.RouteAdd(r)
-		if errors.Is(err, unix.EEXIST) {
-			return said(err, "a route to %s already exists in %s%s", spec.Dst, model.NsLabel(spec.Ns), tableSuffix(spec.Table))
-		}
-		if errors.Is(err, unix.ENETUNREACH) {
-			if dev := downLinkWithSubnetOf(h, r.Gw); dev != "" {
+		return routeAddErr(h.RouteAdd(r), spec, func() string { return downLinkWithSubnetOf(h, r.Gw) })
+	})
+}
+
+// routeAddErr says why a route could not be added; downLink, if set,
+// names a link that is down but holds the gateway's subnet.
+func routeAddErr(err error, spec model.RouteSpec, downLink func() string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, unix.EEXIST):
+		return said(err, "a route to %s already exists in %s%s", spec.Dst, model.NsLabel(spec.Ns), tableSuffix(spec.Table))
+	case errors.Is(err, unix.ENETUNREACH):
+		if downLink != nil {
+			if dev := downLink(); dev != "" {
 				return said(err, "gateway %s is on the subnet of %s, which is down in %s: bring %s up first", spec.Gateway, model.Visible(dev), model.NsLabel(spec.Ns), model.Visible(dev))
 			}
-			return said(err, "gateway %s is not on any subnet of %s: add an address on its subnet first", spec.Gateway, model.NsLabel(spec.Ns))
 		}
-		if err != nil {
-			return kernelErr(err, "add route to "+spec.Dst, spec.Ns)
-		}
-		return nil
-	})
+		return said(err, "gateway %s is not on any subnet of %s: add an address on its subnet first", spec.Gateway, model.NsLabel(spec.Ns))
+	}
+	return kernelErr(err, "add route to "+spec.Dst, spec.Ns)
 }
 
 // DeleteRoute removes the route that matches the spec.
@@ -211,16 +223,35 @@ func (s *System) writeSysctl(ns, key string, value []byte) (was []byte, err erro
 		return nil, err
 	}
 	defer n.close()
-	// /proc/sys/net shows the namespace of the thread that opens it.
+	return writeSysctlIn(n, key, value)
+}
+
+// writeSysctlIn is writeSysctl in a namespace already held (a lab unit
+// holds each of its namespaces once).
+func writeSysctlIn(n *heldNs, key string, value []byte) (was []byte, err error) {
+	// /proc/sys/net shows the namespace of the thread that opens it. The
+	// file is opened once, read and written: the kernel looks each name of
+	// the path up among every namespace's entries of that name, so with
+	// thousands of namespaces an open costs more than the rest (a lab of
+	// 300 routers spent a fifth of its time opening ip_forward).
 	path := "/proc/sys/" + strings.ReplaceAll(key, ".", "/")
 	err = n.do(func() error {
-		if was, err = os.ReadFile(path); err != nil {
-			if errors.Is(err, fs.ErrNotExist) && strings.HasPrefix(key, "net.ipv6.") {
-				return errors.New("IPv6 is disabled there (no net.ipv6 settings)")
-			}
+		f, err := os.OpenFile(path, os.O_RDWR, 0)
+		if errors.Is(err, fs.ErrNotExist) && strings.HasPrefix(key, "net.ipv6.") {
+			return errors.New("IPv6 is disabled there (no net.ipv6 settings)")
+		}
+		if err != nil {
 			return err
 		}
-		return os.WriteFile(path, value, 0o644)
+		defer f.Close()
+		buf := make([]byte, 256)
+		k, err := f.ReadAt(buf, 0)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return err
+		}
+		was = buf[:k]
+		_, err = f.WriteAt(value, 0)
+		return err
 	})
 	return was, err
 }
@@ -242,15 +273,19 @@ func (s *System) AddRule(spec model.RuleSpec) ([]model.Cmd, error) {
 
 func (s *System) addRule(spec model.RuleSpec) error {
 	return s.inNs(spec.Ns, func(h *netlink.Handle) error {
-		err := h.RuleAdd(toRule(spec))
-		if errors.Is(err, unix.EEXIST) {
-			return said(err, "the rule from %s to table %d already exists in %s", spec.From, spec.Table, model.NsLabel(spec.Ns))
-		}
-		if err != nil {
-			return kernelErr(err, "add rule from "+spec.From, spec.Ns)
-		}
-		return nil
+		return ruleAddErr(h.RuleAdd(toRule(spec)), spec)
 	})
+}
+
+// ruleAddErr says why a rule could not be added.
+func ruleAddErr(err error, spec model.RuleSpec) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, unix.EEXIST):
+		return said(err, "the rule from %s to table %d already exists in %s", spec.From, spec.Table, model.NsLabel(spec.Ns))
+	}
+	return kernelErr(err, "add rule from "+spec.From, spec.Ns)
 }
 
 // DeleteRule removes the rule that matches the spec.

@@ -29,15 +29,19 @@ func (s *System) addVeth(spec model.VethSpec) error {
 		veth.PeerNamespace = netlink.NsFd(peer.fd())
 	}
 	return s.inNs(spec.Ns, func(h *netlink.Handle) error {
-		err := h.LinkAdd(veth)
-		if errors.Is(err, unix.EEXIST) {
-			return s.whichExists(err, spec)
-		}
-		if err != nil {
-			return kernelErr(err, "add veth "+model.Visible(spec.Name), spec.Ns)
-		}
-		return nil
+		return s.vethAddErr(h.LinkAdd(veth), spec)
 	})
+}
+
+// vethAddErr says why a veth pair could not be made.
+func (s *System) vethAddErr(err error, spec model.VethSpec) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, unix.EEXIST):
+		return s.whichExists(err, spec)
+	}
+	return kernelErr(err, "add veth "+model.Visible(spec.Name), spec.Ns)
 }
 
 // whichExists says which end's name was taken when a veth could not be
@@ -67,16 +71,20 @@ func (s *System) AddBridge(spec model.BridgeSpec) ([]model.Cmd, error) {
 		return nil, err
 	}
 	err := s.inNs(spec.Ns, func(h *netlink.Handle) error {
-		err := h.LinkAdd(&netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: spec.Name}})
-		if errors.Is(err, unix.EEXIST) {
-			return said(err, "a link named %s already exists in %s", model.Visible(spec.Name), model.NsLabel(spec.Ns))
-		}
-		if err != nil {
-			return kernelErr(err, "add bridge "+model.Visible(spec.Name), spec.Ns)
-		}
-		return nil
+		return bridgeAddErr(h.LinkAdd(&netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: spec.Name}}), spec)
 	})
 	return result(spec.Cmds(), err)
+}
+
+// bridgeAddErr says why a bridge could not be made.
+func bridgeAddErr(err error, spec model.BridgeSpec) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, unix.EEXIST):
+		return said(err, "a link named %s already exists in %s", model.Visible(spec.Name), model.NsLabel(spec.Ns))
+	}
+	return kernelErr(err, "add bridge "+model.Visible(spec.Name), spec.Ns)
 }
 
 // SetMaster makes a link a port of a bridge in the same namespace.

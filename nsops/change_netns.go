@@ -19,20 +19,28 @@ func (s *System) AddNetns(spec model.NetnsSpec) ([]model.Cmd, error) {
 	if err := s.begin(spec); err != nil {
 		return nil, err
 	}
+	return result(spec.AddCmds(), s.addNetns(spec, nil))
+}
+
+// addNetns makes the namespace; inside, if set, runs on the thread that
+// made it, still inside, after the name holds it (a lab opens its socket
+// there rather than coming back in for it). If inside fails, the name is
+// removed and the namespace ends.
+func (s *System) addNetns(spec model.NetnsSpec, inside func() error) error {
 	name := model.Visible(spec.Name)
 	if err := s.sharedNetnsDir(); err != nil {
-		return nil, fmt.Errorf("%w%s", err, privilegeHint(err))
+		return fmt.Errorf("%w%s", err, privilegeHint(err))
 	}
 	path := filepath.Join(s.NetnsDir, spec.Name)
 	fd, err := unix.Open(path, unix.O_RDONLY|unix.O_CREAT|unix.O_EXCL|unix.O_CLOEXEC, 0)
 	if errors.Is(err, unix.EEXIST) {
 		if _, ok := nsfsInode(path); ok {
-			return nil, said(err, "a namespace named %s already exists", name)
+			return said(err, "a namespace named %s already exists", name)
 		}
-		return nil, said(err, "a stale name %s is left under %s (its namespace is gone): delete it first", name, s.NetnsDir)
+		return said(err, "a stale name %s is left under %s (its namespace is gone): delete it first", name, s.NetnsDir)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("create %s: %w", model.Visible(path), err)
+		return fmt.Errorf("create %s: %w", model.Visible(path), err)
 	}
 	unix.Close(fd)
 	ok := false
@@ -43,7 +51,7 @@ func (s *System) AddNetns(spec model.NetnsSpec) ([]model.Cmd, error) {
 		}
 	}()
 	if err := beforeStep("netns mount"); err != nil {
-		return nil, err
+		return err
 	}
 	// A thread of ours leaves for a brand-new namespace, which the bind
 	// mount pins, and comes home. Not netns.NewNamed: it names under
@@ -54,13 +62,16 @@ func (s *System) AddNetns(spec model.NetnsSpec) ([]model.Cmd, error) {
 		if err := unix.Mount(self, path, "none", unix.MS_BIND, ""); err != nil {
 			return fmt.Errorf("bind-mount the new namespace on %s: %w", model.Visible(path), err)
 		}
+		if inside != nil {
+			return inside()
+		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("add namespace %s: %w%s", name, err, privilegeHint(err))
+		return fmt.Errorf("add namespace %s: %w%s", name, err, privilegeHint(err))
 	}
 	ok = true
-	return spec.AddCmds(), nil
+	return nil
 }
 
 // sharedNetnsDir makes the netns directory exist and be a shared mount,

@@ -100,9 +100,11 @@ func (c *conn) send(msgType, flags int, data []nl.NetlinkRequestData) (uint32, e
 }
 
 // receive reads the answers to request seq, calling fn with the payload of
-// each message of type resType, until the kernel says it is done. It
-// reports whether the kernel flagged the dump as interrupted.
-func (c *conn) receive(seq uint32, resType uint16, fn func(msg []byte)) (interrupted bool, err error) {
+// each message of type resType, until the kernel says it is done: at the
+// end of a dump, after a single answer, or — untilAck — only at the
+// acknowledgement. It reports whether the kernel flagged the dump as
+// interrupted.
+func (c *conn) receive(seq uint32, resType uint16, untilAck bool, fn func(msg []byte)) (interrupted bool, err error) {
 	bufp := recvBufs.Get().(*[]byte)
 	defer recvBufs.Put(bufp)
 	buf := *bufp
@@ -144,7 +146,7 @@ func (c *conn) receive(seq uint32, resType uint16, fn func(msg []byte)) (interru
 				return interrupted, nil // an acknowledgement
 			case resType:
 				fn(payload)
-				if flags&unix.NLM_F_MULTI == 0 {
+				if !untilAck && flags&unix.NLM_F_MULTI == 0 {
 					return interrupted, nil
 				}
 			}
@@ -166,7 +168,7 @@ func (c *conn) dump(msgType int, data []nl.NetlinkRequestData, resType uint16, r
 		if err != nil {
 			return false, err
 		}
-		return c.receive(seq, resType, fn)
+		return c.receive(seq, resType, false, fn)
 	})
 }
 
@@ -179,7 +181,30 @@ func (c *conn) request(msgType, flags int, data []nl.NetlinkRequestData, resType
 	if err != nil {
 		return err
 	}
-	_, err = c.receive(seq, resType, fn)
+	_, err = c.receive(seq, resType, false, fn)
+	return err
+}
+
+// change sends a request that changes the kernel and waits for its
+// acknowledgement. With echo set, the kernel also sends back what it made
+// (NLM_F_ECHO: a new link with its index), before the acknowledgement: a
+// change can still fail after its echo (a new link the kernel could not
+// make a port of its bridge is unmade), so only the acknowledgement says
+// it happened.
+func (c *conn) change(msgType, flags int, data []nl.NetlinkRequestData, echo func(msg []byte)) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	flags |= unix.NLM_F_ACK
+	if echo != nil {
+		flags |= unix.NLM_F_ECHO
+	} else {
+		echo = func([]byte) {}
+	}
+	seq, err := c.send(msgType, flags, data)
+	if err != nil {
+		return err
+	}
+	_, err = c.receive(seq, uint16(msgType), true, echo)
 	return err
 }
 

@@ -11,8 +11,6 @@ import (
 	"time"
 
 	"github.com/lazyns/lazyns/model"
-	"github.com/vishvananda/netlink"
-	"golang.org/x/sys/unix"
 )
 
 // DefaultLabDir is where lab up records what each lab made.
@@ -38,8 +36,9 @@ func LabIsUp(dir, lab string) bool {
 	return err == nil
 }
 
-// LabUp builds a lab's plan through the same changes as the UI, recording
-// each namespace and host link it makes in dir/LAB.json (written as it
+// LabUp builds a lab's plan, from the same specs as the UI's changes
+// (lab_build.go says how), recording each namespace and host link it
+// makes in dir/LAB.json (written as it
 // goes, so even a crash leaves a record lab down can use). If any step
 // fails, everything made so far is removed and no record is left. The
 // plan's units are built in parallel; progress, if set, is called with
@@ -90,6 +89,7 @@ type labBuild struct {
 	sys    *System
 	path   string
 	state  *model.LabState
+	links  labLinks
 	saveMu sync.Mutex
 }
 
@@ -109,13 +109,8 @@ func (b *labBuild) save() error {
 }
 
 func (b *labBuild) run(ctx context.Context, plan *model.LabPlan, progress func(done, total int)) error {
-	for _, op := range plan.Setup {
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("interrupted: %w", err)
-		}
-		if err := b.apply(op); err != nil {
-			return err
-		}
+	if err := b.build(ctx, plan.Setup); err != nil {
+		return err
 	}
 	if err := b.save(); err != nil {
 		return err
@@ -142,12 +137,9 @@ func (b *labBuild) run(ctx context.Context, plan *model.LabPlan, progress func(d
 				if failed.Load() {
 					continue
 				}
-				for _, op := range unit {
-					if err := b.apply(op); err != nil {
-						errOnce.Do(func() { firstErr = err })
-						failed.Store(true)
-						break
-					}
+				if err := b.build(nil, unit); err != nil {
+					errOnce.Do(func() { firstErr = err })
+					failed.Store(true)
 				}
 				n := done.Add(1)
 				if n%10 == 0 { // a kill -9 leaks at most the units since
@@ -180,57 +172,20 @@ dispatch:
 	return firstErr
 }
 
-// apply makes one op and records what it made that lives outside a lab
-// namespace (or is one).
-func (b *labBuild) apply(op model.LabOp) error {
-	s := b.sys
-	var err error
-	switch {
-	case op.Netns != nil:
-		if _, err = s.AddNetns(*op.Netns); err == nil {
-			ino, _ := nsfsInode(filepath.Join(s.NetnsDir, op.Netns.Name))
-			b.state.AddNamespace(op.Netns.Name, ino)
+// build makes the ops of one unit, in order, and lets go of what the unit
+// held open. With ctx, it stops between ops once ctx is done.
+func (b *labBuild) build(ctx context.Context, ops []model.LabOp) error {
+	u := b.unit()
+	defer u.close()
+	for _, op := range ops {
+		if ctx != nil && ctx.Err() != nil {
+			return fmt.Errorf("interrupted: %w", ctx.Err())
 		}
-	case op.Veth != nil:
-		if _, err = s.AddVeth(*op.Veth); err == nil {
-			if op.Veth.Ns == "" {
-				err = b.recordHostLink(op.Veth.Name)
-			}
-			if err == nil && op.Veth.PeerNs == "" {
-				err = b.recordHostLink(op.Veth.PeerName)
-			}
-		}
-	case op.Bridge != nil:
-		if _, err = s.AddBridge(*op.Bridge); err == nil && op.Bridge.Ns == "" {
-			err = b.recordHostLink(op.Bridge.Name)
-		}
-	case op.Master != nil:
-		_, err = s.SetMaster(*op.Master)
-	case op.State != nil:
-		_, err = s.SetLinkState(*op.State)
-	case op.Addr != nil:
-		_, err = s.AddAddr(*op.Addr)
-	case op.Route != nil:
-		_, err = s.AddRoute(*op.Route)
-	case op.Rule != nil:
-		_, err = s.AddRule(*op.Rule)
-	case op.Fwd != nil:
-		_, err = s.SetForwarding(*op.Fwd)
-	case op.Masq != nil:
-		_, err = s.AddMasquerade(*op.Masq)
-	}
-	return err
-}
-
-func (b *labBuild) recordHostLink(name string) error {
-	return b.sys.inNs("", func(h *netlink.Handle) error {
-		l, err := findLink(h, "", name)
-		if err != nil {
+		if err := u.apply(op); err != nil {
 			return err
 		}
-		b.state.AddHostLink(name, l.Attrs().Index)
-		return nil
-	})
+	}
+	return nil
 }
 
 // LabDown removes exactly what the record of the lab says lab up made,
@@ -259,37 +214,6 @@ func (s *System) LabDown(lab, dir string) error {
 		return fmt.Errorf("lab %s: %w (the record stays in %s)", lab, err, path)
 	}
 	return os.Remove(path)
-}
-
-// removeLab deletes the namespaces, then the host links, of a record —
-// each only if it still is the very object recorded.
-func (s *System) removeLab(state *model.LabState) error {
-	var errs []error
-	for _, ns := range state.Namespaces {
-		ino, ok := nsfsInode(filepath.Join(s.NetnsDir, ns.Name))
-		if !ok || ino != ns.ID {
-			continue // gone already, or the name now belongs to someone else
-		}
-		if _, err := s.DeleteNetns(model.NetnsSpec{Name: ns.Name}); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	err := s.inNs("", func(h *netlink.Handle) error {
-		for _, hl := range state.HostLinks {
-			l, err := h.LinkByIndex(int(hl.ID))
-			if err != nil || l.Attrs().Name != hl.Name {
-				continue // gone with its namespace, or not ours any more
-			}
-			if err := h.LinkDel(l); err != nil && !errors.Is(err, unix.ENODEV) {
-				errs = append(errs, kernelErr(err, "delete "+model.Visible(hl.Name), ""))
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		errs = append(errs, err)
-	}
-	return errors.Join(errs...)
 }
 
 // LabList reads which labs dir records as up.

@@ -31,12 +31,16 @@ func labNames(plan *model.LabPlan) (nss, hostLinks []string) {
 		switch {
 		case op.Netns != nil:
 			nss = append(nss, op.Netns.Name)
-		case op.Veth != nil:
-			if op.Veth.Ns == "" {
-				hostLinks = append(hostLinks, op.Veth.Name)
+		case op.Veth != nil || op.Port != nil:
+			v := op.Veth
+			if v == nil {
+				v = &op.Port.VethSpec
 			}
-			if op.Veth.PeerNs == "" {
-				hostLinks = append(hostLinks, op.Veth.PeerName)
+			if v.Ns == "" {
+				hostLinks = append(hostLinks, v.Name)
+			}
+			if v.PeerNs == "" {
+				hostLinks = append(hostLinks, v.PeerName)
 			}
 		case op.Bridge != nil && op.Bridge.Ns == "":
 			hostLinks = append(hostLinks, op.Bridge.Name)
@@ -176,8 +180,8 @@ func TestLabFailedUpLeavesNothing(t *testing.T) {
 	nss, links = labNames(plan)
 	var taken string
 	for _, op := range plan.Units[8] {
-		if op.Veth != nil && op.Veth.Ns == "" {
-			taken = op.Veth.Name
+		if op.Port != nil && op.Port.Ns == "" {
+			taken = op.Port.Name
 			break
 		}
 	}
@@ -308,3 +312,34 @@ func TestLabUpInterrupted(t *testing.T) {
 // runSeed makes a lab's port names (taken from its UUIDs) unique to this
 // run: a fixed seed gives two test runs at once the same names in the host.
 func runSeed(n uint64) uint64 { return uint64(time.Now().UnixNano()) ^ n<<32 }
+
+// Lab down waits for the kernel to take the host's veth ends with their
+// namespaces, so nothing of the lab is left when it returns; but a
+// namespace something else still holds outlives its name, veths and all:
+// down deletes that one's host end itself rather than wait for a teardown
+// that is not coming, and the bridge after it.
+func TestLabDownHeldNamespace(t *testing.T) {
+	s := changeSystem(t)
+	dir := t.TempDir()
+	prefix := labPrefix()
+	plan := labPlanFor(t, "bridge", model.LabOptions{Prefix: prefix})
+	if _, err := s.LabUp(context.Background(), plan, prefix, dir, nil); err != nil {
+		t.Fatal(err)
+	}
+	held, err := os.Open(filepath.Join(DefaultNetnsDir, prefix+"-br-a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	start := time.Now()
+	if err := s.LabDown("bridge", dir); err != nil {
+		t.Fatal(err)
+	}
+	if took := time.Since(start); took > teardownPatience/2 {
+		t.Errorf("lab down took %v: it waited for a namespace someone holds", took)
+	}
+	nss, links := labNames(plan)
+	if got := present(t, nss, links); got != "" {
+		t.Errorf("left when lab down returned:\n%s", got)
+	}
+}

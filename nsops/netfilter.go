@@ -166,15 +166,18 @@ func describeNetfilterErr(err error) string {
 // ReadNetfilterAll fills Netfilter for each of nss, several at once. A
 // namespace that cannot be entered gets the reason in its Errs.
 func (s *System) ReadNetfilterAll(ctx context.Context, nss []*model.Namespace, parts NetfilterParts) {
-	s.forEach(ctx, len(nss), func(i int) {
-		ns := nss[i]
-		if ns.Stale {
-			return
-		}
-		nf, err := s.ReadNetfilter(ctx, ns, parts)
-		if err != nil {
-			nf = &model.Netfilter{Errs: []string{err.Error()}}
-		}
-		ns.Netfilter = nf
-	})
+	s.forEach(ctx, len(nss), func(i int) { s.ReadNetfilterInto(ctx, nss[i], parts) })
+}
+
+// ReadNetfilterInto reads the parts of ns's firewall, connections and
+// settings into ns.Netfilter; what could not be read is said in its Errs.
+func (s *System) ReadNetfilterInto(ctx context.Context, ns *model.Namespace, parts NetfilterParts) {
+	if ns.Stale {
+		return
+	}
+	nf, err := s.ReadNetfilter(ctx, ns, parts)
+	if err != nil {
+		nf = &model.Netfilter{Errs: []string{err.Error()}}
+	}
+	ns.Netfilter = nf
 }

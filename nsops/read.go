@@ -49,6 +49,13 @@ func readParts(c *conn, ns *model.Namespace, want Parts) error {
 	if want&(PartAddrs|PartRoutes|PartNeighbours|PartStats) != 0 {
 		want |= PartLinks
 	}
+	return readPartsOver(c, ns, want)
+}
+
+// readPartsOver is readParts for a namespace whose links may have been
+// read already: without PartLinks in want, the links it has name the
+// devices of its addresses, routes and neighbours.
+func readPartsOver(c *conn, ns *model.Namespace, want Parts) error {
 	// A dump that kept being interrupted still holds its last reading; the
 	// rest is read too, and the namespace says which parts may be stale.
 	var unsettled []string

@@ -17,11 +17,17 @@ type ReadOptions struct {
 	// Full picks the namespaces read completely; the others get only their
 	// links, which is all peer resolution needs. Nil reads all completely.
 	Full func(*model.Namespace) bool
+	// NoPeers leaves every veth's peer unresolved, and the nsid questions
+	// that resolving them takes unasked: for a caller that shows none.
+	NoPeers bool
 	// Progress, when set, is called as namespaces finish (from any goroutine).
 	Progress func(done, total int)
 	// Stats reads the counters of the links of the namespaces read
 	// completely (show prints them; they cost the kernel time at scale).
 	Stats bool
+	// linkStats reads the counters of every namespace's links, read
+	// completely or not (ReadStream reads the rest later).
+	linkStats bool
 }
 
 // Snapshot discovers every namespace and reads everything in it.
@@ -37,10 +43,21 @@ func (s *System) Snapshot(ctx context.Context, opt ReadOptions) (*model.Snapshot
 }
 
 // opened is a namespace held open while a snapshot is read: the file keeps
-// the namespace alive even if its name is deleted meanwhile.
+// the namespace alive even if its name is deleted meanwhile, and so does
+// the socket.
 type opened struct {
 	ns   *heldNs
 	conn *conn
+}
+
+// openedAll are the namespaces of a snapshot as a read left them open.
+type openedAll []opened
+
+func (o openedAll) close() {
+	for _, n := range o {
+		n.conn.Close()
+		n.ns.close()
+	}
 }
 
 // Read fills the namespaces of a discovered snapshot, in parallel, then
@@ -51,18 +68,23 @@ type opened struct {
 // kept with the reason it could not be opened: a namespace lazyns found
 // never vanishes without a word.
 func (s *System) Read(ctx context.Context, snap *model.Snapshot, opt ReadOptions) error {
+	open, err := s.readAll(ctx, snap, opt, false)
+	open.close()
+	return err
+}
+
+// readAll is Read, returning each namespace's file and socket (aligned
+// with snap.Namespaces once the gone are dropped) as far as descriptors
+// allow keeping them: both while that leaves plenty; otherwise, with
+// keepConns, the sockets (a namespace's file is opened again when asked
+// about), else the files (sockets are opened again when needed).
+func (s *System) readAll(ctx context.Context, snap *model.Snapshot, opt ReadOptions, keepConns bool) (openedAll, error) {
 	n := len(snap.Namespaces)
-	open := make([]opened, n)
+	open := make(openedAll, n)
 	gone := make([]error, n)
-	defer func() {
-		for _, o := range open {
-			o.conn.Close()
-			o.ns.close()
-		}
-	}()
-	// Keep every socket open for the peer questions only while that leaves
-	// plenty of descriptors; otherwise sockets are opened again for them.
-	keepConns := 2*n+256 < fdLimit()
+	limit := fdLimit()
+	keepBoth := 2*n+256 < limit
+	keepConns = keepBoth || keepConns && n+256 < limit
 
 	var done atomic.Int32
 	s.forEach(ctx, n, func(i int) {
@@ -75,7 +97,7 @@ func (s *System) Read(ctx context.Context, snap *model.Snapshot, opt ReadOptions
 		if ns.Stale {
 			return
 		}
-		n, err := s.hold(ns)
+		h, err := s.hold(ns)
 		if isGone(err) {
 			gone[i] = err
 			return
@@ -84,16 +106,16 @@ func (s *System) Read(ctx context.Context, snap *model.Snapshot, opt ReadOptions
 			ns.Err = openFailure(err)
 			return
 		}
-		open[i].ns = n
-		c, err := dialIn(n)
+		c, err := dialIn(h)
 		if err != nil {
+			h.close()
 			ns.Err = openFailure(err)
 			return
 		}
 		if opt.Full == nil || opt.Full(ns) {
 			err = readInto(c, ns, opt.Stats)
 		} else {
-			err = readLinks(c, ns, false)
+			err = readLinks(c, ns, opt.linkStats)
 		}
 		if err != nil {
 			ns.Err = readFailure(err)
@@ -106,54 +128,73 @@ func (s *System) Read(ctx context.Context, snap *model.Snapshot, opt ReadOptions
 		} else {
 			c.Close()
 		}
+		if keepBoth || !keepConns {
+			open[i].ns = h
+		} else {
+			h.close()
+		}
 	})
 	if err := ctx.Err(); err != nil {
-		return err
+		return open, err
 	}
 	s.confirmGone(snap.Namespaces, gone)
 
-	index := make(map[model.NsKey]int, n)
-	for i := range snap.Namespaces {
-		if !snap.Namespaces[i].Stale {
-			index[snap.Namespaces[i].Key] = i
+	if !opt.NoPeers {
+		index := make(map[model.NsKey]int, n)
+		for i := range snap.Namespaces {
+			if !snap.Namespaces[i].Stale && gone[i] == nil {
+				index[snap.Namespaces[i].Key] = i
+			}
 		}
+		// Namespaces other than the host usually have one id to resolve each;
+		// asking them first lets veth symmetry answer most of the host's.
+		s.resolveNsIDs(ctx, snap, open, index, func(q model.PeerQuery) bool { return q.From != s.host })
+		model.PropagateNsIDs(snap)
+		s.resolveNsIDs(ctx, snap, open, index, func(model.PeerQuery) bool { return true })
 	}
-	// Namespaces other than the host usually have one id to resolve each;
-	// asking them first lets veth symmetry answer most of the host's.
-	s.resolveNsIDs(ctx, snap, open, index, func(q model.PeerQuery) bool { return q.From != s.host })
-	model.PropagateNsIDs(snap)
-	s.resolveNsIDs(ctx, snap, open, index, func(model.PeerQuery) bool { return true })
 
-	kept := snap.Namespaces[:0]
+	kept, keptOpen := snap.Namespaces[:0], open[:0]
 	for i := range snap.Namespaces {
 		if gone[i] == nil {
 			kept = append(kept, snap.Namespaces[i])
+			keptOpen = append(keptOpen, open[i])
 		}
 	}
 	snap.Namespaces = kept
-	model.ResolvePeers(snap)
-	return ctx.Err()
+	if !opt.NoPeers {
+		model.ResolvePeers(snap)
+	}
+	return keptOpen, ctx.Err()
 }
 
 // resolveNsIDs asks the kernel the nsid questions that pick accepts and
 // records the answers in the asking namespace's NsIDs.
-func (s *System) resolveNsIDs(ctx context.Context, snap *model.Snapshot, open []opened, index map[model.NsKey]int, pick func(model.PeerQuery) bool) {
+func (s *System) resolveNsIDs(ctx context.Context, snap *model.Snapshot, open openedAll, index map[model.NsKey]int, pick func(model.PeerQuery) bool) {
 	var queries []model.PeerQuery
 	for _, q := range model.PeerQueries(snap) {
 		if pick(q) {
 			queries = append(queries, q)
 		}
 	}
+	s.askNsIDs(ctx, snap, open, index, queries)
+}
+
+// askNsIDs asks the kernel the nsid questions given and records the
+// answers in the asking namespace's NsIDs.
+func (s *System) askNsIDs(ctx context.Context, snap *model.Snapshot, open openedAll, index map[model.NsKey]int, queries []model.PeerQuery) {
 	answers := make([]int, len(queries))
 	s.forEach(ctx, len(queries), func(qi int) {
 		q := queries[qi]
 		answers[qi] = -1
 		from, ok := index[q.From]
-		if !ok || open[from].ns == nil {
+		if !ok {
 			return
 		}
 		c := open[from].conn
 		if c == nil {
+			if open[from].ns == nil {
+				return
+			}
 			var err error
 			if c, err = dialIn(open[from].ns); err != nil {
 				return
@@ -162,10 +203,22 @@ func (s *System) resolveNsIDs(ctx context.Context, snap *model.Snapshot, open []
 		}
 		for _, cand := range q.Candidates {
 			ci, ok := index[cand]
-			if !ok || open[ci].ns == nil {
+			if !ok {
 				continue
 			}
-			if id, err := c.nsIDOf(open[ci].ns.fd()); err == nil && id == q.NsID {
+			h := open[ci].ns
+			if h == nil {
+				if open[ci].conn == nil {
+					continue // it could not be opened
+				}
+				// Only its socket was kept: open its file again to ask.
+				var err error
+				if h, err = s.hold(&snap.Namespaces[ci]); err != nil {
+					continue
+				}
+				defer h.close()
+			}
+			if id, err := c.nsIDOf(h.fd()); err == nil && id == q.NsID {
 				answers[qi] = ci
 				return
 			}

@@ -19,24 +19,26 @@ lo) and the container holding an unnamed one.`,
   lazyns list --json | jq -r '.[] | select(.empty) | .name'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			// Links are all the text list shows, so nothing else is read;
-			// the JSON is the same array as show --json (PRODUCT.md), so a
-			// jq filter works on either.
-			opt := nsops.ReadOptions{Full: func(*model.Namespace) bool { return false }}
 			if asJSON {
-				opt.Full = nil
+				// The same array as show --json (PRODUCT.md), so a jq filter
+				// works on either.
+				sys, snap, _, err := a.discoverNamed(nil)
+				if err != nil {
+					return err
+				}
+				if err := a.streamAll(cmdContext(cmd), sys, snap, true, false, false); err != nil {
+					return err
+				}
+				return a.warnPrivileges(pointers(snap))
 			}
-			sys, snap, err := a.snapshot(opt)
+			// Links are all the text list shows (their number, and whether
+			// any is more than lo), so nothing else is read, and no veth's
+			// peer is looked for.
+			_, snap, err := a.snapshot(nsops.ReadOptions{Full: func(*model.Namespace) bool { return false }, NoPeers: true})
 			if err != nil {
 				return err
 			}
 			nss := pointers(snap)
-			if asJSON {
-				if _, err := a.stdout.Write(showJSON(sys, nss)); err != nil {
-					return err
-				}
-				return a.warnPrivileges(nss)
-			}
 			model.WriteList(a.stdout, nss, a.paint(a.stdout))
 			return a.warnPrivileges(nss)
 		},

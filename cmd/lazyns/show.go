@@ -34,45 +34,44 @@ ip -j's own arrays across every namespace, see lazyns ip.`,
   lazyns show qrouter-e945 --json | jq '.[0].firewall.tables[].chains[].rules[] | select(.nat)'
   lazyns show --json --netfilter | jq '.[] | {name, fwd: .sysctls["net.ipv4.ip_forward"]}'`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var want map[model.NsKey]bool
-			opt := nsops.ReadOptions{Stats: true}
-			if len(args) > 0 {
-				want = map[model.NsKey]bool{}
-				opt.Full = func(ns *model.Namespace) bool { return want[ns.Key] }
-			}
 			sys, snap, located, err := a.discoverNamed(args)
 			if err != nil {
 				return err
 			}
+			if len(args) == 0 {
+				// Every namespace: each written as soon as it is read. The
+				// firewall, connections and settings cost a thread switch,
+				// netlink dumps and, where iptables is in use, a process or
+				// two per namespace: read for all only when asked.
+				if err := a.streamAll(cmdContext(cmd), sys, snap, asJSON, netfilter, true); err != nil {
+					return err
+				}
+				return a.warnPrivileges(pointers(snap))
+			}
+			want := map[model.NsKey]bool{}
 			for _, ns := range located {
 				want[ns.Key] = true
 			}
+			opt := nsops.ReadOptions{Stats: true, Full: func(ns *model.Namespace) bool { return want[ns.Key] }}
 			if err := sys.Read(cmdContext(cmd), snap, opt); err != nil {
 				return err
 			}
+			// Reading may drop namespaces that vanished: look them up again.
 			var nss []*model.Namespace
-			if len(args) > 0 {
-				// Reading may drop namespaces that vanished: look them up again.
-				for _, s := range args {
-					arg, _ := model.ParseNsArg(s)
-					ns, err := sys.Locate(snap, arg)
-					if err != nil {
-						return usageError{err}
-					}
-					nss = append(nss, ns)
+			for _, s := range args {
+				arg, _ := model.ParseNsArg(s)
+				ns, err := sys.Locate(snap, arg)
+				if err != nil {
+					return usageError{err}
 				}
-			} else {
-				nss = pointers(snap)
+				nss = append(nss, ns)
 			}
-			// The firewall, connections and settings cost a thread switch,
-			// netlink dumps and, where iptables is in use, a process or two
-			// per namespace: read for the namespaces named, and for all
-			// of them only when asked.
-			if netfilter || (len(args) > 0 && !cmd.Flags().Changed("netfilter")) {
+			// For the namespaces named, their firewall too unless told not.
+			if netfilter || !cmd.Flags().Changed("netfilter") {
 				sys.ReadNetfilterAll(cmdContext(cmd), nss, nsops.AllNetfilter)
 			}
 			if asJSON {
-				if _, err := a.stdout.Write(showJSON(sys, nss)); err != nil {
+				if err := a.writeJSON(sys, nss); err != nil {
 					return err
 				}
 				return a.warnPrivileges(nss)
