@@ -12,7 +12,7 @@ func benchModel(b *testing.B) *Model {
 	m := New(Deps{Source: newFakeSource(bigSnapshot(1000))}, Options{Hostname: "vm", Theme: "dark"})
 	b.Cleanup(m.Close)
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
-	m.Update(snapshotMsg{snap: bigSnapshot(1000)})
+	m.Update(readHost(bigSnapshot(1000)))
 	return m
 }
 
@@ -59,7 +59,7 @@ func BenchmarkSnapshot(b *testing.B) {
 	snap := bigSnapshot(1000)
 	b.ReportAllocs()
 	for b.Loop() {
-		m.Update(snapshotMsg{snap: snap})
+		m.Update(readHost(snap))
 	}
 }
 

@@ -1,0 +1,380 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/lazyns/lazyns/model"
+)
+
+// Names first (issue 18): the list is drawn from discovery alone (names,
+// holders, marks: a readdir, the mount table and a walk of /proc), then
+// the namespaces are read a chunk at a time, those on screen first, the
+// rest in the background, the header counting them. On a large host only
+// the namespace shown is kept whole; the others keep what the list, the
+// filter and the topology need (links and addresses), not their routes,
+// rules and neighbours.
+
+// nsState is how much of a namespace the snapshot on screen holds.
+type nsState uint8
+
+const (
+	nsUnread nsState = iota // found by discovery; nothing read inside yet
+	nsRows                  // read, kept compact: its links and addresses
+	nsFull                  // everything read
+)
+
+// keepFullUpTo is how many namespaces a host may have for every one of
+// them to be kept whole (about 10 KB each with routes, rules and
+// neighbours); it is also read in one go, so every veth peer is resolved
+// in the same read. A variable so tests can make a large host of a few.
+var keepFullUpTo = 1000
+
+// Of a larger host, readChunk namespaces are read at a time (the screen's
+// first: see nextChunk), and at most maxFull kept whole: those read again
+// after a change and the one shown, the rest compact once there are more.
+const (
+	readChunk = 500
+	maxFull   = 64
+)
+
+// hostRead is what the UI holds of each namespace of the snapshot on
+// screen and what it still has to read. It changes with the snapshot, on
+// the UI goroutine only.
+type hostRead struct {
+	state   map[model.NsKey]nsState
+	pos     map[model.NsKey]int  // positions in the snapshot on screen
+	pending map[model.NsKey]bool // to read, or to read again
+	asked   []model.NsKey        // the chunk being read; nil when none is
+	total   int                  // namespaces of this round, for the header
+	next    int                  // where the walk for the next chunk resumes
+	// rows is keepFullUpTo's verdict for the snapshot on screen: keep
+	// namespaces compact, and read them a chunk at a time.
+	rows bool
+	// peersLeft are namespaces read with a veth peer in a chunk not read
+	// yet, to read again once the round ends (readDone).
+	peersLeft map[model.NsKey]bool
+}
+
+func newHostRead() hostRead {
+	return hostRead{state: map[model.NsKey]nsState{}, pos: map[model.NsKey]int{}, pending: map[model.NsKey]bool{},
+		peersLeft: map[model.NsKey]bool{}}
+}
+
+// of is how much of ns is held; a stale name has nothing to read.
+func (r *hostRead) of(ns *model.Namespace) nsState {
+	if ns.Stale {
+		return nsFull
+	}
+	return r.state[ns.Key]
+}
+
+// reading reports whether namespaces remain to be read, and how many of
+// this round's are: the header's progress.
+func (r *hostRead) reading() (done, total int, ok bool) {
+	left := len(r.pending) + len(r.asked)
+	if left == 0 {
+		return 0, 0, false
+	}
+	return max(r.total-left, 0), r.total, true
+}
+
+// Messages of the reading.
+type (
+	discoveredMsg struct {
+		snap *model.Snapshot
+		err  error
+		took time.Duration
+	}
+	readMsg struct {
+		keys []model.NsKey
+		nss  []model.Namespace
+		err  error
+	}
+)
+
+// discover finds the namespaces of the host, without reading inside.
+func (m *Model) discover() tea.Cmd {
+	ctx, src := m.c.ctx, m.c.Source
+	return func() tea.Msg {
+		start := time.Now()
+		snap, err := src.Discover(ctx)
+		return discoveredMsg{snap, err, time.Since(start)}
+	}
+}
+
+// showDiscovered lists snap, the namespaces found, at once. One already
+// on screen keeps what was read of it (the namespaces that appeared are
+// the only ones read, and one that vanished is simply no longer listed),
+// unless all asks for everything to be read again.
+func (m *Model) showDiscovered(snap *model.Snapshot, all bool) {
+	r := &m.hostRead
+	old := m.snap
+	next := newHostRead()
+	next.rows = len(snap.Namespaces) > keepFullUpTo
+	for i := range snap.Namespaces {
+		ns := &snap.Namespaces[i]
+		if ns.Stale {
+			continue
+		}
+		next.pos[ns.Key] = i
+		var had *model.Namespace
+		if old != nil {
+			if p, ok := r.pos[ns.Key]; ok && p < len(old.Namespaces) && old.Namespaces[p].Key == ns.Key {
+				had = &old.Namespaces[p]
+			}
+		}
+		if had == nil || r.state[ns.Key] == nsUnread {
+			next.pending[ns.Key] = true
+			continue
+		}
+		// Who holds it is discovery's, fresh; what is inside is the read's.
+		ns.Links, ns.Routes, ns.Rules, ns.Neighbours = had.Links, had.Routes, had.Rules, had.Neighbours
+		ns.NsIDs, ns.Err, ns.Netfilter = had.NsIDs, had.Err, had.Netfilter
+		next.state[ns.Key] = r.state[ns.Key]
+		if all || r.pending[ns.Key] || slices.Contains(r.asked, ns.Key) {
+			next.pending[ns.Key] = true
+		}
+	}
+	next.total = len(next.pending)
+	next.peersLeft = r.peersLeft
+	m.hostRead = next
+	m.setSnapshot(snap)
+}
+
+// readNext reads the next chunk of namespaces, unless one is being read.
+// Update calls it last, so the namespace selected and the rows on screen
+// are read before the rest whatever moved the list.
+func (m *Model) readNext() tea.Cmd {
+	r := &m.hostRead
+	if r.asked != nil || m.snap == nil {
+		return nil
+	}
+	keys := m.nextChunk()
+	if len(keys) == 0 {
+		return nil
+	}
+	for _, k := range keys {
+		delete(r.pending, k)
+	}
+	r.asked = keys
+	ctx, src, snap := m.c.ctx, m.c.Source, m.snap
+	return func() tea.Msg {
+		nss, err := src.Read(ctx, snap, keys)
+		return readMsg{keys, nss, err}
+	}
+}
+
+// nextChunk is what to read next: the namespace shown, if not whole,
+// and the rows on screen not read yet; when they are, the next readChunk
+// namespaces to read in list order. A host kept whole is read in one go.
+func (m *Model) nextChunk() []model.NsKey {
+	r, nss := &m.hostRead, m.snap.Namespaces
+	if !r.rows {
+		keys := make([]model.NsKey, 0, len(r.pending))
+		for i := range nss {
+			if r.pending[nss[i].Key] && !nss[i].Stale {
+				keys = append(keys, nss[i].Key)
+			}
+		}
+		return keys
+	}
+	var keys []model.NsKey
+	if ns := m.Selected(); ns != nil && !ns.Stale && (r.pending[ns.Key] || r.state[ns.Key] != nsFull) {
+		keys = append(keys, ns.Key)
+	}
+	m.main.list.eachOnScreen(func(ns *model.Namespace) {
+		if r.pending[ns.Key] && !slices.Contains(keys, ns.Key) {
+			keys = append(keys, ns.Key)
+		}
+	})
+	if len(keys) > 0 || len(r.pending) == 0 {
+		return keys
+	}
+	for n := 0; n < len(nss) && len(keys) < readChunk; n++ {
+		i := (r.next + n) % len(nss)
+		if k := nss[i].Key; r.pending[k] && !nss[i].Stale {
+			keys = append(keys, k)
+			r.next = i + 1
+		}
+	}
+	return keys
+}
+
+// gotRead puts a chunk of namespaces read in place, compact unless shown
+// (on a large host). One asked for and not in the answer is gone.
+func (m *Model) gotRead(msg readMsg) tea.Cmd {
+	r := &m.hostRead
+	if !slices.Equal(msg.keys, r.asked) {
+		return nil // asked before the list was found again: dropped
+	}
+	r.asked = nil
+	if msg.err != nil {
+		if !errors.Is(msg.err, m.c.ctx.Err()) || m.c.ctx.Err() == nil {
+			m.c.setStatus("reading namespaces: "+model.Visible(msg.err.Error()), true)
+		}
+		// Left unread rather than asked for again and again.
+		for _, k := range msg.keys {
+			delete(r.pending, k)
+		}
+		return nil
+	}
+	next := &model.Snapshot{Namespaces: slices.Clone(m.snap.Namespaces), Warnings: m.snap.Warnings}
+	index := slices.Clone(m.main.list.index)
+	shown := model.NsKey{}
+	if ns := m.Selected(); ns != nil {
+		shown = ns.Key
+	}
+	got := make(map[model.NsKey]bool, len(msg.nss))
+	var cmds []tea.Cmd
+	for i := range msg.nss {
+		ns := &msg.nss[i]
+		p, ok := r.pos[ns.Key]
+		if !ok {
+			continue
+		}
+		got[ns.Key] = true
+		state := nsFull
+		if r.rows && ns.Key != shown {
+			compact(ns)
+			state = nsRows
+		}
+		next.Namespaces[p] = *ns
+		index[p] = searchText(&next.Namespaces[p])
+		r.state[ns.Key] = state
+		if r.rows && unresolvedPeer(ns) {
+			r.peersLeft[ns.Key] = true
+		}
+		// Changed while it was being read: what was read may be older
+		// than the change.
+		if m.changedWhileLoading[ns.Key] {
+			delete(m.changedWhileLoading, ns.Key)
+			cmds = append(cmds, m.rereadPaced(ns.Key))
+		}
+	}
+	var gone []model.NsKey
+	for _, k := range msg.keys {
+		if !got[k] {
+			gone = append(gone, k)
+		}
+	}
+	if len(gone) > 0 {
+		next, index = m.without(next, index, gone)
+	}
+	m.showSnapshot(next, index)
+	m.compactIfMany()
+	if _, _, reading := r.reading(); !reading {
+		cmds = append(cmds, m.readDone()...)
+	}
+	return tea.Batch(cmds...)
+}
+
+// compact lets go of what only the detail pane shows.
+func compact(ns *model.Namespace) {
+	ns.Routes, ns.Rules, ns.Neighbours, ns.Netfilter = nil, nil, nil, nil
+}
+
+// without is snap and its index without the namespaces of keys (gone
+// while they were read), the positions made again.
+func (m *Model) without(snap *model.Snapshot, index filterIndex, keys []model.NsKey) (*model.Snapshot, filterIndex) {
+	r := &m.hostRead
+	drop := map[int]bool{}
+	for _, k := range keys {
+		drop[r.pos[k]] = true
+		delete(r.state, k)
+	}
+	out := &model.Snapshot{Warnings: snap.Warnings}
+	idx := make(filterIndex, 0, len(index))
+	for i := range snap.Namespaces {
+		if !drop[i] {
+			out.Namespaces = append(out.Namespaces, snap.Namespaces[i])
+			idx = append(idx, index[i])
+		}
+	}
+	clear(r.pos)
+	for i := range out.Namespaces {
+		if ns := &out.Namespaces[i]; !ns.Stale {
+			r.pos[ns.Key] = i
+		}
+	}
+	return out, idx
+}
+
+// compactIfMany keeps whole, on a large host, only the namespace shown
+// once more than maxFull are: rereads after changes make them whole.
+func (m *Model) compactIfMany() {
+	r := &m.hostRead
+	if !r.rows {
+		return
+	}
+	full := 0
+	for _, s := range r.state {
+		if s == nsFull {
+			full++
+		}
+	}
+	if full <= maxFull {
+		return
+	}
+	shown := m.Selected()
+	next := &model.Snapshot{Namespaces: slices.Clone(m.snap.Namespaces), Warnings: m.snap.Warnings}
+	for i := range next.Namespaces {
+		ns := &next.Namespaces[i]
+		if !ns.Stale && r.state[ns.Key] == nsFull && (shown == nil || ns.Key != shown.Key) {
+			compact(ns)
+			r.state[ns.Key] = nsRows
+		}
+	}
+	m.showSnapshot(next, m.main.list.index)
+}
+
+// readDone follows the end of a round of reading: the namespaces whose
+// veth peers were in another chunk are read again, now that every
+// namespace is there to resolve them against; and without privileges the
+// status line says how many could not be read and why.
+func (m *Model) readDone() []tea.Cmd {
+	var cmds []tea.Cmd
+	for key := range m.hostRead.peersLeft {
+		delete(m.hostRead.peersLeft, key)
+		cmds = append(cmds, m.rereadPaced(key))
+	}
+	if note := m.privilegeNote(); note != "" && m.c.status == "" {
+		m.c.setStatus(note, true)
+	}
+	return cmds
+}
+
+// unresolvedPeer reports whether a veth of ns points at a namespace its
+// read could not name.
+func unresolvedPeer(ns *model.Namespace) bool {
+	for i := range ns.Links {
+		if l := &ns.Links[i]; l.Peer != nil && l.NetNsID != model.NoNsID && l.Peer.Ns == (model.NsKey{}) {
+			return true
+		}
+	}
+	return false
+}
+
+// privilegeNote is what the commands print when namespaces were refused
+// for want of privileges (host.PrivilegeNote), or "".
+func (m *Model) privilegeNote() string {
+	if m.c.opt.Unprivileged == "" {
+		return ""
+	}
+	denied := 0
+	for i := range m.snap.Namespaces {
+		if errors.Is(m.snap.Namespaces[i].Err, model.ErrPermission) {
+			denied++
+		}
+	}
+	switch denied {
+	case 0:
+		return ""
+	case 1:
+		return "1 namespace could not be read: " + m.c.opt.Unprivileged
+	}
+	return fmt.Sprintf("%d namespaces could not be read: %s", denied, m.c.opt.Unprivileged)
+}
