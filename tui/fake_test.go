@@ -100,12 +100,18 @@ func (f *fakeSource) Read(ctx context.Context, _ *model.Snapshot, keys []model.N
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	at := make(map[model.NsKey]int, len(f.snap.Namespaces))
+	for i := range f.snap.Namespaces {
+		if !f.snap.Namespaces[i].Stale {
+			at[f.snap.Namespaces[i].Key] = i
+		}
+	}
 	var out []model.Namespace
 	for _, k := range keys {
 		f.calls["read"]++
 		f.readKeys[k]++
-		if ns := f.snap.Find(k); ns != nil {
-			out = append(out, *ns)
+		if i, ok := at[k]; ok {
+			out = append(out, f.snap.Namespaces[i])
 		}
 	}
 	return out, nil

@@ -194,8 +194,9 @@ func (m *Model) nextChunk() []model.NsKey {
 	if len(keys) > 0 || len(r.pending) == 0 {
 		return keys
 	}
+	from := r.next
 	for n := 0; n < len(nss) && len(keys) < readChunk; n++ {
-		i := (r.next + n) % len(nss)
+		i := (from + n) % len(nss)
 		if k := nss[i].Key; r.pending[k] && !nss[i].Stale {
 			keys = append(keys, k)
 			r.next = i + 1

@@ -1,0 +1,200 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/lazyns/lazyns/model"
+)
+
+// bigHarness is the UI over n OpenStack-like fake namespaces at 120×40,
+// whose reads wait while block is open (nil: they do not).
+func bigHarness(t *testing.T, n int, block chan struct{}) *harness {
+	t.Helper()
+	src := newFakeSource(bigSnapshot(n))
+	src.block = block
+	m := New(Deps{Source: src}, Options{Hostname: "vm", Refresh: -1})
+	t.Cleanup(m.Close)
+	h := &harness{t: t, m: m, src: src}
+	h.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	// As Init, but waiting for the discovery however loaded the machine.
+	h.send(m.discover()())
+	return h
+}
+
+// Issue 18: the list of ten thousand namespaces is on screen before any
+// namespace is read — here none ever is — with the reading counted in
+// the header and the rows saying they are not read yet.
+func TestNamesFirst(t *testing.T) {
+	block := make(chan struct{})
+	h := bigHarness(t, 10000, block)
+	scr := h.screen()
+	if n := h.src.count("read"); n != 0 {
+		t.Fatalf("%d namespaces read with every read blocked", n)
+	}
+	if !strings.Contains(scr, "10001 namespaces  ·  reading 0/10001") {
+		t.Errorf("the header does not count the reading:\n%s", scr)
+	}
+	lines := strings.Split(scr, "\n")
+	all := bigSnapshot(10000).Namespaces
+	want := all[:36] // the rows of a 40-line screen
+	for i, ns := range want {
+		row := lines[2+i]
+		name := ns.DisplayName()
+		if !strings.Contains(row, name[:min(len(name), 30)]) || !strings.Contains(row, "…") {
+			t.Errorf("row %d is not %s, unread:\n%s", i, name, row)
+		}
+	}
+	if !strings.Contains(scr, "reading…") {
+		t.Errorf("the detail pane does not say it is reading:\n%s", scr)
+	}
+	// The list moves, and filters by name, while nothing is read.
+	h.keys("G")
+	if got := h.selected(); got != all[10000].Name {
+		t.Errorf("G selected %q", got)
+	}
+	h.keys("/", "5d524d2f270f", "enter")
+	if !strings.Contains(h.screen(), "NAMESPACES  1/10001 so far") {
+		t.Errorf("a filter while reading does not say its matches may grow:\n%s", h.screen())
+	}
+}
+
+// The rows on screen and the namespace shown are read first, then the
+// rest a chunk at a time; off screen a large host keeps compact rows.
+func TestReadScreenFirstThenCompact(t *testing.T) {
+	block := make(chan struct{})
+	h := bigHarness(t, 3000, block)
+	first := h.m.hostRead.asked
+	if len(first) != 36 || first[0] != kHost {
+		t.Fatalf("the first read asks for %d namespaces, from %v; want the 36 rows on screen", len(first), first[0])
+	}
+	close(block)
+	h.src.mu.Lock()
+	h.src.block = nil
+	h.src.mu.Unlock()
+	msg := readMsg{keys: first}
+	for _, k := range first {
+		msg.nss = append(msg.nss, *h.src.snap.Find(k))
+	}
+	h.send(msg)
+	if _, _, reading := h.m.hostRead.reading(); reading {
+		t.Fatal("the reading never ended")
+	}
+	if n := h.src.count("read"); n != 3001 {
+		t.Errorf("%d namespaces read for 3001", n)
+	}
+	snap := h.m.Snapshot()
+	shown := h.m.Selected()
+	if shown.Key != kHost || h.m.hostRead.of(shown) != nsFull {
+		t.Errorf("the namespace shown, %s, is not whole", shown.DisplayName())
+	}
+	far := &snap.Namespaces[2500]
+	if far.Routes != nil || len(far.Links) != 3 || h.m.hostRead.of(far) != nsRows {
+		t.Errorf("a namespace off screen keeps %d routes, %d links", len(far.Routes), len(far.Links))
+	}
+	if !strings.Contains(h.screen(), "3 ifs") || strings.Contains(h.screen(), "reading") {
+		t.Errorf("the rows are not read:\n%s", h.screen())
+	}
+	// Its addresses are searched though its routes are let go; shown,
+	// it is read whole again, and its routes come on screen.
+	before := h.src.readKeys[far.Key]
+	h.keys("/", far.Links[1].Addrs[0].CIDR(), "enter")
+	if h.selected() != far.Name {
+		t.Fatalf("filter by the address of a compact row selected %q", h.selected())
+	}
+	h.keys("tab", "3")
+	if h.src.readKeys[far.Key] != before+1 || h.m.hostRead.of(h.m.Selected()) != nsFull {
+		t.Fatalf("the namespace selected was not read whole again (%d reads)", h.src.readKeys[far.Key]-before)
+	}
+	if !strings.Contains(h.screen(), "default") || !strings.Contains(h.screen(), "172.16.0.1") {
+		t.Errorf("its routes are not shown:\n%s", h.screen())
+	}
+}
+
+// Issue 18: a change of the set of namespaces reads only the namespaces
+// that appeared; one that vanished is dropped, nothing read again.
+func TestSetChangeReadsOnlyNew(t *testing.T) {
+	h := bigHarness(t, 2000, nil)
+	if _, _, reading := h.m.hostRead.reading(); reading {
+		t.Fatal("the reading never ended")
+	}
+	reads := h.src.count("read")
+	h.src.mu.Lock()
+	next := bigSnapshot(2000)
+	gone := next.Namespaces[1500]
+	next.Namespaces = append(next.Namespaces[:1500], next.Namespaces[1501:]...)
+	added := model.Namespace{Key: model.NsKey{Dev: 4, Ino: 99}, Name: "qrouter-aaaa-new", Links: []model.Link{lo()}}
+	next.Namespaces = append(next.Namespaces, added)
+	next.Sort()
+	h.src.snap = next
+	h.src.mu.Unlock()
+	// The discovery the change asks for, answered here however loaded
+	// the machine (the harness waits 50 ms for a command).
+	if _, cmd := h.m.Update(changeMsg{model.Change{Namespaces: true}}); cmd == nil || !h.m.loading {
+		t.Fatal("a change of the set of namespaces asked for no discovery")
+	}
+	h.send(h.m.discover()())
+	if n := h.src.count("read") - reads; n != 1 || h.src.readKeys[added.Key] != 1 {
+		t.Errorf("%d namespaces read after one appeared (the new one %d times)", n, h.src.readKeys[added.Key])
+	}
+	snap := h.m.Snapshot()
+	if snap.Find(gone.Key) != nil || snap.Find(added.Key) == nil || len(snap.Namespaces) != 2001 {
+		t.Errorf("%d namespaces; the vanished one listed: %v, the new one: %v",
+			len(snap.Namespaces), snap.Find(gone.Key) != nil, snap.Find(added.Key) != nil)
+	}
+	if kept := snap.Find(bigSnapshot(2000).Namespaces[1000].Key); len(kept.Links) != 3 || h.m.hostRead.of(kept) == nsUnread {
+		t.Errorf("a namespace already read lost what was read of it: %d links", len(kept.Links))
+	}
+	if !strings.Contains(h.screen(), "2001 namespaces") || strings.Contains(h.screen(), "reading") {
+		t.Errorf("header after the change:\n%s", h.screen())
+	}
+}
+
+// A veth whose peer is in a chunk not read yet is read again once every
+// namespace is, and its peer is then named.
+func TestPeersAcrossChunksReadAgain(t *testing.T) {
+	snap := bigSnapshot(1500)
+	a, b := &snap.Namespaces[10], &snap.Namespaces[1400]
+	la, lb := a.Link(2), b.Link(2)
+	la.NetNsID, lb.NetNsID = 7, 8
+	// As read in separate chunks: the peer known by its nsid only.
+	la.Peer = &model.PeerRef{Index: 2, NsName: "nsid 7"}
+	lb.Peer = &model.PeerRef{Index: 2, NsName: "nsid 8"}
+	src := newFakeSource(snap)
+	resolved := *a
+	resolved.Links = append([]model.Link(nil), a.Links...)
+	resolved.Links[1].Peer = &model.PeerRef{Ns: b.Key, Index: 2, Name: lb.Name, NsName: b.Name}
+	src.reread[a.Key] = &resolved
+	m := New(Deps{Source: src}, Options{Hostname: "vm", Refresh: -1})
+	t.Cleanup(m.Close)
+	h := &harness{t: t, m: m, src: src}
+	h.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	h.send(m.discover()())
+	if src.count("Reread") != 2 {
+		t.Errorf("%d rereads; want the two namespaces with a peer unresolved", src.count("Reread"))
+	}
+	if p := m.Snapshot().Find(a.Key).Link(2).Peer; p.Ns != b.Key {
+		t.Errorf("the peer is still %+v", p)
+	}
+	if src.count("read") != 1501 {
+		t.Errorf("%d namespaces read", src.count("read"))
+	}
+}
+
+// A small host is read in one go and kept whole, as before names first.
+func TestSmallHostReadInOneGo(t *testing.T) {
+	h := newHarness(t, Options{})
+	if n := h.src.count("Read"); n != 1 {
+		t.Errorf("%d reads for 8 namespaces", n)
+	}
+	for i := range h.m.Snapshot().Namespaces {
+		if ns := &h.m.Snapshot().Namespaces[i]; h.m.hostRead.of(ns) != nsFull {
+			t.Errorf("%s is not whole", ns.DisplayName())
+		}
+	}
+	if got := fmt.Sprint(h.m.Snapshot().Find(kRouter).Routes[0].Gateway); got != "172.24.4.1" {
+		t.Errorf("the router's first route: %s", got)
+	}
+}
