@@ -18,6 +18,67 @@ func benchModel(b *testing.B) *Model {
 
 func BenchmarkUpdateMove(b *testing.B) { benchMoves(b, benchModel(b)) }
 
+// bigModel is the explorer over n namespaces at 120×40 as a large host
+// leaves it: found, then read a chunk at a time, the rows off screen
+// compact (reading.go).
+func bigModel(b *testing.B, n int) *Model {
+	m := New(Deps{Source: newFakeSource(bigSnapshot(n))}, Options{Hostname: "vm", Theme: "dark", Refresh: -1})
+	b.Cleanup(m.Close)
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	(&harness{m: m}).readAll()
+	if _, _, reading := m.hostRead.reading(); reading || m.hostRead.of(&m.Snapshot().Namespaces[n/2]) != nsRows {
+		b.Fatal("the namespaces were not all read, or not kept compact")
+	}
+	return m
+}
+
+// Issue 18's targets at ten thousand namespaces: a cursor move and a
+// filter keystroke, each Update and the View that follows, under 16 ms.
+func BenchmarkMove10k(b *testing.B) {
+	m := bigModel(b, 10000)
+	down, up := press("j"), press("k")
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if i%1000 < 500 {
+			m.Update(down)
+		} else {
+			m.Update(up)
+		}
+		_ = m.View()
+	}
+}
+
+func BenchmarkFilterKey10k(b *testing.B) {
+	m := bigModel(b, 10000)
+	m.Update(press("/"))
+	m.Update(press("1"))
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if i%2 == 0 {
+			m.Update(press("0"))
+		} else {
+			m.Update(tea.KeyPressMsg{Code: tea.KeyBackspace})
+		}
+		_ = m.View()
+	}
+}
+
+// BenchmarkSetChange10k is the set of ten thousand namespaces found
+// again after one appeared: what is read is kept, only the new one is
+// left to read.
+func BenchmarkSetChange10k(b *testing.B) {
+	m := bigModel(b, 10000)
+	src := m.c.Source.(*fakeSource)
+	found, err := src.Discover(m.c.ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		m.Update(discoveredMsg{snap: found})
+	}
+}
+
 // benchMoves moves the list cursor down and up, 500 rows each way.
 func benchMoves(b *testing.B, m *Model) {
 	down, up := press("j"), press("k")

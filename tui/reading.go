@@ -112,12 +112,14 @@ func (m *Model) discover() tea.Cmd {
 // unless all asks for everything to be read again.
 func (m *Model) showDiscovered(snap *model.Snapshot, all bool) {
 	r := &m.hostRead
-	old := m.snap
+	old, oldIndex := m.snap, m.main.list.index
 	next := newHostRead()
 	next.rows = len(snap.Namespaces) > keepFullUpTo
+	index := make(filterIndex, len(snap.Namespaces))
 	for i := range snap.Namespaces {
 		ns := &snap.Namespaces[i]
 		if ns.Stale {
+			index[i] = searchText(ns)
 			continue
 		}
 		next.pos[ns.Key] = i
@@ -129,12 +131,21 @@ func (m *Model) showDiscovered(snap *model.Snapshot, all bool) {
 		}
 		if had == nil || r.state[ns.Key] == nsUnread {
 			next.pending[ns.Key] = true
+			index[i] = searchText(ns)
 			continue
 		}
 		// Who holds it is discovery's, fresh; what is inside is the read's.
 		ns.Links, ns.Routes, ns.Rules, ns.Neighbours = had.Links, had.Routes, had.Rules, had.Neighbours
 		ns.NsIDs, ns.Err, ns.Netfilter = had.NsIDs, had.Err, had.Netfilter
 		next.state[ns.Key] = r.state[ns.Key]
+		// Its search text is the same but for a new display name (another
+		// process holding it longest): at ten thousand namespaces making
+		// them all again was most of a set change's time.
+		if p := r.pos[ns.Key]; p < len(oldIndex) && ns.DisplayName() == had.DisplayName() {
+			index[i] = oldIndex[p]
+		} else {
+			index[i] = searchText(ns)
+		}
 		if all || r.pending[ns.Key] || slices.Contains(r.asked, ns.Key) {
 			next.pending[ns.Key] = true
 		}
@@ -142,7 +153,7 @@ func (m *Model) showDiscovered(snap *model.Snapshot, all bool) {
 	next.total = len(next.pending)
 	next.peersLeft = r.peersLeft
 	m.hostRead = next
-	m.setSnapshot(snap)
+	m.showSnapshot(snap, index)
 }
 
 // readNext reads the next chunk of namespaces, unless one is being read.
