@@ -101,6 +101,10 @@ func (m *Model) Close() { m.cancel() }
 // Snapshot is the snapshot on screen (tests and the caller's last look).
 func (m *Model) Snapshot() *model.Snapshot { return m.snap }
 
+// Unread reports whether ns, of the snapshot on screen, is listed but
+// not read yet (names first): it has no links, and no error either.
+func (m *Model) Unread(ns *model.Namespace) bool { return m.hostRead.of(ns) == nsUnread }
+
 // Selected is the namespace under the list cursor, or nil.
 func (m *Model) Selected() *model.Namespace { return m.main.selected() }
 

@@ -115,6 +115,15 @@ func (m *Model) showDiscovered(snap *model.Snapshot, all bool) {
 	old, oldIndex := m.snap, m.main.list.index
 	next := newHostRead()
 	next.rows = len(snap.Namespaces) > keepFullUpTo
+	// A chunk being read goes on: under churn, finding the namespaces
+	// again every few hundred milliseconds would otherwise drop every
+	// chunk before it lands. What it brings is put where its namespaces
+	// are now; one gone meanwhile is left out.
+	next.asked = r.asked
+	inFlight := make(map[model.NsKey]bool, len(r.asked))
+	for _, k := range r.asked {
+		inFlight[k] = true
+	}
 	index := make(filterIndex, len(snap.Namespaces))
 	for i := range snap.Namespaces {
 		ns := &snap.Namespaces[i]
@@ -130,7 +139,9 @@ func (m *Model) showDiscovered(snap *model.Snapshot, all bool) {
 			}
 		}
 		if had == nil || r.state[ns.Key] == nsUnread {
-			next.pending[ns.Key] = true
+			if !inFlight[ns.Key] {
+				next.pending[ns.Key] = true
+			}
 			index[i] = searchText(ns)
 			continue
 		}
@@ -146,11 +157,11 @@ func (m *Model) showDiscovered(snap *model.Snapshot, all bool) {
 		} else {
 			index[i] = searchText(ns)
 		}
-		if all || r.pending[ns.Key] || slices.Contains(r.asked, ns.Key) {
+		if (all || r.pending[ns.Key]) && !inFlight[ns.Key] {
 			next.pending[ns.Key] = true
 		}
 	}
-	next.total = len(next.pending)
+	next.total = len(next.pending) + len(next.asked)
 	next.peersLeft = r.peersLeft
 	m.hostRead = next
 	m.showSnapshot(snap, index)
@@ -269,7 +280,7 @@ func (m *Model) gotRead(msg readMsg) tea.Cmd {
 	}
 	var gone []model.NsKey
 	for _, k := range msg.keys {
-		if !got[k] {
+		if _, listed := r.pos[k]; listed && !got[k] {
 			gone = append(gone, k)
 		}
 	}

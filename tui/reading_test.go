@@ -230,3 +230,55 @@ func TestSmallHostReadInOneGo(t *testing.T) {
 		t.Errorf("the router's first route: %s", got)
 	}
 }
+
+// Namespaces found again while a chunk is read (churn) leave the chunk
+// under way: it lands where its namespaces are now, one of it gone
+// meanwhile is left out, and nothing is read twice.
+func TestDiscoveryDuringReadKeepsChunk(t *testing.T) {
+	block := make(chan struct{})
+	h := bigHarness(t, 2000, block)
+	first := h.m.hostRead.asked
+	old := h.src.snap
+	h.src.mu.Lock()
+	next := bigSnapshot(2000)
+	vanished := next.Namespaces[5] // on screen: in the chunk under way
+	next.Namespaces = append(next.Namespaces[:5], next.Namespaces[6:]...)
+	added := model.Namespace{Key: model.NsKey{Dev: 4, Ino: 99}, Name: "aaa-new", Links: []model.Link{lo()}}
+	next.Namespaces = append(next.Namespaces, added)
+	next.Sort()
+	h.src.snap = next
+	h.src.mu.Unlock()
+	h.m.Update(changeMsg{model.Change{Namespaces: true}})
+	h.m.Update(h.m.discover()())
+	if len(h.m.hostRead.asked) != len(first) {
+		t.Fatalf("the chunk under way was dropped: %d asked", len(h.m.hostRead.asked))
+	}
+	h.src.mu.Lock()
+	h.src.block = nil
+	h.src.mu.Unlock()
+	close(block)
+	for h.src.count("read") < len(first) {
+		time.Sleep(time.Millisecond)
+	}
+	msg := readMsg{keys: first}
+	for _, k := range first {
+		msg.nss = append(msg.nss, *old.Find(k)) // read before it vanished
+	}
+	h.m.Update(msg)
+	h.readAll()
+	snap := h.m.Snapshot()
+	if len(snap.Namespaces) != 2001 || snap.Find(vanished.Key) != nil || snap.Host() == nil || snap.Find(added.Key) == nil {
+		t.Errorf("%d namespaces; vanished listed %v, host %v, new %v", len(snap.Namespaces),
+			snap.Find(vanished.Key) != nil, snap.Host() != nil, snap.Find(added.Key) != nil)
+	}
+	for k, n := range h.src.readKeys {
+		if n != 1 {
+			t.Errorf("%v read %d times", k, n)
+		}
+	}
+	for i := range snap.Namespaces {
+		if h.m.Unread(&snap.Namespaces[i]) {
+			t.Fatalf("%s left unread", snap.Namespaces[i].DisplayName())
+		}
+	}
+}
