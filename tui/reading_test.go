@@ -282,3 +282,13 @@ func TestDiscoveryDuringReadKeepsChunk(t *testing.T) {
 		}
 	}
 }
+
+// The topology opened while namespaces are being read says how many of
+// them its wiring covers.
+func TestTopologyWhileReading(t *testing.T) {
+	h := bigHarness(t, 2000, make(chan struct{}))
+	h.keys("t")
+	if !strings.Contains(h.screen(), "TOPOLOGY  2001 namespaces, 0 read so far") {
+		t.Errorf("the topology does not say it is incomplete:\n%s", h.screen())
+	}
+}
