@@ -87,6 +87,24 @@ func TestNamesFirst(t *testing.T) {
 	}
 }
 
+// unblock lets the fake's reads go, waits for the blocked read of keys
+// to count them, and gives its answer as read from snap (the harness
+// gave up waiting for it).
+func (h *harness) unblock(block chan struct{}, keys []model.NsKey, snap *model.Snapshot) readMsg {
+	h.src.mu.Lock()
+	h.src.block = nil
+	h.src.mu.Unlock()
+	close(block)
+	for h.src.count("read") < len(keys) {
+		time.Sleep(time.Millisecond)
+	}
+	msg := readMsg{keys: keys}
+	for _, k := range keys {
+		msg.nss = append(msg.nss, *snap.Find(k))
+	}
+	return msg
+}
+
 // The rows on screen and the namespace shown are read first, then the
 // rest a chunk at a time; off screen a large host keeps compact rows.
 func TestReadScreenFirstThenCompact(t *testing.T) {
@@ -96,19 +114,8 @@ func TestReadScreenFirstThenCompact(t *testing.T) {
 	if len(first) != 36 || first[0] != kHost {
 		t.Fatalf("the first read asks for %d namespaces, from %v; want the 36 rows on screen", len(first), first[0])
 	}
-	// The blocked read ends; it is counted, and the rest read here.
-	h.src.mu.Lock()
-	h.src.block = nil
-	h.src.mu.Unlock()
-	close(block)
-	for h.src.count("read") < len(first) {
-		time.Sleep(time.Millisecond)
-	}
-	msg := readMsg{keys: first}
-	for _, k := range first {
-		msg.nss = append(msg.nss, *h.src.snap.Find(k))
-	}
-	h.m.Update(msg)
+	// The blocked read ends; the rest is read here.
+	h.m.Update(h.unblock(block, first, h.src.snap))
 	h.readAll()
 	if _, _, reading := h.m.hostRead.reading(); reading {
 		t.Fatal("the reading never ended")
@@ -253,18 +260,7 @@ func TestDiscoveryDuringReadKeepsChunk(t *testing.T) {
 	if len(h.m.hostRead.asked) != len(first) {
 		t.Fatalf("the chunk under way was dropped: %d asked", len(h.m.hostRead.asked))
 	}
-	h.src.mu.Lock()
-	h.src.block = nil
-	h.src.mu.Unlock()
-	close(block)
-	for h.src.count("read") < len(first) {
-		time.Sleep(time.Millisecond)
-	}
-	msg := readMsg{keys: first}
-	for _, k := range first {
-		msg.nss = append(msg.nss, *old.Find(k)) // read before it vanished
-	}
-	h.m.Update(msg)
+	h.m.Update(h.unblock(block, first, old)) // read before one vanished
 	h.readAll()
 	snap := h.m.Snapshot()
 	if len(snap.Namespaces) != 2001 || snap.Find(vanished.Key) != nil || snap.Host() == nil || snap.Find(added.Key) == nil {

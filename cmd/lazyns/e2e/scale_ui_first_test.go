@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"fmt"
-	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
@@ -57,10 +56,7 @@ func (b *scaleBench) firstFrame(n int) firstFrameResult {
 	var lists, reads []time.Duration
 	var res firstFrameResult
 	for i := 0; i < 3; i++ {
-		s := newTmux(t, 120, 40, "env PS1='ready$ ' /bin/sh")
-		s.waitFor("ready$")
-		start := time.Now()
-		s.keys(cmd, "Enter")
+		s, start := openUI(t, cmd)
 		screen := ""
 		for !listShown.MatchString(screen) {
 			if time.Since(start) > 60*time.Second {
@@ -86,8 +82,7 @@ func (b *scaleBench) firstFrame(n int) firstFrameResult {
 			}
 			res.rssKB = vmHWM(t, pid)
 		}
-		s.keys("q")
-		_ = exec.Command("tmux", "-L", s.socket, "kill-server").Run()
+		closeUI(s)
 	}
 	res.list, res.read = median(lists), median(reads)
 	return res
