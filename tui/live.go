@@ -45,10 +45,9 @@ func (m *Model) gotDiscovered(msg discoveredMsg) tea.Cmd {
 	if msg.err != nil {
 		m.c.setStatus("reading namespaces: "+model.Visible(msg.err.Error()), true)
 	} else {
-		first := m.snap == nil
 		m.showDiscovered(msg.snap, m.readAll)
 		m.readAll = false
-		if m.c.status == "" && len(msg.snap.Warnings) > 0 && first {
+		if m.c.status == "" && len(msg.snap.Warnings) > 0 {
 			m.c.setStatus(model.Visible(msg.snap.Warnings[0]), true)
 		}
 	}
