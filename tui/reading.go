@@ -360,6 +360,7 @@ func (m *Model) compactIfMany() {
 // status line says how many could not be read and why.
 func (m *Model) readDone() []tea.Cmd {
 	var cmds []tea.Cmd
+	m.peersFromTheOtherEnd()
 	for key := range m.hostRead.peersLeft {
 		delete(m.hostRead.peersLeft, key)
 		cmds = append(cmds, m.rereadPaced(key))
@@ -370,15 +371,82 @@ func (m *Model) readDone() []tea.Cmd {
 	return cmds
 }
 
+// peersFromTheOtherEnd names the peers left unresolved (peersLeft) from
+// the other end of each veth, where that end was read in another chunk
+// and names this one: the host, read with the first chunk, learns most
+// of its peers so, without being read again (at ten thousand namespaces
+// a read of its sixteen thousand links and opening every namespace).
+func (m *Model) peersFromTheOtherEnd() {
+	r := &m.hostRead
+	if len(r.peersLeft) == 0 {
+		return
+	}
+	type end struct {
+		ns    model.NsKey
+		index int
+	}
+	back := map[end]model.PeerRef{}
+	for i := range m.snap.Namespaces {
+		ns := &m.snap.Namespaces[i]
+		for j := range ns.Links {
+			if l := &ns.Links[j]; l.Peer != nil && l.Peer.Ns != (model.NsKey{}) && l.Peer.Ns != ns.Key {
+				back[end{l.Peer.Ns, l.Peer.Index}] = model.PeerRef{Ns: ns.Key, Index: l.Index, Name: l.Name, NsName: ns.DisplayName()}
+			}
+		}
+	}
+	var next *model.Snapshot
+	for key := range r.peersLeft {
+		p, ok := r.pos[key]
+		if !ok {
+			delete(r.peersLeft, key)
+			continue
+		}
+		var links []model.Link
+		for j, l := range m.snap.Namespaces[p].Links {
+			ref, ok := back[end{key, l.Index}]
+			if !ok || !unresolved(&l) || peerIndex(&l) != ref.Index {
+				continue
+			}
+			if links == nil {
+				links = slices.Clone(m.snap.Namespaces[p].Links)
+			}
+			links[j].Peer = &ref
+		}
+		if links == nil {
+			continue
+		}
+		if next == nil {
+			next = &model.Snapshot{Namespaces: slices.Clone(m.snap.Namespaces), Warnings: m.snap.Warnings}
+		}
+		next.Namespaces[p].Links = links
+		if !unresolvedPeer(&next.Namespaces[p]) {
+			delete(r.peersLeft, key)
+		}
+	}
+	if next != nil {
+		m.showSnapshot(next, m.main.list.index)
+	}
+}
+
+// peerIndex is a veth's peer's index in the peer's namespace: the kernel
+// leaves IFLA_LINK out when it equals the link's own.
+func peerIndex(l *model.Link) int {
+	if l.HasParent && l.ParentIndex != 0 {
+		return l.ParentIndex
+	}
+	return l.Index
+}
+
+// unresolved reports whether l is a veth whose peer's namespace its read
+// could not name.
+func unresolved(l *model.Link) bool {
+	return l.Peer != nil && l.NetNsID != model.NoNsID && l.Peer.Ns == (model.NsKey{})
+}
+
 // unresolvedPeer reports whether a veth of ns points at a namespace its
 // read could not name.
 func unresolvedPeer(ns *model.Namespace) bool {
-	for i := range ns.Links {
-		if l := &ns.Links[i]; l.Peer != nil && l.NetNsID != model.NoNsID && l.Peer.Ns == (model.NsKey{}) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(ns.Links, func(l model.Link) bool { return unresolved(&l) })
 }
 
 // privilegeNote is what the commands print when namespaces were refused

@@ -288,3 +288,32 @@ func TestTopologyWhileReading(t *testing.T) {
 		t.Errorf("the topology does not say it is incomplete:\n%s", h.screen())
 	}
 }
+
+// The host, read with the first chunk, learns the peers of its veths
+// from their other ends as they are read in later chunks: it is not
+// read again for them.
+func TestHostPeersFromTheOtherEnd(t *testing.T) {
+	snap := bigSnapshot(1500)
+	far := &snap.Namespaces[1400]
+	tap := link(10, "tap-far", "veth", "fe:16:3e:00:00:10")
+	tap.NetNsID, tap.HasParent, tap.ParentIndex = 5, true, 2
+	tap.Peer = &model.PeerRef{Index: 2, NsName: "nsid 5"} // as the host's chunk read it
+	snap.Namespaces[0].Links = append(snap.Namespaces[0].Links, tap)
+	far.Link(2).Peer = &model.PeerRef{Ns: kHost, Index: 10, Name: "tap-far", NsName: "host"}
+	src := newFakeSource(snap)
+	m := New(Deps{Source: src}, Options{Hostname: "vm", Refresh: -1})
+	t.Cleanup(m.Close)
+	h := &harness{t: t, m: m, src: src}
+	h.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	h.readAll()
+	p := m.Snapshot().Host().Link(10).Peer
+	if p.Ns != far.Key || p.Name != far.Link(2).Name || p.NsName != far.Name {
+		t.Errorf("the host's veth points at %+v", p)
+	}
+	if n := src.count("Reread"); n != 0 {
+		t.Errorf("%d rereads", n)
+	}
+	if !strings.Contains(h.screen(), far.Name[:20]) {
+		t.Errorf("the Links tab of the host does not name the peer's namespace:\n%s", h.screen())
+	}
+}
