@@ -148,11 +148,13 @@ func (l *nsList) view(width, height int, focused bool) []string {
 	st := &l.c.st
 	lines := make([]string, 0, height)
 	title := "NAMESPACES"
+	// Interfaces and addresses of what is not read yet are not matched:
+	// the matches grow as the reading goes.
+	_, _, reading := l.c.read.reading()
+	soFar := reading && l.filter.Value() != ""
 	if l.snap != nil && len(l.shown) != len(l.snap.Namespaces) {
 		title += "  " + strconv.Itoa(len(l.shown)) + "/" + strconv.Itoa(len(l.snap.Namespaces))
-		if _, _, reading := l.c.read.reading(); reading && l.filter.Value() != "" {
-			// Interfaces and addresses of what is not read yet are not
-			// matched: the matches grow as the reading goes.
+		if soFar {
 			title += " so far"
 		}
 	}
@@ -162,7 +164,11 @@ func (l *nsList) view(width, height int, focused bool) []string {
 		lines = append(lines, l.row(&l.snap.Namespaces[l.shown[i]], width, i == l.sc.cursor, focused))
 	}
 	if l.snap != nil && len(l.shown) == 0 {
-		lines = append(lines, fit(st.Paint(model.RoleDim, "  nothing matches"), width))
+		none := "  nothing matches"
+		if soFar {
+			none += " yet"
+		}
+		lines = append(lines, fit(st.Paint(model.RoleDim, none), width))
 	}
 	note := l.note(width, height)
 	for len(lines) < height-len(note) {

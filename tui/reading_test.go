@@ -85,6 +85,10 @@ func TestNamesFirst(t *testing.T) {
 	if !strings.Contains(h.screen(), "NAMESPACES  1/10001 so far") {
 		t.Errorf("a filter while reading does not say its matches may grow:\n%s", h.screen())
 	}
+	h.keys("esc", "/", "10.0.0.1", "enter")
+	if h.m.main.list.filter.Value() != "10.0.0.1" || !strings.Contains(h.screen(), "nothing matches yet") {
+		t.Errorf("an address no namespace read so far has:\n%s", h.screen())
+	}
 }
 
 // unblock lets the fake's reads go, waits for the blocked read of keys
