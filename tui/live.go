@@ -171,6 +171,7 @@ func (m *Model) rereadPaced(key model.NsKey) tea.Cmd {
 func (m *Model) gotPaced(msg pacedMsg) tea.Cmd {
 	delete(m.rereading, msg.key)
 	m.gotNamespace(msg.nsMsg)
+	m.filled(msg.key)
 	if !m.rereadAgain[msg.key] {
 		return nil
 	}
@@ -194,12 +195,19 @@ func (m *Model) gotNamespace(msg nsMsg) {
 	i := slices.IndexFunc(m.snap.Namespaces, func(ns model.Namespace) bool {
 		return ns.Key == msg.key && !ns.Stale
 	})
-	if i < 0 || reflect.DeepEqual(&m.snap.Namespaces[i], msg.ns) {
+	if i < 0 {
 		return
 	}
 	// Read whole now, and not to be read again in this round.
+	was := m.hostRead.state[msg.key]
 	m.hostRead.state[msg.key] = nsFull
 	delete(m.hostRead.pending, msg.key)
+	if reflect.DeepEqual(&m.snap.Namespaces[i], msg.ns) {
+		if was != nsFull {
+			m.main.detail.rebuild() // no longer "reading…"
+		}
+		return
+	}
 	next := &model.Snapshot{Namespaces: slices.Clone(m.snap.Namespaces), Warnings: m.snap.Warnings}
 	next.Namespaces[i] = *msg.ns
 	// Only this namespace's search text changes: indexing every namespace

@@ -57,6 +57,10 @@ type hostRead struct {
 	// peersLeft are namespaces read with a veth peer in a chunk not read
 	// yet, to read again once the round ends (readDone).
 	peersLeft map[model.NsKey]bool
+	// filling is the compact namespace shown being read whole again
+	// (fillShown); it stays set if that read brought nothing whole, so
+	// the same namespace is not asked for again and again.
+	filling model.NsKey
 }
 
 func newHostRead() hostRead {
@@ -172,21 +176,50 @@ func (m *Model) showDiscovered(snap *model.Snapshot, all bool) {
 // are read before the rest whatever moved the list.
 func (m *Model) readNext() tea.Cmd {
 	r := &m.hostRead
-	if r.asked != nil || m.snap == nil {
+	if m.snap == nil {
 		return nil
+	}
+	fill := m.fillShown()
+	if r.asked != nil {
+		return fill
 	}
 	keys := m.nextChunk()
 	if len(keys) == 0 {
-		return nil
+		return fill
 	}
 	for _, k := range keys {
 		delete(r.pending, k)
 	}
 	r.asked = keys
 	ctx, src, snap := m.c.ctx, m.c.Source, m.snap
-	return func() tea.Msg {
+	return tea.Batch(fill, func() tea.Msg {
 		nss, err := src.Read(ctx, snap, keys)
 		return readMsg{keys, nss, err}
+	})
+}
+
+// fillShown reads the namespace shown again, whole, when it is kept
+// compact: one at a time, as the cursor lands. It is a Reread rather
+// than a chunk of one: its peers are resolved against the namespaces
+// already read, where a chunk would read the host's links with it.
+func (m *Model) fillShown() tea.Cmd {
+	r := &m.hostRead
+	ns := m.Selected()
+	if ns == nil || ns.Stale || r.state[ns.Key] != nsRows || r.filling != (model.NsKey{}) {
+		return nil
+	}
+	cmd := m.rereadPaced(ns.Key)
+	if cmd != nil {
+		r.filling = ns.Key
+	}
+	return cmd
+}
+
+// filled ends fillShown's reading of key, unless it left the namespace
+// compact (an error: then it is not asked for again until another is).
+func (m *Model) filled(key model.NsKey) {
+	if r := &m.hostRead; r.filling == key && r.state[key] == nsFull {
+		r.filling = model.NsKey{}
 	}
 }
 
@@ -205,7 +238,7 @@ func (m *Model) nextChunk() []model.NsKey {
 		return keys
 	}
 	var keys []model.NsKey
-	if ns := m.Selected(); ns != nil && !ns.Stale && (r.pending[ns.Key] || r.state[ns.Key] != nsFull) {
+	if ns := m.Selected(); ns != nil && !ns.Stale && r.pending[ns.Key] {
 		keys = append(keys, ns.Key)
 	}
 	m.main.list.eachOnScreen(func(ns *model.Namespace) {

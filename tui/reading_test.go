@@ -141,17 +141,53 @@ func TestReadScreenFirstThenCompact(t *testing.T) {
 	}
 	// Its addresses are searched though its routes are let go; shown,
 	// it is read whole again, and its routes come on screen.
-	before := h.src.readKeys[far.Key]
 	h.keys("/", far.Links[1].Addrs[0].CIDR(), "enter")
 	if h.selected() != far.Name {
 		t.Fatalf("filter by the address of a compact row selected %q", h.selected())
 	}
 	h.keys("tab", "3")
-	if h.src.readKeys[far.Key] != before+1 || h.m.hostRead.of(h.m.Selected()) != nsFull {
-		t.Fatalf("the namespace selected was not read whole again (%d reads)", h.src.readKeys[far.Key]-before)
+	if h.src.count("Reread") != 1 || h.m.hostRead.of(h.m.Selected()) != nsFull {
+		t.Fatalf("the namespace selected was not read whole again (%d rereads)", h.src.count("Reread"))
 	}
 	if !strings.Contains(h.screen(), "default") || !strings.Contains(h.screen(), "172.16.0.1") {
 		t.Errorf("its routes are not shown:\n%s", h.screen())
+	}
+}
+
+// Moving through compact rows reads the one shown whole, one at a time:
+// the cursor passing over others while it is read asks for none of them,
+// and the one it stops on is read when that read ends. A namespace whose
+// whole read matches its compact row (nothing but links) is whole too.
+func TestFillShownOneAtATime(t *testing.T) {
+	h := bigHarness(t, 2000, nil)
+	cmd := h.m.readNext()
+	if cmd != nil || h.m.hostRead.filling != (model.NsKey{}) {
+		t.Fatal("the namespace shown (the host) is whole, yet read again")
+	}
+	_, first := h.m.Update(press("j"))
+	filling := h.m.hostRead.filling
+	if first == nil || filling != h.m.Selected().Key {
+		t.Fatalf("the compact row selected is not read whole: %v", filling)
+	}
+	for range 5 {
+		h.m.Update(press("j"))
+	}
+	if h.m.hostRead.filling != filling || len(h.m.rereading) != 1 {
+		t.Fatalf("moving on started %d reads", len(h.m.rereading))
+	}
+	h.settle(first)
+	shown := h.m.Selected()
+	if h.m.hostRead.of(shown) != nsFull || h.src.count("Reread") != 2 {
+		t.Errorf("the namespace the cursor stopped on was not read after (%d rereads)", h.src.count("Reread"))
+	}
+	// Nothing but links: its whole read is its compact row.
+	bare := *h.m.Snapshot().Find(h.m.Snapshot().Namespaces[1500].Key)
+	h.src.mu.Lock()
+	h.src.reread[bare.Key] = &bare
+	h.src.mu.Unlock()
+	h.keys("/", bare.Name, "enter", "tab", "3")
+	if h.m.hostRead.of(h.m.Selected()) != nsFull || strings.Contains(h.screen(), "reading…") {
+		t.Errorf("a namespace without routes stays 'reading…':\n%s", h.screen())
 	}
 }
 
