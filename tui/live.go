@@ -131,7 +131,7 @@ func (m *Model) gotChange(c model.Change) tea.Cmd {
 		if key == (model.NsKey{}) {
 			continue
 		}
-		if slices.Contains(m.hostRead.asked, key) {
+		if r := &m.hostRead; slices.Contains(r.asked, key) || slices.Contains(r.screen, key) {
 			m.changedWhileLoading[key] = true
 		}
 		cmds = append(cmds, m.rereadPaced(key))

@@ -48,7 +48,9 @@ type hostRead struct {
 	state   map[model.NsKey]nsState
 	pos     map[model.NsKey]int  // positions in the snapshot on screen
 	pending map[model.NsKey]bool // to read, or to read again
-	asked   []model.NsKey        // the chunk being read; nil when none is
+	// screen and asked are the namespaces being read (nil: none): those
+	// on screen, and a chunk of the rest (readNext).
+	screen, asked []model.NsKey
 	total   int                  // namespaces of this round, for the header
 	next    int                  // where the walk for the next chunk resumes
 	// rows is keepFullUpTo's verdict for the snapshot on screen: keep
@@ -79,7 +81,7 @@ func (r *hostRead) of(ns *model.Namespace) nsState {
 // reading reports whether namespaces remain to be read, and how many of
 // this round's are: the header's progress.
 func (r *hostRead) reading() (done, total int, ok bool) {
-	left := len(r.pending) + len(r.asked)
+	left := len(r.pending) + len(r.asked) + len(r.screen)
 	if left == 0 {
 		return 0, 0, false
 	}
@@ -123,9 +125,9 @@ func (m *Model) showDiscovered(snap *model.Snapshot, all bool) {
 	// again every few hundred milliseconds would otherwise drop every
 	// chunk before it lands. What it brings is put where its namespaces
 	// are now; one gone meanwhile is left out.
-	next.asked = r.asked
-	inFlight := make(map[model.NsKey]bool, len(r.asked))
-	for _, k := range r.asked {
+	next.asked, next.screen = r.asked, r.screen
+	inFlight := map[model.NsKey]bool{}
+	for _, k := range slices.Concat(r.asked, r.screen) {
 		inFlight[k] = true
 	}
 	index := make(filterIndex, len(snap.Namespaces))
@@ -165,37 +167,48 @@ func (m *Model) showDiscovered(snap *model.Snapshot, all bool) {
 			next.pending[ns.Key] = true
 		}
 	}
-	next.total = len(next.pending) + len(next.asked)
+	next.total = len(next.pending) + len(next.asked) + len(next.screen)
 	next.peersLeft = r.peersLeft
 	m.hostRead = next
 	m.showSnapshot(snap, index)
 }
 
-// readNext reads the next chunk of namespaces, unless one is being read.
-// Update calls it last, so the namespace selected and the rows on screen
-// are read before the rest whatever moved the list.
+// readNext reads what is next to read, in two lanes: the rows on screen
+// (and the namespace shown) not read yet, at once, even while a chunk of
+// the rest is read in the background; and that next chunk, once the
+// screen's read is done. Update calls it last, so whatever moved the list
+// brings its rows in first.
 func (m *Model) readNext() tea.Cmd {
 	r := &m.hostRead
 	if m.snap == nil {
 		return nil
 	}
-	fill := m.fillShown()
-	if r.asked != nil {
-		return fill
+	cmds := []tea.Cmd{m.fillShown()}
+	if r.screen == nil {
+		if keys := m.screenKeys(); len(keys) > 0 {
+			r.screen = keys
+			cmds = append(cmds, m.read(keys))
+		}
 	}
-	keys := m.nextChunk()
-	if len(keys) == 0 {
-		return fill
+	if r.asked == nil && r.screen == nil {
+		if keys := m.nextChunk(); len(keys) > 0 {
+			r.asked = keys
+			cmds = append(cmds, m.read(keys))
+		}
 	}
+	return tea.Batch(cmds...)
+}
+
+// read reads the namespaces of keys, no longer pending.
+func (m *Model) read(keys []model.NsKey) tea.Cmd {
 	for _, k := range keys {
-		delete(r.pending, k)
+		delete(m.hostRead.pending, k)
 	}
-	r.asked = keys
 	ctx, src, snap := m.c.ctx, m.c.Source, m.snap
-	return tea.Batch(fill, func() tea.Msg {
+	return func() tea.Msg {
 		nss, err := src.Read(ctx, snap, keys)
 		return readMsg{keys, nss, err}
-	})
+	}
 }
 
 // fillShown reads the namespace shown again, whole, when it is kept
@@ -223,19 +236,12 @@ func (m *Model) filled(key model.NsKey) {
 	}
 }
 
-// nextChunk is what to read next: the namespace shown, if not whole,
-// and the rows on screen not read yet; when they are, the next readChunk
-// namespaces to read in list order. A host kept whole is read in one go.
-func (m *Model) nextChunk() []model.NsKey {
-	r, nss := &m.hostRead, m.snap.Namespaces
+// screenKeys are the namespace shown and the rows on screen not read
+// yet, on a host read a chunk at a time.
+func (m *Model) screenKeys() []model.NsKey {
+	r := &m.hostRead
 	if !r.rows {
-		keys := make([]model.NsKey, 0, len(r.pending))
-		for i := range nss {
-			if r.pending[nss[i].Key] && !nss[i].Stale {
-				keys = append(keys, nss[i].Key)
-			}
-		}
-		return keys
+		return nil
 	}
 	var keys []model.NsKey
 	if ns := m.Selected(); ns != nil && !ns.Stale && r.pending[ns.Key] {
@@ -246,11 +252,20 @@ func (m *Model) nextChunk() []model.NsKey {
 			keys = append(keys, ns.Key)
 		}
 	})
-	if len(keys) > 0 || len(r.pending) == 0 {
-		return keys
+	return keys
+}
+
+// nextChunk is the next readChunk namespaces to read, in list order; all
+// of them on a host kept whole, in one go.
+func (m *Model) nextChunk() []model.NsKey {
+	r, nss := &m.hostRead, m.snap.Namespaces
+	size := readChunk
+	if !r.rows {
+		size = len(nss)
 	}
+	var keys []model.NsKey
 	from := r.next
-	for n := 0; n < len(nss) && len(keys) < readChunk; n++ {
+	for n := 0; n < len(nss) && len(keys) < size && len(r.pending) > len(keys); n++ {
 		i := (from + n) % len(nss)
 		if k := nss[i].Key; r.pending[k] && !nss[i].Stale {
 			keys = append(keys, k)
@@ -264,10 +279,14 @@ func (m *Model) nextChunk() []model.NsKey {
 // (on a large host). One asked for and not in the answer is gone.
 func (m *Model) gotRead(msg readMsg) tea.Cmd {
 	r := &m.hostRead
-	if !slices.Equal(msg.keys, r.asked) {
-		return nil // asked before the list was found again: dropped
+	switch {
+	case r.screen != nil && slices.Equal(msg.keys, r.screen):
+		r.screen = nil
+	case r.asked != nil && slices.Equal(msg.keys, r.asked):
+		r.asked = nil
+	default:
+		return nil // for no read under way: dropped
 	}
-	r.asked = nil
 	if msg.err != nil {
 		if !errors.Is(msg.err, m.c.ctx.Err()) || m.c.ctx.Err() == nil {
 			m.c.setStatus("reading namespaces: "+model.Visible(msg.err.Error()), true)

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -38,13 +39,17 @@ func (h *harness) readAll() {
 	}
 	src := h.m.c.Source
 	for {
-		keys := h.m.hostRead.asked
+		r := &h.m.hostRead
+		keys := r.screen
+		if keys == nil {
+			keys = r.asked
+		}
 		if keys == nil {
 			return
 		}
 		nss, err := src.Read(h.m.c.ctx, h.m.Snapshot(), keys)
 		_, cmd := h.m.Update(readMsg{keys, nss, err})
-		if h.m.hostRead.asked == nil {
+		if r.asked == nil && r.screen == nil {
 			h.settle(cmd)
 		}
 	}
@@ -114,7 +119,7 @@ func (h *harness) unblock(block chan struct{}, keys []model.NsKey, snap *model.S
 func TestReadScreenFirstThenCompact(t *testing.T) {
 	block := make(chan struct{})
 	h := bigHarness(t, 3000, block)
-	first := h.m.hostRead.asked
+	first := h.m.hostRead.screen
 	if len(first) != 36 || first[0] != kHost {
 		t.Fatalf("the first read asks for %d namespaces, from %v; want the 36 rows on screen", len(first), first[0])
 	}
@@ -284,7 +289,7 @@ func TestSmallHostReadInOneGo(t *testing.T) {
 func TestDiscoveryDuringReadKeepsChunk(t *testing.T) {
 	block := make(chan struct{})
 	h := bigHarness(t, 2000, block)
-	first := h.m.hostRead.asked
+	first := h.m.hostRead.screen
 	old := h.src.snap
 	h.src.mu.Lock()
 	next := bigSnapshot(2000)
@@ -297,8 +302,8 @@ func TestDiscoveryDuringReadKeepsChunk(t *testing.T) {
 	h.src.mu.Unlock()
 	h.m.Update(changeMsg{model.Change{Namespaces: true}})
 	h.m.Update(h.m.discover()())
-	if len(h.m.hostRead.asked) != len(first) {
-		t.Fatalf("the chunk under way was dropped: %d asked", len(h.m.hostRead.asked))
+	if len(h.m.hostRead.screen) != len(first) {
+		t.Fatalf("the read under way was dropped: %d asked", len(h.m.hostRead.screen))
 	}
 	h.m.Update(h.unblock(block, first, old)) // read before one vanished
 	h.readAll()
@@ -355,5 +360,30 @@ func TestHostPeersFromTheOtherEnd(t *testing.T) {
 	}
 	if !strings.Contains(h.screen(), far.Name[:20]) {
 		t.Errorf("the Links tab of the host does not name the peer's namespace:\n%s", h.screen())
+	}
+}
+
+// Rows scrolled to while a chunk of the rest is being read are read at
+// once, beside it, not after it.
+func TestScreenReadBesideChunk(t *testing.T) {
+	h := bigHarness(t, 3000, make(chan struct{}))
+	first := h.m.hostRead.screen
+	msg := readMsg{keys: first}
+	for _, k := range first {
+		msg.nss = append(msg.nss, *h.src.snap.Find(k))
+	}
+	h.m.Update(msg)
+	r := &h.m.hostRead
+	if len(r.asked) != readChunk || r.screen != nil {
+		t.Fatalf("after the screen, a chunk of %d is read (screen %d)", len(r.asked), len(r.screen))
+	}
+	h.m.Update(press("G"))
+	var rows []model.NsKey
+	h.m.main.list.eachOnScreen(func(ns *model.Namespace) { rows = append(rows, ns.Key) })
+	if len(r.asked) != readChunk || len(r.screen) != len(rows) || !slices.Contains(r.screen, rows[len(rows)-1]) {
+		t.Errorf("the rows at the end wait for the chunk: screen %d of %d rows, chunk %d", len(r.screen), len(rows), len(r.asked))
+	}
+	if done, total, _ := r.reading(); done != len(first) || total != 3001 {
+		t.Errorf("progress %d/%d", done, total)
 	}
 }
