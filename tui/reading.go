@@ -51,8 +51,8 @@ type hostRead struct {
 	// screen and asked are the namespaces being read (nil: none): those
 	// on screen, and a chunk of the rest (readNext).
 	screen, asked []model.NsKey
-	total   int                  // namespaces of this round, for the header
-	next    int                  // where the walk for the next chunk resumes
+	total         int // namespaces of this round, for the header
+	next          int // where the walk for the next chunk resumes
 	// rows is keepFullUpTo's verdict for the snapshot on screen: keep
 	// namespaces compact, and read them a chunk at a time.
 	rows bool
