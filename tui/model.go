@@ -101,6 +101,13 @@ func (m *Model) Close() { m.cancel() }
 // Snapshot is the snapshot on screen (tests and the caller's last look).
 func (m *Model) Snapshot() *model.Snapshot { return m.snap }
 
+// Reading reports whether namespaces found are still being read (names
+// first): the header counts them meanwhile.
+func (m *Model) Reading() bool {
+	_, _, reading := m.hostRead.reading()
+	return reading
+}
+
 // Unread reports whether ns, of the snapshot on screen, is listed but
 // not read yet (names first): it has no links, and no error either.
 func (m *Model) Unread(ns *model.Namespace) bool { return m.hostRead.of(ns) == nsUnread }

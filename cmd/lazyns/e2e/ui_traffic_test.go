@@ -133,6 +133,7 @@ func TestUITraffic(t *testing.T) {
 	// esc stops the capture: its sockets close.
 	s.keys("Escape")
 	s.waitFor("NAMESPACES")
+	waitAllRead(s)
 	for start := time.Now(); packetSockets(t, pid, paths[pinger])+packetSockets(t, pid, paths[ponger]) != 0; time.Sleep(50 * time.Millisecond) {
 		if time.Since(start) > 5*time.Second {
 			t.Fatalf("the capture's sockets are still open after esc")
