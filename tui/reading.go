@@ -51,7 +51,6 @@ type hostRead struct {
 	// screen and asked are the namespaces being read (nil: none): those
 	// on screen, and a chunk of the rest (readNext).
 	screen, asked []model.NsKey
-	total         int // namespaces of this round, for the header
 	next          int // where the walk for the next chunk resumes
 	// rows is keepFullUpTo's verdict for the snapshot on screen: keep
 	// namespaces compact, and read them a chunk at a time.
@@ -79,13 +78,15 @@ func (r *hostRead) of(ns *model.Namespace) nsState {
 }
 
 // reading reports whether namespaces remain to be read, and how many of
-// this round's are: the header's progress.
+// those listed are read: the header's progress. (Counted over the list,
+// not since the last discovery: on a host where namespaces come and go
+// all the time it would start again from 0 every second.)
 func (r *hostRead) reading() (done, total int, ok bool) {
 	left := len(r.pending) + len(r.asked) + len(r.screen)
 	if left == 0 {
 		return 0, 0, false
 	}
-	return max(r.total-left, 0), r.total, true
+	return max(len(r.pos)-left, 0), len(r.pos), true
 }
 
 // Messages of the reading.
@@ -167,7 +168,6 @@ func (m *Model) showDiscovered(snap *model.Snapshot, all bool) {
 			next.pending[ns.Key] = true
 		}
 	}
-	next.total = len(next.pending) + len(next.asked) + len(next.screen)
 	next.peersLeft = r.peersLeft
 	m.hostRead = next
 	m.showSnapshot(snap, index)
@@ -246,6 +246,11 @@ func (m *Model) screenKeys() []model.NsKey {
 	var keys []model.NsKey
 	if ns := m.Selected(); ns != nil && !ns.Stale && r.pending[ns.Key] {
 		keys = append(keys, ns.Key)
+	}
+	// The host first, on screen or not: most veths of a large host end
+	// there, and each later read resolves its peers against it.
+	if h := m.snap.Host(); h != nil && r.pending[h.Key] && !slices.Contains(keys, h.Key) {
+		keys = append(keys, h.Key)
 	}
 	m.main.list.eachOnScreen(func(ns *model.Namespace) {
 		if r.pending[ns.Key] && !slices.Contains(keys, ns.Key) {
@@ -413,9 +418,13 @@ func (m *Model) compactIfMany() {
 func (m *Model) readDone() []tea.Cmd {
 	var cmds []tea.Cmd
 	m.peersFromTheOtherEnd()
+	// A peer in a namespace lazyns cannot see stays unresolved however
+	// often its namespace is read: a few rereads, not thousands.
 	for key := range m.hostRead.peersLeft {
 		delete(m.hostRead.peersLeft, key)
-		cmds = append(cmds, m.rereadPaced(key))
+		if len(cmds) < maxFull {
+			cmds = append(cmds, m.rereadPaced(key))
+		}
 	}
 	if note := m.privilegeNote(); note != "" && m.c.status == "" {
 		m.c.setStatus(note, true)

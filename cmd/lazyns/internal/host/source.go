@@ -32,39 +32,10 @@ func (s nsSource) Discover(context.Context) (*model.Snapshot, error) {
 	return s.sys.Discover()
 }
 
-// Read reads the namespaces of snap named by keys, with the host beside
-// them (only its links, unless asked for): most veths of a large host
-// join a namespace to the host, and reading the host's links with them
-// lets the kernel's nsids resolve those peers in the same read.
+// Read reads the namespaces of snap named by keys; their veth peers are
+// resolved against the namespaces snap holds read (nsops.ReadSome).
 func (s nsSource) Read(ctx context.Context, snap *model.Snapshot, keys []model.NsKey) ([]model.Namespace, error) {
-	want := make(map[model.NsKey]bool, len(keys))
-	for _, k := range keys {
-		want[k] = true
-	}
-	sub := &model.Snapshot{Namespaces: make([]model.Namespace, 0, len(keys)+1)}
-	for i := range snap.Namespaces {
-		if ns := &snap.Namespaces[i]; !ns.Stale && (want[ns.Key] || ns.Host) {
-			sub.Namespaces = append(sub.Namespaces, discovered(ns))
-		}
-	}
-	err := s.sys.Read(ctx, sub, nsops.ReadOptions{Full: func(ns *model.Namespace) bool { return want[ns.Key] }})
-	if err != nil {
-		return nil, err
-	}
-	out := sub.Namespaces[:0]
-	for _, ns := range sub.Namespaces {
-		if want[ns.Key] {
-			out = append(out, ns)
-		}
-	}
-	return out, nil
-}
-
-// discovered is what discovery found of ns (what opens it and who holds
-// it), without anything read inside it, for a read to start from.
-func discovered(ns *model.Namespace) model.Namespace {
-	return model.Namespace{Key: ns.Key, Name: ns.Name, Host: ns.Host, Path: ns.Path, Mounts: ns.Mounts,
-		FdHolders: ns.FdHolders, Procs: ns.Procs, Container: ns.Container}
+	return s.sys.ReadSome(ctx, snap, keys, nsops.ReadOptions{})
 }
 
 func (s nsSource) Reread(ctx context.Context, snap *model.Snapshot, key model.NsKey) (*model.Namespace, error) {

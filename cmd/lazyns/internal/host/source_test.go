@@ -20,7 +20,7 @@ func TestSource(t *testing.T) {
 	}
 	defer sys.Close()
 	// A veth from the namespace to the host: Read, asked for the
-	// namespace alone, resolves its peer in the host.
+	// namespace alone, resolves its peer in the host read before.
 	hostEnd, inner := nstest.Name("h"), nstest.Name("i")
 	nstest.IP(t, "link", "add", hostEnd, "type", "veth", "peer", "name", inner, "netns", name)
 	nstest.HostLink(t, hostEnd)
@@ -42,6 +42,12 @@ func TestSource(t *testing.T) {
 	if key == (model.NsKey{}) {
 		t.Fatalf("Discover did not find %s", name)
 	}
+	// The host first, as the UI reads it, then the namespace alone.
+	host, err := src.Read(ctx, snap, []model.NsKey{snap.Host().Key})
+	if err != nil || len(host) != 1 || host[0].LinkByName(hostEnd) == nil {
+		t.Fatalf("Read of the host: %v, %d namespaces", err, len(host))
+	}
+	*snap.Host() = host[0]
 	read, err := src.Read(ctx, snap, []model.NsKey{key})
 	if err != nil || len(read) != 1 || read[0].Key != key {
 		t.Fatalf("Read of %s alone: %v, %d namespaces", name, err, len(read))
