@@ -190,7 +190,7 @@ func (m *Model) readNext() tea.Cmd {
 			cmds = append(cmds, m.read(keys))
 		}
 	}
-	if r.asked == nil && r.screen == nil {
+	if h := m.snap.Host(); r.asked == nil && (r.screen == nil || h != nil && r.pending[h.Key]) {
 		if keys := m.nextChunk(); len(keys) > 0 {
 			r.asked = keys
 			cmds = append(cmds, m.read(keys))
@@ -244,16 +244,11 @@ func (m *Model) screenKeys() []model.NsKey {
 		return nil
 	}
 	var keys []model.NsKey
-	if ns := m.Selected(); ns != nil && !ns.Stale && r.pending[ns.Key] {
+	if ns := m.Selected(); ns != nil && !ns.Stale && !ns.Host && r.pending[ns.Key] {
 		keys = append(keys, ns.Key)
 	}
-	// The host first, on screen or not: most veths of a large host end
-	// there, and each later read resolves its peers against it.
-	if h := m.snap.Host(); h != nil && r.pending[h.Key] && !slices.Contains(keys, h.Key) {
-		keys = append(keys, h.Key)
-	}
 	m.main.list.eachOnScreen(func(ns *model.Namespace) {
-		if r.pending[ns.Key] && !slices.Contains(keys, ns.Key) {
+		if r.pending[ns.Key] && !ns.Host && !slices.Contains(keys, ns.Key) {
 			keys = append(keys, ns.Key)
 		}
 	})
@@ -267,6 +262,13 @@ func (m *Model) nextChunk() []model.NsKey {
 	size := readChunk
 	if !r.rows {
 		size = len(nss)
+	}
+	// The host first, alone and beside the rows on screen: most veths
+	// of a large host end there, each later read resolves its peers
+	// against it, and its thousands of links are the longest read, which
+	// the rows do not wait for.
+	if h := m.snap.Host(); r.rows && h != nil && r.pending[h.Key] {
+		return []model.NsKey{h.Key}
 	}
 	var keys []model.NsKey
 	from := r.next
