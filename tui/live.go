@@ -170,12 +170,19 @@ func (m *Model) rereadPaced(key model.NsKey) tea.Cmd {
 
 func (m *Model) gotPaced(msg pacedMsg) tea.Cmd {
 	delete(m.rereading, msg.key)
+	fill := m.hostRead.filling == msg.key
 	m.gotNamespace(msg.nsMsg)
 	m.filled(msg.key)
 	if !m.rereadAgain[msg.key] {
 		return nil
 	}
 	delete(m.rereadAgain, msg.key)
+	if fill {
+		// The read was the namespace shown made whole (fillShown), not
+		// one of a storm of changes: the change that came meanwhile is
+		// read at once, or it would show a pause later.
+		return m.rereadPaced(msg.key)
+	}
 	m.rereading[msg.key] = true // until the tick starts the next read
 	key := msg.key
 	return tea.Tick(min(max(3*msg.took, 100*time.Millisecond), 2*time.Second), func(time.Time) tea.Msg { return rereadTickMsg{key} })

@@ -395,3 +395,37 @@ func TestScreenReadBesideChunk(t *testing.T) {
 		t.Errorf("progress %d/%d", done, total)
 	}
 }
+
+// A change in the namespace shown while it is being made whole is read
+// right after, not a pause later as a storm of changes would be: a link
+// set down showed only after more than a second on a loaded host.
+func TestChangeDuringFillReadAtOnce(t *testing.T) {
+	h := bigHarness(t, 2000, nil)
+	_, fill := h.m.Update(press("j"))
+	key := h.m.hostRead.filling
+	if fill == nil || key == (model.NsKey{}) {
+		t.Fatal("the compact row selected is not being made whole")
+	}
+	h.m.Update(changeMsg{model.Change{Ns: key}})
+	if !h.m.rereadAgain[key] {
+		t.Fatal("the change during the fill asked for nothing more")
+	}
+	var paced tea.Msg
+	for _, c := range fill().(tea.BatchMsg) {
+		if c == nil {
+			continue
+		}
+		if msg, ok := c().(pacedMsg); ok {
+			paced = msg
+		}
+	}
+	if paced == nil {
+		t.Fatal("the fill read nothing")
+	}
+	before := h.src.count("Reread")
+	// The harness runs what answers within 50 ms: a tick would not.
+	h.send(paced)
+	if n := h.src.count("Reread") - before; n != 1 {
+		t.Errorf("%d reads at once after the fill; want the change's", n)
+	}
+}
