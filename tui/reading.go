@@ -28,10 +28,12 @@ const (
 )
 
 // keepFullUpTo is how many namespaces a host may have for every one of
-// them to be kept whole (about 10 KB each with routes, rules and
-// neighbours); it is also read in one go, so every veth peer is resolved
-// in the same read. A variable so tests can make a large host of a few.
-var keepFullUpTo = 1000
+// them to be kept whole (about 9 KB each with routes, rules and
+// neighbours: 20 MB at this size) and read in one go, every veth peer
+// resolved in the same read, the namespace shown whole without a read of
+// its own. Beyond, memory is what matters (90 MB whole at ten thousand,
+// 32 MB compact: BenchmarkHeld10k). A variable, for the benchmark.
+var keepFullUpTo = 2500
 
 // Of a larger host, readChunk namespaces are read at a time (the screen's
 // first: see nextChunk), and at most maxFull kept whole: those read again

@@ -175,7 +175,7 @@ func TestReadScreenFirstThenCompact(t *testing.T) {
 // and the one it stops on is read when that read ends. A namespace whose
 // whole read matches its compact row (nothing but links) is whole too.
 func TestFillShownOneAtATime(t *testing.T) {
-	h := bigHarness(t, 2000, nil)
+	h := bigHarness(t, 3000, nil)
 	cmd := h.m.readNext()
 	if cmd != nil || h.m.hostRead.filling != (model.NsKey{}) {
 		t.Fatal("the namespace shown (the host) is whole, yet read again")
@@ -210,13 +210,13 @@ func TestFillShownOneAtATime(t *testing.T) {
 // Issue 18: a change of the set of namespaces reads only the namespaces
 // that appeared; one that vanished is dropped, nothing read again.
 func TestSetChangeReadsOnlyNew(t *testing.T) {
-	h := bigHarness(t, 2000, nil)
+	h := bigHarness(t, 3000, nil)
 	if _, _, reading := h.m.hostRead.reading(); reading {
 		t.Fatal("the reading never ended")
 	}
 	reads := h.src.count("read")
 	h.src.mu.Lock()
-	next := bigSnapshot(2000)
+	next := bigSnapshot(3000)
 	gone := next.Namespaces[1500]
 	next.Namespaces = append(next.Namespaces[:1500], next.Namespaces[1501:]...)
 	added := model.Namespace{Key: model.NsKey{Dev: 4, Ino: 99}, Name: "qrouter-aaaa-new", Links: []model.Link{lo()}}
@@ -235,14 +235,14 @@ func TestSetChangeReadsOnlyNew(t *testing.T) {
 		t.Errorf("%d namespaces read after one appeared (the new one %d times)", n, h.src.readKeys[added.Key])
 	}
 	snap := h.m.Snapshot()
-	if snap.Find(gone.Key) != nil || snap.Find(added.Key) == nil || len(snap.Namespaces) != 2001 {
+	if snap.Find(gone.Key) != nil || snap.Find(added.Key) == nil || len(snap.Namespaces) != 3001 {
 		t.Errorf("%d namespaces; the vanished one listed: %v, the new one: %v",
 			len(snap.Namespaces), snap.Find(gone.Key) != nil, snap.Find(added.Key) != nil)
 	}
-	if kept := snap.Find(bigSnapshot(2000).Namespaces[1000].Key); len(kept.Links) != 3 || h.m.hostRead.of(kept) == nsUnread {
+	if kept := snap.Find(bigSnapshot(3000).Namespaces[1000].Key); len(kept.Links) != 3 || h.m.hostRead.of(kept) == nsUnread {
 		t.Errorf("a namespace already read lost what was read of it: %d links", len(kept.Links))
 	}
-	if !strings.Contains(h.screen(), "2001 namespaces") || strings.Contains(h.screen(), "reading") {
+	if !strings.Contains(h.screen(), "3001 namespaces") || strings.Contains(h.screen(), "reading") {
 		t.Errorf("header after the change:\n%s", h.screen())
 	}
 }
@@ -250,7 +250,7 @@ func TestSetChangeReadsOnlyNew(t *testing.T) {
 // A veth whose peer is in a chunk not read yet is read again once every
 // namespace is, and its peer is then named.
 func TestPeersAcrossChunksReadAgain(t *testing.T) {
-	snap := bigSnapshot(1500)
+	snap := bigSnapshot(3000)
 	a, b := &snap.Namespaces[10], &snap.Namespaces[1400]
 	la, lb := a.Link(2), b.Link(2)
 	la.NetNsID, lb.NetNsID = 7, 8
@@ -273,7 +273,7 @@ func TestPeersAcrossChunksReadAgain(t *testing.T) {
 	if p := m.Snapshot().Find(a.Key).Link(2).Peer; p.Ns != b.Key {
 		t.Errorf("the peer is still %+v", p)
 	}
-	if src.count("read") != 1501 {
+	if src.count("read") != 3001 {
 		t.Errorf("%d namespaces read", src.count("read"))
 	}
 }
@@ -299,11 +299,11 @@ func TestSmallHostReadInOneGo(t *testing.T) {
 // meanwhile is left out, and nothing is read twice.
 func TestDiscoveryDuringReadKeepsChunk(t *testing.T) {
 	block := make(chan struct{})
-	h := bigHarness(t, 2000, block)
+	h := bigHarness(t, 3000, block)
 	first := h.m.hostRead.screen
 	old := h.src.snap
 	h.src.mu.Lock()
-	next := bigSnapshot(2000)
+	next := bigSnapshot(3000)
 	vanished := next.Namespaces[5] // on screen: in the chunk under way
 	next.Namespaces = append(next.Namespaces[:5], next.Namespaces[6:]...)
 	added := model.Namespace{Key: model.NsKey{Dev: 4, Ino: 99}, Name: "aaa-new", Links: []model.Link{lo()}}
@@ -319,7 +319,7 @@ func TestDiscoveryDuringReadKeepsChunk(t *testing.T) {
 	h.unblock(block, old) // read before one vanished
 	h.readAll()
 	snap := h.m.Snapshot()
-	if len(snap.Namespaces) != 2001 || snap.Find(vanished.Key) != nil || snap.Host() == nil || snap.Find(added.Key) == nil {
+	if len(snap.Namespaces) != 3001 || snap.Find(vanished.Key) != nil || snap.Host() == nil || snap.Find(added.Key) == nil {
 		t.Errorf("%d namespaces; vanished listed %v, host %v, new %v", len(snap.Namespaces),
 			snap.Find(vanished.Key) != nil, snap.Host() != nil, snap.Find(added.Key) != nil)
 	}
@@ -338,9 +338,9 @@ func TestDiscoveryDuringReadKeepsChunk(t *testing.T) {
 // The topology opened while namespaces are being read says how many of
 // them its wiring covers.
 func TestTopologyWhileReading(t *testing.T) {
-	h := bigHarness(t, 2000, make(chan struct{}))
+	h := bigHarness(t, 3000, make(chan struct{}))
 	h.keys("t")
-	if !strings.Contains(h.screen(), "TOPOLOGY  2001 namespaces, 0 read so far") {
+	if !strings.Contains(h.screen(), "TOPOLOGY  3001 namespaces, 0 read so far") {
 		t.Errorf("the topology does not say it is incomplete:\n%s", h.screen())
 	}
 }
@@ -349,7 +349,7 @@ func TestTopologyWhileReading(t *testing.T) {
 // from their other ends as they are read in later chunks: it is not
 // read again for them.
 func TestHostPeersFromTheOtherEnd(t *testing.T) {
-	snap := bigSnapshot(1500)
+	snap := bigSnapshot(3000)
 	far := &snap.Namespaces[1400]
 	tap := link(10, "tap-far", "veth", "fe:16:3e:00:00:10")
 	tap.NetNsID, tap.HasParent, tap.ParentIndex = 5, true, 2
@@ -400,7 +400,7 @@ func TestScreenReadBesideChunk(t *testing.T) {
 // right after, not a pause later as a storm of changes would be: a link
 // set down showed only after more than a second on a loaded host.
 func TestChangeDuringFillReadAtOnce(t *testing.T) {
-	h := bigHarness(t, 2000, nil)
+	h := bigHarness(t, 3000, nil)
 	_, fill := h.m.Update(press("j"))
 	key := h.m.hostRead.filling
 	if fill == nil || key == (model.NsKey{}) {
