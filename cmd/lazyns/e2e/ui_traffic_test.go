@@ -79,6 +79,7 @@ func TestUITraffic(t *testing.T) {
 	bin := buildBinary(t)
 	s := newTmux(t, 120, 40, "env NO_COLOR=1 "+bin+" --netns-dir "+dir)
 	s.waitLong(pinger, 60*time.Second)
+	waitAllRead(s)
 	s.keys("/", prefix, "Enter")
 	s.waitFor("filter: " + prefix)
 	s.keys("j")
