@@ -41,9 +41,10 @@ type changeDoneMsg struct {
 	err  error
 	read scope
 	// fresh are the namespaces the change touched, read again after it;
-	// freshAll the whole host, when the change needed that.
-	fresh    []nsMsg
-	freshAll *model.Snapshot
+	// found the namespaces found again, when the change needed the whole
+	// host (they are then all read again, those on screen first).
+	fresh []nsMsg
+	found *model.Snapshot
 }
 
 // scope is what to read again after a change: the namespaces nss ("" =
@@ -74,8 +75,8 @@ func runChange(s *mainScreen, want []model.Cmd, sc scope, do func(Changer) ([]mo
 		case err != nil || sc.all:
 			// A failed change undid itself, but the host may have moved
 			// under it; a namespace came or went: read everything.
-			if all, err := src.Snapshot(ctx, nil); err == nil {
-				msg.freshAll = all
+			if found, err := src.Discover(ctx); err == nil {
+				msg.found = found
 			}
 		case snap != nil:
 			msg.fresh = rereadNames(ctx, src, snap, sc.nss)
@@ -122,8 +123,8 @@ func (m *Model) changeDone(msg changeDoneMsg) tea.Cmd {
 	for _, ns := range msg.fresh {
 		m.gotNamespace(ns)
 	}
-	if msg.freshAll != nil {
-		m.setSnapshot(msg.freshAll)
+	if msg.found != nil {
+		m.showDiscovered(msg.found, true)
 	}
 	if msg.err != nil {
 		m.c.setStatus(cmdStatus(m.width, msg.want, "✗ "+model.Visible(msg.err.Error())), true)
@@ -138,8 +139,8 @@ func (m *Model) changeDone(msg changeDoneMsg) tea.Cmd {
 	// than at its next reading: no netlink event says a sysctl or a
 	// firewall rule changed.
 	live := m.main.detail.readLiveNow()
-	if msg.freshAll == nil && (msg.read.all || msg.err != nil) {
-		return tea.Batch(m.requestSnapshot(), live)
+	if msg.found == nil && (msg.read.all || msg.err != nil) {
+		return tea.Batch(m.requestSnapshot(true), live)
 	}
 	return live
 }

@@ -109,5 +109,6 @@ func newChangeTestModel(t *testing.T, w, h int, opt Options) (*teatest.TestModel
 	t.Cleanup(m.Close)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
 	waitScreen(t, tm, "8 namespaces")
+	waitRead(t, tm)
 	return tm, m, fc
 }

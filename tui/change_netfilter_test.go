@@ -331,7 +331,7 @@ func TestMasqueradeFormGuessesNothing(t *testing.T) {
 	router := snap.Find(kRouter)
 	router.Routes = router.Routes[1:] // no default route in main
 	src.snap = snap
-	m.Update(snapshotMsg{snap: snap})
+	m.Update(readHost(snap))
 	send(m, "j", "j", "j", "j", "S")
 	if m.dialog == nil {
 		t.Fatalf("no form; status %q", m.c.status)

@@ -25,7 +25,7 @@ func changeModelSource(t *testing.T, opt Options) (*Model, *fakeChanger, *fakeSo
 	m := New(Deps{Source: src, Changer: fc}, opt)
 	t.Cleanup(m.Close)
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
-	m.Update(snapshotMsg{snap: src.snap})
+	m.Update(readHost(src.snap))
 	return m, fc, src
 }
 
@@ -365,12 +365,12 @@ func TestChangeReadsAgain(t *testing.T) {
 	if src.count("Reread") != 1 || !strings.Contains(m.c.status, "done") {
 		t.Fatalf("read again %d times; status %q", src.count("Reread"), m.c.status)
 	}
-	before := src.count("Snapshot")
+	before := src.count("Discover")
 	send(m, "n")
 	done, _ = send(m, "enter")().(changeDoneMsg)
 	_, cmd = m.Update(done)
 	run(cmd)
-	if src.count("Snapshot") != before+1 {
+	if src.count("Discover") != before+1 {
 		t.Fatal("a new namespace did not read the host again")
 	}
 }

@@ -89,11 +89,11 @@ func TestUIChurn(t *testing.T) {
 	// topology open, where q goes back.
 	tm.Send(press("ctrl+c"))
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
-	if n := src.count("Snapshot"); n < 3 {
+	if n := src.count("Discover"); n < 3 {
 		t.Errorf("only %d snapshots read under churn", n)
 	}
 	if m.snap != nil && m.main.list.sc.cursor > 0 && m.main.list.sc.cursor >= len(m.main.list.shown) {
 		t.Errorf("cursor %d past the %d namespaces shown", m.main.list.sc.cursor, len(m.main.list.shown))
 	}
-	t.Logf("%d keys, %d snapshots, %d rereads", pressed, src.count("Snapshot"), src.count("Reread"))
+	t.Logf("%d keys, %d snapshots, %d rereads", pressed, src.count("Discover"), src.count("Reread"))
 }

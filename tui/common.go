@@ -21,6 +21,11 @@ type common struct {
 
 	history model.History // every change made in this session
 
+	// read is how much of each namespace the snapshot on screen holds
+	// (the root's, reading.go): the list marks what is not read yet, the
+	// detail pane says it is reading.
+	read *hostRead
+
 	status    string
 	statusErr bool
 

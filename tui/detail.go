@@ -69,6 +69,9 @@ func (d *detailPane) rebuild() {
 	}
 	if spec := tabs[d.tab]; spec.build != nil {
 		d.t = spec.build(tabInput{ns: ns, names: d.c.names, traffic: d.trafficOf(ns)})
+		if held := d.c.read.of(ns); held == nsUnread || (held == nsRows && !spec.ofLinks) {
+			d.t = &table{empty: "reading…"}
+		}
 	} else {
 		d.t = d.lazyTable(ns)
 	}

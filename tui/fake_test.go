@@ -34,6 +34,10 @@ type fakeSource struct {
 	// any, reading fails, and the Links tab shows no rates.
 	counters map[model.NsKey][]*model.Namespace
 	served   map[model.NsKey]int
+	// block, while set, holds every Read until it is closed; readKeys
+	// counts the reads of each namespace.
+	block    chan struct{}
+	readKeys map[model.NsKey]int
 }
 
 func newFakeSource(snap *model.Snapshot) *fakeSource {
@@ -42,7 +46,7 @@ func newFakeSource(snap *model.Snapshot) *fakeSource {
 		firewall: map[model.NsKey]func(int) *model.Firewall{}, readings: map[model.NsKey]int{}, conntrack: map[model.NsKey]*model.Conntrack{},
 		sysctls:  map[model.NsKey]model.Sysctls{},
 		watcher:  &fakeWatcher{ch: make(chan model.Change, 8)},
-		counters: map[model.NsKey][]*model.Namespace{}, served: map[model.NsKey]int{}}
+		counters: map[model.NsKey][]*model.Namespace{}, served: map[model.NsKey]int{}, readKeys: map[model.NsKey]int{}}
 }
 
 func (f *fakeSource) count(name string) int {
@@ -57,17 +61,60 @@ func (f *fakeSource) note(name string) {
 	f.mu.Unlock()
 }
 
-func (f *fakeSource) Snapshot(_ context.Context, progress func(done, total int)) (*model.Snapshot, error) {
-	f.note("Snapshot")
+// Discover serves the namespaces of the fake's snapshot (or of the next
+// one snapshot makes) as discovery finds them: nothing read inside.
+func (f *fakeSource) Discover(context.Context) (*model.Snapshot, error) {
+	f.note("Discover")
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.snapshot != nil {
-		return f.snapshot(), nil
+		f.snap = f.snapshot()
 	}
-	if progress != nil {
-		progress(len(f.snap.Namespaces), len(f.snap.Namespaces))
+	found := &model.Snapshot{Warnings: f.snap.Warnings}
+	for i := range f.snap.Namespaces {
+		found.Namespaces = append(found.Namespaces, discovered(&f.snap.Namespaces[i]))
 	}
-	return f.snap, nil
+	return found, nil
+}
+
+// discovered is what discovery finds of ns: what opens it and who holds it.
+func discovered(ns *model.Namespace) model.Namespace {
+	return model.Namespace{Key: ns.Key, Name: ns.Name, Host: ns.Host, Stale: ns.Stale, Path: ns.Path,
+		Mounts: ns.Mounts, FdHolders: ns.FdHolders, Procs: ns.Procs, Container: ns.Container}
+}
+
+// Read serves the namespaces of keys as the fake's snapshot has them,
+// counting each ("read" in calls, and reads by key); while block is set
+// it waits for it to close, as a host whose reads never end.
+func (f *fakeSource) Read(ctx context.Context, _ *model.Snapshot, keys []model.NsKey) ([]model.Namespace, error) {
+	f.note("Read")
+	f.mu.Lock()
+	block := f.block
+	f.mu.Unlock()
+	if block != nil {
+		select {
+		case <-block:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	at := make(map[model.NsKey]int, len(f.snap.Namespaces))
+	for i := range f.snap.Namespaces {
+		if !f.snap.Namespaces[i].Stale {
+			at[f.snap.Namespaces[i].Key] = i
+		}
+	}
+	var out []model.Namespace
+	for _, k := range keys {
+		f.calls["read"]++
+		f.readKeys[k]++
+		if i, ok := at[k]; ok {
+			out = append(out, f.snap.Namespaces[i])
+		}
+	}
+	return out, nil
 }
 
 func (f *fakeSource) Reread(_ context.Context, _ *model.Snapshot, key model.NsKey) (*model.Namespace, error) {
@@ -428,4 +475,20 @@ func (f *fakeSource) Sysctls(_ context.Context, ns *model.Namespace) (model.Sysc
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.sysctls[ns.Key], nil
+}
+
+// readHost puts snap on screen as if discovered and every namespace read:
+// what a test that starts from a snapshot means.
+func readHost(snap *model.Snapshot) modelFunc {
+	return func(m *Model) {
+		r := newHostRead()
+		r.rows = len(snap.Namespaces) > keepFullUpTo
+		for i := range snap.Namespaces {
+			if ns := &snap.Namespaces[i]; !ns.Stale {
+				r.pos[ns.Key], r.state[ns.Key] = i, nsFull
+			}
+		}
+		m.hostRead = r
+		m.setSnapshot(snap)
+	}
 }

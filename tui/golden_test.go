@@ -96,7 +96,34 @@ func newTestModel(t testing.TB, w, h int) (*teatest.TestModel, *Model, *fakeSour
 	t.Cleanup(m.Close)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
 	waitScreen(t, tm, "8 namespaces")
+	waitRead(t, tm)
 	return tm, m, src, run
+}
+
+// waitRead waits until every namespace found is read: the screens of a
+// test are those of a host read.
+func waitRead(t testing.TB, tm *teatest.TestModel) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		ch := make(chan bool, 1)
+		tm.Send(modelFunc(func(m *Model) {
+			_, _, reading := m.hostRead.reading()
+			ch <- m.snap != nil && !reading
+		}))
+		select {
+		case done := <-ch:
+			if done {
+				return
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("the program does not answer")
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the namespaces were never all read")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // waitScreen waits until the screen shows text, asking the running program

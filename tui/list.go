@@ -148,8 +148,15 @@ func (l *nsList) view(width, height int, focused bool) []string {
 	st := &l.c.st
 	lines := make([]string, 0, height)
 	title := "NAMESPACES"
+	// Interfaces and addresses of what is not read yet are not matched:
+	// the matches grow as the reading goes.
+	_, _, reading := l.c.read.reading()
+	soFar := reading && l.filter.Value() != ""
 	if l.snap != nil && len(l.shown) != len(l.snap.Namespaces) {
 		title += "  " + strconv.Itoa(len(l.shown)) + "/" + strconv.Itoa(len(l.snap.Namespaces))
+		if soFar {
+			title += " so far"
+		}
 	}
 	lines = append(lines, fit(st.PaneTitle.Render(cut(title, width)), width))
 	from, to := l.sc.visible()
@@ -157,7 +164,11 @@ func (l *nsList) view(width, height int, focused bool) []string {
 		lines = append(lines, l.row(&l.snap.Namespaces[l.shown[i]], width, i == l.sc.cursor, focused))
 	}
 	if l.snap != nil && len(l.shown) == 0 {
-		lines = append(lines, fit(st.Paint(model.RoleDim, "  nothing matches"), width))
+		none := "  nothing matches"
+		if soFar {
+			none += " yet"
+		}
+		lines = append(lines, fit(st.Paint(model.RoleDim, none), width))
 	}
 	note := l.note(width, height)
 	for len(lines) < height-len(note) {
@@ -169,14 +180,19 @@ func (l *nsList) view(width, height int, focused bool) []string {
 // row is "▸ name…  badges N ifs", the name cut to what is left.
 func (l *nsList) row(ns *model.Namespace, width int, selected, focused bool) string {
 	st := &l.c.st
+	unread := l.c.read.of(ns) == nsUnread
 	var marks []string
 	for _, b := range model.Badges(ns) {
-		// The container says more than "unnamed" in a narrow column.
-		if b != "host" && !(b == "unnamed" && ns.Container != nil) {
+		// The container says more than "unnamed" in a narrow column;
+		// nothing read is not "empty".
+		if b != "host" && !(b == "unnamed" && ns.Container != nil) && !(b == "empty" && unread) {
 			marks = append(marks, model.Visible(b))
 		}
 	}
 	right := strconv.Itoa(len(ns.Links)) + " ifs"
+	if unread {
+		right = "…"
+	}
 	rightRole := model.RoleDim
 	if len(marks) > 0 {
 		right = cut(strings.Join(marks, ","), max(7, width/3))

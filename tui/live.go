@@ -12,15 +12,9 @@ import (
 // Messages from commands that read the host. Each carries what it was
 // asked about, so a late answer can be matched or dropped.
 type (
-	snapshotMsg struct {
-		snap *model.Snapshot
-		err  error
-		took time.Duration
-	}
-	// reloadMsg starts a snapshot that was held back (see gotSnapshot).
-	reloadMsg   struct{}
-	progressMsg struct{ done, total int }
-	watchMsg    struct {
+	// reloadMsg starts a discovery that was held back (see gotDiscovered).
+	reloadMsg struct{}
+	watchMsg  struct {
 		w   Watcher
 		err error
 	}
@@ -33,81 +27,40 @@ type (
 	}
 )
 
-func (m *Model) loadSnapshot() tea.Cmd {
-	ctx, src, ch := m.c.ctx, m.c.Source, m.progCh
-	return func() tea.Msg {
-		start := time.Now()
-		snap, err := src.Snapshot(ctx, func(done, total int) {
-			// Only the latest count matters: replace an unread one.
-			select {
-			case <-ch:
-			default:
-			}
-			select {
-			case ch <- progressMsg{done, total}:
-			default:
-			}
-		})
-		return snapshotMsg{snap, err, time.Since(start)}
-	}
-}
-
-// waitProgress delivers the progress of snapshots; it is issued again
-// after each message, so it runs for the life of the UI.
-func (m *Model) waitProgress() tea.Cmd {
-	ctx, ch := m.c.ctx, m.progCh
-	return func() tea.Msg {
-		select {
-		case p := <-ch:
-			return p
-		case <-ctx.Done():
-			return nil
-		}
-	}
-}
-
-// requestSnapshot reads the host again, or notes that it must be read
-// again when the read in flight ends.
-func (m *Model) requestSnapshot() tea.Cmd {
+// requestSnapshot finds the namespaces again, reading those that appeared
+// (all: every one), or notes that it must be done again when the
+// discovery in flight ends.
+func (m *Model) requestSnapshot(all bool) tea.Cmd {
+	m.readAll = m.readAll || all
 	if m.loading {
 		m.reload = true
 		return nil
 	}
 	m.loading = true
-	return m.loadSnapshot()
+	return m.discover()
 }
 
-func (m *Model) gotSnapshot(msg snapshotMsg) tea.Cmd {
+func (m *Model) gotDiscovered(msg discoveredMsg) tea.Cmd {
 	m.loading = false
 	if msg.err != nil {
 		m.c.setStatus("reading namespaces: "+model.Visible(msg.err.Error()), true)
 	} else {
-		m.setSnapshot(msg.snap)
+		m.showDiscovered(msg.snap, m.readAll)
+		m.readAll = false
 		if m.c.status == "" && len(msg.snap.Warnings) > 0 {
 			m.c.setStatus(model.Visible(msg.snap.Warnings[0]), true)
 		}
 	}
-	// A namespace that changed while the snapshot was read may be in it
-	// as it was before, over the reread that showed the change: read it
-	// again, or the screen would keep the old state until the next change.
-	// (When another snapshot follows, it starts after those changes.)
-	var cmds []tea.Cmd
-	for key := range m.changedWhileLoading {
-		delete(m.changedWhileLoading, key)
-		if !m.reload {
-			cmds = append(cmds, m.rereadPaced(key))
-		}
+	if !m.reload {
+		return nil
 	}
-	if m.reload {
-		// Namespaces changed again while reading. Under constant churn
-		// (a script adding hundreds) reading back to back would keep a
-		// core busy: wait a few times as long as the read took, so the
-		// UI spends at most about a quarter of a core on it.
-		m.reload = false
-		m.loading = true
-		cmds = append(cmds, tea.Tick(reloadPause(msg.took), func(time.Time) tea.Msg { return reloadMsg{} }))
-	}
-	return tea.Batch(cmds...)
+	// Namespaces came or went again meanwhile. Under constant churn (a
+	// script adding hundreds) finding them back to back would keep a
+	// core busy: wait a few times as long as the discovery took, so the
+	// UI spends at most about a quarter of a core on it.
+	m.reload = false
+	m.loading = true
+	return tea.Tick(reloadPause(msg.took), func(time.Time) tea.Msg { return reloadMsg{} })
 }
 
 func reloadPause(took time.Duration) time.Duration {
@@ -172,13 +125,13 @@ func (m *Model) gotChange(c model.Change) tea.Cmd {
 		cmds = append(cmds, waitChange(m.watcher))
 	}
 	if c.Namespaces {
-		cmds = append(cmds, m.requestSnapshot())
+		cmds = append(cmds, m.requestSnapshot(false))
 	}
 	for _, key := range append([]model.NsKey{c.Ns}, c.Rows...) {
 		if key == (model.NsKey{}) {
 			continue
 		}
-		if m.loading {
+		if r := &m.hostRead; slices.Contains(r.asked, key) || slices.Contains(r.screen, key) {
 			m.changedWhileLoading[key] = true
 		}
 		cmds = append(cmds, m.rereadPaced(key))
@@ -217,11 +170,19 @@ func (m *Model) rereadPaced(key model.NsKey) tea.Cmd {
 
 func (m *Model) gotPaced(msg pacedMsg) tea.Cmd {
 	delete(m.rereading, msg.key)
+	fill := m.hostRead.filling == msg.key
 	m.gotNamespace(msg.nsMsg)
+	m.filled(msg.key)
 	if !m.rereadAgain[msg.key] {
 		return nil
 	}
 	delete(m.rereadAgain, msg.key)
+	if fill {
+		// The read was the namespace shown made whole (fillShown), not
+		// one of a storm of changes: the change that came meanwhile is
+		// read at once, or it would show a pause later.
+		return m.rereadPaced(msg.key)
+	}
 	m.rereading[msg.key] = true // until the tick starts the next read
 	key := msg.key
 	return tea.Tick(min(max(3*msg.took, 100*time.Millisecond), 2*time.Second), func(time.Time) tea.Msg { return rereadTickMsg{key} })
@@ -241,7 +202,17 @@ func (m *Model) gotNamespace(msg nsMsg) {
 	i := slices.IndexFunc(m.snap.Namespaces, func(ns model.Namespace) bool {
 		return ns.Key == msg.key && !ns.Stale
 	})
-	if i < 0 || reflect.DeepEqual(&m.snap.Namespaces[i], msg.ns) {
+	if i < 0 {
+		return
+	}
+	// Read whole now, and not to be read again in this round.
+	was := m.hostRead.state[msg.key]
+	m.hostRead.state[msg.key] = nsFull
+	delete(m.hostRead.pending, msg.key)
+	if reflect.DeepEqual(&m.snap.Namespaces[i], msg.ns) {
+		if was != nsFull {
+			m.main.detail.rebuild() // no longer "reading…"
+		}
 		return
 	}
 	next := &model.Snapshot{Namespaces: slices.Clone(m.snap.Namespaces), Warnings: m.snap.Warnings}
@@ -250,6 +221,7 @@ func (m *Model) gotNamespace(msg nsMsg) {
 	// again was nine tenths of a reread's time at a thousand (each row on
 	// screen is read again when its interfaces change).
 	m.showSnapshot(next, m.main.list.index.with(i, &next.Namespaces[i]))
+	m.compactIfMany()
 }
 
 // watchedScreen is what the watcher was last told is on screen: the
@@ -274,13 +246,15 @@ func (m *Model) watchScreen() {
 	if m.watcher == nil {
 		return
 	}
+	// A namespace not read yet has no links to compare: the watcher
+	// would report it changed, and it is being read anyway.
 	focus := m.Selected()
-	if focus != nil && focus.Stale {
+	if focus != nil && (focus.Stale || m.hostRead.of(focus) == nsUnread) {
 		focus = nil
 	}
 	rows := m.watched.next[:0]
 	m.main.list.eachOnScreen(func(ns *model.Namespace) {
-		if !ns.Stale {
+		if !ns.Stale && m.hostRead.of(ns) != nsUnread {
 			rows = append(rows, ns)
 		}
 	})

@@ -16,7 +16,7 @@ func liveModel(t *testing.T) (*Model, *fakeSource) {
 	m := New(Deps{Source: src}, Options{Hostname: "vm", NoColor: true, Theme: "dark"})
 	t.Cleanup(m.Close)
 	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
-	m.Update(snapshotMsg{snap: src.snap})
+	m.Update(readHost(src.snap))
 	return m, src
 }
 

@@ -27,19 +27,23 @@ type Model struct {
 
 	// snap is replaced, never changed in place: commands in flight may be
 	// reading the previous one.
-	snap     *model.Snapshot
-	loading  bool // a snapshot is being read
-	reload   bool // another one was asked for meanwhile
-	progress progressMsg
-	progCh   chan progressMsg
+	snap *model.Snapshot
+	// hostRead is how much of each namespace snap holds, and what is
+	// left to read (reading.go).
+	hostRead hostRead
+	loading  bool // the namespaces are being discovered
+	reload   bool // another discovery was asked for meanwhile
+	// readAll asks the discovery under way (or the next) to read every
+	// namespace again, not only those that appeared.
+	readAll bool
 
 	watcher Watcher
 	watched watchedScreen // what the watcher was last told is on screen
 
 	// rereading and rereadAgain pace rereads after changes (live.go).
 	rereading, rereadAgain map[model.NsKey]bool
-	// changedWhileLoading are namespaces that changed while a snapshot
-	// was being read: it may hold them as they were before.
+	// changedWhileLoading are namespaces that changed while a chunk
+	// holding them was being read: it may hold them as they were before.
 	changedWhileLoading map[model.NsKey]bool
 
 	quitting bool
@@ -56,14 +60,15 @@ func New(deps Deps, opt Options) *Model {
 	m := &Model{
 		c: c, cancel: cancel,
 		width: 80, height: 24,
-		help:   help.New(),
-		main:   newMainScreen(c),
-		progCh: make(chan progressMsg, 1),
+		help:     help.New(),
+		main:     newMainScreen(c),
+		hostRead: newHostRead(),
 
 		rereading:           map[model.NsKey]bool{},
 		rereadAgain:         map[model.NsKey]bool{},
 		changedWhileLoading: map[model.NsKey]bool{},
 	}
+	c.read = &m.hostRead
 	m.help.Styles = c.st.Help
 	m.help.ShortSeparator = "  "
 	m.loading = true
@@ -72,7 +77,7 @@ func New(deps Deps, opt Options) *Model {
 
 // Init reads the first snapshot and starts following the kernel.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.loadSnapshot(), m.waitProgress()}
+	cmds := []tea.Cmd{m.discover()}
 	switch {
 	case m.c.opt.Refresh == 0:
 		cmds = append(cmds, m.startWatch())
@@ -95,6 +100,17 @@ func (m *Model) Close() { m.cancel() }
 
 // Snapshot is the snapshot on screen (tests and the caller's last look).
 func (m *Model) Snapshot() *model.Snapshot { return m.snap }
+
+// Reading reports whether namespaces found are still being read (names
+// first): the header counts them meanwhile.
+func (m *Model) Reading() bool {
+	_, _, reading := m.hostRead.reading()
+	return reading
+}
+
+// Unread reports whether ns, of the snapshot on screen, is listed but
+// not read yet (names first): it has no links, and no error either.
+func (m *Model) Unread(ns *model.Namespace) bool { return m.hostRead.of(ns) == nsUnread }
 
 // Selected is the namespace under the list cursor, or nil.
 func (m *Model) Selected() *model.Namespace { return m.main.selected() }

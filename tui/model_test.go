@@ -335,8 +335,8 @@ func TestLiveNamespaces(t *testing.T) {
 	h.src.snap = next
 	h.src.mu.Unlock()
 	h.send(changeMsg{model.Change{Namespaces: true}})
-	if h.src.count("Snapshot") != 2 {
-		t.Fatalf("snapshots read: %d", h.src.count("Snapshot"))
+	if h.src.count("Discover") != 2 {
+		t.Fatalf("snapshots read: %d", h.src.count("Discover"))
 	}
 	if !strings.Contains(h.screen(), "aaa-new") || !strings.Contains(h.screen(), "9 namespaces") {
 		t.Errorf("new namespace not shown:\n%s", h.screen())
@@ -387,8 +387,8 @@ func TestShell(t *testing.T) {
 		t.Fatalf("s started %q", h.run.shells)
 	}
 	h.send(shellDoneMsg{name: dhcpName})
-	if h.src.count("Snapshot") != 2 || h.selected() != dhcpName {
-		t.Errorf("after the shell: %d snapshots, on %q", h.src.count("Snapshot"), h.selected())
+	if h.src.count("Discover") != 2 || h.selected() != dhcpName {
+		t.Errorf("after the shell: %d snapshots, on %q", h.src.count("Discover"), h.selected())
 	}
 	h.keys("G")
 	h.keys("s")
@@ -628,7 +628,7 @@ func TestTopology(t *testing.T) {
 	}
 	// The topology follows new snapshots while open; esc leaves it.
 	h.keys("t")
-	h.send(snapshotMsg{snap: fakeSnapshot()})
+	h.send(readHost(fakeSnapshot()))
 	if _, ok := h.m.pane.(*topoPane); !ok {
 		t.Fatal("a new snapshot closed the topology")
 	}
@@ -661,7 +661,7 @@ func TestRefreshModes(t *testing.T) {
 		t.Error("manual refresh started the watcher")
 	}
 	h.keys("ctrl+r")
-	if h.src.count("Snapshot") != 2 {
+	if h.src.count("Discover") != 2 {
 		t.Error("ctrl+r did not read again")
 	}
 	p := newHarness(t, Options{Refresh: time.Hour})
@@ -669,7 +669,7 @@ func TestRefreshModes(t *testing.T) {
 		t.Error("polling started the watcher")
 	}
 	p.send(tickMsg{})
-	if p.src.count("Snapshot") != 2 {
+	if p.src.count("Discover") != 2 {
 		t.Error("a tick did not read again")
 	}
 	live := newHarness(t, Options{})
@@ -698,22 +698,27 @@ func TestSnapshotShrinks(t *testing.T) {
 	h.keys("j", "enter", "tab", "enter", "s", "x", "t", "6")
 }
 
+// Until the namespaces are found the body says so and keys do nothing
+// harmful; once found they are listed at once, the header counting the
+// reading of what is inside them.
 func TestProgressWhileLoading(t *testing.T) {
-	m := New(Deps{Source: newFakeSource(fakeSnapshot())}, Options{Hostname: "vm"})
+	src := newFakeSource(fakeSnapshot())
+	m := New(Deps{Source: src}, Options{Hostname: "vm"})
 	t.Cleanup(m.Close)
-	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	m.Update(progressMsg{done: 120, total: 1000})
-	scr := ansi.Strip(m.render())
-	if !strings.Contains(scr, "reading namespaces… 120/1000") {
-		t.Errorf("no progress line:\n%s", scr)
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 24})
+	if scr := ansi.Strip(m.render()); !strings.Contains(scr, "reading namespaces…") {
+		t.Errorf("nothing says the namespaces are being found:\n%s", scr)
 	}
 	for _, k := range []string{"j", "enter", "tab", "s", "x", "t", "/", "a", "esc", "?"} {
 		m.Update(press(k))
 	}
 	m.Update(tea.MouseClickMsg{X: 3, Y: 4, Button: tea.MouseLeft})
-	m.Update(snapshotMsg{snap: fakeSnapshot()})
-	if !strings.Contains(ansi.Strip(m.render()), "8 namespaces") {
-		t.Error("keys before the first snapshot broke it")
+	found, _ := src.Discover(context.Background())
+	m.Update(discoveredMsg{snap: found})
+	m.Update(press("esc")) // the help, from ? above
+	scr := ansi.Strip(m.render())
+	if !strings.Contains(scr, "8 namespaces  ·  reading 0/7") || !strings.Contains(scr, routerName[:20]) {
+		t.Errorf("keys before the first snapshot broke it, or no progress:\n%s", scr)
 	}
 }
 
@@ -769,16 +774,16 @@ func TestReloadUnderChurn(t *testing.T) {
 	for i := 0; i < 5; i++ {
 		h.m.Update(changeMsg{model.Change{Namespaces: true}})
 	}
-	if !h.m.reload || h.src.count("Snapshot") != 1 {
-		t.Fatalf("changes during a read: reload %v, %d reads", h.m.reload, h.src.count("Snapshot"))
+	if !h.m.reload || h.src.count("Discover") != 1 {
+		t.Fatalf("changes during a read: reload %v, %d reads", h.m.reload, h.src.count("Discover"))
 	}
-	h.m.Update(snapshotMsg{snap: fakeSnapshot(), took: 10 * time.Millisecond})
+	h.m.Update(discoveredMsg{snap: fakeSnapshot(), took: 10 * time.Millisecond})
 	if !h.m.loading || h.m.reload {
 		t.Fatal("the next read should be pending")
 	}
 	h.send(reloadMsg{})
-	if h.src.count("Snapshot") != 2 || h.m.loading {
-		t.Errorf("after the pause: %d reads, loading %v", h.src.count("Snapshot"), h.m.loading)
+	if h.src.count("Discover") != 2 || h.m.loading {
+		t.Errorf("after the pause: %d reads, loading %v", h.src.count("Discover"), h.m.loading)
 	}
 	if reloadPause(time.Second) != 2*time.Second || reloadPause(0) != 50*time.Millisecond || reloadPause(100*time.Millisecond) != 300*time.Millisecond {
 		t.Error("reloadPause bounds")
@@ -787,7 +792,7 @@ func TestReloadUnderChurn(t *testing.T) {
 
 type failingSource struct{ *fakeSource }
 
-func (failingSource) Snapshot(context.Context, func(int, int)) (*model.Snapshot, error) {
+func (failingSource) Discover(context.Context) (*model.Snapshot, error) {
 	return nil, errors.New("open /run/netns: permission \x1b[31mdenied")
 }
 
@@ -795,7 +800,7 @@ func TestFirstReadFails(t *testing.T) {
 	m := New(Deps{Source: failingSource{newFakeSource(fakeSnapshot())}}, Options{Hostname: "vm"})
 	t.Cleanup(m.Close)
 	m.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
-	m.Update(m.loadSnapshot()())
+	m.Update(m.discover()())
 	scr := ansi.Strip(m.render())
 	if !strings.Contains(scr, `permission \x1b[31mdenied`) || !strings.Contains(scr, "ctrl+r tries again") {
 		t.Errorf("a failed first read:\n%s", scr)

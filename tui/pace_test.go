@@ -12,7 +12,7 @@ func TestRereadsArePaced(t *testing.T) {
 	src := newFakeSource(fakeSnapshot())
 	m := New(Deps{Source: src}, Options{Hostname: "vm", NoColor: true, Theme: "dark"})
 	t.Cleanup(m.Close)
-	m.Update(m.loadSnapshot()())
+	m.Update(readHost(src.snap))
 
 	first := m.rereadPaced(kRouter)
 	if first == nil {

@@ -13,9 +13,16 @@ import (
 // nsops.System to it; tests use a fake built from constructed snapshots, so
 // the UI is tested without root.
 type Source interface {
-	// Snapshot discovers and reads every namespace; progress may be nil and
-	// is called from any goroutine.
-	Snapshot(ctx context.Context, progress func(done, total int)) (*model.Snapshot, error)
+	// Discover finds every namespace without reading inside any: names,
+	// holders and containers (a readdir, the mount table and a walk of
+	// /proc), so the list is on screen before the first namespace is read.
+	Discover(ctx context.Context) (*model.Snapshot, error)
+	// Read reads the namespaces of snap whose keys are given, a few at
+	// once, and returns them read; one gone meanwhile is missing from the
+	// answer. Veth peers are resolved among them and against the
+	// namespaces snap holds read; a peer in one not read yet is left to
+	// its other end (or a Reread).
+	Read(ctx context.Context, snap *model.Snapshot, keys []model.NsKey) ([]model.Namespace, error)
 	// Reread reads one namespace again, after a Change named it. Peers are
 	// resolved against the given snapshot.
 	Reread(ctx context.Context, snap *model.Snapshot, key model.NsKey) (*model.Namespace, error)

@@ -27,6 +27,9 @@ type tabSpec struct {
 	// links says its rows are about links: a change key acts on the link
 	// of the row under the cursor.
 	links bool
+	// ofLinks says its table is built from the links and their addresses
+	// alone, which a namespace kept compact still has (reading.go).
+	ofLinks bool
 }
 
 // tabInput is what a tab's table is built from: the namespace, and what
@@ -42,8 +45,8 @@ type tabInput struct {
 
 // tabs are the detail tabs, in key order (1…9, then 0).
 var tabs = [...]tabSpec{
-	{name: "Links", short: "Links", build: func(in tabInput) *table { return linksTable(in.ns, in.traffic) }, links: true},
-	{name: "Addresses", short: "Addrs", build: func(in tabInput) *table { return addrsTable(in.ns) }, links: true},
+	{name: "Links", short: "Links", build: func(in tabInput) *table { return linksTable(in.ns, in.traffic) }, links: true, ofLinks: true},
+	{name: "Addresses", short: "Addrs", build: func(in tabInput) *table { return addrsTable(in.ns) }, links: true, ofLinks: true},
 	{name: "Routes", short: "Routes", build: func(in tabInput) *table { return routesTable(in.ns, in.names) }, links: true},
 	{name: "Neighbours", short: "Neigh", build: func(in tabInput) *table { return neighTable(in.ns) }, links: true},
 	{name: "Rules", short: "Rules", build: func(in tabInput) *table { return rulesTable(in.ns, in.names) }},

@@ -76,6 +76,11 @@ func (p *topoPane) refresh(snap *model.Snapshot) {
 		}
 	}
 	p.title = "TOPOLOGY  " + strconv.Itoa(len(snap.Namespaces)) + " namespaces  ·  enter opens the namespace of a line"
+	if done, _, reading := p.c.read.reading(); reading {
+		// The wiring of namespaces not read yet is missing; it comes as
+		// they are read (refresh follows every chunk).
+		p.title = "TOPOLOGY  " + strconv.Itoa(len(snap.Namespaces)) + " namespaces, " + strconv.Itoa(done) + " read so far"
+	}
 	p.sc.set(len(p.lines), p.sc.height)
 }
 

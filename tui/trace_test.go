@@ -53,6 +53,7 @@ func newTraceModel(t *testing.T, w, h int, src Source) (*teatest.TestModel, *Mod
 	t.Cleanup(m.Close)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
 	waitScreen(t, tm, "8 namespaces")
+	waitRead(t, tm)
 	return tm, m
 }
 

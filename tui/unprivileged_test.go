@@ -32,7 +32,7 @@ func unreadableSnapshot() *model.Snapshot {
 
 func unprivilegedHarness(t *testing.T, snap *model.Snapshot) *harness {
 	h := newHarness(t, Options{Unprivileged: notRoot})
-	h.send(snapshotMsg{snap: snap})
+	h.send(readHost(snap))
 	return h
 }
 
@@ -101,7 +101,7 @@ func TestUnprivilegedNothingReadable(t *testing.T) {
 
 	// Root, with namespaces unreadable for another reason: no such note.
 	root := newHarness(t, Options{})
-	root.send(snapshotMsg{snap: unreadableSnapshot()})
+	root.send(readHost(unreadableSnapshot()))
 	if scr := root.screen(); strings.Contains(scr, "Only the namespace") || strings.Contains(scr, "NOT ROOT") || strings.Contains(scr, "unreadable)") {
 		t.Errorf("root is told it lacks privileges:\n%s", scr)
 	}

@@ -16,7 +16,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	m.relayout()
 	m.watchScreen()
-	cmds = append(cmds, m.followCounters())
+	cmds = append(cmds, m.followCounters(), m.readNext())
 	return m, tea.Batch(cmds...)
 }
 
@@ -40,11 +40,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.mouse(msg)
 
 	// What the host says (live.go).
-	case snapshotMsg:
-		return m.gotSnapshot(msg)
-	case progressMsg:
-		m.progress = msg
-		return m.waitProgress()
+	case discoveredMsg:
+		return m.gotDiscovered(msg)
+	case readMsg:
+		return m.gotRead(msg)
 	case watchMsg:
 		return m.gotWatcher(msg)
 	case changeMsg:
@@ -54,9 +53,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case rereadTickMsg:
 		return m.rereadTick(msg)
 	case reloadMsg:
-		return m.loadSnapshot()
+		return m.discover()
 	case tickMsg:
-		return tea.Batch(m.requestSnapshot(), m.tick())
+		return tea.Batch(m.requestSnapshot(true), m.tick())
 	case watchEndMsg:
 		m.watcher = nil
 		return nil
@@ -97,7 +96,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return captureWritten(m.c, msg)
 	case labDoneMsg:
 		labDone(m.c, msg)
-		return m.requestSnapshot()
+		return m.requestSnapshot(true)
 	case labTickMsg:
 		return labTicked(m.c, msg)
 
@@ -191,5 +190,5 @@ func (m *Model) reloadAll() tea.Cmd {
 	d := &m.main.detail
 	d.dropLazy()
 	d.rebuild()
-	return tea.Batch(m.requestSnapshot(), d.loadLazy())
+	return tea.Batch(m.requestSnapshot(true), d.loadLazy())
 }

@@ -112,6 +112,9 @@ func (m *Model) viewHeader() string {
 			count += " (" + strconv.Itoa(u) + " unreadable)"
 		}
 		parts = append(parts, count)
+		if done, total, ok := m.hostRead.reading(); ok {
+			parts = append(parts, "reading "+strconv.Itoa(done)+"/"+strconv.Itoa(total))
+		}
 	}
 	if f := m.main.list.filter.Value(); f != "" {
 		parts = append(parts, "filter: "+model.Visible(f))
@@ -132,9 +135,6 @@ func (m *Model) viewHeader() string {
 func (m *Model) viewLoading(height int) []string {
 	lines := make([]string, height)
 	msg := "reading namespaces…"
-	if p := m.progress; p.total > 0 {
-		msg += " " + strconv.Itoa(p.done) + "/" + strconv.Itoa(p.total)
-	}
 	if !m.loading && m.c.status != "" {
 		// The first read failed: the status line says why.
 		msg = "nothing to show: ctrl+r tries again, q quits"

@@ -39,6 +39,7 @@ func TestFormsBuildTheBridgeTutorial(t *testing.T) {
 	// looks for.
 	tm := newFormsTmux(t, 200, 60, bin+" --no-color")
 	tm.waitFor("NAMESPACES")
+	waitAllRead(tm.tmuxServer)
 
 	// Two namespaces.
 	tm.newNetns(ns1, ns2)
@@ -87,6 +88,7 @@ func TestFormsBuildTheBridgeTutorial(t *testing.T) {
 	// esc and the next key in one read would be alt+key: wait between.
 	tm.keys("Escape")
 	tm.waitFor("NAMESPACES")
+	waitAllRead(tm.tmuxServer)
 
 	// Everything deleted with keys: each namespace takes its veth along.
 	for _, ns := range []string{ns1, ns2} {
@@ -307,6 +309,7 @@ func TestFormsReadOnly(t *testing.T) {
 	tm := newFormsTmux(t, 160, 40, buildBinary(t)+" --no-color --read-only")
 	tm.waitFor("READ-ONLY")
 	tm.waitFor("NAMESPACES")
+	waitAllRead(tm.tmuxServer)
 	tm.keys("/")
 	tm.text(ns)
 	tm.keys("Enter")

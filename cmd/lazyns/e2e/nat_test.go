@@ -33,6 +33,7 @@ func TestKeysBuildTheNATStep(t *testing.T) {
 	script := filepath.Join(t.TempDir(), "nat.sh")
 	tm := newFormsTmux(t, 200, 60, buildBinary(t)+" --no-color")
 	tm.waitFor("NAMESPACES")
+	waitAllRead(tm.tmuxServer)
 
 	tm.newNetns(client, gw, outside)
 	// The gateway's two veths, each with an address at both ends.
@@ -107,6 +108,7 @@ func TestKeysBuildTheNATStep(t *testing.T) {
 	tm.waitFor("wrote 8 changes to " + script)
 	tm.keys("Escape")
 	tm.waitFor("NAMESPACES")
+	waitAllRead(tm.tmuxServer)
 
 	// Everything deleted with keys: each namespace takes its veths, its
 	// forwarding and its firewall along.

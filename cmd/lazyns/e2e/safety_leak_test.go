@@ -32,7 +32,7 @@ func TestNoLeakRefreshesShellsExecs(t *testing.T) {
 	refresh := func() {
 		before := d.m.Snapshot()
 		d.handle(tea.KeyPressMsg{Code: 'r', Mod: tea.ModCtrl})
-		if !d.pump(30*time.Second, func() bool { return d.m.Snapshot() != before }) {
+		if !d.pump(30*time.Second, func() bool { return d.m.Snapshot() != before && !d.m.Reading() }) {
 			t.Fatal("ctrl+r read nothing within 30 s")
 		}
 		d.press("]") // the next tab reads its own (sockets, processes)

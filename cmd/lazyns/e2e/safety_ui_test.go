@@ -156,7 +156,8 @@ func (d *uiDriver) typeText(s string) {
 
 func (d *uiDriver) screen() string { return d.m.View().Content }
 
-// has reports whether the snapshot on screen holds a namespace called name.
+// has reports whether the snapshot on screen holds a namespace called
+// name, read (names first lists it before).
 func (d *uiDriver) has(name string) bool {
 	snap := d.m.Snapshot()
 	if snap == nil {
@@ -164,13 +165,15 @@ func (d *uiDriver) has(name string) bool {
 	}
 	for i := range snap.Namespaces {
 		if snap.Namespaces[i].Name == name {
-			return true
+			return !d.m.Unread(&snap.Namespaces[i])
 		}
 	}
 	return false
 }
 
-// loaded waits for the first snapshot.
+// loaded waits for the first snapshot: the namespaces listed. (Their
+// reading may go on for as long as others keep appearing; has waits for
+// a namespace's own.)
 func (d *uiDriver) loaded() {
 	d.t.Helper()
 	if !d.pump(30*time.Second, func() bool { return d.m.Snapshot() != nil }) {

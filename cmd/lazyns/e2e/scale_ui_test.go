@@ -79,10 +79,7 @@ func (b *scaleBench) measureUI() []benchRow {
 	var hwm int64
 	var churn changeCount
 	for i := 0; i < 3; i++ {
-		s := newTmux(t, 120, 40, "env PS1='ready$ ' /bin/sh")
-		s.waitFor("ready$")
-		start := time.Now()
-		s.keys(cmd, "Enter")
+		s, start := openUI(t, cmd)
 		for !countShown.MatchString(s.screen()) {
 			if time.Since(start) > 30*time.Second {
 				t.Fatalf("the UI never showed the namespace count; the screen shows:\n%s", s.screen())
@@ -108,10 +105,7 @@ func (b *scaleBench) measureUI() []benchRow {
 			waitTrafficOrder(t, s)
 			byTraffic, hwm = idleCPU(t, pid, 10*time.Second), vmHWM(t, pid)
 		}
-		s.keys("q")
-		// q ends the UI, which was the pane's only process: the server
-		// goes with it, or is ended here if it lingers.
-		_ = exec.Command("tmux", "-L", s.socket, "kill-server").Run()
+		closeUI(s)
 	}
 	b.hostNote += "The UI rows ran lazyns in tmux at 120×40.\n"
 	return []benchRow{
@@ -120,6 +114,25 @@ func (b *scaleBench) measureUI() []benchRow {
 		cpuRow("UI idle CPU over 10 s, the list ordered by traffic (o)", byTraffic, 10),
 		memRow("peak RSS, UI", hwm, 60),
 	}
+}
+
+// openUI runs cmd (the UI) from a shell in a new tmux server at
+// 120×40, and says when it was started.
+func openUI(t *testing.T, cmd string) (*tmuxServer, time.Time) {
+	t.Helper()
+	s := newTmux(t, 120, 40, "env PS1='ready$ ' /bin/sh")
+	s.waitFor("ready$")
+	start := time.Now()
+	s.keys(cmd, "Enter")
+	return s, start
+}
+
+// closeUI quits the UI opened by openUI. q ends it, and it was the
+// pane's only process: the server goes with it, or is ended here if it
+// lingers.
+func closeUI(s *tmuxServer) {
+	s.keys("q")
+	_ = exec.Command("tmux", "-L", s.socket, "kill-server").Run()
 }
 
 // waitTrafficOrder waits until the list is in traffic order with rates

@@ -107,6 +107,7 @@ func (l *liveLab) startUI() *tmuxServer {
 	s.waitFor("outer$")
 	s.keys("stty -g > before.stty; "+bin+" --netns-dir "+l.dir+"; echo EXIT=$?", "Enter")
 	s.waitFor("NAMESPACES")
+	waitAllRead(s)
 	// Named ones come first in the list, after the host.
 	s.waitFor(l.spaces[0].shown)
 	return s

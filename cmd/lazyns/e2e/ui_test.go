@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lazyns/lazyns/nsops/nstest"
 )
@@ -32,7 +33,17 @@ func uiPair(t *testing.T, flags ...string) (s *tmuxServer, a, b, va, vb string) 
 	s.keys("stty -g > before.stty; "+strings.Join(append([]string{bin}, flags...), " ")+"; echo EXIT=$?", "Enter")
 	// The list's title, not "namespaces": the loading line says that too.
 	s.waitFor("NAMESPACES")
+	waitAllRead(s)
 	return s, a, b, va, vb
+}
+
+// waitAllRead waits until the header no longer counts namespaces being
+// read: the list is drawn before (names first), its rows filled in after.
+func waitAllRead(s *tmuxServer) string {
+	return s.waitUntil("every namespace read", 60*time.Second, func(screen string) bool {
+		header, _, _ := strings.Cut(screen, "\n")
+		return !strings.Contains(header, "·  reading ")
+	})
 }
 
 // quitUI presses q and checks the exit status and that the terminal is as

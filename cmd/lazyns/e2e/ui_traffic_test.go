@@ -79,6 +79,7 @@ func TestUITraffic(t *testing.T) {
 	bin := buildBinary(t)
 	s := newTmux(t, 120, 40, "env NO_COLOR=1 "+bin+" --netns-dir "+dir)
 	s.waitLong(pinger, 60*time.Second)
+	waitAllRead(s)
 	s.keys("/", prefix, "Enter")
 	s.waitFor("filter: " + prefix)
 	s.keys("j")
@@ -133,6 +134,7 @@ func TestUITraffic(t *testing.T) {
 	// esc stops the capture: its sockets close.
 	s.keys("Escape")
 	s.waitFor("NAMESPACES")
+	waitAllRead(s)
 	for start := time.Now(); packetSockets(t, pid, paths[pinger])+packetSockets(t, pid, paths[ponger]) != 0; time.Sleep(50 * time.Millisecond) {
 		if time.Since(start) > 5*time.Second {
 			t.Fatalf("the capture's sockets are still open after esc")

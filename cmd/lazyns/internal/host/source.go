@@ -28,21 +28,14 @@ func NewSource(sys *nsops.System) tui.Source { return nsSource{sys: sys} }
 // NewTracer traces packets for the UI's T over the host sys reads.
 func NewTracer(sys *nsops.System) tui.Tracer { return nsSource{sys: sys} }
 
-func (s nsSource) Snapshot(ctx context.Context, progress func(done, total int)) (*model.Snapshot, error) {
-	snap, err := s.sys.Snapshot(ctx, nsops.ReadOptions{Progress: progress})
-	if err != nil {
-		return nil, err
-	}
-	// The UI shows the first warning on its status line: without
-	// privileges, say first what lazyns needs, as the commands do.
-	all := make([]*model.Namespace, len(snap.Namespaces))
-	for i := range snap.Namespaces {
-		all[i] = &snap.Namespaces[i]
-	}
-	if note := PrivilegeNote(all); note != "" {
-		snap.Warnings = append([]string{note}, snap.Warnings...)
-	}
-	return snap, nil
+func (s nsSource) Discover(context.Context) (*model.Snapshot, error) {
+	return s.sys.Discover()
+}
+
+// Read reads the namespaces of snap named by keys; their veth peers are
+// resolved against the namespaces snap holds read (nsops.ReadSome).
+func (s nsSource) Read(ctx context.Context, snap *model.Snapshot, keys []model.NsKey) ([]model.Namespace, error) {
+	return s.sys.ReadSome(ctx, snap, keys, nsops.ReadOptions{})
 }
 
 func (s nsSource) Reread(ctx context.Context, snap *model.Snapshot, key model.NsKey) (*model.Namespace, error) {

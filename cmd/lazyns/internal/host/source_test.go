@@ -2,7 +2,6 @@ package host
 
 import (
 	"context"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,21 +19,45 @@ func TestSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sys.Close()
+	// A veth from the namespace to the host: Read, asked for the
+	// namespace alone, resolves its peer in the host read before.
+	hostEnd, inner := nstest.Name("h"), nstest.Name("i")
+	nstest.IP(t, "link", "add", hostEnd, "type", "veth", "peer", "name", inner, "netns", name)
+	nstest.HostLink(t, hostEnd)
 	src := NewSource(sys)
 	ctx := context.Background()
-	var calls atomic.Int32
-	snap, err := src.Snapshot(ctx, func(done, total int) { calls.Add(1) })
+	snap, err := src.Discover(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if int(calls.Load()) != len(snap.Namespaces) {
-		t.Errorf("progress called %d times for %d namespaces", calls.Load(), len(snap.Namespaces))
-	}
-	var key = snap.Host().Key
+	var key model.NsKey
 	for i := range snap.Namespaces {
-		if snap.Namespaces[i].Name == name {
-			key = snap.Namespaces[i].Key
+		if ns := &snap.Namespaces[i]; ns.Name == name {
+			key = ns.Key
+			if len(ns.Links) != 0 {
+				t.Errorf("Discover read inside %s: %d links", name, len(ns.Links))
+			}
 		}
+	}
+	if key == (model.NsKey{}) {
+		t.Fatalf("Discover did not find %s", name)
+	}
+	// The host first, as the UI reads it, then the namespace alone.
+	host, err := src.Read(ctx, snap, []model.NsKey{snap.Host().Key})
+	if err != nil || len(host) != 1 || host[0].LinkByName(hostEnd) == nil {
+		t.Fatalf("Read of the host: %v, %d namespaces", err, len(host))
+	}
+	*snap.Host() = host[0]
+	read, err := src.Read(ctx, snap, []model.NsKey{key})
+	if err != nil || len(read) != 1 || read[0].Key != key {
+		t.Fatalf("Read of %s alone: %v, %d namespaces", name, err, len(read))
+	}
+	l := read[0].LinkByName(inner)
+	if l == nil {
+		t.Fatalf("Read of %s has no %s: %+v", name, inner, read[0].Links)
+	}
+	if p := l.Peer; p == nil || p.Ns != snap.Host().Key || p.Name != hostEnd {
+		t.Fatalf("the peer of %s in %s is %+v; want %s in the host", inner, name, p, hostEnd)
 	}
 	ns, err := src.Reread(ctx, snap, key)
 	if err != nil || ns.Name != name {
