@@ -137,7 +137,7 @@ func (b *labBuild) run(ctx context.Context, plan *model.LabPlan, progress func(d
 				if failed.Load() {
 					continue
 				}
-				if err := b.build(nil, unit); err != nil {
+				if err := b.build(context.Background(), unit); err != nil {
 					errOnce.Do(func() { firstErr = err })
 					failed.Store(true)
 				}
@@ -178,7 +178,7 @@ func (b *labBuild) build(ctx context.Context, ops []model.LabOp) error {
 	u := b.unit()
 	defer u.close()
 	for _, op := range ops {
-		if ctx != nil && ctx.Err() != nil {
+		if ctx.Err() != nil {
 			return fmt.Errorf("interrupted: %w", ctx.Err())
 		}
 		if err := u.apply(op); err != nil {
