@@ -76,7 +76,17 @@ func (a *app) snapshot(opt nsops.ReadOptions) (*nsops.System, *model.Snapshot, e
 	if err != nil {
 		return nil, nil, err
 	}
+	a.warnDiscovery(snap)
 	return sys, snap, nil
+}
+
+// warnDiscovery says on stderr what discovery could not look at (the
+// mount table, /proc): namespaces only it would have found may be missing
+// from what follows, and nothing else would say so.
+func (a *app) warnDiscovery(snap *model.Snapshot) {
+	for _, w := range snap.Warnings {
+		fmt.Fprintf(a.stderr, "lazyns: warning: %s: namespaces found only there may be missing\n", model.Visible(w))
+	}
 }
 
 // errPartial makes a command exit 1 after printing what it could read.

@@ -107,5 +107,6 @@ func (a *app) discoverNamed(args []string) (*nsops.System, *model.Snapshot, []*m
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	a.warnDiscovery(snap)
 	return sys, snap, located, nil
 }
