@@ -38,7 +38,7 @@ func (b *scaleBench) measureList(limit time.Duration) benchRow {
 // measureSetChange is what a change of the set of namespaces costs: one
 // namespace added (a veth to the host, as a router's port) after every
 // namespace was read. Reading only what appeared (discovery, then
-// nsops.ReadSubset of the new one, its peer resolved against the reading
+// nsops.ReadSome of the new one, its peer resolved against the reading
 // before) is set against reading every namespace again, in the same
 // process, wall and CPU time.
 func (b *scaleBench) measureSetChange() []benchRow {
@@ -81,7 +81,7 @@ func (b *scaleBench) measureSetChange() []benchRow {
 			t.Fatal(err)
 		}
 		appeared := carryOver(before, after)
-		read, err := sys.ReadSubset(ctx, after, appeared, nsops.ReadOptions{})
+		read, err := sys.ReadSome(ctx, after, appeared, nsops.ReadOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -90,7 +90,7 @@ func (b *scaleBench) measureSetChange() []benchRow {
 		// those are read as well, and counted.
 		i := slices.IndexFunc(read, func(ns model.Namespace) bool { return ns.Name == name })
 		if i < 0 || len(read) != len(appeared) {
-			t.Fatalf("after adding %s, ReadSubset read %d namespaces of the %d that appeared, without it", name, len(read), len(appeared))
+			t.Fatalf("after adding %s, ReadSome read %d namespaces of the %d that appeared, without it", name, len(read), len(appeared))
 		}
 		others += len(read) - 1
 		// The host's reading predates hostEnd: the peer is placed in the
