@@ -18,9 +18,13 @@ var binary struct {
 	dir  string
 	path string
 	err  error
+	// src is where go test started, inside the module: a test may have
+	// moved into a temporary directory by the time the first build runs.
+	src string
 }
 
 func TestMain(m *testing.M) {
+	binary.src, _ = os.Getwd()
 	code := m.Run()
 	if binary.dir != "" {
 		os.RemoveAll(binary.dir)
@@ -43,7 +47,9 @@ func buildBinary(t testing.TB) string {
 			return
 		}
 		bin := filepath.Join(dir, "lazyns")
-		out, err := exec.Command("go", "build", "-o", bin, "github.com/lazyns/lazyns/cmd/lazyns").CombinedOutput()
+		build := exec.Command("go", "build", "-o", bin, "github.com/lazyns/lazyns/cmd/lazyns")
+		build.Dir = binary.src
+		out, err := build.CombinedOutput()
 		if err != nil {
 			binary.err = fmt.Errorf("go build: %v\n%s", err, out)
 			return

@@ -209,8 +209,9 @@ func uiHostile(t *testing.T, nsName, unique, escNs string) {
 	t.Helper()
 	d := newUIDriver(t, newSystem(t), tui.Options{Refresh: -1})
 	d.loaded()
-	if !d.has(nsName) {
-		t.Fatal("the hostile namespace is not in the UI's snapshot")
+	// Listed first, read after: wait for its reading.
+	if !d.pump(30*time.Second, func() bool { return d.has(nsName) }) {
+		t.Fatal("the hostile namespace is not in the UI's snapshot, read, within 30 s")
 	}
 	d.press("/")
 	d.typeText(unique)
