@@ -61,7 +61,20 @@ func (s *System) resolveAgainst(ctx context.Context, snap, sub *model.Snapshot) 
 	view.Namespaces = append(view.Namespaces, sub.Namespaces...)
 	byFrom := map[model.NsKey][]model.PeerQuery{}
 	var froms []model.NsKey
+	var host *model.Namespace // read: an unread host answers nothing
+	for _, o := range others {
+		if o.Host && len(o.Links) > 0 {
+			host = o
+		}
+	}
 	for _, q := range model.PeerQueries(view) {
+		// A veth made since snap's reading of the host has its other end
+		// where no link read names it: ask about the host, where new
+		// veths of a set change end (its name comes when the host is read
+		// again, on its own link change).
+		if len(q.Candidates) == 0 && host != nil && q.From != host.Key {
+			q.Candidates = []model.NsKey{host.Key}
+		}
 		if _, ok := in[q.From]; ok && len(q.Candidates) > 0 {
 			if byFrom[q.From] == nil {
 				froms = append(froms, q.From)

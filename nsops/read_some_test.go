@@ -75,4 +75,23 @@ func TestReadSome(t *testing.T) {
 	if p := peer(nsA, "ab0"); p.Ns != nsB.Key {
 		t.Errorf("ab0's peer after the host: %+v", p)
 	}
+	// A namespace that appeared with a veth to the host since the host was
+	// read (a set change): its only peer is placed in the host, named once
+	// the host is read again.
+	c, newEnd := nstest.Netns(t), nstest.Name("h")
+	nstest.IP(t, "link", "add", newEnd, "type", "veth", "peer", "name", "eth0", "netns", c)
+	nstest.HostLink(t, newEnd)
+	again, err := sys.Discover()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range again.Namespaces { // what was read is kept, as the UI does
+		if old := snap.Find(again.Namespaces[i].Key); old != nil {
+			again.Namespaces[i] = *old
+		}
+	}
+	snap = again
+	if p := peer(readInto(c), "eth0"); p.Ns != host.Key {
+		t.Errorf("%s's eth0, made after the host was read: peer %+v, want it in the host", c, p)
+	}
 }
