@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -66,7 +67,12 @@ func TestShellOnTerminal(t *testing.T) {
 	// still gives the terminal back as it was.
 	s.keys("clear; "+bin+" shell "+name+"; echo status $?", "Enter")
 	s.waitFor("[netns " + name + "]")
-	s.keys("kill -TERM $PPID", "Enter")
+	// From outside, as a service manager would: sent by the shell itself
+	// (kill $PPID), the hangup can land while bash runs that builtin, and
+	// bash then acts on it only after its next command.
+	if out, err := exec.Command("pkill", "-TERM", "-f", "^"+regexp.QuoteMeta(bin+" shell "+name)+"$").CombinedOutput(); err != nil {
+		t.Fatalf("pkill: %v %s", err, out)
+	}
 	s.waitFor("status 129")
 	s.keys("clear; stty -g | cmp - before.stty && echo same-again", "Enter")
 	s.waitFor("same-again")
